@@ -1,0 +1,3 @@
+"""Annotator: a desktop span-annotation tool for analysts."""
+
+__version__ = "0.1.0"

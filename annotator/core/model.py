@@ -1,0 +1,66 @@
+"""Domain records shared by every layer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+DOC_STATUSES = ("new", "in_progress", "done", "skipped")
+REVIEW_STATUSES = ("unreviewed", "in_review", "reviewed")
+SPAN_ORIGINS = ("manual", "imported", "suggested", "merged", "gold")
+
+# The reviewed ("gold") layer is stored as the spans of this reserved annotator;
+# each gold span records the reviewer who accepted it.
+GOLD_ANNOTATOR = "gold"
+
+
+@dataclass(frozen=True)
+class Label:
+    name: str
+    color: str  # "#rrggbb"
+    hotkey: str = ""
+    description: str = ""
+    order: int = 0
+
+
+@dataclass(frozen=True)
+class Span:
+    id: int
+    doc_id: int
+    start: int  # code-point offset into the document text, inclusive
+    end: int  # code-point offset, exclusive
+    label: str
+    annotator: str
+    origin: str = "manual"
+    note: str | None = None
+    reviewer: str | None = None
+    created: str = ""
+    updated: str = ""
+
+    def text_in(self, text: str) -> str:
+        return text[self.start : self.end]
+
+
+@dataclass(frozen=True)
+class Document:
+    id: int
+    uid: str
+    sha256: str
+    title: str
+    text: str
+    source: str = ""
+    meta: dict[str, Any] = field(default_factory=dict)
+    created: str = ""
+
+
+# Okabe-Ito palette: distinguishable with the common colour-vision deficiencies.
+# Lightened variants keep black text readable on top of the highlight.
+DEFAULT_LABELS: tuple[Label, ...] = (
+    Label("actor", "#e69f00", "1", "A person, group, organisation or state that acts or is acted upon.", 0),
+    Label("claim", "#56b4e9", "2", "An assertion presented as fact or opinion that could be checked.", 1),
+    Label("quote", "#cc79a7", "3", "Words attributed to a speaker, direct or reported.", 2),
+    Label("figure", "#009e73", "4", "A number, amount, date or statistic stated in the text.", 3),
+)
+
+# Further Okabe-Ito colours offered for labels the user adds.
+EXTRA_COLORS = ("#f0e442", "#0072b2", "#d55e00", "#999999")

@@ -1,0 +1,52 @@
+"""Conversion between Python code-point offsets and Qt's UTF-16 positions.
+
+Qt counts UTF-16 code units: a character outside the Basic Multilingual Plane
+(most emoji, rare CJK) takes two positions. Spans are stored in code points, so
+every position that crosses the widget boundary goes through this pair.
+"""
+
+from __future__ import annotations
+
+import bisect
+
+
+class OffsetError(ValueError):
+    """A position that names no character boundary."""
+
+
+class Utf16Map:
+    """Both directions of the code point <-> UTF-16 mapping for one text."""
+
+    def __init__(self, text: str) -> None:
+        self._length = len(text)
+        # Code-point indexes of astral characters, in order.
+        self._astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF] if not text.isascii() else []
+        # UTF-16 index of each astral character's high surrogate.
+        self._astral_utf16 = [cp + n for n, cp in enumerate(self._astral)]
+
+    @property
+    def utf16_length(self) -> int:
+        return self._length + len(self._astral)
+
+    def to_utf16(self, offset: int) -> int:
+        """Code-point offset -> UTF-16 position."""
+        if not 0 <= offset <= self._length:
+            raise OffsetError(f"offset {offset} outside text of length {self._length}")
+        return offset + bisect.bisect_left(self._astral, offset)
+
+    def to_codepoint(self, position: int) -> int:
+        """UTF-16 position -> code-point offset. Refuses the middle of a surrogate pair."""
+        if not 0 <= position <= self.utf16_length:
+            raise OffsetError(f"UTF-16 position {position} outside text of length {self.utf16_length}")
+        before = bisect.bisect_left(self._astral_utf16, position)
+        if before and self._astral_utf16[before - 1] == position - 1:
+            raise OffsetError(f"UTF-16 position {position} falls inside a surrogate pair")
+        return position - before
+
+
+def utf16_to_codepoint(text: str, position: int) -> int:
+    return Utf16Map(text).to_codepoint(position)
+
+
+def codepoint_to_utf16(text: str, offset: int) -> int:
+    return Utf16Map(text).to_utf16(offset)

@@ -1,0 +1,33 @@
+"""Canonical document text: newline normalization with offset remapping, hashing."""
+
+from __future__ import annotations
+
+import bisect
+import hashlib
+import re
+
+_CR = re.compile(r"\r\n?")
+
+
+def normalize_newlines(text: str) -> str:
+    """CRLF and lone CR become LF. Every other character is kept as is."""
+    return _CR.sub("\n", text) if "\r" in text else text
+
+
+class NewlineRemap:
+    """Maps code-point offsets in a raw text to offsets in its normalized form.
+
+    Each CRLF collapses to one LF, so an offset moves left by the number of CRLF
+    pairs that end before it. An offset between CR and LF maps to the LF.
+    """
+
+    def __init__(self, raw: str) -> None:
+        # Positions of the LF of every CRLF pair in the raw text.
+        self._lf_positions = [m.start() + 1 for m in re.finditer("\r\n", raw)]
+
+    def __call__(self, offset: int) -> int:
+        return offset - bisect.bisect_right(self._lf_positions, offset - 1) if self._lf_positions else offset
+
+
+def sha256_text(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

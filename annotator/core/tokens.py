@@ -1,0 +1,73 @@
+"""Tokenization and word-boundary facts, all in code-point offsets."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# A word (letters/digits joined by inner apostrophes, hyphens, dots or commas in
+# numbers) or a single other non-space character. Mirrors what spaCy's blank
+# English tokenizer produces on prose closely enough for BIO export.
+_TOKEN = re.compile(r"\w+(?:[’'\-.,]\w+)*|[^\w\s]", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Token:
+    id: int
+    text: str
+    start: int
+    end: int
+    ws: bool  # followed by whitespace
+
+
+def tokenize(text: str) -> list[Token]:
+    matches = list(_TOKEN.finditer(text))
+    tokens = []
+    for i, m in enumerate(matches):
+        end = m.end()
+        tokens.append(Token(i, m.group(), m.start(), end, end < len(text) and text[end].isspace()))
+    return tokens
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_" or (0x300 <= ord(ch) <= 0x36F)  # combining marks stay with their letter
+
+
+# Scripts written without spaces between words: snapping outward there would
+# swallow a whole sentence, so selections are only trimmed, never grown.
+_UNSPACED = ((0x0E00, 0x0E7F), (0x3040, 0x30FF), (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF))
+
+
+def _grows_word(ch: str) -> bool:
+    code = ord(ch)
+    return _is_word_char(ch) and not any(lo <= code <= hi for lo, hi in _UNSPACED)
+
+
+def snap_to_words(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Grow a selection outward to whole words, then trim edge whitespace and punctuation.
+
+    Returns None when nothing but whitespace/punctuation is selected.
+    """
+    start, end = max(0, min(start, end)), min(len(text), max(start, end))
+    # Trim first so that a selection that starts on a space does not grab the previous word.
+    while start < end and not _is_word_char(text[start]):
+        start += 1
+    while end > start and not _is_word_char(text[end - 1]):
+        end -= 1
+    if start >= end:
+        return None
+    while start > 0 and _grows_word(text[start - 1]) and _grows_word(text[start]):
+        start -= 1
+    while end < len(text) and _grows_word(text[end]) and _grows_word(text[end - 1]):
+        end += 1
+    return start, end
+
+
+def trim_whitespace(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """Exact-character mode: keep the selection but drop surrounding whitespace."""
+    start, end = max(0, min(start, end)), min(len(text), max(start, end))
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return (start, end) if start < end else None

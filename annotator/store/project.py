@@ -1,0 +1,594 @@
+"""The Project facade: every read and write of a project file goes through here.
+
+Each public write runs in its own ``BEGIN IMMEDIATE`` transaction and is
+committed (WAL, ``synchronous=FULL``) before the call returns, so whatever the
+UI shows as done survives a killed process or a power cut.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from annotator.core.model import (
+    DEFAULT_LABELS,
+    DOC_STATUSES,
+    EXTRA_COLORS,
+    GOLD_ANNOTATOR,
+    REVIEW_STATUSES,
+    Document,
+    Label,
+    Span,
+)
+from annotator.core.text import sha256_text
+from annotator.store.errors import (
+    CorruptProjectError,
+    NewerSchemaError,
+    NotAProjectError,
+    ProjectBusyError,
+    ProjectError,
+)
+from annotator.store.schema import APPLICATION_ID, MIGRATION_SET, migrations
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+BUSY_TIMEOUT_S = 5.0
+_SPAN_COLUMNS = "id, doc_id, start, [end], label, annotator, origin, note, reviewer, created, updated"
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def _span(row: Sequence[Any]) -> Span:
+    return Span(*row[:6], origin=row[6] or "manual", note=row[7], reviewer=row[8], created=row[9] or "", updated=row[10] or "")
+
+
+def _check_header(path: Path) -> None:
+    with path.open("rb") as fh:
+        head = fh.read(len(SQLITE_MAGIC))
+    if head != SQLITE_MAGIC:
+        raise NotAProjectError(path, "not an Annotator project (the file is not an SQLite database)")
+
+
+def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
+    if readonly:
+        uri = path.resolve().as_uri() + "?mode=ro"
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    else:
+        conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    conn.execute("PRAGMA trusted_schema=OFF")
+    return conn
+
+
+def _verify(path: Path, conn: sqlite3.Connection) -> None:
+    """Refuse a corrupt file, a foreign database or one written by a newer Annotator."""
+    try:
+        result = conn.execute("PRAGMA quick_check").fetchall()
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+    except sqlite3.DatabaseError as exc:
+        if "locked" in str(exc):
+            raise ProjectBusyError(path, "project is busy: another program is writing to it") from exc
+        raise CorruptProjectError(path, f"the project file is damaged ({exc})") from exc
+    if result != [("ok",)]:
+        detail = "; ".join(r[0] for r in result[:3])
+        raise CorruptProjectError(path, f"the project file is damaged (integrity check: {detail})")
+    if app_id != APPLICATION_ID:
+        raise NotAProjectError(path, "not an Annotator project (an SQLite database of another program)")
+    known = {m.name for m in migrations._migrations}
+    applied = {
+        row[0]
+        for row in conn.execute(
+            "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET]
+        )
+    } if _has_table(conn, "_sqlite_migrations") else set()
+    unknown = sorted(applied - known)
+    if unknown:
+        raise NewerSchemaError(
+            path,
+            f"written by a newer version of Annotator (schema step {unknown[-1]}); "
+            "upgrade Annotator to open it. The file was not changed.",
+        )
+
+
+def _has_table(conn: sqlite3.Connection, name: str) -> bool:
+    row = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [name]).fetchone()
+    return row is not None
+
+
+class Project:
+    """One open project file."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection, *, readonly: bool) -> None:
+        self.path = path
+        self.readonly = readonly
+        self.db = Database(conn, execute_plugins=False)
+        self.conn = conn
+
+    # ----------------------------------------------------------------- opening
+    @classmethod
+    def open(cls, path: str | Path, *, create: bool = True) -> Project:
+        """Open (and migrate) a project; create it when missing and ``create`` is set."""
+        path = Path(path)
+        fresh = not path.exists() or path.stat().st_size == 0
+        if fresh and not create:
+            raise ProjectError(path, "no such project file")
+        if path.is_dir():
+            raise NotAProjectError(path, "is a folder, not a project file")
+        if not fresh:
+            _check_header(path)
+        if fresh:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        conn = _connect(path, readonly=False)
+        try:
+            if not fresh:
+                _verify(path, conn)
+            project = cls(path, conn, readonly=False)
+            project._prepare(fresh)
+        except sqlite3.OperationalError as exc:
+            conn.close()
+            if "locked" in str(exc) or "busy" in str(exc):
+                raise ProjectBusyError(path, "project is busy: another Annotator is writing to it; try again") from exc
+            raise ProjectError(path, str(exc)) from exc
+        except BaseException:
+            conn.close()
+            raise
+        return project
+
+    @classmethod
+    def open_readonly(cls, path: str | Path) -> Project:
+        """Open an untrusted project (a colleague's file) without ever writing to it."""
+        path = Path(path)
+        if not path.is_file():
+            raise ProjectError(path, "no such project file")
+        _check_header(path)
+        conn = _connect(path, readonly=True)
+        try:
+            _verify(path, conn)
+        except BaseException:
+            conn.close()
+            raise
+        return cls(path, conn, readonly=True)
+
+    def _prepare(self, fresh: bool) -> None:
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        self.conn.execute("PRAGMA synchronous=FULL")
+        if self.db.journal_mode != "wal":
+            self.db.enable_wal()
+        with self.transaction():
+            if fresh:
+                self.conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
+            migrations.apply(self.db)
+            if fresh:
+                for label in DEFAULT_LABELS:
+                    self._insert_label(label)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[Project]:
+        """One write transaction, taken with BEGIN IMMEDIATE; nested calls become savepoints."""
+        if self.readonly:
+            raise ProjectError(self.path, "opened read-only")
+        if self.conn.in_transaction:
+            with self.db.atomic():
+                yield self
+            return
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise ProjectBusyError(self.path, "project is busy: another Annotator is writing to it; try again") from exc
+        try:
+            yield self
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        self.conn.execute("COMMIT")
+
+    def schema_steps(self) -> list[str]:
+        return [m.name for m in migrations.applied(self.db)]
+
+    # --------------------------------------------------------------- documents
+    def add_document(
+        self,
+        text: str,
+        *,
+        title: str = "",
+        source: str = "",
+        meta: dict[str, Any] | None = None,
+        uid: str | None = None,
+    ) -> tuple[int, bool]:
+        """Store a document whose text is already canonical. Returns (id, created)."""
+        with self.transaction():
+            return self._add_document(text, title=title, source=source, meta=meta, uid=uid)
+
+    def _add_document(self, text: str, *, title: str, source: str, meta: dict[str, Any] | None, uid: str | None) -> tuple[int, bool]:
+        if "\r" in text:
+            raise ValueError("document text must have its newlines normalized before it is stored")
+        sha = sha256_text(text)
+        existing = self.document_id_by_sha(sha)
+        if existing is not None:
+            return existing, False
+        uid = uid or sha[:16]
+        if self.conn.execute("SELECT 1 FROM documents WHERE uid = ?", [uid]).fetchone():
+            uid = f"{uid}-{sha[:8]}"
+        cursor = self.conn.execute(
+            "INSERT INTO documents (uid, sha256, title, source, text, meta, created) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [uid, sha, title, source, text, json.dumps(meta or {}, ensure_ascii=False), now()],
+        )
+        doc_id = int(cursor.lastrowid)
+        self.conn.execute("INSERT INTO documents_fts (rowid, title, text) VALUES (?, ?, ?)", [doc_id, title, text])
+        return doc_id, True
+
+    def document_id_by_sha(self, sha256: str) -> int | None:
+        row = self.conn.execute("SELECT id FROM documents WHERE sha256 = ?", [sha256]).fetchone()
+        return row[0] if row else None
+
+    def document(self, doc_id: int) -> Document:
+        row = self.conn.execute(
+            "SELECT id, uid, sha256, title, text, source, meta, created FROM documents WHERE id = ?", [doc_id]
+        ).fetchone()
+        if row is None:
+            raise KeyError(f"no document {doc_id}")
+        return Document(row[0], row[1], row[2], row[3] or "", row[4], row[5] or "", json.loads(row[6] or "{}"), row[7] or "")
+
+    def document_text(self, doc_id: int) -> str:
+        return self.conn.execute("SELECT text FROM documents WHERE id = ?", [doc_id]).fetchone()[0]
+
+    def document_ids(self) -> list[int]:
+        return [r[0] for r in self.conn.execute("SELECT id FROM documents ORDER BY id")]
+
+    def document_count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+    def iter_documents(self, ids: Iterable[int] | None = None) -> Iterator[Document]:
+        for doc_id in ids if ids is not None else self.document_ids():
+            yield self.document(doc_id)
+
+    def document_rows(self, ids: Sequence[int], annotator: str) -> list[dict[str, Any]]:
+        """Title, status and span count of a handful of documents, for a lazy list view."""
+        if not ids:
+            return []
+        marks = ",".join("?" * len(ids))
+        rows = self.conn.execute(
+            f"""SELECT d.id, d.title, coalesce(s.status, 'new'),
+                       (SELECT count(*) FROM spans WHERE doc_id = d.id AND annotator = ?),
+                       coalesce(r.status, 'unreviewed')
+                FROM documents d
+                LEFT JOIN doc_status s ON s.doc_id = d.id AND s.annotator = ?
+                LEFT JOIN review_status r ON r.doc_id = d.id
+                WHERE d.id IN ({marks})""",
+            [annotator, annotator, *ids],
+        ).fetchall()
+        by_id = {r[0]: {"id": r[0], "title": r[1] or "", "status": r[2], "spans": r[3], "review": r[4]} for r in rows}
+        return [by_id[i] for i in ids if i in by_id]
+
+    def document_ids_with_status(self, annotator: str, statuses: Iterable[str]) -> list[int]:
+        wanted = list(statuses)
+        marks = ",".join("?" * len(wanted))
+        return [
+            r[0]
+            for r in self.conn.execute(
+                f"""SELECT d.id FROM documents d
+                    LEFT JOIN doc_status s ON s.doc_id = d.id AND s.annotator = ?
+                    WHERE coalesce(s.status, 'new') IN ({marks}) ORDER BY d.id""",
+                [annotator, *wanted],
+            )
+        ]
+
+    def search_document_ids(self, query: str) -> list[int]:
+        """Documents whose title or text contains every word of ``query`` (FTS5)."""
+        if not query.strip():
+            return self.document_ids()
+        fts_query = self.db.quote_fts(query)
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT rowid FROM documents_fts WHERE documents_fts MATCH ? ORDER BY rowid", [fts_query]
+            )
+        ]
+
+    # ------------------------------------------------------------------ labels
+    def labels(self) -> list[Label]:
+        return [
+            Label(r[0], r[1], r[2] or "", r[3] or "", r[4] or 0)
+            for r in self.conn.execute(
+                "SELECT name, color, hotkey, description, sort_order FROM labels ORDER BY sort_order, name"
+            )
+        ]
+
+    def label(self, name: str) -> Label | None:
+        return next((label for label in self.labels() if label.name == name), None)
+
+    def _insert_label(self, label: Label) -> None:
+        self.conn.execute(
+            "INSERT INTO labels (name, color, hotkey, description, sort_order) VALUES (?, ?, ?, ?, ?)",
+            [label.name, label.color, label.hotkey, label.description, label.order],
+        )
+
+    def add_label(self, label: Label) -> Label:
+        """Add a label; a name or hotkey already in use is refused."""
+        with self.transaction():
+            self._check_label(label, replacing=None)
+            self._insert_label(label)
+        return label
+
+    def ensure_label(self, name: str) -> Label:
+        """The label called ``name``, created with the next free colour if missing (for imports)."""
+        existing = self.label(name)
+        if existing:
+            return existing
+        labels = self.labels()
+        used = {lb.color for lb in labels}
+        color = next((c for c in EXTRA_COLORS if c not in used), EXTRA_COLORS[len(labels) % len(EXTRA_COLORS)])
+        order = max((lb.order for lb in labels), default=-1) + 1
+        return self.add_label(Label(name, color, "", "", order))
+
+    def update_label(self, name: str, new: Label) -> Label:
+        """Replace label ``name`` by ``new``; a rename relabels every span that used it."""
+        with self.transaction():
+            if self.label(name) is None:
+                raise KeyError(f"no label {name!r}")
+            self._check_label(new, replacing=name)
+            self.conn.execute(
+                "UPDATE labels SET name = ?, color = ?, hotkey = ?, description = ?, sort_order = ? WHERE name = ?",
+                [new.name, new.color, new.hotkey, new.description, new.order, name],
+            )
+            if new.name != name:
+                self.conn.execute("UPDATE spans SET label = ?, updated = ? WHERE label = ?", [new.name, now(), name])
+        return new
+
+    def _check_label(self, label: Label, *, replacing: str | None) -> None:
+        if not label.name.strip():
+            raise ValueError("a label needs a name")
+        for other in self.labels():
+            if other.name == replacing:
+                continue
+            if other.name == label.name:
+                raise ValueError(f"a label called {label.name!r} already exists")
+            if label.hotkey and other.hotkey == label.hotkey:
+                raise ValueError(f"hotkey {label.hotkey!r} is already used by {other.name!r}")
+
+    def set_label_order(self, names: Sequence[str]) -> None:
+        with self.transaction():
+            for order, name in enumerate(names):
+                self.conn.execute("UPDATE labels SET sort_order = ? WHERE name = ?", [order, name])
+
+    def label_span_count(self, name: str) -> int:
+        return self.conn.execute("SELECT count(*) FROM spans WHERE label = ?", [name]).fetchone()[0]
+
+    def delete_label(self, name: str) -> tuple[Label, list[Span]]:
+        """Delete a label and its spans; returns both so the deletion can be undone."""
+        with self.transaction():
+            label = self.label(name)
+            if label is None:
+                raise KeyError(f"no label {name!r}")
+            spans = [_span(r) for r in self.conn.execute(f"SELECT {_SPAN_COLUMNS} FROM spans WHERE label = ?", [name])]
+            self.conn.execute("DELETE FROM spans WHERE label = ?", [name])
+            self.conn.execute("DELETE FROM labels WHERE name = ?", [name])
+        return label, spans
+
+    def restore_label(self, label: Label, spans: Iterable[Span]) -> None:
+        """Undo of delete_label: the label and its spans come back with their ids."""
+        with self.transaction():
+            self._insert_label(label)
+            for span in spans:
+                self._insert_span_row(span)
+
+    # -------------------------------------------------------------- annotators
+    def ensure_annotator(self, name: str) -> str:
+        name = name.strip()
+        if not name:
+            raise ValueError("an annotator needs a name")
+        with self.transaction():
+            self.conn.execute("INSERT OR IGNORE INTO annotators (name, created) VALUES (?, ?)", [name, now()])
+        return name
+
+    def annotators(self, *, include_gold: bool = False) -> list[str]:
+        names = {r[0] for r in self.conn.execute("SELECT name FROM annotators")}
+        names |= {r[0] for r in self.conn.execute("SELECT DISTINCT annotator FROM spans")}
+        if not include_gold:
+            names.discard(GOLD_ANNOTATOR)
+        return sorted(names)
+
+    # ------------------------------------------------------------------- spans
+    def add_span(
+        self,
+        doc_id: int,
+        start: int,
+        end: int,
+        label: str,
+        annotator: str,
+        *,
+        origin: str = "manual",
+        note: str | None = None,
+        reviewer: str | None = None,
+    ) -> Span:
+        with self.transaction():
+            self._check_span(doc_id, start, end, label)
+            stamp = now()
+            cursor = self.conn.execute(
+                "INSERT INTO spans (doc_id, start, [end], label, annotator, origin, note, reviewer, created, updated)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [doc_id, start, end, label, annotator, origin, note, reviewer, stamp, stamp],
+            )
+            self.conn.execute("INSERT OR IGNORE INTO annotators (name, created) VALUES (?, ?)", [annotator, stamp])
+            self._mark_started(doc_id, annotator)
+        return Span(int(cursor.lastrowid), doc_id, start, end, label, annotator, origin, note, reviewer, stamp, stamp)
+
+    def add_spans(self, spans: Iterable[dict[str, Any]]) -> int:
+        """Bulk insert for importers and merges, in one transaction; all or nothing.
+
+        Each dict has doc_id, start, end, label, annotator and optionally origin,
+        note, reviewer, created, updated. Offsets must already be validated
+        against the text by the caller; labels must exist.
+        """
+        stamp = now()
+        rows = [
+            (s["doc_id"], s["start"], s["end"], s["label"], s["annotator"], s.get("origin", "imported"),
+             s.get("note"), s.get("reviewer"), s.get("created") or stamp, s.get("updated") or stamp)
+            for s in spans
+        ]
+        with self.transaction():
+            self.conn.executemany(
+                "INSERT INTO spans (doc_id, start, [end], label, annotator, origin, note, reviewer, created, updated)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            self.conn.executemany(
+                "INSERT OR IGNORE INTO annotators (name, created) VALUES (?, ?)", {(r[4], stamp) for r in rows}
+            )
+        return len(rows)
+
+    def has_span(self, doc_id: int, start: int, end: int, label: str, annotator: str) -> bool:
+        return self.conn.execute(
+            "SELECT 1 FROM spans WHERE doc_id = ? AND annotator = ? AND start = ? AND [end] = ? AND label = ?",
+            [doc_id, annotator, start, end, label],
+        ).fetchone() is not None
+
+    def _check_span(self, doc_id: int, start: int, end: int, label: str) -> None:
+        row = self.conn.execute("SELECT length(text) FROM documents WHERE id = ?", [doc_id]).fetchone()
+        if row is None:
+            raise KeyError(f"no document {doc_id}")
+        if not 0 <= start < end <= row[0]:
+            raise ValueError(f"span {start}-{end} is outside document {doc_id} (length {row[0]})")
+        if self.conn.execute("SELECT 1 FROM labels WHERE name = ?", [label]).fetchone() is None:
+            raise ValueError(f"unknown label {label!r}")
+
+    def _mark_started(self, doc_id: int, annotator: str) -> None:
+        self.conn.execute(
+            "INSERT OR IGNORE INTO doc_status (doc_id, annotator, status, updated) VALUES (?, ?, 'in_progress', ?)",
+            [doc_id, annotator, now()],
+        )
+        self.conn.execute(
+            "UPDATE doc_status SET status = 'in_progress', updated = ? WHERE doc_id = ? AND annotator = ? AND status = 'new'",
+            [now(), doc_id, annotator],
+        )
+
+    def _insert_span_row(self, span: Span) -> None:
+        self.conn.execute(
+            "INSERT INTO spans (id, doc_id, start, [end], label, annotator, origin, note, reviewer, created, updated)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [span.id, span.doc_id, span.start, span.end, span.label, span.annotator, span.origin,
+             span.note, span.reviewer, span.created, span.updated],
+        )
+
+    def restore_span(self, span: Span) -> Span:
+        """Put a deleted span back with its id (undo of delete)."""
+        with self.transaction():
+            self._check_span(span.doc_id, span.start, span.end, span.label)
+            self._insert_span_row(span)
+        return span
+
+    def span(self, span_id: int) -> Span:
+        row = self.conn.execute(f"SELECT {_SPAN_COLUMNS} FROM spans WHERE id = ?", [span_id]).fetchone()
+        if row is None:
+            raise KeyError(f"no span {span_id}")
+        return _span(row)
+
+    def delete_span(self, span_id: int) -> Span:
+        with self.transaction():
+            span = self.span(span_id)
+            self.conn.execute("DELETE FROM spans WHERE id = ?", [span_id])
+        return span
+
+    _UNCHANGED: Any = object()
+
+    def update_span(self, span_id: int, *, label: str | None = None, note: Any = _UNCHANGED) -> Span:
+        """Relabel a span and/or set its note (None clears it)."""
+        with self.transaction():
+            span = self.span(span_id)
+            if label is not None and label != span.label:
+                self._check_span(span.doc_id, span.start, span.end, label)
+                self.conn.execute("UPDATE spans SET label = ?, updated = ? WHERE id = ?", [label, now(), span_id])
+            if note is not Project._UNCHANGED:
+                self.conn.execute("UPDATE spans SET note = ?, updated = ? WHERE id = ?", [note or None, now(), span_id])
+            return self.span(span_id)
+
+    def spans(self, doc_id: int, annotator: str | Sequence[str] | None = None) -> list[Span]:
+        """Spans of a document in text order, for one annotator, several, or all."""
+        sql = f"SELECT {_SPAN_COLUMNS} FROM spans WHERE doc_id = ?"
+        params: list[Any] = [doc_id]
+        if isinstance(annotator, str):
+            sql += " AND annotator = ?"
+            params.append(annotator)
+        elif annotator is not None:
+            names = list(annotator)
+            sql += f" AND annotator IN ({','.join('?' * len(names))})"
+            params += names
+        sql += " ORDER BY start, [end] DESC, id"
+        return [_span(r) for r in self.conn.execute(sql, params)]
+
+    def span_count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM spans").fetchone()[0]
+
+    # ------------------------------------------------------------------ status
+    def status(self, doc_id: int, annotator: str) -> str:
+        row = self.conn.execute(
+            "SELECT status FROM doc_status WHERE doc_id = ? AND annotator = ?", [doc_id, annotator]
+        ).fetchone()
+        return row[0] if row else "new"
+
+    def set_status(self, doc_id: int, annotator: str, status: str) -> str:
+        """Set an annotator's status for a document; returns the previous one (for undo)."""
+        if status not in DOC_STATUSES:
+            raise ValueError(f"unknown status {status!r}; expected one of {', '.join(DOC_STATUSES)}")
+        with self.transaction():
+            previous = self.status(doc_id, annotator)
+            self.conn.execute(
+                "INSERT INTO doc_status (doc_id, annotator, status, updated) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (doc_id, annotator) DO UPDATE SET status = excluded.status, updated = excluded.updated",
+                [doc_id, annotator, status, now()],
+            )
+            self.conn.execute("INSERT OR IGNORE INTO annotators (name, created) VALUES (?, ?)", [annotator, now()])
+        return previous
+
+    def review_status(self, doc_id: int) -> str:
+        row = self.conn.execute("SELECT status FROM review_status WHERE doc_id = ?", [doc_id]).fetchone()
+        return row[0] if row else "unreviewed"
+
+    def set_review_status(self, doc_id: int, status: str, reviewer: str) -> str:
+        if status not in REVIEW_STATUSES:
+            raise ValueError(f"unknown review status {status!r}; expected one of {', '.join(REVIEW_STATUSES)}")
+        with self.transaction():
+            previous = self.review_status(doc_id)
+            self.conn.execute(
+                "INSERT INTO review_status (doc_id, status, reviewer, updated) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT (doc_id) DO UPDATE SET status = excluded.status, reviewer = excluded.reviewer,"
+                " updated = excluded.updated",
+                [doc_id, status, reviewer, now()],
+            )
+        return previous
+
+    # ------------------------------------------------------------------- stats
+    def stats(self) -> dict[str, Any]:
+        by_status: dict[str, dict[str, int]] = {}
+        for annotator, status, count in self.conn.execute(
+            "SELECT annotator, status, count(*) FROM doc_status GROUP BY annotator, status"
+        ):
+            by_status.setdefault(annotator, {})[status] = count
+        return {
+            "project": str(self.path),
+            "documents": self.document_count(),
+            "spans": self.span_count(),
+            "labels": [label.name for label in self.labels()],
+            "annotators": self.annotators(include_gold=True),
+            "status_by_annotator": by_status,
+            "spans_by_label": dict(self.conn.execute("SELECT label, count(*) FROM spans GROUP BY label ORDER BY label")),
+            "spans_by_annotator": dict(
+                self.conn.execute("SELECT annotator, count(*) FROM spans GROUP BY annotator ORDER BY annotator")
+            ),
+        }
