@@ -41,9 +41,9 @@ def load_formats() -> None:
         return
     import annotator.io as package
 
-    for info in pkgutil.iter_modules(package.__path__):
-        if info.name != "registry" and not info.name.startswith("_"):
-            importlib.import_module(f"annotator.io.{info.name}")
+    for info in pkgutil.walk_packages(package.__path__, prefix="annotator.io."):
+        if not info.name.rsplit(".", 1)[-1].startswith("_"):
+            importlib.import_module(info.name)
     _loaded = True
 
 

@@ -1,0 +1,1 @@
+"""Exporters: one module per target format, each registered with register_exporter."""
