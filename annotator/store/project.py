@@ -161,6 +161,8 @@ class Project:
         self.conn.execute("PRAGMA synchronous=FULL")
         if self.db.journal_mode != "wal":
             self.db.enable_wal()
+        if not fresh and not migrations.pending(self.db):
+            return  # opening needs no write lock, so a busy project still opens for reading
         with self.transaction():
             if fresh:
                 self.conn.execute(f"PRAGMA application_id={APPLICATION_ID}")

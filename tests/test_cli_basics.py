@@ -1,0 +1,59 @@
+"""CLI basics: help everywhere, stats, and expected errors without tracebacks."""
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from annotator.cli import main
+from annotator.store import Project
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def test_every_command_has_help(runner):
+    assert runner.invoke(main, ["--help"]).exit_code == 0
+    for name in main.commands:
+        result = runner.invoke(main, [name, "--help"])
+        assert result.exit_code == 0, name
+        assert "Usage:" in result.output
+
+
+def test_stats_json(runner, tmp_path):
+    path = tmp_path / "p.db"
+    with Project.open(path) as proj:
+        doc_id, _ = proj.add_document("Kim met Trump.")
+        proj.add_span(doc_id, 0, 3, "actor", "ana")
+        proj.set_status(doc_id, "ana", "done")
+    result = runner.invoke(main, ["stats", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["documents"] == 1
+    assert data["spans_by_label"] == {"actor": 1}
+    assert data["spans_by_annotator"] == {"ana": 1}
+    text = runner.invoke(main, ["stats", str(path)]).output
+    assert "Documents  1" in text and "actor: 1" in text
+
+
+def test_stats_on_a_foreign_file_is_one_line_on_stderr(runner, tmp_path):
+    path = tmp_path / "notes.db"
+    path.write_text("not a database")
+    result = runner.invoke(main, ["stats", str(path)])
+    assert result.exit_code == 1
+    assert "not an SQLite database" in result.stderr
+    assert "Traceback" not in result.output + result.stderr
+
+
+def test_stats_on_a_missing_project_fails_cleanly(runner, tmp_path):
+    result = runner.invoke(main, ["stats", str(tmp_path / "missing.db")])
+    assert result.exit_code == 1
+    assert "no such project file" in result.stderr
+    assert not (tmp_path / "missing.db").exists()
+
+
+def test_bad_usage_exits_2(runner):
+    assert runner.invoke(main, ["stats"]).exit_code == 2
+    assert runner.invoke(main, ["no-such-command"]).exit_code == 2

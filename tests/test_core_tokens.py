@@ -1,0 +1,43 @@
+from annotator.core.tokens import snap_to_words, tokenize, trim_whitespace
+
+TEXT = "Kim Jong Un met Trump, twice; 1.3 million soldiers."
+
+
+def test_tokens_carry_offsets_into_the_text():
+    tokens = tokenize(TEXT)
+    assert [t.text for t in tokens][:6] == ["Kim", "Jong", "Un", "met", "Trump", ","]
+    assert all(TEXT[t.start : t.end] == t.text for t in tokens)
+    assert "1.3" in [t.text for t in tokens]
+    assert tokens[4].ws is False and tokens[5].ws is True
+
+
+def test_tokens_of_emoji_and_cjk_text():
+    text = "俄罗斯 😀 sent troops 🇰🇷."
+    assert all(text[t.start : t.end] == t.text for t in tokenize(text))
+
+
+def test_snapping_grows_to_whole_words_and_trims_punctuation():
+    start = TEXT.index("ong")  # inside "Jong"
+    assert snap_to_words(TEXT, start, start + 6) == (TEXT.index("Jong"), TEXT.index("Jong") + len("Jong Un"))
+    comma = TEXT.index("Trump,")
+    assert snap_to_words(TEXT, comma - 1, comma + 7) == (comma, comma + len("Trump"))
+    assert snap_to_words(TEXT, comma, comma + 8) == (comma, comma + len("Trump, twice"))
+
+
+def test_snapping_refuses_whitespace_and_punctuation_only():
+    assert snap_to_words(TEXT, TEXT.index(";"), TEXT.index(";") + 2) is None
+    assert trim_whitespace("a   b", 1, 4) is None
+
+
+def test_snapping_does_not_swallow_unspaced_scripts():
+    text = "朝鲜和俄罗斯签署了条约"
+    assert snap_to_words(text, 3, 6) == (3, 6)
+
+
+def test_snapping_keeps_combining_accents_with_their_letter():
+    text = "Cafe\u0301 ouvert"
+    assert snap_to_words(text, 0, 2) == (0, 5)
+
+
+def test_exact_mode_trims_only_whitespace():
+    assert trim_whitespace(" Trump, ", 0, 8) == (1, 7)
