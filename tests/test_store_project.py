@@ -18,6 +18,7 @@ from annotator.store import (
     Project,
     ProjectBusyError,
 )
+from annotator.store import verify_integrity
 from annotator.store.schema import APPLICATION_ID
 
 DATA = Path(__file__).parent / "data"
@@ -279,3 +280,17 @@ def test_a_colleague_file_opens_read_only(tmp_path):
         assert proj.document_count() == 1
         with pytest.raises(sqlite3.OperationalError, match="readonly"):
             proj.conn.execute("DELETE FROM documents")
+
+
+def test_deferred_check_opens_fast_and_verify_integrity_finds_the_damage(tmp_path):
+    path = tmp_path / "p.db"
+    with Project.open(path) as proj:
+        for i in range(200):
+            proj.add_document(f"document number {i} " * 40)
+        proj.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    verify_integrity(path)  # a sound file passes
+    raw = bytearray(path.read_bytes())
+    raw[4096 * 3 : 4096 * 3 + 600] = b"\xff" * 600
+    path.write_bytes(bytes(raw))
+    with pytest.raises(CorruptProjectError):
+        verify_integrity(path)

@@ -7,7 +7,7 @@ from annotator.store.errors import (
     ProjectBusyError,
     ProjectError,
 )
-from annotator.store.project import Project
+from annotator.store.project import Project, verify_integrity
 
 __all__ = [
     "CorruptProjectError",
@@ -16,4 +16,5 @@ __all__ = [
     "Project",
     "ProjectBusyError",
     "ProjectError",
+    "verify_integrity",
 ]

@@ -67,11 +67,9 @@ def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
     return conn
 
 
-def _verify(path: Path, conn: sqlite3.Connection) -> None:
-    """Refuse a corrupt file, a foreign database or one written by a newer Annotator."""
+def _quick_check(path: Path, conn: sqlite3.Connection) -> None:
     try:
         result = conn.execute("PRAGMA quick_check").fetchall()
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
     except sqlite3.DatabaseError as exc:
         if "locked" in str(exc):
             raise ProjectBusyError(path, "project is busy: another program is writing to it") from exc
@@ -79,6 +77,31 @@ def _verify(path: Path, conn: sqlite3.Connection) -> None:
     if result != [("ok",)]:
         detail = "; ".join(r[0] for r in result[:3])
         raise CorruptProjectError(path, f"the project file is damaged (integrity check: {detail})")
+
+
+def verify_integrity(path: str | Path) -> None:
+    """Full ``PRAGMA quick_check`` on its own read-only connection (safe to run in a worker thread).
+
+    Raises CorruptProjectError. Used after ``Project.open(..., check="deferred")`` so
+    that a large project opens at once while its pages are still checked.
+    """
+    path = Path(path)
+    conn = _connect(path, readonly=True)
+    try:
+        _quick_check(path, conn)
+    finally:
+        conn.close()
+
+
+def _verify(path: Path, conn: sqlite3.Connection, *, full_check: bool = True) -> None:
+    """Refuse a corrupt file, a foreign database or one written by a newer Annotator."""
+    if full_check:
+        _quick_check(path, conn)
+    try:
+        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise CorruptProjectError(path, f"the project file is damaged ({exc})") from exc
     if app_id != APPLICATION_ID:
         raise NotAProjectError(path, "not an Annotator project (an SQLite database of another program)")
     known = {m.name for m in migrations._migrations}
@@ -113,8 +136,15 @@ class Project:
 
     # ----------------------------------------------------------------- opening
     @classmethod
-    def open(cls, path: str | Path, *, create: bool = True) -> Project:
-        """Open (and migrate) a project; create it when missing and ``create`` is set."""
+    def open(cls, path: str | Path, *, create: bool = True, check: str = "full") -> Project:
+        """Open (and migrate) a project; create it when missing and ``create`` is set.
+
+        ``check="full"`` runs ``PRAGMA quick_check`` first (O(file size)); ``"deferred"``
+        does every other check and leaves the page check to ``verify_integrity`` in a
+        worker, so the window of a large project opens at once.
+        """
+        if check not in ("full", "deferred"):
+            raise ValueError(f"check must be 'full' or 'deferred', not {check!r}")
         path = Path(path)
         fresh = not path.exists() or path.stat().st_size == 0
         if fresh and not create:
@@ -128,7 +158,7 @@ class Project:
         conn = _connect(path, readonly=False)
         try:
             if not fresh:
-                _verify(path, conn)
+                _verify(path, conn, full_check=check == "full")
             project = cls(path, conn, readonly=False)
             project._prepare(fresh)
         except sqlite3.OperationalError as exc:
