@@ -91,5 +91,108 @@ def stats(project: Path, as_json: bool) -> None:
         click.echo(f"Annotator  {name}: {count}")
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
+@main.command("import")
+@project_argument
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--annotator", help="Owner of imported spans whose record names none (default: your login name).")
+@click.option(
+    "--offsets",
+    type=click.Choice(["codepoints", "utf16"]),
+    default="codepoints",
+    show_default=True,
+    help="Unit of doccano / Label Studio span offsets (utf16: counted by a JavaScript tool).",
+)
+@reports_errors
+def import_(project: Path, paths: tuple[Path, ...], annotator: str | None, offsets: str) -> None:
+    """Import documents and annotations from files or folders (recursively) into PROJECT.
+
+    PROJECT is created if missing. Reads .txt, .md, .html/.htm, .jsonl/.json
+    (plain, native, Prodigy, doccano, spaCy, Label Studio) and brat (.txt + .ann).
+    """
+    from annotator.io.importing import import_paths
+
+    with open_project(project, create=True) as proj:
+        report = import_paths(proj, list(paths), annotator=annotator, offsets=offsets)
+    parts = [f"Imported {_count(report.documents_added, 'document')} ({_count(report.spans_added, 'span')})"
+             f" from {_count(len(report.imported), 'file')}"]
+    if report.duplicates:
+        parts.append(_count(len(report.duplicates), "duplicate"))
+    if report.failed:
+        parts.append(f"{_count(len(report.failed_files), 'file')} failed")
+    if report.skipped:
+        parts.append(f"{_count(report.skipped, 'file')} of unknown type skipped")
+    click.echo("; ".join(parts))
+    for path, name in report.duplicates:
+        click.echo(f"Duplicate: {path}: {name!r} is already in the project")
+    for problem in report.failed:
+        click.echo(f"annotator: {problem}", err=True)
+    if not report.ok:
+        sys.exit(1)
+
+
+@main.command()
+@project_argument
+@click.argument("sources", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--rename", "renames", multiple=True, metavar="OLD=NEW",
+              help="Bring annotator OLD in as NEW (repeatable), e.g. when two colleagues share a name.")
+@reports_errors
+def merge(project: Path, sources: tuple[Path, ...], renames: tuple[str, ...]) -> None:
+    """Bring colleagues' work in from SOURCES: their project files or native JSONL exports.
+
+    Documents are matched by their text; spans, notes, timestamps and statuses
+    come along; merging the same source twice changes nothing. A colleague's
+    project file is only read, never changed. Each source is merged whole or
+    not at all.
+    """
+    from annotator.io.merge import MergeError, format_summary, merge_source, parse_renames
+
+    try:
+        mapping = parse_renames(renames)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--rename") from exc
+    failed = []
+    with open_project(project) as proj:
+        for source in sources:
+            try:
+                summary = merge_source(proj, source, mapping)
+            except (MergeError, ProjectError) as exc:
+                click.echo(f"annotator: {exc} (nothing merged from it)", err=True)
+                failed.append(source)
+                continue
+            for line in format_summary(summary):
+                click.echo(line)
+    if failed:
+        sys.exit(1)
+
+
+@main.command()
+@project_argument
+@click.option("--annotators", help="Comma-separated annotators to compare (default: all who marked documents done).")
+@click.option("--label", help="Compare only this label.")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
+@reports_errors
+def agreement(project: Path, annotators: str | None, label: str | None, as_json: bool) -> None:
+    """Inter-annotator agreement on the documents annotators marked done.
+
+    Span precision/recall/F1 per pair (strict and lenient), Cohen's kappa per
+    pair and Krippendorff's alpha on tokens, per label and per document.
+    """
+    from annotator.core.agreement import agreement_table
+    from annotator.store.review import project_agreement
+
+    names = [a for a in annotators.split(",") if a.strip()] if annotators is not None else None
+    with open_project(project) as proj:
+        report = project_agreement(proj, names, label)
+    if as_json:
+        click.echo(json.dumps(report, ensure_ascii=False, indent=2))
+        return
+    for line in agreement_table(report):
+        click.echo(line)
+
+
 if __name__ == "__main__":
     main()

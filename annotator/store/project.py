@@ -39,15 +39,16 @@ from annotator.store.schema import APPLICATION_ID, MIGRATION_SET, migrations
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 5.0
-_SPAN_COLUMNS = "id, doc_id, start, [end], label, annotator, origin, note, reviewer, created, updated"
+# In Span's field order, NULLs turned into Span's defaults, so a row becomes a Span with Span._make.
+_SPAN_COLUMNS = (
+    "id, doc_id, start, [end], label, annotator, coalesce(origin, 'manual'), note, reviewer,"
+    " coalesce(created, ''), coalesce(updated, '')"
+)
+_span = Span._make
 
 
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
-
-
-def _span(row: Sequence[Any]) -> Span:
-    return Span(*row[:6], origin=row[6] or "manual", note=row[7], reviewer=row[8], created=row[9] or "", updated=row[10] or "")
 
 
 def _check_header(path: Path) -> None:
@@ -133,6 +134,7 @@ class Project:
         self.readonly = readonly
         self.db = Database(conn, execute_plugins=False)
         self.conn = conn
+        self._lengths: dict[int, int] = {}
 
     # ----------------------------------------------------------------- opening
     @classmethod
@@ -491,12 +493,20 @@ class Project:
             [doc_id, annotator, start, end, label],
         ).fetchone() is not None
 
+    def text_length(self, doc_id: int) -> int:
+        """Length of a document's text in code points (cached: texts never change)."""
+        length = self._lengths.get(doc_id)
+        if length is None:
+            row = self.conn.execute("SELECT length(text) FROM documents WHERE id = ?", [doc_id]).fetchone()
+            if row is None:
+                raise KeyError(f"no document {doc_id}")
+            length = self._lengths[doc_id] = row[0]
+        return length
+
     def _check_span(self, doc_id: int, start: int, end: int, label: str) -> None:
-        row = self.conn.execute("SELECT length(text) FROM documents WHERE id = ?", [doc_id]).fetchone()
-        if row is None:
-            raise KeyError(f"no document {doc_id}")
-        if not 0 <= start < end <= row[0]:
-            raise ValueError(f"span {start}-{end} is outside document {doc_id} (length {row[0]})")
+        length = self.text_length(doc_id)
+        if not 0 <= start < end <= length:
+            raise ValueError(f"span {start}-{end} is outside document {doc_id} (length {length})")
         if self.conn.execute("SELECT 1 FROM labels WHERE name = ?", [label]).fetchone() is None:
             raise ValueError(f"unknown label {label!r}")
 
@@ -562,7 +572,7 @@ class Project:
             sql += f" AND annotator IN ({','.join('?' * len(names))})"
             params += names
         sql += " ORDER BY start, [end] DESC, id"
-        return [_span(r) for r in self.conn.execute(sql, params)]
+        return list(map(_span, self.conn.execute(sql, params)))
 
     def span_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM spans").fetchone()[0]

@@ -7,6 +7,8 @@ is refused untouched.
 
 from __future__ import annotations
 
+import sqlite3
+
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
@@ -85,3 +87,10 @@ def review_relations_search(db: Database) -> None:
     # No triggers: projects are opened with trusted_schema=OFF, under which a trigger
     # may not write to a virtual table. Project._add_document keeps the index current.
     db["documents"].enable_fts(["title", "text"], fts_version="FTS5", tokenize="unicode61")
+    # An 8 MB term buffer (default 1 MB) before FTS5 writes a segment: half the segments
+    # and merges during bulk imports (benchmarks/import_speed.py). Older SQLite builds
+    # without the option keep the default; they ignore the stored value when reading.
+    try:
+        db.execute("INSERT INTO documents_fts (documents_fts, rank) VALUES ('hashsize', ?)", [8 * 1024 * 1024])
+    except sqlite3.OperationalError:
+        pass

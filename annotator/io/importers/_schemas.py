@@ -1,0 +1,202 @@
+"""Which annotation format a JSON object is, told by its keys, and its Record.
+
+Recognized: our native JSONL line, Prodigy (``spans``), doccano (``label`` as
+[[s, e, L]] or ``entities`` as objects), spaCy-style (``entities`` as
+[[s, e, L]]), Label Studio tasks (``data.text`` + ``annotations``), Label
+Studio JSON-MIN (``text`` + ``label`` objects) and plain documents.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from annotator.core.model import DOC_STATUSES
+from annotator.io.importers._common import RawSpan, Record, RecordError
+
+Obj = dict[str, Any]
+
+
+def _is_offset(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _span(n: int, start: Any, end: Any, label: Any, **extra: Any) -> RawSpan:
+    name = f"span {n}"
+    if not (_is_offset(start) and _is_offset(end)):
+        raise RecordError(f"{name}: start and end must be whole numbers (got {start!r}, {end!r})")
+    if isinstance(label, list):  # Label Studio: one span may carry several labels; caller splits
+        raise RecordError(f"{name}: expected one label, got a list")
+    if not isinstance(label, str) or not label.strip():
+        raise RecordError(f"{name}: missing label")
+    text = extra.pop("text", None)
+    if text is not None and not isinstance(text, str):
+        raise RecordError(f"{name}: text must be a string")
+    return RawSpan(start, end, label.strip(), text=text, name=name, **extra)
+
+
+def _list(obj: Obj, key: str) -> list[Any]:
+    value = obj.get(key)
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise RecordError(f"{key!r} must be a list")
+    return value
+
+
+def _dict(item: Any, what: str) -> Obj:
+    if not isinstance(item, dict):
+        raise RecordError(f"{what} must be an object")
+    return item
+
+
+def _annotator(value: Any) -> str | None:
+    """A name from an annotator field: a string, a Label Studio user object, or an id."""
+    if isinstance(value, dict):
+        value = value.get("email") or value.get("id")
+    if value is None or isinstance(value, bool):
+        return None
+    name = str(value).strip()
+    return name or None
+
+
+def _text(obj: Obj) -> str:
+    if "text" not in obj:
+        raise RecordError("missing 'text'")
+    if not isinstance(obj["text"], str):
+        raise RecordError("'text' must be a string")
+    return obj["text"]
+
+
+def _base(obj: Obj, text: str) -> Record:
+    meta = obj.get("meta")
+    if meta is not None and not isinstance(meta, dict):
+        raise RecordError("'meta' must be an object")
+    uid = obj.get("id")
+    title = obj.get("title")
+    return Record(
+        text,
+        title=title if isinstance(title, str) else "",
+        uid=None if uid is None or isinstance(uid, (dict, list)) else str(uid),
+        meta=dict(meta or {}),
+        annotator=_annotator(obj.get("annotator") or obj.get("_annotator_id")),
+    )
+
+
+# ------------------------------------------------------------------- formats
+def _native(obj: Obj) -> Record:
+    record = _base(obj, _text(obj))
+    record.native = True
+    record.title = obj.get("title") if isinstance(obj.get("title"), str) else ""
+    status = obj.get("status")
+    if status is not None and status not in DOC_STATUSES:
+        raise RecordError(f"unknown status {status!r}; expected one of {', '.join(DOC_STATUSES)}")
+    record.status = status
+    for n, item in enumerate(_list(obj, "spans"), 1):
+        item = _dict(item, f"span {n}")
+        note = (item.get("meta") or {}).get("note") if isinstance(item.get("meta"), dict) else None
+        record.spans.append(_span(n, item.get("start"), item.get("end"), item.get("label"), text=item.get("text"), note=note))
+    return record
+
+
+def _prodigy(obj: Obj) -> Record:
+    record = _base(obj, _text(obj))
+    for n, item in enumerate(_list(obj, "spans"), 1):
+        item = _dict(item, f"span {n}")
+        record.spans.append(_span(n, item.get("start"), item.get("end"), item.get("label"), text=item.get("text")))
+    return record
+
+
+def _triples(record: Record, items: list[Any], key: str) -> None:
+    for n, item in enumerate(items, 1):
+        if isinstance(item, str):  # doccano text classification: a category, not a span
+            continue
+        if not isinstance(item, (list, tuple)) or len(item) < 3:
+            raise RecordError(f"span {n}: each {key!r} item must be [start, end, label]")
+        record.spans.append(_span(n, item[0], item[1], item[2]))
+
+
+def _doccano_or_spacy(obj: Obj) -> Record:
+    record = _base(obj, _text(obj))
+    record.utf16_offsets = "label" in obj  # doccano's own export; spaCy offsets are code points
+    key = "label" if "label" in obj else "entities"
+    items = _list(obj, key)
+    if items and isinstance(items[0], dict):  # doccano entities: {start_offset, end_offset, label}
+        record.utf16_offsets = True
+        for n, item in enumerate(items, 1):
+            item = _dict(item, f"span {n}")
+            record.spans.append(_span(n, item.get("start_offset"), item.get("end_offset"), item.get("label")))
+    else:
+        _triples(record, items, key)
+    return record
+
+
+def _label_studio_value(record: Record, n: int, value: Obj, annotator: str | None) -> int:
+    labels = value.get("labels")
+    labels = labels if isinstance(labels, list) else [value.get("label")]
+    for label in labels:
+        n += 1
+        record.spans.append(
+            _span(n, value.get("start"), value.get("end"), label, text=value.get("text"), annotator=annotator)
+        )
+    return n
+
+
+def _label_studio_task(obj: Obj) -> Record:
+    data = obj["data"]
+    record = _base(obj, _text(data))
+    record.utf16_offsets = True
+    record.title = data.get("title") if isinstance(data.get("title"), str) else record.title
+    if isinstance(data.get("meta"), dict):
+        record.meta = dict(data["meta"])
+    n = 0
+    for annotation in _list(obj, "annotations"):
+        annotation = _dict(annotation, "annotation")
+        if annotation.get("was_cancelled"):
+            continue
+        annotator = _annotator(annotation.get("completed_by"))
+        for result in _list(annotation, "result"):
+            value = _dict(result, "result").get("value")
+            if isinstance(value, dict) and "start" in value:  # choices, ratings, relations have no offsets
+                n = _label_studio_value(record, n, value, annotator)
+    return record
+
+
+def _label_studio_min(obj: Obj) -> Record:
+    record = _base(obj, _text(obj))
+    record.utf16_offsets = True
+    n = 0
+    for item in _list(obj, "label"):
+        n = _label_studio_value(record, n, _dict(item, "label item"), None)
+    return record
+
+
+def _plain(obj: Obj) -> Record:
+    return _base(obj, _text(obj))
+
+
+def _first(obj: Obj, key: str) -> Any:
+    value = obj.get(key)
+    return value[0] if isinstance(value, list) and value else None
+
+
+SNIFFERS: list[tuple[str, Callable[[Obj], bool], Callable[[Obj], Record]]] = [
+    ("label-studio", lambda o: isinstance(o.get("data"), dict) and "text" in o["data"], _label_studio_task),
+    ("native", lambda o: "annotator" in o and "status" in o and "text" in o, _native),
+    ("prodigy", lambda o: isinstance(o.get("spans"), list), _prodigy),
+    ("label-studio-min", lambda o: isinstance(_first(o, "label"), dict), _label_studio_min),
+    ("doccano", lambda o: isinstance(o.get("label"), list) or isinstance(_first(o, "entities"), dict), _doccano_or_spacy),
+    ("spacy", lambda o: isinstance(o.get("entities"), list), _doccano_or_spacy),
+]
+
+
+_JSON_TYPES = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "true/false", type(None): "null"}
+
+
+def record_from_json(obj: Any) -> Record:
+    """The Record of one JSON value; RecordError when it is not a document."""
+    if not isinstance(obj, dict):
+        raise RecordError(f"not a JSON object (got {_JSON_TYPES.get(type(obj), 'a value')})")
+    for _name, matches, build in SNIFFERS:
+        if matches(obj):
+            return build(obj)
+    return _plain(obj)

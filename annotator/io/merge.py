@@ -1,0 +1,97 @@
+"""Bringing a colleague's work in: ``annotator merge PROJECT SOURCE... [--rename OLD=NEW]``.
+
+A SOURCE is a colleague's project file (read as untrusted input by
+``store.colleague``) or any file the importers read, such as a native JSONL
+export. An import file is first imported, with the import helper's own code,
+into a scratch project in a temporary folder; that scratch project is then
+merged like a colleague's. So both kinds of source share one merge path:
+documents matched by the SHA-256 of their text, spans deduplicated, renames
+applied, and one transaction per source (a refused source changes nothing).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from annotator.io.importing import import_paths
+from annotator.store import Project
+from annotator.store.colleague import MergeSummary, merge_colleague, read_colleague
+from annotator.store.project import SQLITE_MAGIC
+
+
+class MergeError(ValueError):
+    """A source that cannot be merged; the message says which and why. Nothing was merged from it."""
+
+
+def parse_renames(values: Sequence[str]) -> dict[str, str]:
+    """``["OLD=NEW", ...]`` -> {OLD: NEW}; malformed or conflicting entries raise ValueError."""
+    renames: dict[str, str] = {}
+    for value in values:
+        old, sep, new = value.partition("=")
+        old, new = old.strip(), new.strip()
+        if not sep or not old or not new:
+            raise ValueError(f"--rename {value!r}: expected OLD=NEW, e.g. --rename ana=ana.k")
+        if renames.get(old, new) != new:
+            raise ValueError(f"--rename {old}: given twice ({renames[old]} and {new})")
+        renames[old] = new
+    return renames
+
+
+def _is_sqlite(path: Path) -> bool:
+    with path.open("rb") as fh:
+        return fh.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+
+
+def _merge_import_file(project: Project, source: Path, renames: Mapping[str, str]) -> MergeSummary:
+    with tempfile.TemporaryDirectory(prefix="annotator-merge-") as tmp:
+        scratch_path = Path(tmp) / "scratch.annotator"
+        with Project.open(scratch_path) as scratch:
+            report = import_paths(scratch, [source])
+        if not report.ok:
+            problems = "; ".join(str(p) for p in report.failed[:3])
+            raise MergeError(f"{source}: cannot be imported, nothing merged ({problems})")
+        if not report.imported:
+            raise MergeError(f"{source}: not a project file nor a file Annotator can import")
+        colleague = read_colleague(scratch_path)
+        colleague.path = source
+        summary = merge_colleague(project, colleague, renames)
+    summary.notes.append("spans from an import file get the time of the merge as their timestamps")
+    return summary
+
+
+def merge_source(project: Project, source: str | Path, renames: Mapping[str, str] | None = None) -> MergeSummary:
+    """Merge one SOURCE into ``project`` in one transaction; MergeError or ProjectError refuses it whole."""
+    source = Path(source)
+    renames = dict(renames or {})
+    if not source.is_file():
+        raise MergeError(f"{source}: no such file")
+    if source.resolve() == Path(project.path).resolve():
+        raise MergeError(f"{source}: is the project itself")
+    if _is_sqlite(source):
+        return merge_colleague(project, read_colleague(source), renames)
+    return _merge_import_file(project, source, renames)
+
+
+def merge_sources(project: Project, sources: Sequence[str | Path], renames: Mapping[str, str] | None = None) -> list[MergeSummary]:
+    """Merge several sources one after the other; stops at the first refused one (earlier ones stay merged)."""
+    return [merge_source(project, source, renames) for source in sources]
+
+
+def format_summary(summary: MergeSummary) -> list[str]:
+    """Readable lines for the CLI and the GUI."""
+    lines = [
+        f"{summary.source}: {summary.documents_added} documents added, {summary.documents_matched} matched, "
+        f"{summary.spans_total} spans added, {summary.spans_present} already present"
+    ]
+    for name, count in sorted(summary.spans_added.items()):
+        lines.append(f"  spans added for {name}: {count}")
+    if summary.statuses_set:
+        lines.append(f"  statuses brought in: {summary.statuses_set}")
+    if summary.labels_added:
+        lines.append(f"  labels added: {', '.join(summary.labels_added)}")
+    for reason, count in sorted(summary.skipped.items()):
+        lines.append(f"  skipped {count} {reason}")
+    lines += [f"  note: {note}" for note in summary.notes]
+    return lines

@@ -1,0 +1,308 @@
+"""Reading a colleague's project file: untrusted input, never modified.
+
+The file is opened read-only and checked like any project (SQLite header,
+``quick_check``, application_id, schema not newer than ours). Then only the
+tables and columns Annotator knows are read: each table must be a real table
+in ``sqlite_master`` (a crafted file can define ``spans`` as a VIEW, whose
+query would run), and only ordinary columns we know are selected (a generated
+column would evaluate an expression). Nothing is ever written, so the file's
+triggers cannot fire; ``trusted_schema=OFF`` keeps functions in its schema
+from running. Every value read is checked before it is used.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotator.core.model import DOC_STATUSES, GOLD_ANNOTATOR, REVIEW_STATUSES, Label
+from annotator.store.errors import NotAProjectError, ProjectError
+from annotator.store.project import BUSY_TIMEOUT_S, Project, _check_header, _verify, now
+
+# Table -> the columns we read from it (those present are selected).
+KNOWN_COLUMNS: dict[str, tuple[str, ...]] = {
+    "documents": ("id", "uid", "sha256", "title", "source", "text", "meta", "created"),
+    "labels": ("name", "color", "hotkey", "description", "sort_order"),
+    "spans": ("id", "doc_id", "start", "end", "label", "annotator", "origin", "note", "reviewer", "created", "updated"),
+    "doc_status": ("doc_id", "annotator", "status", "updated"),
+    "review_status": ("doc_id", "status", "reviewer", "updated"),
+}
+REQUIRED = {
+    "documents": ("id", "text"),
+    "spans": ("doc_id", "start", "end", "label", "annotator"),
+}
+
+
+@dataclass
+class ColleagueProject:
+    """Everything read from a colleague's file, as plain rows (dicts keyed by column)."""
+
+    path: Path
+    documents: list[dict[str, Any]] = field(default_factory=list)
+    labels: list[Label] = field(default_factory=list)
+    spans: list[dict[str, Any]] = field(default_factory=list)
+    statuses: list[dict[str, Any]] = field(default_factory=list)
+    reviews: list[dict[str, Any]] = field(default_factory=list)
+    ignored: list[str] = field(default_factory=list)  # tables/columns left unread, and why
+
+
+def _side_files(path: Path) -> tuple[Path, Path]:
+    return Path(f"{path}-wal"), Path(f"{path}-shm")
+
+
+def open_untrusted(path: str | Path) -> sqlite3.Connection:
+    """A read-only connection to a colleague's file, verified; creates no -wal/-shm when it can.
+
+    A project in WAL mode opened with ``mode=ro`` alone makes SQLite create -wal and
+    -shm files beside it. When there is no -wal file (the colleague's Annotator is
+    closed, everything is in the main file), ``immutable=1`` reads the main file
+    with no locks and no side files at all. A non-empty -wal holds committed data
+    not yet in the main file; immutable would ignore it, so then plain ``mode=ro``
+    is used and SQLite may create a -shm beside it (unavoidable to read that data).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ProjectError(path, "no such project file")
+    _check_header(path)
+    wal, _ = _side_files(path)
+    immutable = not wal.exists() or wal.stat().st_size == 0
+    uri = path.resolve().as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
+    try:
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+    except sqlite3.Error as exc:
+        raise ProjectError(path, f"cannot open the file read-only ({exc})") from exc
+    try:
+        conn.execute("PRAGMA trusted_schema=OFF")
+        conn.execute("PRAGMA query_only=ON")
+        _verify(path, conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
+def _real_columns(conn: sqlite3.Connection, table: str) -> list[str] | None:
+    """Known, ordinary columns of ``table``; None when it is missing or not a real table."""
+    kinds = {r[0] for r in conn.execute("SELECT type FROM sqlite_master WHERE name = ? COLLATE NOCASE", [table])}
+    if kinds != {"table"}:
+        return None
+    # table_xinfo: hidden = 0 is an ordinary column; 2 and 3 are generated columns.
+    present = {name for name, hidden in conn.execute("SELECT name, hidden FROM pragma_table_xinfo(?)", [table]) if hidden == 0}
+    return [c for c in KNOWN_COLUMNS[table] if c in present]
+
+
+def _select(conn: sqlite3.Connection, table: str, project: ColleagueProject) -> list[dict[str, Any]]:
+    columns = _real_columns(conn, table)
+    if columns is None:
+        kinds = [r[0] for r in conn.execute("SELECT type FROM sqlite_master WHERE name = ? COLLATE NOCASE", [table])]
+        if kinds:
+            project.ignored.append(f"{table} is a {'/'.join(kinds)}, not a table: not read")
+        return []
+    missing = [c for c in REQUIRED.get(table, ()) if c not in columns]
+    if missing:
+        raise NotAProjectError(project.path, f"not an Annotator project (table {table} lacks {', '.join(missing)})")
+    quoted = ", ".join(f'"{c}"' for c in columns)
+    return [dict(zip(columns, row)) for row in conn.execute(f'SELECT {quoted} FROM main."{table}"')]
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _document(row: dict[str, Any]) -> dict[str, Any] | None:
+    text = row.get("text")
+    if not isinstance(row.get("id"), int) or not isinstance(text, str) or "\r" in text:
+        return None
+    try:
+        meta = json.loads(row["meta"]) if isinstance(row.get("meta"), str) else {}
+    except ValueError:
+        meta = {}
+    return {
+        "id": row["id"],
+        "text": text,
+        "uid": _text(row.get("uid")),
+        "title": _text(row.get("title")) or "",
+        "source": _text(row.get("source")) or "",
+        "meta": meta if isinstance(meta, dict) else {},
+    }
+
+
+def _label(row: dict[str, Any]) -> Label | None:
+    name = row.get("name")
+    if not isinstance(name, str) or not name.strip():
+        return None
+    color = row.get("color")
+    if not (isinstance(color, str) and len(color) == 7 and color[0] == "#" and all(c in "0123456789abcdefABCDEF" for c in color[1:])):
+        color = "#999999"
+    order = row.get("sort_order")
+    return Label(name, color, _text(row.get("hotkey")) or "", _text(row.get("description")) or "", order if isinstance(order, int) else 0)
+
+
+def read_colleague(path: str | Path) -> ColleagueProject:
+    """Read a colleague's project (see the module docstring); ProjectError when it is refused."""
+    path = Path(path)
+    conn = open_untrusted(path)
+    project = ColleagueProject(path)
+    try:
+        for table in ("documents", "spans"):
+            if _real_columns(conn, table) is None:
+                raise NotAProjectError(path, f"not an Annotator project (its {table} is missing or not a table)")
+        rows = _select(conn, "documents", project)
+        project.documents = [d for d in map(_document, rows) if d is not None]
+        if len(rows) > len(project.documents):
+            project.ignored.append(f"{len(rows) - len(project.documents)} documents with unreadable text: skipped")
+        project.labels = [lb for lb in map(_label, _select(conn, "labels", project)) if lb is not None]
+        project.spans = _select(conn, "spans", project)
+        project.statuses = _select(conn, "doc_status", project)
+        project.reviews = _select(conn, "review_status", project)
+    except sqlite3.DatabaseError as exc:
+        raise ProjectError(path, f"cannot read the colleague's project ({exc})") from exc
+    finally:
+        conn.close()
+    return project
+
+
+# ------------------------------------------------------------------ merging
+@dataclass
+class MergeSummary:
+    source: Path
+    documents_added: int = 0
+    documents_matched: int = 0
+    spans_added: dict[str, int] = field(default_factory=dict)  # per annotator, after renaming
+    spans_present: int = 0  # already in the project: merging twice adds nothing
+    statuses_set: int = 0
+    labels_added: list[str] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)  # reason -> count
+    notes: list[str] = field(default_factory=list)
+
+    def skip(self, reason: str, count: int = 1) -> None:
+        self.skipped[reason] = self.skipped.get(reason, 0) + count
+
+    @property
+    def spans_total(self) -> int:
+        return sum(self.spans_added.values())
+
+
+def _name(value: Any, rename: Mapping[str, str]) -> str | None:
+    if not isinstance(value, str) or not value.strip():
+        return None
+    return rename.get(value.strip(), value.strip())
+
+
+def _add_labels(project: Project, colleague: ColleagueProject, used: set[str], summary: MergeSummary) -> None:
+    existing = {lb.name: lb for lb in project.labels()}
+    hotkeys = {lb.hotkey for lb in existing.values() if lb.hotkey}
+    order = max((lb.order for lb in existing.values()), default=-1)
+    theirs = {lb.name: lb for lb in colleague.labels}
+    for name in sorted(used - set(existing), key=lambda n: (theirs[n].order if n in theirs else 0, n)):
+        base = theirs.get(name, Label(name, "#999999"))
+        order += 1
+        hotkey = base.hotkey if base.hotkey and base.hotkey not in hotkeys else ""
+        hotkeys.add(hotkey)
+        project._insert_label(Label(name, base.color, hotkey, base.description, order))
+        summary.labels_added.append(name)
+
+
+def _add_documents(project: Project, colleague: ColleagueProject, summary: MergeSummary) -> dict[int, tuple[int, int]]:
+    """Colleague document id -> (our id, text length); documents are matched by their text's SHA-256."""
+    mapping = {}
+    for doc in colleague.documents:
+        doc_id, created = project._add_document(doc["text"], title=doc["title"], source=doc["source"], meta=doc["meta"], uid=doc["uid"])
+        mapping[doc["id"]] = (doc_id, len(doc["text"]))
+        if created:
+            summary.documents_added += 1
+        else:
+            summary.documents_matched += 1
+    return mapping
+
+
+def _span_row(row: dict[str, Any], docs: dict[int, tuple[int, int]], rename: Mapping[str, str], summary: MergeSummary) -> tuple | None:
+    start, end, label = row.get("start"), row.get("end"), row.get("label")
+    annotator = _name(row.get("annotator"), rename)
+    if not (isinstance(start, int) and isinstance(end, int) and isinstance(label, str) and label.strip() and annotator):
+        summary.skip("spans with missing or malformed fields")
+        return None
+    if row.get("doc_id") not in docs:
+        summary.skip("spans of documents that were skipped or do not exist")
+        return None
+    doc_id, length = docs[row["doc_id"]]
+    if not 0 <= start < end <= length:
+        summary.skip("spans outside their document's text")
+        return None
+    origin = "gold" if annotator == GOLD_ANNOTATOR else "merged"
+    stamp = now()
+    created = _text(row.get("created")) or stamp
+    return (doc_id, start, end, label, annotator, origin, _text(row.get("note")), _text(row.get("reviewer")),
+            created, _text(row.get("updated")) or created)
+
+
+def _add_spans(project: Project, rows: list[tuple], summary: MergeSummary) -> None:
+    seen = set()
+    fresh = []
+    for row in rows:
+        key = row[:5]
+        if key in seen or project.has_span(row[0], row[1], row[2], row[3], row[4]):
+            summary.spans_present += 1
+            continue
+        seen.add(key)
+        fresh.append(row)
+        summary.spans_added[row[4]] = summary.spans_added.get(row[4], 0) + 1
+    project.conn.executemany(
+        "INSERT INTO spans (doc_id, start, [end], label, annotator, origin, note, reviewer, created, updated)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        fresh,
+    )
+    project.conn.executemany(
+        "INSERT OR IGNORE INTO annotators (name, created) VALUES (?, ?)", [(name, now()) for name in summary.spans_added]
+    )
+
+
+def _merge_statuses(project: Project, colleague: ColleagueProject, docs: dict[int, tuple[int, int]], rename: Mapping[str, str], summary: MergeSummary) -> None:
+    """A colleague's status comes in where ours is missing or 'new', or where theirs is newer."""
+    for row in colleague.statuses:
+        annotator, status = _name(row.get("annotator"), rename), row.get("status")
+        if row.get("doc_id") not in docs or not annotator or status not in DOC_STATUSES:
+            summary.skip("statuses that are malformed or of skipped documents")
+            continue
+        doc_id = docs[row["doc_id"]][0]
+        updated = _text(row.get("updated")) or ""
+        ours = project.conn.execute(
+            "SELECT status, updated FROM doc_status WHERE doc_id = ? AND annotator = ?", [doc_id, annotator]
+        ).fetchone()
+        if ours is not None and (ours[0] == status or (ours[0] != "new" and (ours[1] or "") >= updated)):
+            continue
+        project.conn.execute(
+            "INSERT INTO doc_status (doc_id, annotator, status, updated) VALUES (?, ?, ?, ?)"
+            " ON CONFLICT (doc_id, annotator) DO UPDATE SET status = excluded.status, updated = excluded.updated",
+            [doc_id, annotator, status, updated or now()],
+        )
+        project.conn.execute("INSERT OR IGNORE INTO annotators (name, created) VALUES (?, ?)", [annotator, now()])
+        summary.statuses_set += 1
+    for row in colleague.reviews:
+        if row.get("doc_id") in docs and row.get("status") in REVIEW_STATUSES:
+            project.conn.execute(
+                "INSERT OR IGNORE INTO review_status (doc_id, status, reviewer, updated) VALUES (?, ?, ?, ?)",
+                [docs[row["doc_id"]][0], row["status"], _text(row.get("reviewer")), _text(row.get("updated")) or now()],
+            )
+
+
+def merge_colleague(project: Project, colleague: ColleagueProject, rename: Mapping[str, str] | None = None) -> MergeSummary:
+    """Bring a colleague's documents, spans and statuses into ``project`` in one transaction."""
+    rename = dict(rename or {})
+    summary = MergeSummary(colleague.path)
+    summary.notes += colleague.ignored
+    theirs = {_name(row.get("annotator"), {}) for row in colleague.spans} | {_name(row.get("annotator"), {}) for row in colleague.statuses}
+    for old in rename:
+        if old not in theirs:
+            summary.notes.append(f"--rename {old}={rename[old]}: {colleague.path.name} has no annotator {old!r}")
+    with project.transaction():
+        docs = _add_documents(project, colleague, summary)
+        rows = [r for r in (_span_row(row, docs, rename, summary) for row in colleague.spans) if r is not None]
+        _add_labels(project, colleague, {r[3] for r in rows}, summary)
+        _add_spans(project, rows, summary)
+        _merge_statuses(project, colleague, docs, rename, summary)
+    return summary

@@ -1,0 +1,156 @@
+"""Undoable annotation edits: one QUndoCommand per gesture, each calling the store.
+
+``QUndoStack.push()`` calls ``redo()``, which performs the edit; old values are
+captured so ``undo()`` can put them back. Every store call commits at once.
+A refused edit (busy file, bad range) records ``error`` and marks the command
+obsolete, so ``push()`` drops it and the caller reports ``error``.
+Views learn what changed from the ``ChangeNotifier`` signals, never by reloading.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand
+
+from annotator.core.model import Span
+from annotator.store import Project
+from annotator.store.errors import ProjectError
+
+STORE_ERRORS = (ValueError, KeyError, ProjectError, sqlite3.Error)
+
+
+class ChangeNotifier(QObject):
+    """What an edit changed, for views to refresh just that."""
+
+    spanAdded = Signal(object)  # Span
+    spanRemoved = Signal(object)  # Span
+    spanUpdated = Signal(object, object)  # old Span, new Span
+    statusChanged = Signal(int, str)  # doc_id, annotator
+    saved = Signal()  # a change reached the project file
+    failed = Signal(str)  # a change did not
+
+
+class EditCommand(QUndoCommand):
+    def __init__(self, project: Project, notifier: ChangeNotifier, text: str) -> None:
+        super().__init__(text)
+        self.project = project
+        self.notifier = notifier
+        self.error: str | None = None
+
+    def redo(self) -> None:
+        self._guard(self._do, first_time_obsolete=True)
+
+    def undo(self) -> None:
+        self._guard(self._undo, first_time_obsolete=False)
+
+    def _guard(self, action: Callable[[], None], *, first_time_obsolete: bool) -> None:
+        self.error = None
+        try:
+            action()
+        except STORE_ERRORS as exc:
+            self.error = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+            if first_time_obsolete:
+                self.setObsolete(True)
+            self.notifier.failed.emit(self.error)
+            return
+        self.notifier.saved.emit()
+
+    def _do(self) -> None:
+        raise NotImplementedError
+
+    def _undo(self) -> None:
+        raise NotImplementedError
+
+
+class AddSpanCommand(EditCommand):
+    def __init__(self, project: Project, notifier: ChangeNotifier, doc_id: int, start: int, end: int,
+                 label: str, annotator: str, *, origin: str = "manual", reviewer: str | None = None) -> None:
+        super().__init__(project, notifier, f"Add {label} span")
+        self.request = (doc_id, start, end, label, annotator)
+        self.options = {"origin": origin, "reviewer": reviewer}  # gold spans made in review mode
+        self.span: Span | None = None
+        self._status_before = project.status(doc_id, annotator)
+
+    def _do(self) -> None:
+        if self.span is None:
+            self.span = self.project.add_span(*self.request, **self.options)
+        else:
+            self.project.restore_span(self.span)
+            if self._status_before == "new":  # restore_span does not start the document; redo as add did
+                self.project.set_status(self.span.doc_id, self.span.annotator, "in_progress")
+        self.notifier.spanAdded.emit(self.span)
+        if self._status_before == "new":
+            self.notifier.statusChanged.emit(self.span.doc_id, self.span.annotator)
+
+    def _undo(self) -> None:
+        assert self.span is not None
+        self.project.delete_span(self.span.id)
+        self.notifier.spanRemoved.emit(self.span)
+        if self._status_before == "new":  # the first span had started the document: undo that too
+            self.project.set_status(self.span.doc_id, self.span.annotator, "new")
+            self.notifier.statusChanged.emit(self.span.doc_id, self.span.annotator)
+
+
+class DeleteSpanCommand(EditCommand):
+    def __init__(self, project: Project, notifier: ChangeNotifier, span: Span) -> None:
+        super().__init__(project, notifier, f"Delete {span.label} span")
+        self.span = span
+
+    def _do(self) -> None:
+        self.span = self.project.delete_span(self.span.id)
+        self.notifier.spanRemoved.emit(self.span)
+
+    def _undo(self) -> None:
+        self.project.restore_span(self.span)
+        self.notifier.spanAdded.emit(self.span)
+
+
+class UpdateSpanCommand(EditCommand):
+    """Relabel and/or change the note of one span."""
+
+    def __init__(self, project: Project, notifier: ChangeNotifier, span: Span, text: str, *,
+                 label: str | None = None, note: object = Project._UNCHANGED) -> None:
+        super().__init__(project, notifier, text)
+        self.before = span
+        self.label = label
+        self.note = note
+        self.after: Span | None = None
+
+    def _do(self) -> None:
+        self.after = self.project.update_span(self.before.id, label=self.label, note=self.note)
+        self.notifier.spanUpdated.emit(self.before, self.after)
+
+    def _undo(self) -> None:
+        restored = self.project.update_span(self.before.id, label=self.before.label, note=self.before.note)
+        self.notifier.spanUpdated.emit(self.after, restored)
+
+
+def relabel_command(project: Project, notifier: ChangeNotifier, span: Span, label: str) -> UpdateSpanCommand:
+    return UpdateSpanCommand(project, notifier, span, f"Relabel {span.label} span as {label}", label=label)
+
+
+def note_command(project: Project, notifier: ChangeNotifier, span: Span, note: str | None) -> UpdateSpanCommand:
+    text = "Remove note" if not note else ("Add note" if not span.note else "Edit note")
+    return UpdateSpanCommand(project, notifier, span, text, note=note or None)
+
+
+STATUS_TEXT = {"done": "Mark document done", "skipped": "Skip document",
+               "in_progress": "Reopen document", "new": "Mark document new"}
+
+
+class SetStatusCommand(EditCommand):
+    def __init__(self, project: Project, notifier: ChangeNotifier, doc_id: int, annotator: str, status: str) -> None:
+        super().__init__(project, notifier, STATUS_TEXT.get(status, f"Set status {status}"))
+        self.doc_id, self.annotator, self.status = doc_id, annotator, status
+        self.previous = project.status(doc_id, annotator)
+
+    def _do(self) -> None:
+        self.previous = self.project.set_status(self.doc_id, self.annotator, self.status)
+        self.notifier.statusChanged.emit(self.doc_id, self.annotator)
+
+    def _undo(self) -> None:
+        self.project.set_status(self.doc_id, self.annotator, self.previous)
+        self.notifier.statusChanged.emit(self.doc_id, self.annotator)

@@ -1,0 +1,201 @@
+"""File > Import: pick files or a folder, import them with a cancellable progress dialog, report.
+
+The work is done by ``annotator.io.importing.import_paths`` (each file one
+transaction); this module only shows its progress and its report. A cancel
+stops between files (or every few hundred records inside a large one): the
+files already finished stay imported.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QWidget
+
+from annotator.io.importing import ImportReport, import_paths, importable_suffixes
+from annotator.store import Project
+from annotator.store.errors import ProjectError
+
+MAX_LISTED = 10  # files named in the summary itself; the full lists go to the details
+
+ProgressHook = Callable[[QProgressDialog, int, int, Path], None]
+SummaryHook = Callable[[QMessageBox], None]
+
+_open_summaries: set[QMessageBox] = set()  # parentless boxes shown non-blocking, kept alive until closed
+
+
+# ------------------------------------------------------------------ choosing
+def import_file_filter() -> str:
+    patterns = " ".join(f"*{suffix}" for suffix in importable_suffixes())
+    return f"Importable files ({patterns});;All files (*)"
+
+
+def choose_import_paths(parent: QWidget | None, folder: bool) -> list[Path]:
+    """Ask for files (several allowed) or one folder; empty when the user cancels."""
+    if folder:
+        chosen = QFileDialog.getExistingDirectory(parent, "Import folder")
+        return [Path(chosen)] if chosen else []
+    files, _filter = QFileDialog.getOpenFileNames(parent, "Import files", "", import_file_filter())
+    return [Path(name) for name in files]
+
+
+# ------------------------------------------------------------------ progress
+class ImportProgress:
+    """A QProgressDialog fed by import_paths' progress callback; its Cancel stops the import."""
+
+    def __init__(self, parent: QWidget | None, hook: ProgressHook | None = None) -> None:
+        self.dialog = QProgressDialog("Preparing the import...", "Cancel", 0, 0, parent)
+        self.dialog.setWindowTitle("Importing")
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setMinimumDuration(0)
+        self.dialog.setAutoReset(False)
+        self.dialog.setAutoClose(False)
+        self.hook = hook
+        self.closed = False
+
+    def progress(self, done: int, total: int, path: Path) -> None:
+        self.dialog.setMaximum(max(total, 1))
+        self.dialog.setValue(done)
+        if done < total:
+            self.dialog.setLabelText(f"Importing {path.name} ({done + 1} of {total})")
+        else:
+            self.dialog.setLabelText(f"Imported {total} files")
+        QApplication.processEvents()
+        if self.hook is not None:
+            self.hook(self.dialog, done, total, path)
+
+    def cancelled(self) -> bool:
+        QApplication.processEvents()
+        return self.dialog.wasCanceled()
+
+    def close(self) -> None:
+        if not self.closed:
+            self.closed = True
+            self.dialog.close()
+            self.dialog.deleteLater()
+
+
+# ------------------------------------------------------------------- summary
+def _files(count: int) -> str:
+    return "1 file" if count == 1 else f"{count} files"
+
+
+def _listed(lines: list[str]) -> list[str]:
+    shown = lines[:MAX_LISTED]
+    if len(lines) > MAX_LISTED:
+        shown.append(f"... and {len(lines) - MAX_LISTED} more (see Show Details)")
+    return shown
+
+
+def summary_title(report: ImportReport) -> str:
+    if report.cancelled:
+        return "Import cancelled"
+    return "Import finished with problems" if report.failed else "Import finished"
+
+
+def summary_text(report: ImportReport) -> str:
+    """One paragraph a user reads first: what came in, what did not."""
+    docs = "1 new document" if report.documents_added == 1 else f"{report.documents_added} new documents"
+    spans = "1 span" if report.spans_added == 1 else f"{report.spans_added} spans"
+    parts = [f"Imported {_files(len(report.imported))}: {docs}, {spans}."]
+    if report.duplicates:
+        count = len(report.duplicates)
+        parts.append(
+            "1 document was already in the project and was not added again." if count == 1
+            else f"{count} documents were already in the project and were not added again."
+        )
+    if report.failed:
+        parts.append(f"{_files(len(report.failed_files))} failed and imported nothing.")
+    if report.cancelled:
+        parts.append(f"Cancelled: {_files(len(report.not_imported))} not imported.")
+    if report.skipped:
+        parts.append(f"Skipped {_files(report.skipped)} of an unknown type.")
+    return " ".join(parts)
+
+
+def summary_lists(report: ImportReport) -> str:
+    """The files by outcome, shortened; the informative text of the summary box."""
+    sections: list[str] = []
+    if report.imported:
+        sections.append("Imported:\n" + "\n".join(_listed([f"  {p.name}" for p in report.imported])))
+    if report.duplicates:
+        lines = [f"  {p.name}: same text as {name!r}" for p, name in report.duplicates]
+        sections.append("Already in the project:\n" + "\n".join(_listed(lines)))
+    if report.failed:
+        reasons = {}
+        for problem in report.failed:
+            reasons.setdefault(problem.path, problem.message)
+        lines = [f"  {p.name}: {message}" for p, message in reasons.items()]
+        sections.append("Failed:\n" + "\n".join(_listed(lines)))
+    if report.not_imported:
+        lines = [f"  {p.name}" for p in report.not_imported]
+        sections.append("Not imported (cancelled):\n" + "\n".join(_listed(lines)))
+    return "\n\n".join(sections)
+
+
+def summary_details(report: ImportReport) -> str:
+    """Every problem as path:line: message, then the full file lists."""
+    sections: list[str] = []
+    if report.failed:
+        sections.append("Problems:\n" + "\n".join(str(problem) for problem in report.failed))
+    if report.duplicates:
+        sections.append("Already in the project:\n" + "\n".join(f"{p}: same text as {n!r}" for p, n in report.duplicates))
+    if report.imported:
+        sections.append("Imported:\n" + "\n".join(str(p) for p in report.imported))
+    if report.not_imported:
+        sections.append("Not imported (cancelled):\n" + "\n".join(str(p) for p in report.not_imported))
+    return "\n\n".join(sections)
+
+
+def build_summary(report: ImportReport, parent: QWidget | None) -> QMessageBox:
+    icon = QMessageBox.Icon.Warning if report.failed else QMessageBox.Icon.Information
+    box = QMessageBox(icon, summary_title(report), summary_text(report), QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("importSummary")
+    box.setInformativeText(summary_lists(report))
+    details = summary_details(report)
+    if report.failed or report.duplicates:
+        box.setDetailedText(details)
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return box
+
+
+def open_summary(box: QMessageBox) -> None:
+    """Show the summary without blocking: the window stays usable behind it."""
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    if box.parent() is None:
+        _open_summaries.add(box)
+        box.finished.connect(lambda _result: _open_summaries.discard(box))
+    box.open()
+
+
+# --------------------------------------------------------------------- entry
+def import_with_progress(
+    project: Project,
+    paths: Sequence[Path],
+    annotator: str,
+    parent: QWidget | None,
+    *,
+    offsets: str = "codepoints",
+    show_summary: SummaryHook | None = None,
+    on_progress: ProgressHook | None = None,
+) -> ImportReport | None:
+    """Import ``paths`` showing progress, then a summary; None when nothing was imported at all
+    (no paths given, or the project refused the write, which is shown to the user)."""
+    if not paths:
+        return None
+    progress = ImportProgress(parent, on_progress)
+    try:
+        report = import_paths(
+            project, list(paths), annotator=annotator, offsets=offsets,
+            progress=progress.progress, cancelled=progress.cancelled,
+        )
+    except ProjectError as exc:  # e.g. another Annotator holds the write lock
+        progress.close()
+        QMessageBox.warning(parent, "Import stopped", f"{exc.reason}.\nFiles finished before this stay imported.")
+        return None
+    finally:
+        progress.close()
+    (open_summary if show_summary is None else show_summary)(build_summary(report, parent))
+    return report

@@ -1,0 +1,368 @@
+"""The label-schema dialog: add, rename, recolour, re-key, describe, reorder and delete labels.
+
+Every change is one undoable command (annotator.ui.label_commands) pushed on the
+window's undo stack. The dialog shows what the project holds: it reloads when the
+stack moves (undo/redo from the Edit menu included) and emits ``labelsChanged``
+whenever the labels it shows have changed.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+
+from PySide6.QtCore import QRegularExpression, Qt, Signal
+from PySide6.QtGui import QColor, QIcon, QKeySequence, QPixmap, QRegularExpressionValidator, QShortcut, QUndoStack
+from PySide6.QtWidgets import (
+    QColorDialog,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.model import DEFAULT_LABELS, EXTRA_COLORS, Label
+from annotator.store import Project
+from annotator.ui.label_commands import (
+    AddLabelCommand,
+    DeleteLabelCommand,
+    LabelCommand,
+    UpdateLabelCommand,
+    move_label_command,
+    spans_phrase,
+)
+
+# The eight Okabe-Ito colours, offered first in the colour dialog and to new labels.
+PALETTE: tuple[str, ...] = tuple(label.color for label in DEFAULT_LABELS) + EXTRA_COLORS
+HEX_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+
+ColorChooser = Callable[[QColor, QWidget], "QColor | None"]
+
+
+def next_free_color(labels: Sequence[Label]) -> str:
+    """The first palette colour no label uses yet (cycling once all are taken)."""
+    used = {label.color.lower() for label in labels}
+    return next((c for c in PALETTE if c not in used), PALETTE[len(labels) % len(PALETTE)])
+
+
+def ask_color(initial: QColor, parent: QWidget) -> QColor | None:
+    """A QColorDialog with the Okabe-Ito palette as its custom colours."""
+    for index, color in enumerate(PALETTE):
+        QColorDialog.setCustomColor(index, QColor(color))
+    dialog = QColorDialog(initial, parent)
+    dialog.setWindowTitle("Label colour")
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.selectedColor()
+
+
+def swatch(color: str, size: int = 14) -> QIcon:
+    pixmap = QPixmap(size, size)
+    pixmap.fill(QColor(color))
+    return QIcon(pixmap)
+
+
+class LabelSchemaDialog(QDialog):
+    labelsChanged = Signal()
+
+    def __init__(
+        self,
+        project: Project,
+        undo_stack: QUndoStack,
+        parent: QWidget | None = None,
+        confirm: Callable[[str], bool] | None = None,
+        *,
+        choose_color: ColorChooser | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.undo_stack = undo_stack
+        self.confirm = confirm or self._ask
+        self.choose_color = choose_color or ask_color
+        self._labels: list[Label] = []
+        self._editing: str | None = None  # name of the label in the form; None = a new one
+        self._select_next: str | None = None
+        self.setWindowTitle("Labels")
+        self._build()
+        self._connect()
+        undo_stack.indexChanged.connect(self._stack_moved)
+        self._reload()
+        self.label_list.setFocus()
+
+    # ------------------------------------------------------------------ layout
+    def _build(self) -> None:
+        self.label_list = QListWidget()
+        self.label_list.setAccessibleName("Labels")
+        self.new_button = QPushButton("&New")
+        self.delete_button = QPushButton("&Delete")
+        self.up_button = QPushButton("Move &up")
+        self.down_button = QPushButton("Move do&wn")
+        for button, tip in (
+            (self.new_button, "New label (Ctrl+N)"),
+            (self.delete_button, "Delete the label and its spans (Delete)"),
+            (self.up_button, "Move up (Alt+Up)"),
+            (self.down_button, "Move down (Alt+Down)"),
+        ):
+            button.setToolTip(tip)
+        self.name_edit = QLineEdit()
+        self.hotkey_edit = QLineEdit()
+        self.hotkey_edit.setMaxLength(1)
+        self.hotkey_edit.setValidator(QRegularExpressionValidator(QRegularExpression("[0-9A-Za-z]?")))
+        self.hotkey_edit.setPlaceholderText("1-9, 0 or a letter")
+        self.color_edit = QLineEdit()
+        self.color_edit.setValidator(QRegularExpressionValidator(QRegularExpression("#[0-9A-Fa-f]{0,6}")))
+        self.color_edit.setMinimumWidth(self.color_edit.fontMetrics().horizontalAdvance("#MMMMMM") + 16)
+        self.color_button = QPushButton("&Choose...")
+        self.description_edit = QLineEdit()
+        self.apply_button = QPushButton("&Apply")
+        self.apply_button.setDefault(True)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("labelError")
+        self.error_label.setWordWrap(True)
+        self.error_label.setStyleSheet("color: #b00020")
+        self.error_label.hide()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.close_button = self.buttons.button(QDialogButtonBox.StandardButton.Close)
+        self.close_button.setAutoDefault(False)
+
+        left = QVBoxLayout()
+        left.addWidget(self.label_list)
+        row = QHBoxLayout()
+        for button in (self.new_button, self.delete_button, self.up_button, self.down_button):
+            row.addWidget(button)
+        left.addLayout(row)
+
+        color_row = QHBoxLayout()
+        color_row.addWidget(self.color_edit)
+        color_row.addWidget(self.color_button)
+        form = QFormLayout()
+        form.addRow(self._buddy("Na&me:", self.name_edit), self.name_edit)
+        form.addRow(self._buddy("&Hotkey:", self.hotkey_edit), self.hotkey_edit)
+        form.addRow(self._buddy("C&olour:", self.color_edit), color_row)
+        form.addRow(self._buddy("Desc&ription:", self.description_edit), self.description_edit)
+        form.addRow("", self.apply_button)
+
+        body = QHBoxLayout()
+        body.addLayout(left, 2)
+        body.addLayout(form, 3)
+        outer = QVBoxLayout(self)
+        outer.addLayout(body)
+        outer.addWidget(self.error_label)
+        outer.addWidget(self.buttons)
+        self.resize(680, 320)
+
+        order = [self.label_list, self.name_edit, self.hotkey_edit, self.color_edit, self.color_button,
+                 self.description_edit, self.apply_button, self.new_button, self.delete_button,
+                 self.up_button, self.down_button, self.close_button]
+        for first, second in zip(order, order[1:]):
+            QWidget.setTabOrder(first, second)
+
+    @staticmethod
+    def _buddy(text: str, widget: QWidget) -> QLabel:
+        label = QLabel(text)
+        label.setBuddy(widget)
+        return label
+
+    def _connect(self) -> None:
+        self.label_list.currentRowChanged.connect(self._row_changed)
+        self.new_button.clicked.connect(self.start_new_label)
+        self.delete_button.clicked.connect(self.delete_current)
+        self.up_button.clicked.connect(lambda: self.move_current(-1))
+        self.down_button.clicked.connect(lambda: self.move_current(1))
+        self.color_button.clicked.connect(self.pick_color)
+        self.color_edit.textChanged.connect(self._show_color)
+        self.apply_button.clicked.connect(self.apply)
+        self.buttons.rejected.connect(self.reject)
+        shortcuts = (
+            (QKeySequence("Alt+Up"), lambda: self.move_current(-1), self),
+            (QKeySequence("Alt+Down"), lambda: self.move_current(1), self),
+            (QKeySequence("Ctrl+N"), self.start_new_label, self),
+            # Only on the list: Delete in a text field deletes characters.
+            (QKeySequence(Qt.Key.Key_Delete), self.delete_current, self.label_list),
+        )
+        for keys, slot, owner in shortcuts:
+            shortcut = QShortcut(keys, owner)
+            shortcut.setContext(
+                Qt.ShortcutContext.WidgetShortcut if owner is self.label_list else Qt.ShortcutContext.WindowShortcut
+            )
+            shortcut.activated.connect(slot)
+
+    # --------------------------------------------------------------- showing
+    def labels(self) -> list[Label]:
+        """The labels as the dialog shows them, in order."""
+        return list(self._labels)
+
+    def current_name(self) -> str | None:
+        return self._editing
+
+    def error_text(self) -> str:
+        return self.error_label.text() if not self.error_label.isHidden() else ""
+
+    def _stack_moved(self, _index: int) -> None:
+        try:
+            self._refresh()
+        except sqlite3.ProgrammingError:
+            pass  # the project was closed first (shutting down); a stack being destroyed clears itself
+
+    def _refresh(self) -> None:
+        """Reload when the project's labels differ from what is shown, and say so."""
+        if self.project.labels() != self._labels:
+            self._reload()
+            self.labelsChanged.emit()
+
+    def _reload(self) -> None:
+        previous_row = self.label_list.currentRow()
+        wanted = self._select_next or self._editing
+        self._select_next = None
+        self._labels = self.project.labels()
+        self.label_list.blockSignals(True)
+        self.label_list.clear()
+        for label in self._labels:
+            text = f"{label.name}    [{label.hotkey}]" if label.hotkey else label.name
+            item = QListWidgetItem(swatch(label.color), text)
+            item.setData(Qt.ItemDataRole.UserRole, label.name)
+            item.setToolTip(label.description)
+            self.label_list.addItem(item)
+        names = [label.name for label in self._labels]
+        if wanted in names:
+            row = names.index(wanted)
+        else:
+            row = min(max(previous_row, 0), len(names) - 1)
+        self.label_list.setCurrentRow(row)
+        self.label_list.blockSignals(False)
+        self._row_changed(row)
+
+    def _row_changed(self, row: int) -> None:
+        if 0 <= row < len(self._labels):
+            self._fill_form(self._labels[row])
+        else:
+            self._editing = None
+            self._update_buttons()
+
+    def _fill_form(self, label: Label) -> None:
+        self._editing = label.name
+        self.name_edit.setText(label.name)
+        self.hotkey_edit.setText(label.hotkey)
+        self.color_edit.setText(label.color)
+        self.description_edit.setText(label.description)
+        self.description_edit.setCursorPosition(0)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        editing = self._editing is not None
+        self.apply_button.setText("&Apply" if editing else "&Add label")
+        self.delete_button.setEnabled(editing)
+        row = self.label_list.currentRow() if editing else -1
+        self.up_button.setEnabled(editing and row > 0)
+        self.down_button.setEnabled(editing and 0 <= row < len(self._labels) - 1)
+
+    def _show_color(self, text: str) -> None:
+        if HEX_COLOR.fullmatch(text):
+            self.color_button.setIcon(swatch(text))
+
+    def _show_error(self, message: str | None) -> None:
+        self.error_label.setText(message or "")
+        self.error_label.setVisible(bool(message))
+
+    # ---------------------------------------------------------------- editing
+    def start_new_label(self) -> None:
+        """Clear the form for a new label with the next free palette colour."""
+        self._editing = None
+        self.label_list.blockSignals(True)
+        self.label_list.setCurrentRow(-1)
+        self.label_list.blockSignals(False)
+        self.name_edit.clear()
+        self.hotkey_edit.clear()
+        self.color_edit.setText(next_free_color(self._labels))
+        self.description_edit.clear()
+        self._show_error(None)
+        self._update_buttons()
+        self.name_edit.setFocus()
+
+    def _form_label(self) -> Label | None:
+        color = self.color_edit.text().strip().lower()
+        if not HEX_COLOR.fullmatch(color):
+            self._show_error(f"colour {color!r} is not of the form #rrggbb")
+            return None
+        return Label(
+            self.name_edit.text().strip(),
+            color,
+            self.hotkey_edit.text().strip().lower(),
+            self.description_edit.text().strip(),
+        )
+
+    def apply(self) -> None:
+        """Add the new label or save the edits of the selected one (Enter)."""
+        fields = self._form_label()
+        if fields is None:
+            return
+        if self._editing is None:
+            order = max((label.order for label in self._labels), default=-1) + 1
+            self._push(AddLabelCommand(self.project, replace(fields, order=order)), select=fields.name)
+            return
+        old = self.project.label(self._editing)  # fresh: an import may have added labels meanwhile
+        if old is None:
+            self._show_error(f"label {self._editing!r} no longer exists")
+            self._reload()
+            return
+        new = replace(fields, order=old.order)
+        if new == old:
+            self._show_error(None)
+            return
+        self._push(UpdateLabelCommand(self.project, old, new), select=new.name)
+
+    def pick_color(self) -> None:
+        """Choose a colour; for an existing label the choice is applied at once."""
+        current = QColor(self.color_edit.text()) if HEX_COLOR.fullmatch(self.color_edit.text()) else QColor(PALETTE[0])
+        chosen = self.choose_color(current, self)
+        if chosen is None or not chosen.isValid():
+            return
+        self.color_edit.setText(chosen.name())
+        if self._editing is not None:
+            self.apply()
+
+    def move_current(self, step: int) -> None:
+        if self._editing is None:
+            return
+        command = move_label_command(self.project, self._editing, step)
+        if command is not None:
+            self._push(command, select=self._editing)
+
+    def delete_current(self) -> None:
+        """Delete the selected label (and its spans) after asking."""
+        if self._editing is None:
+            return
+        name = self._editing
+        count = self.project.label_span_count(name)
+        if count:
+            question = f"Delete label {name} and the {spans_phrase(count)} that use it?"
+        else:
+            question = f"Delete label {name}? No spans use it."
+        if not self.confirm(question + " You can undo this."):
+            return
+        self._push(DeleteLabelCommand(self.project, name), select=None)
+
+    def _push(self, command: LabelCommand, *, select: str | None) -> None:
+        self._select_next = select
+        self.undo_stack.push(command)
+        if command.error:
+            self._select_next = None
+            self._show_error(command.error)
+            return
+        self._show_error(None)
+        self._refresh()
+        self.label_list.setFocus()
+
+    def _ask(self, question: str) -> bool:
+        answer = QMessageBox.question(self, "Delete label", question)
+        return answer == QMessageBox.StandardButton.Yes

@@ -1,0 +1,137 @@
+"""File-menu work for the main window: open/new/recent projects, import, export, label editing.
+
+Dialogs written by other parts of the program are imported when their action
+runs, so the window works whichever of them are installed.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QFileDialog
+
+from annotator.core.model import GOLD_ANNOTATOR
+from annotator.store import Project, ProjectError
+from annotator.ui.prompts import show_error
+
+if TYPE_CHECKING:
+    from annotator.ui.main_window import MainWindow
+
+RECENT_KEY = "recentProjects"
+RECENT_MAX = 8
+PROJECT_FILTER = "Annotator projects (*.db *.annotator);;All files (*)"
+
+
+def annotator_name_problem(name: str) -> str | None:
+    """Why a name cannot be used for annotating, or None."""
+    if not name.strip():
+        return "An annotator needs a name."
+    if name.strip().lower() == GOLD_ANNOTATOR:
+        return f"“{GOLD_ANNOTATOR}” is reserved for the reviewed layer; choose another name."
+    return None
+
+
+def recent_projects(settings: QSettings) -> list[str]:
+    value = settings.value(RECENT_KEY, [])
+    return [value] if isinstance(value, str) else list(value or [])
+
+
+def remember_recent(settings: QSettings, path: Path) -> None:
+    path_text = str(Path(path).resolve())
+    recent = [p for p in recent_projects(settings) if p != path_text]
+    settings.setValue(RECENT_KEY, [path_text, *recent][:RECENT_MAX])
+
+
+def fill_recent_menu(window: MainWindow) -> None:
+    menu = window.recent_menu
+    menu.clear()
+    for number, path in enumerate(recent_projects(window.settings), start=1):
+        action = menu.addAction(f"&{number} {Path(path).name}", lambda p=path: window.open_project(Path(p)))
+        action.setToolTip(path)
+    menu.setEnabled(not menu.isEmpty())
+
+
+def open_project(window: MainWindow, path: Path, *, create: bool = False) -> bool:
+    """Switch the window to another project file; on failure say why and keep the current one."""
+    path = Path(path)
+    if path.resolve() == window.project.path.resolve():
+        return True
+    try:
+        project = Project.open(path, create=create)
+    except ProjectError as exc:
+        show_error(window, "Cannot open project", f"{path.name} was not opened.", exc.reason)
+        return False
+    except OSError as exc:
+        show_error(window, "Cannot open project", f"{path.name} was not opened.", str(exc))
+        return False
+    old = window.project
+    window.set_project(project)
+    old.close()
+    return True
+
+
+def choose_project_to_open(window: MainWindow) -> None:
+    path, _ = QFileDialog.getOpenFileName(window, "Open project", str(window.project.path.parent), PROJECT_FILTER)
+    if path:
+        open_project(window, Path(path))
+
+
+def choose_new_project(window: MainWindow) -> None:
+    path, _ = QFileDialog.getSaveFileName(window, "New project", str(window.project.path.parent / "project.db"),
+                                          PROJECT_FILTER)
+    if not path:
+        return
+    if Path(path).exists() and Path(path).stat().st_size:
+        show_error(window, "Cannot create project", f"{Path(path).name} already exists; use Open project.")
+        return
+    open_project(window, Path(path), create=True)
+
+
+def import_files(window: MainWindow, *, folder: bool) -> None:
+    if folder:
+        chosen = QFileDialog.getExistingDirectory(window, "Import a folder")
+        paths = [Path(chosen)] if chosen else []
+    else:
+        names, _ = QFileDialog.getOpenFileNames(window, "Import files")
+        paths = [Path(n) for n in names]
+    if paths:
+        import_paths(window, paths)
+
+
+def import_paths(window: MainWindow, paths: list[Path]) -> None:
+    try:
+        from annotator.ui.import_dialog import import_with_progress
+    except ImportError:
+        show_error(window, "Import", "Importing is not available in this installation.")
+        return
+    report = import_with_progress(window.project, paths, window.annotator, window)
+    if report is None:
+        return
+    window.documents.apply_filter()
+    if window.doc_id is None and window.documents.model.ids:
+        window.open_document(window.documents.model.ids[0])
+    elif window.doc_id is not None:
+        window.open_document(window.doc_id, keep_view=True)  # imported spans may belong to it
+
+
+def export(window: MainWindow) -> None:
+    try:
+        from annotator.ui.export_dialog import ExportDialog
+    except ImportError:
+        show_error(window, "Export", "Exporting is not available in this installation.")
+        return
+    dialog = ExportDialog(window.project, window)
+    dialog.open()
+
+
+def edit_labels(window: MainWindow) -> None:
+    try:
+        from annotator.ui.label_dialog import LabelSchemaDialog
+    except ImportError:
+        show_error(window, "Labels", "The label editor is not available in this installation.")
+        return
+    dialog = LabelSchemaDialog(window.project, window.undo_stack, window)
+    dialog.labelsChanged.connect(window.reload_labels)
+    dialog.open()

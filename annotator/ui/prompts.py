@@ -1,0 +1,36 @@
+"""Non-blocking message and question dialogs: the window keeps running and tests can answer them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
+
+
+def show_error(parent: QWidget, title: str, text: str, detail: str = "") -> QMessageBox:
+    """A warning the user closes; opened window-modal, so the caller returns at once."""
+    box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)
+    box.setObjectName("errorDialog")
+    if detail:
+        box.setInformativeText(detail)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
+
+
+def ask_text(parent: QWidget, title: str, label: str, value: str, on_ok: Callable[[str], None],
+             *, multiline: bool = False) -> QInputDialog:
+    """Ask for a line (or a few lines) of text; ``on_ok`` gets the answer if the user accepts."""
+    dialog = QInputDialog(parent)
+    dialog.setObjectName("askText")
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setTextEchoMode(QLineEdit.EchoMode.Normal)
+    if multiline:
+        dialog.setOption(QInputDialog.InputDialogOption.UsePlainTextEditForTextInput)
+    dialog.setTextValue(value)
+    dialog.textValueSelected.connect(on_ok)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    dialog.open()
+    return dialog

@@ -1,0 +1,241 @@
+"""Review mode: the main window compares annotators and edits the gold layer.
+
+Switching on (Review > Review mode, Ctrl+R) makes gold the layer the window
+shows and edits, so every normal tool (label keys, relabel, delete, notes,
+undo) works on gold, and new gold spans record the reviewer. Each selected
+annotator's spans are drawn as lanes over the text (see ``review_overlay``)
+and the review dock lists their disagreements. Switching off restores the
+reviewer's own layer.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu
+
+from annotator.core.agreement import AgreementError
+from annotator.core.disagreements import Disagreement
+from annotator.core.model import GOLD_ANNOTATOR
+from annotator.store import ProjectError, review
+from annotator.ui.agreement_dialog import AgreementDialog, agreement_dialog_for
+from annotator.ui.prompts import show_error
+from annotator.ui.review_overlay import LaneOverlay
+from annotator.ui.review_panel import ReviewPanel
+
+if TYPE_CHECKING:
+    from annotator.ui.main_window import MainWindow
+
+REVIEW_MENU = "&Review"
+
+
+class ReviewMode(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.reviewer = window.annotator
+        self.panel: ReviewPanel | None = None
+        self.dock: QDockWidget | None = None
+        self.overlay: LaneOverlay | None = None
+        self.agreement: AgreementDialog | None = None
+        self.menu = self._menu()
+        self.actions = self._build_actions()
+        window.documentOpened.connect(self._document_opened)
+
+    @property
+    def active(self) -> bool:
+        return self.panel is not None
+
+    # ------------------------------------------------------------- actions
+    def _menu(self) -> QMenu:
+        window = self.window
+        menu = window.menus.get(REVIEW_MENU)
+        if menu is None:
+            menu = QMenu(REVIEW_MENU, window)
+            before = window.menus.get("&View")
+            window.menuBar().insertMenu(before.menuAction() if before else None, menu)
+            window.menus[REVIEW_MENU] = menu
+        return menu
+
+    def _action(self, name: str, text: str, keys: str, slot, *, checkable: bool = False) -> QAction:  # noqa: ANN001
+        action = QAction(text, self.window)
+        action.setObjectName(name)
+        if keys:
+            action.setShortcut(QKeySequence(keys))
+        action.setCheckable(checkable)
+        (action.toggled if checkable else action.triggered).connect(slot)
+        self.menu.addAction(action)
+        self.window.addAction(action)
+        return action
+
+    def _build_actions(self) -> dict[str, QAction]:
+        actions = {
+            "review_mode": self._action("review_mode", "&Review mode", "Ctrl+R", self.set_active, checkable=True),
+            "next_disagreement": self._action("next_disagreement", "&Next disagreement", "N", self._next),
+            "previous_disagreement": self._action("previous_disagreement", "&Previous disagreement", "P", self._previous),
+            "accept_agreed": self._action("accept_agreed", "Accept all a&greed spans", "A", self._accept_agreed),
+            "sort_by_agreement": self._action("sort_by_agreement", "&Sort documents by agreement", "Ctrl+Shift+O",
+                                              self.sort_by_agreement, checkable=True),
+        }
+        self.menu.addSeparator()
+        actions["agreement"] = self._action("agreement", "&Agreement...", "Ctrl+Shift+G", self.show_agreement)
+        for name in ("next_disagreement", "previous_disagreement", "accept_agreed"):
+            actions[name].setEnabled(False)
+        actions["merge"] = self._merge_action()
+        return actions
+
+    def _merge_action(self) -> QAction:
+        action = QAction("&Merge colleague's work...", self.window)
+        action.setObjectName("merge_colleague")
+        action.setShortcut(QKeySequence("Ctrl+Shift+M"))
+        action.triggered.connect(self.choose_merge_files)
+        file_menu = self.window.menus["&File"]
+        before = self.window.actions_by_name.get("export")
+        file_menu.insertAction(before, action) if before else file_menu.addAction(action)
+        self.window.addAction(action)
+        return action
+
+    def choose_merge_files(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(
+            self.window, "Merge colleague's work", "", "Annotator projects and exports (*.db *.annotator *.jsonl);;All files (*)")
+        if paths:
+            self.merge_files([Path(p) for p in paths])
+
+    def merge_files(self, paths: list[Path]) -> list[str]:
+        """Merge colleagues' project files or JSONL exports; returns the summary lines shown."""
+        from annotator.io.merge import MergeError, format_summary, merge_source
+
+        lines: list[str] = []
+        for path in paths:
+            try:
+                lines += format_summary(merge_source(self.window.project, path))
+            except (MergeError, ProjectError) as exc:
+                show_error(self.window, "Nothing merged", f"{path.name}: {exc}")
+        window = self.window
+        window.documents.apply_filter()
+        if self.panel is not None:
+            self.panel.load_annotators()
+            self.panel.reload()
+            self._update_lanes()
+        if lines:
+            window.statusBar().showMessage(" · ".join(lines), 8000)
+        return lines
+
+    def _next(self) -> None:
+        if self.panel is not None:
+            self.panel.next()
+
+    def _previous(self) -> None:
+        if self.panel is not None:
+            self.panel.previous()
+
+    def _accept_agreed(self) -> None:
+        if self.panel is not None:
+            self.panel.accept_agreed()
+
+    # ------------------------------------------------------------ switching
+    def set_active(self, on: bool) -> None:
+        if on == self.active:
+            return
+        if on:
+            self._enter()
+        else:
+            self._leave()
+        self.actions["review_mode"].setChecked(on)
+        for name in ("next_disagreement", "previous_disagreement", "accept_agreed"):
+            self.actions[name].setEnabled(on)
+
+    def _enter(self) -> None:
+        window = self.window
+        self.reviewer = window.annotator
+        window.undo_stack.clear()  # undo covers the layer being edited: from now on, gold
+        window.annotator = GOLD_ANNOTATOR
+        window.new_span_options = {"origin": "gold", "reviewer": self.reviewer}
+        self.panel = ReviewPanel(window.project, window.undo_stack, window.notifier, self.reviewer)
+        self.panel.disagreementChanged.connect(self._show_disagreement)
+        self.panel.annotatorsChanged.connect(self._update_lanes)
+        self.panel.reviewStatusChanged.connect(lambda doc_id, _status: window.documents.refresh(doc_id))
+        self.dock = window.add_dock("Review", self.panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        window.tabifyDockWidget(window.spans_dock, self.dock)  # a tall list beside the gold spans
+        QTimer.singleShot(0, self.dock.raise_)  # raising works once the tab exists on screen
+        self.overlay = LaneOverlay(window.text_view)
+        window.documents.set_review_columns(True)
+        window.status_annotator.setText(f"Reviewing as {self.reviewer} · editing gold")
+        if window.doc_id is not None:
+            window.open_document(window.doc_id)
+        self.panel.list.setFocus()
+
+    def _leave(self) -> None:
+        window = self.window
+        window.undo_stack.clear()
+        window.annotator = self.reviewer
+        window.new_span_options = {}
+        if self.overlay is not None:
+            self.overlay.detach()
+            self.overlay.deleteLater()
+        if self.dock is not None:
+            window.removeDockWidget(self.dock)
+            self.dock.deleteLater()
+        self.panel = self.dock = self.overlay = None
+        window.documents.set_review_columns(False)
+        window.status_annotator.setText(f"Annotator: {self.reviewer}")
+        if window.doc_id is not None:
+            window.open_document(window.doc_id)
+
+    # ------------------------------------------------------------- showing
+    def _document_opened(self, doc_id: int) -> None:
+        if self.panel is None:
+            return
+        if doc_id != self.panel.doc_id:
+            self.panel.set_document(doc_id)
+        self._update_lanes()
+
+    def _update_lanes(self) -> None:
+        if self.panel is None or self.overlay is None:
+            return
+        spans = [s for spans in self.panel.spans_by_annotator.values() for s in spans]
+        colors = {label.name: label.color for label in self.window.labels}
+        self.overlay.set_spans(self.window.text_view.offsets, spans, list(self.panel.spans_by_annotator), colors)
+        self._show_disagreement(self.panel.current())
+
+    def _show_disagreement(self, d: Disagreement | None) -> None:
+        if self.overlay is None:
+            return
+        view = self.window.text_view
+        self.overlay.set_region(None if d is None else (d.start, d.end))
+        if d is not None:
+            cursor = view.textCursor()
+            cursor.setPosition(view.offsets.to_utf16(d.start))
+            view.setTextCursor(cursor)
+            view.ensureCursorVisible()
+
+    # -------------------------------------------------------- documents, agreement
+    def sort_by_agreement(self, on: bool) -> None:
+        """Order the document list with the least agreement first (then the rest, by id)."""
+        documents = self.window.documents
+        documents.order = self._agreement_order if on else None
+        documents.apply_filter()
+
+    def _agreement_order(self, ids: list[int]) -> list[int]:
+        wanted = set(ids)
+        ranked = [d for d in review.document_ids_by_agreement(self.window.project) if d in wanted]
+        seen = set(ranked)
+        return ranked + [d for d in ids if d not in seen]
+
+    def show_agreement(self) -> None:
+        selected = self.panel.selected_annotators() if self.panel is not None else None
+        try:
+            self.agreement = agreement_dialog_for(self.window.project, selected or None, self.window)
+        except AgreementError as exc:
+            show_error(self.window, "No agreement to show", str(exc))
+            return
+        self.agreement.show()
+
+
+def install_review(window: MainWindow) -> ReviewMode:
+    """Give the window its Review menu; review mode starts switched off."""
+    window.review = ReviewMode(window)
+    return window.review

@@ -1,0 +1,344 @@
+"""The review dock: who is compared, where they disagree, and the keys that resolve it.
+
+Keys while the panel has focus: N / P next / previous disagreement, 1..9 accept
+that annotator's version into gold, X reject all (the region's gold is cleared),
+A accept every agreed span. Each resolution is one command on the window's undo
+stack; the panel itself never writes to the store except the review status.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QUndoStack
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.disagreements import Disagreement, agreed_spans, find_disagreements
+from annotator.core.model import GOLD_ANNOTATOR, REVIEW_STATUSES, Span
+from annotator.store import Project, review
+from annotator.ui.commands import ChangeNotifier
+from annotator.ui.review_commands import AcceptAgreedCommand, ResolveRegionCommand, accept_text
+from annotator.ui.review_overlay import lane_icon
+
+REVIEW_TEXT = {"unreviewed": "unreviewed", "in_review": "in review", "reviewed": "reviewed"}
+MAX_KEYED = 9
+
+
+def kind_text(d: Disagreement) -> str:
+    if d.kind == "label":
+        return "different label"
+    if d.kind == "boundary":
+        return "different boundaries"
+    return "only " + ", ".join(d.annotators)
+
+
+def excerpt(text: str, start: int, end: int, limit: int = 40) -> str:
+    words = " ".join(text[start:end].split())
+    return words if len(words) <= limit else words[: limit - 1] + "…"
+
+
+def version_of(d: Disagreement, annotator: str) -> list[tuple[int, int, str]]:
+    return sorted({(s.start, s.end, s.label) for s in d.spans if s.annotator == annotator})
+
+
+class ReviewPanel(QWidget):
+    annotatorsChanged = Signal()  # the checked annotators changed
+    disagreementChanged = Signal(object)  # the current Disagreement, or None
+    reviewStatusChanged = Signal(int, str)  # doc_id, status
+
+    def __init__(self, project: Project, undo_stack: QUndoStack, notifier: ChangeNotifier, reviewer: str,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reviewPanel")
+        self.project, self.undo_stack, self.notifier, self.reviewer = project, undo_stack, notifier, reviewer
+        self.doc_id: int | None = None
+        self.text = ""
+        self.spans_by_annotator: dict[str, list[Span]] = {}
+        self.disagreements: list[Disagreement] = []
+        self._build()
+        self._shortcuts()
+        self.load_annotators()
+        for signal in (notifier.spanAdded, notifier.spanRemoved):
+            signal.connect(self._span_changed)
+        notifier.spanUpdated.connect(lambda _old, new: self._span_changed(new))
+
+    # ------------------------------------------------------------ building
+    def _build(self) -> None:
+        self.annotator_list = QListWidget(objectName="reviewAnnotators")
+        self.annotator_list.setMaximumHeight(110)
+        self.annotator_list.itemChanged.connect(self._annotator_toggled)
+        self.list = QListWidget(objectName="disagreementList")
+        self.list.currentRowChanged.connect(self._current_row_changed)
+        self.list.itemActivated.connect(lambda _item: self.accept(0))
+        self.count_label = QLabel(objectName="disagreementCount")
+        self.versions = QVBoxLayout()
+        self.versions.setSpacing(2)
+        self.version_buttons: list[QPushButton] = []
+        self.reject_button = QPushButton("Reject all   X", objectName="rejectAll")
+        self.reject_button.setToolTip("Remove the gold spans in this region: nobody's version is kept")
+        self.reject_button.clicked.connect(self.reject)
+        self.agreed_button = QPushButton(objectName="acceptAgreed")
+        self.agreed_button.setToolTip("Copy into gold every span all selected annotators marked identically (one undo step)")
+        self.agreed_button.clicked.connect(self.accept_agreed)
+        self.status_combo = QComboBox(objectName="reviewStatus")
+        for status in REVIEW_STATUSES:
+            self.status_combo.addItem(REVIEW_TEXT[status], status)
+        self.status_combo.activated.connect(lambda i: self.set_review_status(self.status_combo.itemData(i)))
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addWidget(QLabel("<b>Compare</b> (lane: where each annotator's bar sits)"))
+        layout.addWidget(self.annotator_list)
+        header = QHBoxLayout()
+        header.addWidget(QLabel("<b>Disagreements</b>  N / P"))
+        header.addWidget(self.count_label, 1, Qt.AlignmentFlag.AlignRight)
+        layout.addLayout(header)
+        layout.addWidget(self.list, 1)
+        layout.addWidget(QLabel("<b>Accept a version</b>  1–9 or click"))
+        layout.addLayout(self.versions)
+        layout.addWidget(self.reject_button)
+        layout.addWidget(self.agreed_button)
+        form = QFormLayout()
+        form.addRow("Review status:", self.status_combo)
+        layout.addLayout(form)
+
+    def _shortcuts(self) -> None:
+        # The window binds plain digits to label hotkeys; inside the panel the
+        # review keys win, so the panel claims them before any shortcut fires.
+        self.keys: dict[int, Callable[[], None]] = {
+            int(Qt.Key.Key_N): self.next, int(Qt.Key.Key_P): self.previous,
+            int(Qt.Key.Key_X): self.reject, int(Qt.Key.Key_A): self.accept_agreed,
+        }
+        for n in range(1, MAX_KEYED + 1):
+            self.keys[int(Qt.Key.Key_0) + n] = lambda n=n: self.accept(n - 1)
+        for widget in (self.list, self.annotator_list, self.reject_button, self.agreed_button):
+            widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 (Qt name)
+        kind = event.type()
+        if kind not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) or not isinstance(event, QKeyEvent):
+            return False
+        key = int(event.key())
+        if event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier or key not in self.keys:
+            return False
+        if kind == QEvent.Type.ShortcutOverride:
+            event.accept()  # deliver it as a key press to us, not to a window shortcut
+            return True
+        self.keys[key]()
+        return True
+
+    # ---------------------------------------------------------- annotators
+    def load_annotators(self, checked: list[str] | None = None) -> None:
+        """List every annotator but gold; tick ``checked`` (default: everyone who has spans)."""
+        names = self.project.annotators()
+        if checked is None:
+            checked = [name for name in self.project.stats()["spans_by_annotator"] if name != GOLD_ANNOTATOR]
+        keep = set(checked)
+        self.annotator_list.blockSignals(True)
+        self.annotator_list.clear()
+        for name in names:
+            item = QListWidgetItem(name)
+            item.setData(Qt.ItemDataRole.UserRole, name)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if name in keep else Qt.CheckState.Unchecked)
+            self.annotator_list.addItem(item)
+        self.annotator_list.blockSignals(False)
+        self._number_annotators()
+
+    def selected_annotators(self) -> list[str]:
+        return [
+            item.data(Qt.ItemDataRole.UserRole)
+            for item in (self.annotator_list.item(i) for i in range(self.annotator_list.count()))
+            if item.checkState() == Qt.CheckState.Checked
+        ]
+
+    def set_selected_annotators(self, names: list[str]) -> None:
+        self.load_annotators(names)
+        self.reload()
+        self.annotatorsChanged.emit()
+
+    def _number_annotators(self) -> None:
+        selected = self.selected_annotators()
+        self.annotator_list.blockSignals(True)
+        for i in range(self.annotator_list.count()):
+            item = self.annotator_list.item(i)
+            name = item.data(Qt.ItemDataRole.UserRole)
+            if name in selected:
+                n = selected.index(name)
+                item.setText(f"{n + 1}  {name}" if n < MAX_KEYED else name)
+                item.setIcon(lane_icon(n))
+            else:
+                item.setText(f"    {name}")
+                item.setIcon(lane_icon(0, "#ffffff"))
+        self.annotator_list.blockSignals(False)
+
+    def _annotator_toggled(self, _item: QListWidgetItem) -> None:
+        self._number_annotators()
+        self.reload()
+        self.annotatorsChanged.emit()
+
+    # ------------------------------------------------------------ document
+    def set_document(self, doc_id: int | None) -> None:
+        self.doc_id = doc_id
+        self.text = self.project.document_text(doc_id) if doc_id is not None else ""
+        self.reload()
+
+    def reload(self) -> None:
+        """Recompute the disagreements of the current document for the checked annotators."""
+        selected = self.selected_annotators()
+        if self.doc_id is None:
+            self.spans_by_annotator = {}
+        else:
+            self.spans_by_annotator = review.spans_by_annotator(self.project, self.doc_id, selected)
+        self.disagreements = find_disagreements(self.spans_by_annotator) if len(selected) >= 2 else []
+        self.list.blockSignals(True)
+        self.list.clear()
+        for d in self.disagreements:
+            self.list.addItem(QListWidgetItem())
+        self.list.blockSignals(False)
+        self._refresh_marks()
+        self._show_status()
+        self.list.setCurrentRow(0 if self.disagreements else -1)
+        if not self.disagreements:
+            self._current_row_changed(-1)
+
+    def gold_spans(self) -> list[Span]:
+        return self.project.spans(self.doc_id, GOLD_ANNOTATOR) if self.doc_id is not None else []
+
+    def _refresh_marks(self) -> None:
+        """Row texts (with what gold says there) and the agreed-spans button."""
+        gold = self.gold_spans()
+        resolved = 0
+        for row, d in enumerate(self.disagreements):
+            there = [s for s in gold if s.start < d.end and s.end > d.start]
+            resolved += bool(there)
+            mark = "✓ " + ", ".join(dict.fromkeys(s.label for s in there)) if there else "·"
+            item = self.list.item(row)
+            item.setText(f"{row + 1}. {kind_text(d)} — “{excerpt(self.text, d.start, d.end)}”  {mark}")
+            item.setToolTip(self._detail(d))
+        total = len(self.disagreements)
+        self.count_label.setText(f"{resolved} of {total} in gold" if total else "none")
+        agreed = self.pending_agreed()
+        self.agreed_button.setText(f"Accept all agreed ({len(agreed)})   A")
+        self.agreed_button.setEnabled(bool(agreed))
+
+    def _detail(self, d: Disagreement) -> str:
+        lines = [f"{kind_text(d)}, characters {d.start}–{d.end}"]
+        for name in self.spans_by_annotator:
+            version = version_of(d, name)
+            lines.append(f"{name}: " + ("; ".join(f"{lb} “{excerpt(self.text, s, e)}”" for s, e, lb in version) or "nothing"))
+        return "\n".join(lines)
+
+    def pending_agreed(self) -> list[tuple[int, int, str]]:
+        """Agreed spans the gold layer does not have yet."""
+        if len(self.spans_by_annotator) < 2:
+            return []
+        present = {(s.start, s.end, s.label) for s in self.gold_spans()}
+        return [key for key in agreed_spans(self.spans_by_annotator) if key not in present]
+
+    def _span_changed(self, span: Span) -> None:
+        if span.doc_id != self.doc_id:
+            return
+        if span.annotator == GOLD_ANNOTATOR:
+            self._refresh_marks()
+        elif span.annotator in self.spans_by_annotator:
+            row = self.list.currentRow()
+            self.reload()
+            self.list.setCurrentRow(min(row, self.list.count() - 1))
+
+    # ---------------------------------------------------------- navigation
+    def current(self) -> Disagreement | None:
+        row = self.list.currentRow()
+        return self.disagreements[row] if 0 <= row < len(self.disagreements) else None
+
+    def next(self) -> None:
+        if self.disagreements:
+            self.list.setCurrentRow(min(self.list.currentRow() + 1, len(self.disagreements) - 1))
+
+    def previous(self) -> None:
+        if self.disagreements:
+            self.list.setCurrentRow(max(self.list.currentRow() - 1, 0))
+
+    def _current_row_changed(self, _row: int) -> None:
+        self._show_versions(self.current())
+        self.disagreementChanged.emit(self.current())
+
+    def _show_versions(self, d: Disagreement | None) -> None:
+        for button in self.version_buttons:
+            self.versions.removeWidget(button)
+            button.deleteLater()
+        self.version_buttons = []
+        self.reject_button.setEnabled(d is not None)
+        if d is None:
+            return
+        for n, name in enumerate(self.spans_by_annotator):
+            version = version_of(d, name)
+            said = "; ".join(f"{lb}: “{excerpt(self.text, s, e, 28)}”" for s, e, lb in version) or "nothing"
+            key = f"{n + 1}  " if n < MAX_KEYED else ""
+            button = QPushButton(f"{key}{name} — {said}", objectName=f"accept_{n + 1}")
+            button.setStyleSheet("text-align: left; padding: 3px 6px")
+            button.setIcon(lane_icon(n))
+            button.setToolTip(f"Put {name}'s version of this region into gold")
+            button.clicked.connect(lambda _checked=False, n=n: self.accept(n))
+            button.installEventFilter(self)
+            self.versions.addWidget(button)
+            self.version_buttons.append(button)
+
+    # ----------------------------------------------------------- resolving
+    def accept(self, index: int) -> None:
+        """Put the ``index``-th selected annotator's version of the current region into gold."""
+        d = self.current()
+        names = list(self.spans_by_annotator)
+        if d is None or not 0 <= index < len(names) or self.doc_id is None:
+            return
+        version = version_of(d, names[index])
+        self._resolve(d, version, accept_text(names[index], version))
+
+    def reject(self) -> None:
+        d = self.current()
+        if d is not None and self.doc_id is not None:
+            self._resolve(d, [], "Reject all versions")
+
+    def _resolve(self, d: Disagreement, version: list[tuple[int, int, str]], text: str) -> None:
+        assert self.doc_id is not None
+        self.undo_stack.push(ResolveRegionCommand(
+            self.project, self.notifier, self.doc_id, (d.start, d.end), version, self.reviewer, text))
+        self._start_review()
+        self.next()
+
+    def accept_agreed(self) -> None:
+        if self.doc_id is None:
+            return
+        agreed = self.pending_agreed()
+        if agreed:
+            self.undo_stack.push(AcceptAgreedCommand(self.project, self.notifier, self.doc_id, agreed, self.reviewer))
+            self._start_review()
+
+    # -------------------------------------------------------------- status
+    def _start_review(self) -> None:
+        """The first resolution in an unreviewed document marks it as in review."""
+        if self.doc_id is not None and self.project.review_status(self.doc_id) == "unreviewed":
+            self.set_review_status("in_review")
+
+    def set_review_status(self, status: str) -> None:
+        if self.doc_id is None:
+            return
+        self.project.set_review_status(self.doc_id, status, self.reviewer)
+        self._show_status()
+        self.reviewStatusChanged.emit(self.doc_id, status)
+
+    def _show_status(self) -> None:
+        status = self.project.review_status(self.doc_id) if self.doc_id is not None else "unreviewed"
+        self.status_combo.setCurrentIndex(REVIEW_STATUSES.index(status))
+        self.status_combo.setEnabled(self.doc_id is not None)

@@ -1,0 +1,42 @@
+"""The shortcut cheat sheet (F1): every action of the window, grouped by menu, with its keys."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
+
+
+def shortcut_text(action: QAction) -> str:
+    keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts() if not k.isEmpty()]
+    return " or ".join(keys)
+
+
+def cheat_sheet_html(groups: list[tuple[str, list[QAction]]]) -> str:
+    parts = ["<h2>Keyboard shortcuts</h2>"]
+    for title, actions in groups:
+        rows = "".join(
+            f"<tr><td style='padding-right:24px'>{a.text().replace('&', '').replace('...', '…')}</td>"
+            f"<td><b>{shortcut_text(a)}</b></td></tr>"
+            for a in actions if shortcut_text(a)
+        )
+        if rows:
+            parts.append(f"<h3>{title}</h3><table>{rows}</table>")
+    parts.append("<p>Select text with the mouse or Shift+arrows; hold Alt to select exact characters.</p>")
+    return "".join(parts)
+
+
+class CheatSheet(QDialog):
+    def __init__(self, groups: list[tuple[str, list[QAction]]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("cheatSheet")
+        self.setWindowTitle("Keyboard shortcuts")
+        self.resize(520, 640)
+        self.browser = QTextBrowser()
+        self.browser.setHtml(cheat_sheet_html(groups))
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.close)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.browser)
+        layout.addWidget(buttons)
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, False)

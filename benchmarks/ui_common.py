@@ -1,0 +1,65 @@
+"""Shared set-up for the workspace benchmarks: a big document with many spans, in a real project file."""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from annotator.core.tokens import tokenize  # noqa: E402
+from annotator.store import Project  # noqa: E402
+
+WORDS = ("the minister said that North Korea’s army of 1.3 million soldiers would move to the border "
+         "while analysts in Seoul and Washington doubted the claim and the figures published last week").split()
+
+
+def make_text(size: int, seed: int = 1) -> str:
+    """About ``size`` characters of prose in paragraphs of 300-1500 characters."""
+    rng = random.Random(seed)
+    paragraphs, total = [], 0
+    while total < size:
+        words = [rng.choice(WORDS) for _ in range(rng.randint(50, 250))]
+        paragraph = " ".join(words).capitalize() + "."
+        paragraphs.append(paragraph)
+        total += len(paragraph) + 1
+    return "\n".join(paragraphs)
+
+
+def make_spans(text: str, count: int, seed: int = 2) -> list[tuple[int, int, str]]:
+    """``count`` word-aligned spans, one in five nested inside a longer one."""
+    rng = random.Random(seed)
+    tokens = tokenize(text)
+    labels = ("actor", "claim", "quote", "figure")
+    spans = []
+    for i in range(count):
+        first = rng.randrange(0, len(tokens) - 12)
+        last = first + rng.randint(0, 2 if i % 5 else 10)
+        spans.append((tokens[first].start, tokens[last].end, labels[i % 4]))
+    return spans
+
+
+def make_project(path: Path, size: int, span_count: int, annotator: str = "bench") -> tuple[Project, int, str]:
+    project = Project.open(path)
+    text = make_text(size)
+    doc_id, _ = project.add_document(text, title="big")
+    project.add_spans({"doc_id": doc_id, "start": s, "end": e, "label": label, "annotator": annotator,
+                       "origin": "manual"} for s, e, label in make_spans(text, span_count))
+    return project, doc_id, text
+
+
+def median_ms(func: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        func()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times)
+
+
+def verdict(ratio: float, goal: float) -> str:
+    return "PASS" if ratio <= goal else "FAIL"

@@ -1,0 +1,197 @@
+"""Annotating in the real window with real key and mouse events; results read back from the SQLite file."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCharFormat
+from PySide6.QtWidgets import QApplication, QInputDialog
+
+from annotator.core.text import normalize_newlines
+from ui_fixtures import *  # noqa: F403
+from ui_fixtures import FIRST, drag_select, point_of, press, read_spans, select_with_keys
+
+pytestmark = pytest.mark.gui
+
+
+def test_keyboard_selection_and_hotkey_make_a_span(qtbot, main_window):
+    select_with_keys(qtbot, main_window, 0, 5)
+    press(qtbot, main_window, "1")
+    assert read_spans(main_window.project.path) == [(1, 0, 5, "actor", "alice", None)]
+    assert FIRST[0:5] == "Alice"
+    assert main_window.spans_panel.model_.rowCount() == 1
+    assert main_window.project.status(1, "alice") == "in_progress"
+
+
+def test_mouse_drag_snaps_to_whole_words(qtbot, main_window):
+    drag_select(qtbot, main_window, 2, 9)  # "ice Smi"
+    press(qtbot, main_window, "2")
+    assert read_spans(main_window.project.path) == [(1, 0, 11, "claim", "alice", None)]  # "Alice Smith"
+
+
+def test_double_click_selects_a_word(qtbot, main_window):
+    qtbot.mouseDClick(main_window.text_view.viewport(), Qt.MouseButton.LeftButton, pos=point_of(main_window, 17))
+    press(qtbot, main_window, "1")
+    (doc, start, end, *_), = read_spans(main_window.project.path)
+    assert FIRST[start:end] == "Bob"
+
+
+def test_exact_mode_by_toggle_and_by_alt(qtbot, main_window):
+    press(qtbot, main_window, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert not main_window.snap_to_words
+    select_with_keys(qtbot, main_window, 1, 4)  # "lice"
+    press(qtbot, main_window, "1")
+    press(qtbot, main_window, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert main_window.snap_to_words
+    drag_select(qtbot, main_window, 17, 19, alt=True)  # "ob" of Bob, exact because Alt is held
+    press(qtbot, main_window, "4")
+    spans = read_spans(main_window.project.path)
+    assert [(FIRST[s:e], label) for _, s, e, label, *_ in spans] == [("lice", "actor"), ("ob", "figure")]
+
+
+def test_whitespace_only_selection_is_refused(qtbot, main_window):
+    select_with_keys(qtbot, main_window, 5, 1)  # the space after "Alice"
+    press(qtbot, main_window, "1")
+    assert read_spans(main_window.project.path) == []
+    assert "Nothing to label" in main_window.statusBar().currentMessage()
+
+
+def test_click_relabel_delete_with_undo_and_redo(qtbot, main_window):
+    select_with_keys(qtbot, main_window, 0, 5)
+    press(qtbot, main_window, "1")
+    main_window.clear_current_span()
+    qtbot.mouseClick(main_window.text_view.viewport(), Qt.MouseButton.LeftButton, pos=point_of(main_window, 2))
+    span_id = main_window.text_view.current_span_id
+    assert span_id is not None
+    assert main_window.spans_panel.selected_span_id() == span_id
+
+    press(qtbot, main_window, "3")
+    assert read_spans(main_window.project.path)[0][3] == "quote"
+    assert main_window.undo_action.text().replace("&", "") == "Undo Relabel actor span as quote"
+    press(qtbot, main_window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert read_spans(main_window.project.path)[0][3] == "actor"
+    press(qtbot, main_window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert read_spans(main_window.project.path)[0][3] == "quote"
+
+    press(qtbot, main_window, Qt.Key.Key_Delete)
+    assert read_spans(main_window.project.path) == []
+    assert main_window.spans_panel.model_.rowCount() == 0
+    assert main_window.undo_action.text().replace("&", "") == "Undo Delete quote span"
+    press(qtbot, main_window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert read_spans(main_window.project.path) == [(1, 0, 5, "quote", "alice", None)]
+    assert main_window.text_view.span(span_id) is not None  # the same span, with its id, is back
+
+    press(qtbot, main_window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # relabel
+    press(qtbot, main_window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # add
+    assert read_spans(main_window.project.path) == []
+    assert main_window.project.status(1, "alice") == "new"
+    for _ in range(3):
+        press(qtbot, main_window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert read_spans(main_window.project.path) == []  # add, relabel, delete redone
+    assert main_window.project.status(1, "alice") == "in_progress"
+
+
+def test_backspace_deletes_selected_span(qtbot, main_window):
+    select_with_keys(qtbot, main_window, 0, 5)
+    press(qtbot, main_window, "1")
+    press(qtbot, main_window, Qt.Key.Key_Backspace)
+    assert read_spans(main_window.project.path) == []
+
+
+def test_note_added_through_the_dialog_and_undone(qtbot, main_window):
+    select_with_keys(qtbot, main_window, 0, 5)
+    press(qtbot, main_window, "1")
+    press(qtbot, main_window, Qt.Key.Key_F2)
+    dialog = main_window.findChild(QInputDialog, "askText")
+    assert dialog is not None and dialog.isVisible()
+    dialog.setTextValue("check spelling")
+    dialog.accept()
+    assert read_spans(main_window.project.path)[0][5] == "check spelling"
+    assert main_window.spans_panel.model_.data(main_window.spans_panel.model_.index(0, 3)) == "check spelling"
+    assert main_window.undo_action.text().replace("&", "") == "Undo Add note"
+    press(qtbot, main_window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert read_spans(main_window.project.path)[0][5] is None
+
+
+def test_context_menu_relabels_and_copies(qtbot, main_window):
+    select_with_keys(qtbot, main_window, 0, 5)
+    press(qtbot, main_window, "1")
+    span_id = main_window.text_view.current_span_id
+    menu = main_window.show_span_menu(span_id, main_window.mapToGlobal(point_of(main_window, 2)))
+    relabel = next(a.menu() for a in menu.actions() if a.menu() is not None)
+    next(a for a in relabel.actions() if a.text() == "figure").trigger()
+    menu.close()
+    assert read_spans(main_window.project.path)[0][3] == "figure"
+    menu = main_window.show_span_menu(span_id, main_window.mapToGlobal(point_of(main_window, 2)))
+    next(a for a in menu.actions() if a.text().replace("&", "") == "Copy span text").trigger()
+    menu.close()
+    assert QApplication.clipboard().text() == "Alice"
+
+
+def test_overlapping_spans_stay_distinct(qtbot, main_window):
+    select_with_keys(qtbot, main_window, 0, 34)  # the first sentence
+    press(qtbot, main_window, "3")
+    select_with_keys(qtbot, main_window, 0, 5)
+    press(qtbot, main_window, "1")
+    select_with_keys(qtbot, main_window, 29, 5)  # "Paris"
+    press(qtbot, main_window, "1")
+    spans = read_spans(main_window.project.path)
+    assert [(FIRST[s:e], label) for _, s, e, label, *_ in spans] == [
+        ("Alice Smith met Bob Jones in Paris", "quote"), ("Alice", "actor"), ("Paris", "actor")]
+    block = main_window.text_view.document().firstBlock()
+    ranges = block.layout().formats()
+
+    def format_at(position: int):
+        return next(r.format for r in ranges if r.start <= position < r.start + r.length)
+
+    inner, outer = format_at(2), format_at(12)
+    assert outer.background().color().isValid() and outer.underlineStyle() == QTextCharFormat.UnderlineStyle.NoUnderline
+    assert inner.underlineStyle() != QTextCharFormat.UnderlineStyle.NoUnderline
+    assert inner.background().color() == outer.background().color()  # the quote's background continues
+    tip = main_window.text_view.tooltip_text(main_window.text_view.spans_at_point(point_of(main_window, 2)))
+    assert "quote" in tip and "actor" in tip
+
+
+def test_spans_panel_and_text_share_the_selection(qtbot, main_window):
+    for start in (16, 0):
+        select_with_keys(qtbot, main_window, start, 3)
+        press(qtbot, main_window, "1")
+    panel = main_window.spans_panel
+    first_row = panel.model_.index(0, 0)
+    assert panel.model_.data(first_row) == "Alice"  # text order, not creation order
+    rect = panel.visualRect(first_row)
+    qtbot.mouseClick(panel.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert main_window.text_view.current_span_id == panel.model_.spans[0].id
+    press(qtbot, main_window, "]")
+    assert main_window.text_view.current_span_id == panel.model_.spans[1].id
+    assert panel.selected_span_id() == panel.model_.spans[1].id
+
+
+def test_emoji_cjk_crlf_document_offsets(qtbot, main_window):
+    raw = "Intro 👍🏽 line\r\n東京 では 🇯🇵 Kim Jong-un said “hi” 👨‍👩‍👧 end\r\n"
+    text = normalize_newlines(raw)
+    doc_id, _ = main_window.project.add_document(text, title="unicode")
+    main_window.documents.apply_filter()
+    main_window.open_document(doc_id)
+    target = "Kim Jong-un"
+    start = text.index(target)
+    main_window.text_view.setFocus()
+    view = main_window.text_view
+    cursor = view.textCursor()
+    cursor.setPosition(view.offsets.to_utf16(start))
+    view.setTextCursor(cursor)
+    for _ in range(len(target)):  # every character here is in the BMP: one Right each
+        qtbot.keyClick(view, Qt.Key.Key_Right, Qt.KeyboardModifier.ShiftModifier)
+    press(qtbot, main_window, "1")
+    emoji_start = text.index("👨")
+    select_with_keys(qtbot, main_window, emoji_start - 1, 2)  # space + the family emoji (one grapheme)
+    press(qtbot, main_window, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    press(qtbot, main_window, "4")
+    spans = [s for s in read_spans(main_window.project.path) if s[0] == doc_id]
+    texts = [text[s:e] for _, s, e, *_ in spans]
+    assert texts == [target, "👨‍👩‍👧"]
+    cjk = text.index("東京")
+    select_with_keys(qtbot, main_window, cjk, 2)
+    press(qtbot, main_window, "2")
+    spans = [s for s in read_spans(main_window.project.path) if s[0] == doc_id]
+    assert [text[s:e] for _, s, e, *_ in spans] == ["東京", target, "👨‍👩‍👧"]

@@ -1,0 +1,273 @@
+"""Review mode with real widgets and keys: disagreements, accepting into gold, undo, status, the window."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoStack
+
+from annotator.core.disagreements import agreed_spans
+from annotator.core.model import GOLD_ANNOTATOR
+from annotator.store import Project
+from annotator.ui.commands import ChangeNotifier
+from annotator.ui.main_window import MainWindow
+from annotator.ui.review_panel import ReviewPanel
+from ui_fixtures import SAMPLE_DOCS, press, select_with_keys, settings  # noqa: F401
+
+pytestmark = pytest.mark.gui
+CTRL = Qt.KeyboardModifier.ControlModifier
+
+
+def at(text: str, words: str) -> tuple[int, int]:
+    start = text.index(words)
+    return start, start + len(words)
+
+
+@pytest.fixture
+def review_project(tmp_path) -> Project:
+    """The two sample documents labelled by ana and ben, with one disagreement of every kind."""
+    proj = Project.open(tmp_path / "review.db")
+    ids = []
+    for path in sorted(SAMPLE_DOCS.glob("*.txt")):
+        ids.append(proj.add_document(path.read_text(encoding="utf-8"), title=path.stem)[0])
+    doc = ids[0]  # korea-peninsula-threat
+    text = proj.document_text(doc)
+    both = [("U.S. officials", "actor"), ("Bruce Klingner", "actor")]
+    for words, label in both:
+        for who in ("ana", "ben"):
+            proj.add_span(doc, *at(text, words), label, who)
+    proj.add_span(doc, *at(text, "North Korea"), "actor", "ana")  # label disagreement
+    proj.add_span(doc, *at(text, "North Korea"), "claim", "ben")
+    proj.add_span(doc, *at(text, "1.3 million soldiers"), "figure", "ana")  # boundary disagreement
+    proj.add_span(doc, *at(text, "1.3 million"), "figure", "ben")
+    proj.add_span(doc, *at(text, "Heritage Foundation"), "actor", "ana")  # only ana
+    proj.add_span(doc, *at(text, "Washington, D.C."), "actor", "ben")  # only ben
+    other = proj.document_text(ids[1])
+    proj.add_span(ids[1], *at(other, "Russia"), "actor", "ana")
+    proj.add_span(ids[1], *at(other, "Russia"), "actor", "ben")
+    yield proj
+    proj.close()
+
+
+def gold_rows(path) -> list[tuple]:
+    """Gold spans as the project file holds them, through a connection of our own."""
+    with sqlite3.connect(path) as conn:
+        return conn.execute(
+            "SELECT doc_id, start, [end], label, origin, reviewer FROM spans WHERE annotator = ? ORDER BY start",
+            [GOLD_ANNOTATOR],
+        ).fetchall()
+
+
+@pytest.fixture
+def panel(qtbot, review_project) -> ReviewPanel:
+    stack = QUndoStack()
+    notifier = ChangeNotifier()
+    widget = ReviewPanel(review_project, stack, notifier, "rita")
+    widget._keep = (stack, notifier)  # owned by the test, like the window owns them
+    qtbot.addWidget(widget)
+    widget.set_document(1)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.list.setFocus()
+    return widget
+
+
+def key(qtbot, panel: ReviewPanel, k) -> None:
+    qtbot.keyClick(panel.list, k)
+
+
+def test_disagreements_are_listed_and_classified(panel):
+    kinds = [(d.kind, d.annotators, d.missing) for d in panel.disagreements]
+    assert kinds == [
+        ("label", ("ana", "ben"), ()),
+        ("boundary", ("ana", "ben"), ()),
+        ("missing", ("ana",), ("ben",)),
+        ("missing", ("ben",), ("ana",)),
+    ]
+    assert panel.list.item(0).text().startswith("1. different label — “North Korea”")
+    assert "only ana" in panel.list.item(2).text()
+    assert [b.text().split(" — ")[0] for b in panel.version_buttons] == ["1  ana", "2  ben"]
+
+
+def test_n_and_p_step_and_announce_the_disagreement(qtbot, panel):
+    seen = []
+    panel.disagreementChanged.connect(seen.append)
+    key(qtbot, panel, "n")
+    key(qtbot, panel, "n")
+    assert panel.list.currentRow() == 2
+    assert seen[-1].kind == "missing"
+    key(qtbot, panel, "p")
+    assert panel.current().kind == "boundary"
+    for _ in range(6):
+        key(qtbot, panel, "n")
+    assert panel.list.currentRow() == 3  # stops at the last one
+
+
+def test_accepting_annotator_1_puts_their_span_in_gold_and_undo_removes_it(qtbot, panel):
+    start, end = at(panel.text, "North Korea")
+    key(qtbot, panel, "1")
+    assert gold_rows(panel.project.path) == [(1, start, end, "actor", "gold", "rita")]
+    assert panel.list.currentRow() == 1  # moved on to the next disagreement
+    assert "✓ actor" in panel.list.item(0).text()
+    assert panel.project.review_status(1) == "in_review"
+    stack = panel.undo_stack
+    assert stack.count() == 1
+    stack.undo()
+    assert gold_rows(panel.project.path) == []
+    stack.redo()
+    assert gold_rows(panel.project.path) == [(1, start, end, "actor", "gold", "rita")]
+
+
+def test_accepting_another_version_replaces_the_gold_in_the_region(qtbot, panel):
+    key(qtbot, panel, "1")  # ana: actor
+    key(qtbot, panel, "p")
+    key(qtbot, panel, "2")  # ben: claim
+    start, end = at(panel.text, "North Korea")
+    assert gold_rows(panel.project.path) == [(1, start, end, "claim", "gold", "rita")]
+    panel.undo_stack.undo()
+    assert gold_rows(panel.project.path) == [(1, start, end, "actor", "gold", "rita")]
+
+
+def test_clicking_a_version_accepts_it(qtbot, panel):
+    key(qtbot, panel, "n")
+    qtbot.mouseClick(panel.version_buttons[1], Qt.MouseButton.LeftButton)
+    start, end = at(panel.text, "1.3 million")
+    assert gold_rows(panel.project.path) == [(1, start, end, "figure", "gold", "rita")]
+
+
+def test_accept_all_agreed_adds_exactly_the_agreed_spans_in_one_undo_step(qtbot, panel):
+    expected = agreed_spans(panel.spans_by_annotator)
+    assert [panel.text[s:e] for s, e, _ in expected] == ["U.S. officials", "Bruce Klingner"]
+    key(qtbot, panel, "a")
+    assert [(s, e, lb) for _, s, e, lb, _, _ in gold_rows(panel.project.path)] == expected
+    assert {r[5] for r in gold_rows(panel.project.path)} == {"rita"}
+    assert panel.undo_stack.count() == 1
+    assert not panel.agreed_button.isEnabled()
+    key(qtbot, panel, "a")  # nothing left to accept: no second step
+    assert panel.undo_stack.count() == 1
+    panel.undo_stack.undo()
+    assert gold_rows(panel.project.path) == []
+
+
+def test_reject_clears_the_region_and_records_nothing(qtbot, panel):
+    key(qtbot, panel, "n")
+    key(qtbot, panel, "x")  # nothing in gold there yet: nothing to record
+    assert gold_rows(panel.project.path) == [] and panel.undo_stack.count() == 0
+    assert panel.list.currentRow() == 2
+    key(qtbot, panel, "1")  # ana's Heritage Foundation
+    assert len(gold_rows(panel.project.path)) == 1
+    key(qtbot, panel, "p")
+    key(qtbot, panel, "x")
+    assert gold_rows(panel.project.path) == []
+    panel.undo_stack.undo()
+    assert [r[3] for r in gold_rows(panel.project.path)] == ["actor"]
+
+
+def test_review_status_is_set_from_the_panel(qtbot, panel):
+    assert panel.status_combo.currentData() == "unreviewed"
+    changed = []
+    panel.reviewStatusChanged.connect(lambda doc, status: changed.append((doc, status)))
+    panel.status_combo.setFocus()
+    qtbot.keyClick(panel.status_combo, Qt.Key.Key_Down)
+    qtbot.keyClick(panel.status_combo, Qt.Key.Key_Down)
+    qtbot.keyClick(panel.status_combo, Qt.Key.Key_Return)
+    panel.set_review_status(panel.status_combo.currentData())
+    with sqlite3.connect(panel.project.path) as conn:
+        stored = conn.execute("SELECT status, reviewer FROM review_status WHERE doc_id = 1").fetchone()
+    assert stored == ("reviewed", "rita")
+    assert changed[-1] == (1, "reviewed")
+
+
+def test_unticking_an_annotator_leaves_nothing_to_compare(qtbot, panel):
+    panel.annotator_list.item(1).setCheckState(Qt.CheckState.Unchecked)
+    assert panel.selected_annotators() == ["ana"]
+    assert panel.disagreements == [] and panel.list.count() == 0
+    panel.annotator_list.item(1).setCheckState(Qt.CheckState.Checked)
+    assert len(panel.disagreements) == 4
+
+
+# ------------------------------------------------------------------ the window
+@pytest.fixture
+def window(qtbot, review_project, settings) -> MainWindow:  # noqa: F811
+    win = MainWindow(review_project, "rita", settings)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    win.open_document(1)
+    win.text_view.setFocus()
+    return win
+
+
+def test_ctrl_r_switches_the_window_to_the_gold_layer_and_back(qtbot, window):
+    press(qtbot, window, Qt.Key.Key_R, CTRL)
+    assert window.review.active and window.annotator == GOLD_ANNOTATOR
+    panel = window.review.panel
+    assert panel.doc_id == 1 and len(panel.disagreements) == 4
+    assert set(window.review.overlay.lanes) == {"ana", "ben"}
+    assert len(window.review.overlay.index) == 10  # every selected annotator's spans are drawn
+    assert not window.documents.view.isColumnHidden(3)
+    assert window.text_view.spans() == []  # gold is empty so far
+    press(qtbot, window, Qt.Key.Key_R, CTRL)
+    assert not window.review.active and window.annotator == "rita"
+    assert window.documents.view.isColumnHidden(3)
+
+
+def test_normal_tools_edit_gold_with_the_reviewer_and_undo(qtbot, window):
+    press(qtbot, window, Qt.Key.Key_R, CTRL)
+    start, end = at(window.text_view.text, "Korea expert")
+    select_with_keys(qtbot, window, start, end - start)
+    press(qtbot, window, "2")  # the "claim" label key, as in annotation mode
+    assert gold_rows(window.project.path) == [(1, start, end, "claim", "gold", "rita")]
+    assert [s.label for s in window.text_view.spans()] == ["claim"]
+    press(qtbot, window, Qt.Key.Key_Z, CTRL)
+    assert gold_rows(window.project.path) == []
+    assert window.text_view.spans() == []
+
+
+def test_review_keys_in_the_window_then_undo_with_ctrl_z(qtbot, window):
+    press(qtbot, window, Qt.Key.Key_R, CTRL)
+    panel = window.review.panel
+    assert panel.list.hasFocus()
+    qtbot.keyClick(panel.list, "1")  # "1" is also a label key: inside the review dock it accepts
+    start, end = at(window.text_view.text, "North Korea")
+    assert gold_rows(window.project.path) == [(1, start, end, "actor", "gold", "rita")]
+    assert [(s.start, s.label) for s in window.text_view.spans()] == [(start, "actor")]
+    model = window.documents.model
+    assert model.data(model.index(model.row_of(1), 3)) == "in review"
+    press(qtbot, window, "n")  # N also steps while the text has focus
+    assert panel.list.currentRow() == 2
+    press(qtbot, window, Qt.Key.Key_Z, CTRL)
+    assert gold_rows(window.project.path) == []
+    press(qtbot, window, "a")
+    assert len(gold_rows(window.project.path)) == 2
+    press(qtbot, window, Qt.Key.Key_Z, CTRL)
+    assert gold_rows(window.project.path) == []
+
+
+def test_documents_sort_by_agreement(qtbot, window, review_project):
+    for doc in (1, 2):
+        for who in ("ana", "ben"):
+            review_project.set_status(doc, who, "done")
+    window.review.actions["sort_by_agreement"].trigger()
+    assert window.documents.model.ids == [1, 2]  # document 1 is contested, document 2 fully agreed
+    review_project.add_span(2, 0, 5, "actor", "ana")
+    window.documents.apply_filter()
+    window.review.actions["sort_by_agreement"].trigger()
+    window.review.actions["sort_by_agreement"].trigger()
+    assert window.documents.model.ids[0] in (1, 2)
+
+
+def test_merge_colleagues_project_brings_their_spans_into_review(qtbot, window, tmp_path):
+    colleague = Project.open(tmp_path / "carl.db")
+    text = window.project.document_text(1)
+    doc, _ = colleague.add_document(text, title="korea")
+    colleague.add_span(doc, *at(text, "North Korea"), "quote", "carl")
+    colleague.close()
+    press(qtbot, window, Qt.Key.Key_R, CTRL)
+    lines = window.review.merge_files([tmp_path / "carl.db"])
+    assert lines
+    panel = window.review.panel
+    assert "carl" in panel.selected_annotators()
+    assert any(s.annotator == "carl" for d in panel.disagreements for s in d.spans)

@@ -1,0 +1,112 @@
+"""Fixtures for the workspace window tests: a real project file, real settings, the real window.
+
+Use with ``from ui_fixtures import *`` in a test module (tests/ is on sys.path).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from annotator.store import Project
+from annotator.ui.main_window import MainWindow
+
+SAMPLE_DOCS = Path(__file__).resolve().parent.parent / "sample_docs"
+
+FIRST = "Alice Smith met Bob Jones in Paris.\nThey said: \"the budget is 40 million\".\n"
+SECOND = "Second document about the harbour and the fleet."
+THIRD = "Third document, with nothing in it."
+
+
+@pytest.fixture
+def settings(tmp_path) -> QSettings:
+    """Settings in an ini file of the test's own (never the user's)."""
+    return QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+
+
+@pytest.fixture
+def ws_project(tmp_path) -> Project:
+    proj = Project.open(tmp_path / "work.db")
+    for number, text in enumerate((FIRST, SECOND, THIRD), start=1):
+        proj.add_document(text, title=f"doc {number}")
+    yield proj
+    proj.close()
+
+
+@pytest.fixture
+def main_window(qtbot, ws_project, settings) -> MainWindow:
+    """The real window on a three-document project, annotator "alice", shown and focused on the text."""
+    window = MainWindow(ws_project, "alice", settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    window.text_view.setFocus()
+    return window
+
+
+def read_spans(path: Path) -> list[tuple]:
+    """What the project file holds, read through a fresh connection (not the window's)."""
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        return conn.execute(
+            "SELECT doc_id, start, [end], label, annotator, note FROM spans ORDER BY doc_id, start, id"
+        ).fetchall()
+
+
+def select_with_keys(qtbot, window: MainWindow, start: int, length: int, *, alt: bool = False) -> None:
+    """Put the cursor at ``start`` (code points) and extend it with Shift(+Alt)+Right ``length`` times."""
+    view = window.text_view
+    cursor = view.textCursor()
+    cursor.setPosition(view.offsets.to_utf16(start))
+    view.setTextCursor(cursor)
+    mods = Qt.KeyboardModifier.ShiftModifier | (Qt.KeyboardModifier.AltModifier if alt else Qt.KeyboardModifier.NoModifier)
+    for _ in range(length):
+        qtbot.keyClick(view, Qt.Key.Key_Right, mods)
+
+
+def point_of(window: MainWindow, offset: int) -> QPoint:
+    """Viewport point at the middle of the character at ``offset``."""
+    view = window.text_view
+    cursor = QTextCursor(view.document())
+    cursor.setPosition(view.offsets.to_utf16(offset))
+    left = view.cursorRect(cursor)
+    cursor.setPosition(view.offsets.to_utf16(offset + 1))
+    right = view.cursorRect(cursor)
+    return QPoint((left.left() + right.left()) // 2 if right.top() == left.top() else left.left() + 3, left.center().y())
+
+
+def drag_select(qtbot, window: MainWindow, start: int, end: int, *, alt: bool = False) -> None:
+    """Select with a real mouse drag from the left edge of ``start`` to the left edge of ``end``."""
+    view = window.text_view
+    mods = Qt.KeyboardModifier.AltModifier if alt else Qt.KeyboardModifier.NoModifier
+
+    def edge(offset: int) -> QPoint:
+        cursor = QTextCursor(view.document())
+        cursor.setPosition(view.offsets.to_utf16(offset))
+        rect = view.cursorRect(cursor)
+        return QPoint(rect.left() + 1, rect.center().y())
+
+    qtbot.mousePress(view.viewport(), Qt.MouseButton.LeftButton, mods, edge(start))
+    qtbot.mouseMove(view.viewport(), edge(end))
+    qtbot.mouseRelease(view.viewport(), Qt.MouseButton.LeftButton, mods, edge(end))
+
+
+def press(qtbot, window: MainWindow, key: str | Qt.Key, mods=Qt.KeyboardModifier.NoModifier) -> None:
+    """A key press delivered to the focused text view (shortcuts resolve as for a user)."""
+    qtbot.keyClick(window.text_view, key, mods)
+
+
+def error_dialog(window: MainWindow) -> QMessageBox | None:
+    boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
+    boxes += [w for w in window.findChildren(QMessageBox) if w.isVisible() and w not in boxes]
+    return boxes[0] if boxes else None
+
+
+__all__ = ["FIRST", "SECOND", "THIRD", "SAMPLE_DOCS", "settings", "ws_project", "main_window", "read_spans",
+           "select_with_keys", "point_of", "drag_select", "press", "error_dialog"]
