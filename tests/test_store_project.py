@@ -18,7 +18,6 @@ from annotator.store import (
     Project,
     ProjectBusyError,
 )
-from annotator.store import verify_integrity
 from annotator.store.schema import APPLICATION_ID
 
 DATA = Path(__file__).parent / "data"
@@ -231,16 +230,24 @@ def test_a_foreign_sqlite_database_is_refused_untouched(tmp_path):
     assert digest(path) == before
 
 
-def test_a_corrupt_project_is_refused_untouched(tmp_path):
-    path = tmp_path / "p.db"
+def make_project_with_pages(path: Path) -> Path:
     with Project.open(path) as proj:
         for i in range(200):
             proj.add_document(f"document number {i} " * 40)
         proj.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+def damage(path: Path) -> None:
+    """Overwrite part of the fourth page, as a bad disk sector would."""
     raw = bytearray(path.read_bytes())
-    page = 4096
-    raw[page * 3 : page * 3 + 600] = b"\xff" * 600
+    raw[4096 * 3 : 4096 * 3 + 600] = b"\xff" * 600
     path.write_bytes(bytes(raw))
+
+
+def test_a_corrupt_project_is_refused_untouched(tmp_path):
+    path = make_project_with_pages(tmp_path / "p.db")
+    damage(path)
     before = digest(path)
     with pytest.raises(CorruptProjectError, match="damaged"):
         Project.open(path)
@@ -270,27 +277,3 @@ def test_a_first_schema_project_is_migrated_with_its_data(tmp_path):
         assert proj.status(1, "ana") == "done"
         assert proj.search_document_ids("Trump") == [1]
         assert proj.review_status(1) == "unreviewed"
-
-
-def test_a_colleague_file_opens_read_only(tmp_path):
-    path = tmp_path / "p.db"
-    with Project.open(path) as proj:
-        proj.add_document(TEXT)
-    with Project.open_readonly(path) as proj:
-        assert proj.document_count() == 1
-        with pytest.raises(sqlite3.OperationalError, match="readonly"):
-            proj.conn.execute("DELETE FROM documents")
-
-
-def test_deferred_check_opens_fast_and_verify_integrity_finds_the_damage(tmp_path):
-    path = tmp_path / "p.db"
-    with Project.open(path) as proj:
-        for i in range(200):
-            proj.add_document(f"document number {i} " * 40)
-        proj.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    verify_integrity(path)  # a sound file passes
-    raw = bytearray(path.read_bytes())
-    raw[4096 * 3 : 4096 * 3 + 600] = b"\xff" * 600
-    path.write_bytes(bytes(raw))
-    with pytest.raises(CorruptProjectError):
-        verify_integrity(path)

@@ -7,7 +7,7 @@ from annotator.store.errors import (
     ProjectBusyError,
     ProjectError,
 )
-from annotator.store.project import Project, verify_integrity
+from annotator.store.project import Project
 
 __all__ = [
     "CorruptProjectError",
@@ -16,5 +16,4 @@ __all__ = [
     "Project",
     "ProjectBusyError",
     "ProjectError",
-    "verify_integrity",
 ]
