@@ -194,5 +194,84 @@ def agreement(project: Path, annotators: str | None, label: str | None, as_json:
         click.echo(line)
 
 
+class _ExportProgress:
+    """A click progress bar on stderr, shown only on a terminal and once the work took a second."""
+
+    def __init__(self) -> None:
+        import time
+
+        self._clock = time.monotonic
+        self._started = self._clock()
+        self._bar: Any = None
+        self._shown = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self._bar is None:
+            if not sys.stderr.isatty() or self._clock() - self._started < 1.0 or done >= total:
+                return
+            self._bar = click.progressbar(length=total, label="Exporting", file=sys.stderr)
+            self._bar.__enter__()
+        self._bar.update(done - self._shown)
+        self._shown = done
+
+    def close(self) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+
+
+@main.command()
+@project_argument
+@click.option("--format", "-f", "format_", default="jsonl", show_default=True, metavar="FORMAT",
+              help="jsonl (native), spacy, conll, hf, doccano, brat or labelstudio.")
+@click.option("-o", "--output", type=click.Path(path_type=Path),
+              help="Output file (folder for brat). Without it, line formats go to stdout.")
+@click.option("--annotator", "annotators", multiple=True, metavar="NAME", help="Only this annotator (repeatable).")
+@click.option("--status", "statuses", multiple=True, type=click.Choice(["new", "in_progress", "done", "skipped"]),
+              help="Only records with this status (repeatable).")
+@click.option("--label", "labels", multiple=True, metavar="LABEL", help="Only spans with this label (repeatable).")
+@click.option("--gold", is_flag=True, help="Only the reviewed layer (the spans of annotator 'gold').")
+@click.option("--split", metavar="NAME=RATIO,...", help="Split by document, e.g. train=0.8,dev=0.1,test=0.1.")
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the split.")
+@click.option("--lang", default="en", show_default=True, help="spacy: language of the blank tokenizer.")
+@click.option("--spans-key", default="annotator", show_default=True, help="spacy: doc.spans key holding every span.")
+@click.option("--strict", is_flag=True, help="spacy: fail on spans off token boundaries instead of expanding them.")
+@click.option("--sentences", is_flag=True, help="conll: a blank line after each sentence too.")
+@click.option("--offsets", type=click.Choice(["codepoints", "utf16"]), default="codepoints", show_default=True,
+              help="doccano/labelstudio: offset unit (utf16: what JavaScript front ends count).")
+@reports_errors
+def export(project: Path, format_: str, output: Path | None, annotators: tuple[str, ...], statuses: tuple[str, ...],
+           labels: tuple[str, ...], gold: bool, split: str | None, seed: int, lang: str, spans_key: str,
+           strict: bool, sentences: bool, offsets: str) -> None:
+    """Export PROJECT's annotations as training data (one record per document and annotator).
+
+    A summary (documents, records, spans written, spans adjusted or left out and
+    why) goes to stderr. Nothing half-written is ever left behind.
+    """
+    from annotator.io.exporting import ExportError, ExportOptions, export_project, get_exporter, parse_split
+
+    try:
+        exporter = get_exporter(format_)
+    except ExportError as exc:
+        raise click.BadParameter(str(exc), param_hint="--format") from exc
+    if output is None and exporter.layout != "lines":
+        raise click.UsageError(f"the {format_} format writes a {exporter.layout}: give it with -o")
+    if output is None and split:
+        raise click.UsageError("--split writes one file per split: give the output with -o")
+    try:
+        ratios = parse_split(split) if split else None
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--split") from exc
+    options = ExportOptions(format_, annotators, statuses, labels, gold, ratios, seed, lang, spans_key, strict,
+                            sentences, offsets)
+    progress = _ExportProgress()
+    with open_project(project) as proj:
+        try:
+            summary = export_project(proj, options, output, stdout=sys.stdout.buffer, progress=progress)
+        finally:
+            progress.close()
+    for line in summary.lines():
+        click.echo(line, err=True)
+
+
 if __name__ == "__main__":
     main()

@@ -41,3 +41,8 @@ def test_snapping_keeps_combining_accents_with_their_letter():
 
 def test_exact_mode_trims_only_whitespace():
     assert trim_whitespace(" Trump, ", 0, 8) == (1, 7)
+
+
+def test_combining_accents_zwj_sequences_and_flags_stay_whole():
+    text = "Zu\u0308rich 👨\u200d👩\u200d👧 🇰🇷 👍🏽 ok"
+    assert [t.text for t in tokenize(text)] == ["Zu\u0308rich", "👨\u200d👩\u200d👧", "🇰🇷", "👍🏽", "ok"]

@@ -302,3 +302,17 @@ def test_copied_fixture_folder(project, tmp_path):
     for doc in project.iter_documents():
         for span in project.spans(doc.id):
             assert 0 <= span.start < span.end <= len(doc.text)
+
+
+def test_lone_surrogate_in_json_is_refused(project, tmp_path):
+    path = tmp_path / "broken.json"
+    path.write_text('[{"text": "half an emoji \\ud83d here"}]', encoding="utf-8")
+    report = import_paths(project, [path])
+    assert_only_problem(report, path, 1, "not valid JSON (no low surrogate in string")
+
+
+def test_json_list_item_problems_name_the_item(project, tmp_path):
+    path = tmp_path / "list.json"
+    path.write_text(json.dumps([{"text": "fine"}, {"title": "no text"}, {"text": " "}]), encoding="utf-8")
+    report = import_paths(project, [path])
+    assert [p.message for p in report.failed] == ["item 2: missing 'text'", "item 3: the text is empty"]

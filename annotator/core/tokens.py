@@ -5,10 +5,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-# A word (letters/digits joined by inner apostrophes, hyphens, dots or commas in
-# numbers) or a single other non-space character. Mirrors what spaCy's blank
-# English tokenizer produces on prose closely enough for BIO export.
-_TOKEN = re.compile(r"\w+(?:[’'\-.,]\w+)*|[^\w\s]", re.UNICODE)
+# Combining marks stay with the character they modify; emoji keep their skin-tone
+# modifiers, variation selectors and ZWJ sequences; a flag is a pair of regional
+# indicators. A word is letters/digits joined by inner apostrophes, hyphens, or the
+# dot and comma of numbers; anything else that is not space is a token of its own.
+_MARKS = "\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f"
+_WORD = rf"\w[\w{_MARKS}]*"
+_SYMBOL = rf"[^\w\s{_MARKS}][{_MARKS}\ufe0e\ufe0f\U0001F3FB-\U0001F3FF]*"
+_TOKEN = re.compile(
+    rf"{_WORD}(?:[’'\-.,]{_WORD})*|[\U0001F1E6-\U0001F1FF]{{2}}|{_SYMBOL}(?:\u200d{_SYMBOL})*",
+    re.UNICODE,
+)
 
 
 @dataclass(frozen=True)

@@ -191,7 +191,8 @@ def _prepared(job: _Job, result: _FileResult, *, offsets: str, annotator: str) -
 def _import_file(project: Project, job: _Job, *, offsets: str, annotator: str, cancelled: Callable[[], bool] | None) -> _FileResult:
     result = _FileResult()
     documents = _prepared(job, result, offsets=offsets, annotator=annotator)
-    with project.transaction(), BulkWriter(project) as writer:
+    with project.transaction():
+        writer = BulkWriter(project)
         new_ids: set[int] = set()
         for count, document in enumerate(documents, 1):
             if cancelled is not None and count % CANCEL_CHECK_EVERY == 0 and cancelled():

@@ -24,8 +24,6 @@ from annotator.store.project import Project, now
 SpanRow = tuple[int, int, str, str, "str | None"]  # start, end, label, annotator, note
 StatusRow = tuple[str, str, bool]  # annotator, status, only if the current status is 'new'
 BATCH_SIZE = 500
-# Page cache while importing: fewer spills of the open transaction to the WAL.
-IMPORT_CACHE_KIB = 65536
 
 
 @dataclass
@@ -73,19 +71,7 @@ class BulkWriter:
         self._labels = {label.name for label in project.labels()}
         self._annotators: set[str] = set()
         self._stamp = now()
-        self._cache_size = self.conn.execute("PRAGMA cache_size").fetchone()[0]
-        self.conn.execute(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
         self._next_id = self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM documents").fetchone()[0]
-
-    def close(self) -> None:
-        """Give the import page cache back (the transaction stays the caller's)."""
-        self.conn.execute(f"PRAGMA cache_size = {self._cache_size}")
-
-    def __enter__(self) -> BulkWriter:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.close()
 
     def add(self, document: QueuedDocument) -> list[Written]:
         """Queue a document; returns the outcomes of any batch this completed."""

@@ -55,6 +55,7 @@ class Record:
     status: str | None = None
     native: bool = False  # our own JSONL: meta is kept exactly as written
     utf16_offsets: bool = False  # a format whose tools may count UTF-16 units (--offsets utf16 applies)
+    where: str = ""  # prefix naming the record in messages when it has no line ("item 3: ")
 
 
 @dataclass

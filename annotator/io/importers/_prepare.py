@@ -49,8 +49,8 @@ def _utf16_hint(record: Record, offsets: str) -> str:
     return ""
 
 
-def _check_span(span: RawSpan, offsets: _Offsets, text: str, hint: Callable[[], str]) -> tuple[int, int]:
-    where = f"{span.name} ({span.start}-{span.end} {span.label!r})"
+def _check_span(span: RawSpan, offsets: _Offsets, text: str, hint: Callable[[], str], prefix: str) -> tuple[int, int]:
+    where = f"{prefix}{span.name} ({span.start}-{span.end} {span.label!r})"
     try:
         start, end = offsets.convert(span.start, span.end)
     except OffsetError as exc:
@@ -72,7 +72,7 @@ def _spans(record: Record, text: str, offsets: str, record_annotator: str) -> tu
     for span in record.spans:
         span.line = span.line or record.line
         try:
-            start, end = _check_span(span, converter, text, hint)
+            start, end = _check_span(span, converter, text, hint, record.where)
         except RecordError as exc:
             errors.append(exc)
             continue
@@ -85,8 +85,8 @@ def prepare(
 ) -> tuple[QueuedDocument | None, list[RecordError]]:
     """The canonical record, or the problems that keep it (and its file) out."""
     text = normalize_newlines(record.text)
-    if not text.strip():
-        return None, [RecordError("the text is empty", record.line)]
+    if not text or text.isspace():
+        return None, [RecordError(f"{record.where}the text is empty", record.line)]
     record_annotator = record.annotator or default_annotator
     spans: list[SpanRow] = []
     if record.spans:

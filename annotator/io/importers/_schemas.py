@@ -174,19 +174,27 @@ def _plain(obj: Obj) -> Record:
     return _base(obj, _text(obj))
 
 
-def _first(obj: Obj, key: str) -> Any:
-    value = obj.get(key)
+def _first(value: Any) -> Any:
     return value[0] if isinstance(value, list) and value else None
 
 
-SNIFFERS: list[tuple[str, Callable[[Obj], bool], Callable[[Obj], Record]]] = [
-    ("label-studio", lambda o: isinstance(o.get("data"), dict) and "text" in o["data"], _label_studio_task),
-    ("native", lambda o: "annotator" in o and "status" in o and "text" in o, _native),
-    ("prodigy", lambda o: isinstance(o.get("spans"), list), _prodigy),
-    ("label-studio-min", lambda o: isinstance(_first(o, "label"), dict), _label_studio_min),
-    ("doccano", lambda o: isinstance(o.get("label"), list) or isinstance(_first(o, "entities"), dict), _doccano_or_spacy),
-    ("spacy", lambda o: isinstance(o.get("entities"), list), _doccano_or_spacy),
-]
+def _builder(obj: Obj) -> Callable[[Obj], Record]:
+    """The schema of ``obj``, told by its keys (the checks are ordered: most specific first)."""
+    data = obj.get("data")
+    if isinstance(data, dict) and "text" in data:
+        return _label_studio_task
+    if "annotator" in obj and "status" in obj and "text" in obj:
+        return _native
+    if isinstance(obj.get("spans"), list):
+        return _prodigy
+    label, entities = obj.get("label"), obj.get("entities")
+    if label is None and entities is None:
+        return _plain
+    if isinstance(_first(label), dict):
+        return _label_studio_min
+    if isinstance(label, list) or isinstance(entities, list):
+        return _doccano_or_spacy  # doccano label triples / entity objects, or spaCy entity triples
+    return _plain
 
 
 _JSON_TYPES = {list: "an array", str: "a string", int: "a number", float: "a number", bool: "true/false", type(None): "null"}
@@ -196,7 +204,4 @@ def record_from_json(obj: Any) -> Record:
     """The Record of one JSON value; RecordError when it is not a document."""
     if not isinstance(obj, dict):
         raise RecordError(f"not a JSON object (got {_JSON_TYPES.get(type(obj), 'a value')})")
-    for _name, matches, build in SNIFFERS:
-        if matches(obj):
-            return build(obj)
-    return _plain(obj)
+    return _builder(obj)(obj)

@@ -8,7 +8,6 @@ JSON Lines are streamed: only one line is held at a time.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -19,8 +18,8 @@ from annotator.io.importers._schemas import record_from_json
 from annotator.io.registry import register_importer
 
 
-def _parse_error(exc: ValueError) -> str:
-    return f"not valid JSON ({str(exc).split(':')[0]})"
+def _parse_error(exc: orjson.JSONDecodeError) -> str:
+    return f"not valid JSON ({exc.msg} at column {exc.colno})"
 
 
 def _record(obj: Any, source: SourceFile, line: int | None, fallback_title: str) -> Record | RecordError:
@@ -29,7 +28,8 @@ def _record(obj: Any, source: SourceFile, line: int | None, fallback_title: str)
     except RecordError as exc:
         return RecordError(exc.message, line)
     record.line = line
-    record.title = record.title or record.uid or fallback_title
+    if not record.native:  # a native record's title is kept exactly, even empty
+        record.title = record.title or record.uid or fallback_title
     return record
 
 
@@ -58,12 +58,12 @@ def _from_document(source: SourceFile) -> Iterator[Record | RecordError]:
     if not text.strip():
         raise RecordError("empty file (no text); nothing imported")
     try:
-        value = json.loads(text)
-    except json.JSONDecodeError as exc:
-        if exc.msg == "Extra data":  # several values: one per line
+        value = orjson.loads(text)
+    except orjson.JSONDecodeError as exc:
+        if exc.msg.startswith("unexpected content after document"):  # several values: one per line
             yield from _from_lines(source, enumerate(text.split("\n"), 1))
             return
-        raise RecordError(f"not valid JSON ({exc.msg})", exc.lineno) from exc
+        raise RecordError(_parse_error(exc), exc.lineno) from exc
     stem = source.path.stem
     if isinstance(value, list):
         if not value:
@@ -72,6 +72,8 @@ def _from_document(source: SourceFile) -> Iterator[Record | RecordError]:
             item = _record(obj, source, None, f"{stem} #{index}")
             if isinstance(item, RecordError):
                 item = RecordError(f"item {index}: {item.message}")
+            else:
+                item.where = f"item {index}: "
             yield item
     else:
         yield _record(value, source, None, stem)

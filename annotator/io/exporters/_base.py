@@ -1,0 +1,198 @@
+"""What every exporter shares: the record it is given, its options, and the summary it adds to.
+
+An exporter module registers one object with ``register_exporter(name)``. The
+object says how its output is laid out (``layout``: "lines" may stream to
+stdout, "file" needs a path, "folder" writes a folder), which options it reads
+(names of ``ExportOptions`` fields, so the UI can show just those), and opens a
+``Writer`` that takes records one at a time. Records come ordered by document,
+then annotator; one record is one annotator's spans of one document.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO, Protocol
+
+import orjson
+
+from annotator.core.tokens import Token, tokenize
+
+
+class ExportError(ValueError):
+    """An export that cannot go on; the message is meant for the user as it is."""
+
+
+@dataclass
+class ExportOptions:
+    """Every knob of an export. Formats read the ones they list in ``options``."""
+
+    format: str = "jsonl"
+    annotators: tuple[str, ...] = ()
+    statuses: tuple[str, ...] = ()
+    labels: tuple[str, ...] = ()
+    gold: bool = False
+    split: dict[str, float] | None = None
+    seed: int = 0
+    lang: str = "en"  # spacy: the blank pipeline that tokenizes
+    spans_key: str = "annotator"  # spacy: doc.spans key holding every span
+    strict: bool = False  # spacy: fail on a span off token boundaries instead of expanding it
+    sentences: bool = False  # conll: a blank line after each sentence
+    offsets: str = "codepoints"  # doccano, labelstudio: "codepoints" or "utf16"
+
+
+# Human descriptions of the per-format options, for the CLI help and the dialog.
+OPTION_HELP: dict[str, str] = {
+    "lang": "Language of the blank spaCy pipeline that tokenizes (default en).",
+    "spans_key": "Key of doc.spans that holds every span (default annotator).",
+    "strict": "Fail on a span that does not fall on token boundaries instead of expanding it.",
+    "sentences": "Separate sentences (not only documents) with a blank line.",
+    "offsets": "Offsets in code points (Python, spaCy) or UTF-16 units (JavaScript front ends).",
+}
+
+
+@dataclass
+class ExportSummary:
+    documents: int = 0
+    records: int = 0
+    spans_in_records: int = 0
+    adjusted: Counter[str] = field(default_factory=Counter)  # reason -> spans changed but kept
+    left_out: Counter[str] = field(default_factory=Counter)  # reason -> spans not written
+    files: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    cancelled: bool = False
+
+    @property
+    def spans_written(self) -> int:
+        return self.spans_in_records - sum(self.left_out.values())
+
+    def lines(self) -> list[str]:
+        if self.cancelled:
+            return ["Export cancelled: nothing was written."]
+        lines = [
+            f"Exported {self.documents} documents, {self.records} records, {self.spans_written} spans."
+        ]
+        lines += [f"  {count} spans {reason}" for reason, count in sorted(self.adjusted.items())]
+        lines += [f"  {count} spans left out: {reason}" for reason, count in sorted(self.left_out.items())]
+        lines += [f"  wrote {path}" for path in self.files]
+        lines += [f"  note: {note}" for note in self.notes]
+        return lines
+
+
+class ExportDocument:
+    """One document of the export; its tokens are computed once and shared by all its records."""
+
+    __slots__ = ("id", "uid", "title", "text", "meta_json", "_meta", "_tokens", "_starts", "_ends", "cache")
+
+    def __init__(self, doc_id: int, uid: str, title: str, text: str, meta_json: str) -> None:
+        self.id, self.uid, self.title, self.text, self.meta_json = doc_id, uid, title, text, meta_json
+        self._meta: dict[str, Any] | None = None
+        self._tokens: list[Token] | None = None
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+        self.cache: dict[str, Any] = {}  # per-format values worth computing once per document
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        if self._meta is None:
+            try:
+                self._meta = orjson.loads(self.meta_json)
+            except orjson.JSONDecodeError:  # NaN and the like, written by the json module
+                import json
+
+                self._meta = json.loads(self.meta_json)
+        return self._meta
+
+    @property
+    def tokens(self) -> list[Token]:
+        if self._tokens is None:
+            self._tokens = tokenize(self.text)
+            self._starts = [t.start for t in self._tokens]
+            self._ends = [t.end for t in self._tokens]
+        return self._tokens
+
+    def token_range(self, start: int, end: int) -> tuple[int, int] | None:
+        """(first, last) index of the tokens overlapping [start, end); None when none does."""
+        self.tokens
+        first = bisect.bisect_right(self._ends, start)
+        last = bisect.bisect_left(self._starts, end) - 1
+        return (first, last) if first <= last else None
+
+
+@dataclass
+class ExportRecord:
+    document: ExportDocument
+    annotator: str | None
+    status: str
+    spans: list[tuple[int, int, str, str | None]]  # (start, end, label, note), in export order
+
+
+@dataclass
+class ExportContext:
+    """What a writer may need beyond its records: options, the label list, the summary to add to."""
+
+    options: ExportOptions
+    labels: list[str]  # the exported label names in a fixed order (project order, filtered)
+    summary: ExportSummary
+    several_annotators: bool = False  # the export holds more than one annotator's records
+
+    def adjusted(self, reason: str, count: int = 1) -> None:
+        self.summary.adjusted[reason] += count
+
+    def left_out(self, reason: str, count: int = 1) -> None:
+        self.summary.left_out[reason] += count
+
+
+@dataclass
+class Output:
+    """Where a writer writes: a binary stream ("lines", "file") or a fresh folder ("folder")."""
+
+    stream: BinaryIO | None = None
+    folder: Path | None = None
+
+
+class Writer(Protocol):
+    def write(self, record: ExportRecord) -> None: ...
+
+    def close(self) -> None:
+        """Finish the output (footer, flush); not called when the export is abandoned."""
+
+
+class Exporter(Protocol):
+    name: str
+    title: str  # shown in the UI's format list
+    suffix: str  # of a file output; "" for a folder
+    layout: str  # "lines", "file" or "folder"
+    options: tuple[str, ...]
+
+    def open(self, output: Output, context: ExportContext) -> Writer: ...
+
+    def sidecars(self, context: ExportContext) -> dict[str, bytes]:
+        """Extra files written next to the output: {suffix replacing the output's: content}."""
+
+
+def non_overlapping(spans: Iterable[tuple[int, int, Any]]) -> tuple[list[int], list[int]]:
+    """Pick spans that do not overlap: the longest wins, ties go to the earlier start.
+
+    ``spans`` are (start, end, key) in any unit (characters or token indexes,
+    end exclusive). Returns (kept, dropped) positions into ``spans``, kept in
+    text order.
+    """
+    items = list(spans)
+    order = sorted(range(len(items)), key=lambda i: (items[i][0] - items[i][1], items[i][0], str(items[i][2])))
+    taken: list[tuple[int, int]] = []  # sorted, disjoint intervals already kept
+    kept, dropped = [], []
+    for i in order:
+        start, end = items[i][0], items[i][1]
+        at = bisect.bisect_left(taken, (start, end))
+        clash = (at > 0 and taken[at - 1][1] > start) or (at < len(taken) and taken[at][0] < end)
+        if clash:
+            dropped.append(i)
+        else:
+            taken.insert(at, (start, end))
+            kept.append(i)
+    kept.sort(key=lambda i: items[i][0])
+    return kept, dropped

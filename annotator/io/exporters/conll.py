@@ -1,0 +1,51 @@
+"""CoNLL (IOB2): ``token<TAB>tag`` per line, a blank line after each record (and sentence).
+
+Tags come from ``_bio.bio_tags``: spans are widened to whole tokens and, where
+they overlap, the longest wins (ties to the earlier start); the summary counts
+the spans left out.
+"""
+
+from __future__ import annotations
+
+from annotator.io.exporters._base import ExportContext, ExportRecord, Output
+from annotator.io.exporters._bio import bio_tags, sentence_breaks
+from annotator.io.registry import register_exporter
+
+
+class _ConllWriter:
+    def __init__(self, output: Output, context: ExportContext) -> None:
+        assert output.stream is not None
+        self.stream = output.stream
+        self.context = context
+
+    def write(self, record: ExportRecord) -> None:
+        tokens = record.document.tokens
+        tags = bio_tags(record, self.context)
+        breaks = sentence_breaks(record) if self.context.options.sentences else ()
+        lines = []
+        for i, (token, tag) in enumerate(zip(tokens, tags)):
+            lines.append(f"{token.text}\t{tag}\n")
+            if i in breaks:
+                lines.append("\n")
+        lines.append("\n")
+        self.stream.write("".join(lines).encode("utf-8"))
+
+    def close(self) -> None:
+        pass
+
+
+class ConllExporter:
+    name = "conll"
+    title = "CoNLL IOB2 (token<TAB>tag lines)"
+    suffix = ".conll"
+    layout = "lines"
+    options: tuple[str, ...] = ("sentences",)
+
+    def open(self, output: Output, context: ExportContext) -> _ConllWriter:
+        return _ConllWriter(output, context)
+
+    def sidecars(self, context: ExportContext) -> dict[str, bytes]:
+        return {}
+
+
+register_exporter("conll")(ConllExporter())

@@ -1,0 +1,67 @@
+"""doccano sequence labelling JSONL: ``{"id", "text", "label": [[start, end, label], ...], ...}``.
+
+Offsets are code points by default; ``--offsets utf16`` writes the UTF-16 units
+doccano's browser front end counts (they differ after emoji and other characters
+outside the Basic Multilingual Plane), converted with ``core.offsets.Utf16Map``.
+The annotator goes in ``annotator``, the document's title and meta in ``meta``.
+No ``status`` key: doccano keeps unknown keys as metadata.
+"""
+
+from __future__ import annotations
+
+import orjson
+
+from annotator.core.offsets import Utf16Map
+from annotator.io.exporters._base import ExportContext, ExportRecord, Output
+from annotator.io.registry import register_exporter
+
+
+def utf16_map(record: ExportRecord) -> Utf16Map:
+    document = record.document
+    mapping = document.cache.get("utf16")
+    if mapping is None:
+        mapping = document.cache["utf16"] = Utf16Map(document.text)
+    return mapping
+
+
+class _DoccanoWriter:
+    def __init__(self, output: Output, context: ExportContext) -> None:
+        assert output.stream is not None
+        self.stream = output.stream
+        self.utf16 = context.options.offsets == "utf16"
+
+    def write(self, record: ExportRecord) -> None:
+        document = record.document
+        if self.utf16:
+            mapping = utf16_map(record)
+            labels = [[mapping.to_utf16(s), mapping.to_utf16(e), label] for s, e, label, _ in record.spans]
+        else:
+            labels = [[s, e, label] for s, e, label, _ in record.spans]
+        line = {
+            "id": document.uid,
+            "text": document.text,
+            "label": labels,
+            "annotator": record.annotator,
+            "meta": {"title": document.title, **document.meta},
+        }
+        self.stream.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
+
+    def close(self) -> None:
+        pass
+
+
+class DoccanoExporter:
+    name = "doccano"
+    title = "doccano JSONL (text, label triples)"
+    suffix = ".jsonl"
+    layout = "lines"
+    options: tuple[str, ...] = ("offsets",)
+
+    def open(self, output: Output, context: ExportContext) -> _DoccanoWriter:
+        return _DoccanoWriter(output, context)
+
+    def sidecars(self, context: ExportContext) -> dict[str, bytes]:
+        return {}
+
+
+register_exporter("doccano")(DoccanoExporter())

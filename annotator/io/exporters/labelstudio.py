@@ -1,0 +1,87 @@
+"""Label Studio JSON: a list of tasks, one per document, one annotation per annotator.
+
+Each task is ``{"data": {"text", "uid", "title", "meta"}, "annotations": [{"completed_by":
+{"email": ANNOTATOR}, "ground_truth", "result": [{"id", "from_name": "label", "to_name":
+"text", "type": "labels", "value": {"start", "end", "text", "labels": [L]}}]}]}``, for a
+labelling config ``<Labels name="label" toName="text">`` over ``<Text name="text" value="$text"/>``.
+Label Studio matches ``completed_by`` to a member with that e-mail address.
+Offsets are code points unless ``--offsets utf16`` (what its browser front end counts).
+The file is streamed: the tasks of one document are held, never the whole list.
+"""
+
+from __future__ import annotations
+
+import orjson
+
+from annotator.core.model import GOLD_ANNOTATOR
+from annotator.io.exporters._base import ExportContext, ExportDocument, ExportRecord, Output
+from annotator.io.exporters.doccano import utf16_map
+from annotator.io.registry import register_exporter
+
+
+class _LabelStudioWriter:
+    def __init__(self, output: Output, context: ExportContext) -> None:
+        assert output.stream is not None
+        self.stream = output.stream
+        self.utf16 = context.options.offsets == "utf16"
+        self.document: ExportDocument | None = None
+        self.annotations: list[dict] = []
+        self.tasks = 0
+        self.stream.write(b"[")
+
+    def _result(self, record: ExportRecord) -> list[dict]:
+        text = record.document.text
+        convert = utf16_map(record).to_utf16 if self.utf16 else int
+        results = []
+        for n, (start, end, label, _note) in enumerate(record.spans, 1):
+            value = {"start": convert(start), "end": convert(end), "text": text[start:end], "labels": [label]}
+            results.append(
+                {"id": f"s{n}", "from_name": "label", "to_name": "text", "type": "labels", "value": value}
+            )
+        return results
+
+    def write(self, record: ExportRecord) -> None:
+        if self.document is not None and record.document is not self.document:
+            self._flush()
+        self.document = record.document
+        if record.annotator is not None:
+            self.annotations.append(
+                {
+                    "completed_by": {"email": record.annotator},
+                    "ground_truth": record.annotator == GOLD_ANNOTATOR,
+                    "result": self._result(record),
+                }
+            )
+
+    def _flush(self) -> None:
+        document = self.document
+        assert document is not None
+        task = {
+            "data": {"text": document.text, "uid": document.uid, "title": document.title, "meta": document.meta},
+            "annotations": self.annotations,
+        }
+        self.stream.write((b",\n" if self.tasks else b"\n") + orjson.dumps(task))
+        self.tasks += 1
+        self.annotations = []
+
+    def close(self) -> None:
+        if self.document is not None:
+            self._flush()
+        self.stream.write(b"\n]\n")
+
+
+class LabelStudioExporter:
+    name = "labelstudio"
+    title = "Label Studio JSON tasks"
+    suffix = ".json"
+    layout = "lines"
+    options: tuple[str, ...] = ("offsets",)
+
+    def open(self, output: Output, context: ExportContext) -> _LabelStudioWriter:
+        return _LabelStudioWriter(output, context)
+
+    def sidecars(self, context: ExportContext) -> dict[str, bytes]:
+        return {}
+
+
+register_exporter("labelstudio")(LabelStudioExporter())

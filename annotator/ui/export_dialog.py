@@ -1,0 +1,279 @@
+"""File > Export: choose a format (from the registry), filters and a destination; preview, run, summary.
+
+The work is ``annotator.io.exporting.export_project``; this dialog only collects
+its options, feeds its ``progress``/``cancelled`` callbacks (processing events in
+between, so Cancel stays clickable) and shows its summary. Format-specific
+options are shown for the formats that list them; no format name is switched on.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPlainTextEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from annotator.core.model import DOC_STATUSES, GOLD_ANNOTATOR
+from annotator.io.exporters._base import OPTION_HELP
+from annotator.io.exporting import ExportError, ExportOptions, export_project, parse_split, preview_text
+from annotator.io.registry import exporters
+from annotator.store import Project, ProjectError
+from annotator.store.export_queries import known_labels
+
+
+def _checklist(names: list[str]) -> QListWidget:
+    widget = QListWidget()
+    widget.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+    for name in names:
+        item = QListWidgetItem(name)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Unchecked)
+        widget.addItem(item)
+    widget.setMaximumHeight(90)
+    return widget
+
+
+def _checked(widget: QListWidget) -> tuple[str, ...]:
+    return tuple(
+        widget.item(i).text() for i in range(widget.count()) if widget.item(i).checkState() == Qt.CheckState.Checked
+    )
+
+
+class ExportDialog(QDialog):
+    progressed = Signal(int, int)  # records done, total (for tests and observers)
+    finished_export = Signal(list)  # the summary lines
+
+    def __init__(self, project: Project, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.project = project
+        self.setWindowTitle("Export training data")
+        self._cancel_requested = False
+        self._running = False
+        self.formats = exporters()
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._format_box())
+        layout.addWidget(self._filter_box())
+        layout.addWidget(self._destination_box())
+        self.preview = QPlainTextEdit(readOnly=True)
+        self.preview.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.preview.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.preview.setMinimumHeight(120)
+        layout.addWidget(QLabel("Preview of the first record:"))
+        layout.addWidget(self.preview)
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        layout.addWidget(self.progress)
+        self.summary = QLabel("")
+        self.summary.setWordWrap(True)
+        self.summary.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout.addWidget(self.summary)
+        layout.addLayout(self._buttons())
+        self._format_changed()
+
+    # ------------------------------------------------------------------ building
+    def _format_box(self) -> QGroupBox:
+        box = QGroupBox("Format")
+        form = QFormLayout(box)
+        self.format_combo = QComboBox()
+        for name in sorted(self.formats):
+            self.format_combo.addItem(self.formats[name].title, name)
+        self.format_combo.setCurrentIndex(max(0, self.format_combo.findData("jsonl")))
+        self.format_combo.currentIndexChanged.connect(self._format_changed)
+        form.addRow("&Format:", self.format_combo)
+        self.option_widgets: dict[str, QWidget] = {
+            "lang": QLineEdit("en"),
+            "spans_key": QLineEdit("annotator"),
+            "strict": QCheckBox("Fail on spans off token boundaries"),
+            "sentences": QCheckBox("Blank line after each sentence"),
+            "offsets": QComboBox(),
+        }
+        self.option_widgets["offsets"].addItems(["codepoints", "utf16"])
+        self.option_rows: dict[str, QLabel] = {}
+        for name, widget in self.option_widgets.items():
+            widget.setToolTip(OPTION_HELP.get(name, ""))
+            label = QLabel(name.replace("_", " ").capitalize() + ":")
+            self.option_rows[name] = label
+            form.addRow(label, widget)
+            self._connect_refresh(widget)
+        return box
+
+    def _filter_box(self) -> QGroupBox:
+        box = QGroupBox("Records")
+        form = QFormLayout(box)
+        self.annotator_list = _checklist(self.project.annotators())
+        self.status_list = _checklist(list(DOC_STATUSES))
+        self.label_list = _checklist(known_labels(self.project))
+        for widget in (self.annotator_list, self.status_list, self.label_list):
+            widget.itemChanged.connect(self._refresh_preview)
+        form.addRow("Annotators (none: all):", self.annotator_list)
+        form.addRow("Statuses (none: all):", self.status_list)
+        form.addRow("Labels (none: all):", self.label_list)
+        self.gold_check = QCheckBox(f"Only the reviewed layer ({GOLD_ANNOTATOR})")
+        self.gold_check.toggled.connect(self.annotator_list.setDisabled)
+        self.gold_check.toggled.connect(self._refresh_preview)
+        form.addRow("", self.gold_check)
+        split_row = QHBoxLayout()
+        self.split_edit = QLineEdit()
+        self.split_edit.setPlaceholderText("e.g. train=0.8,dev=0.1,test=0.1 (empty: one file)")
+        self.seed_spin = QSpinBox()
+        self.seed_spin.setRange(0, 2**31 - 1)
+        split_row.addWidget(self.split_edit, 1)
+        split_row.addWidget(QLabel("Seed:"))
+        split_row.addWidget(self.seed_spin)
+        form.addRow("&Split by document:", split_row)
+        return box
+
+    def _destination_box(self) -> QGroupBox:
+        box = QGroupBox("Destination")
+        row = QHBoxLayout(box)
+        self.destination = QLineEdit()
+        self.browse_button = QPushButton("&Browse...")
+        self.browse_button.clicked.connect(self._browse)
+        row.addWidget(self.destination, 1)
+        row.addWidget(self.browse_button)
+        return box
+
+    def _buttons(self) -> QHBoxLayout:
+        row = QHBoxLayout()
+        row.addStretch(1)
+        self.export_button = QPushButton("&Export")
+        self.export_button.setDefault(True)
+        self.export_button.clicked.connect(self.run_export)
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self._request_cancel)
+        self.close_button = QPushButton("Close")
+        self.close_button.clicked.connect(self.reject)
+        for button in (self.export_button, self.cancel_button, self.close_button):
+            row.addWidget(button)
+        return row
+
+    def _connect_refresh(self, widget: QWidget) -> None:
+        for signal_name in ("editingFinished", "toggled", "currentIndexChanged"):
+            signal = getattr(widget, signal_name, None)
+            if signal is not None:
+                signal.connect(self._refresh_preview)
+
+    # ------------------------------------------------------------------ state
+    @property
+    def exporter(self):  # noqa: ANN201 - an exporter object from the registry
+        return self.formats[self.format_combo.currentData()]
+
+    def _format_changed(self) -> None:
+        wanted = set(self.exporter.options)
+        for name, widget in self.option_widgets.items():
+            widget.setVisible(name in wanted)
+            self.option_rows[name].setVisible(name in wanted)
+        self._refresh_preview()
+
+    def options(self) -> ExportOptions:
+        """The export the dialog describes; ValueError for a malformed split."""
+        split_text = self.split_edit.text().strip()
+        widgets = self.option_widgets
+        return ExportOptions(
+            format=self.format_combo.currentData(),
+            annotators=() if self.gold_check.isChecked() else _checked(self.annotator_list),
+            statuses=_checked(self.status_list),
+            labels=_checked(self.label_list),
+            gold=self.gold_check.isChecked(),
+            split=parse_split(split_text) if split_text else None,
+            seed=self.seed_spin.value(),
+            lang=widgets["lang"].text().strip() or "en",
+            spans_key=widgets["spans_key"].text().strip() or "annotator",
+            strict=widgets["strict"].isChecked(),
+            sentences=widgets["sentences"].isChecked(),
+            offsets=widgets["offsets"].currentText(),
+        )
+
+    def _refresh_preview(self, *_args: object) -> None:
+        try:
+            self.preview.setPlainText(preview_text(self.project, self.options()))
+        except (ExportError, ValueError, ProjectError) as exc:
+            self.preview.setPlainText(f"(nothing to preview: {exc})")
+
+    def _browse(self) -> None:
+        exporter = self.exporter
+        if exporter.layout == "folder":
+            chosen = QFileDialog.getExistingDirectory(self, "Export to folder")
+        else:
+            pattern = f"{exporter.title} (*{exporter.suffix});;All files (*)"
+            chosen, _ = QFileDialog.getSaveFileName(self, "Export to file", f"export{exporter.suffix}", pattern)
+        if chosen:
+            self.destination.setText(chosen)
+
+    # ------------------------------------------------------------------ running
+    def _request_cancel(self) -> None:
+        self._cancel_requested = True
+
+    def _on_progress(self, done: int, total: int) -> None:
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(done)
+        self.progressed.emit(done, total)
+        QApplication.processEvents()
+
+    def _cancelled(self) -> bool:
+        QApplication.processEvents()
+        return self._cancel_requested
+
+    def _show(self, lines: list[str], error: bool = False) -> None:
+        self.summary.setStyleSheet("color: #b00020;" if error else "")
+        self.summary.setText("\n".join(lines))
+        self.finished_export.emit(lines)
+
+    def run_export(self) -> None:
+        if self._running:
+            return
+        target = self.destination.text().strip()
+        if not target:
+            self._show(["Choose a destination first."], error=True)
+            return
+        try:
+            options = self.options()
+        except ValueError as exc:
+            self._show([f"Split: {exc}"], error=True)
+            return
+        self._set_running(True)
+        try:
+            summary = export_project(self.project, options, Path(target), progress=self._on_progress,
+                                     cancelled=self._cancelled)
+        except (ExportError, OSError, ProjectError) as exc:
+            self._show([f"Export failed: {exc}", "Nothing was written."], error=True)
+        else:
+            self._show(summary.lines())
+        finally:
+            self._set_running(False)
+
+    def _set_running(self, running: bool) -> None:
+        self._running = running
+        self._cancel_requested = False
+        self.progress.setVisible(running or self.progress.isVisible())
+        self.cancel_button.setEnabled(running)
+        for widget in (self.export_button, self.close_button, self.browse_button, self.format_combo):
+            widget.setEnabled(not running)
+
+    def reject(self) -> None:
+        if self._running:  # Escape during an export cancels it instead of closing under it
+            self._request_cancel()
+            return
+        super().reject()

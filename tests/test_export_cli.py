@@ -1,0 +1,186 @@
+"""`annotator export`: filters, splits, stdout streaming, messages, and never a half-written file."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from click.testing import CliRunner
+
+from annotator.cli import main
+from annotator.io.exporting import ExportError, ExportOptions, assign_splits, export_project, parse_split
+from annotator.store import Project
+from export_fixtures import *  # noqa: F403
+from export_fixtures import read_jsonl
+
+
+@pytest.fixture
+def runner():
+    return CliRunner()
+
+
+def run(runner, *args):
+    return runner.invoke(main, ["export", *map(str, args)])
+
+
+def test_streams_jsonl_to_stdout_and_summary_to_stderr(runner, tricky):
+    result = run(runner, tricky.path)
+    assert result.exit_code == 0, result.stderr
+    lines = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(lines) == 5 and lines[0]["annotator"] == "ana"
+    assert "Exported 4 documents, 5 records, 11 spans." in result.stderr
+
+
+def test_filters_by_annotator_status_and_label(runner, tricky, tmp_path):
+    out = tmp_path / "f.jsonl"
+    result = run(runner, tricky.path, "-o", out, "--annotator", "ben", "--status", "done", "--label", "actor")
+    assert result.exit_code == 0, result.stderr
+    records = read_jsonl(out)
+    assert [(r["title"], r["annotator"]) for r in records] == [("CON", "ben")]
+    assert [s["label"] for s in records[0]["spans"]] == ["actor", "actor"]
+    both = tmp_path / "both.jsonl"
+    assert run(runner, tricky.path, "-o", both, "--annotator", "ana", "--annotator", "ben").exit_code == 0
+    assert {r["annotator"] for r in read_jsonl(both)} == {"ana", "ben"}
+
+
+def test_records_never_mix_annotators(tricky, tmp_path):
+    out = tmp_path / "all.jsonl"
+    export_project(tricky, ExportOptions(), out)
+    for record in read_jsonl(out):
+        doc_id = next(i for i in tricky.document_ids() if tricky.document(i).uid == record["id"])
+        mine = {(s.start, s.end, s.label) for s in tricky.spans(doc_id, record["annotator"] or "")}
+        assert {(s["start"], s["end"], s["label"]) for s in record["spans"]} == mine
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--label", "nope"], "unknown label 'nope'; known labels: actor, claim, quote, figure"),
+        (["--annotator", "zed"], "unknown annotator 'zed'; known: ana, ben, gold"),
+        (["--status", "skipped"], "no records match the filters (status skipped); nothing written"),
+        (["--annotator", "ana", "--label", "quote"], "no spans with label quote for annotator ana"),
+    ],
+)
+def test_clear_messages_and_no_file(runner, tricky, tmp_path, args, message):
+    out = tmp_path / "out.jsonl"
+    result = run(runner, tricky.path, "-o", out, *args)
+    assert result.exit_code == 1
+    assert message in result.stderr and "Traceback" not in result.output
+    assert list(tmp_path.glob("*out.jsonl*")) == []
+
+
+def test_empty_project(runner, tmp_path):
+    Project.open(tmp_path / "empty.db").close()
+    result = run(runner, tmp_path / "empty.db")
+    assert result.exit_code == 1 and "the project has no documents" in result.stderr
+
+
+def test_gold_without_a_reviewed_layer_says_so(runner, project):
+    project.add_document("Text.")
+    result = run(runner, project.path, "--gold")
+    assert result.exit_code == 1 and "no reviewed (gold) spans" in result.stderr
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["-f", "spacy"], "give it with -o"),
+        (["-f", "brat"], "give it with -o"),
+        (["--split", "train=0.8,dev=0.2"], "--split writes one file per split"),
+        (["-f", "xml"], "unknown format 'xml'"),
+    ],
+)
+def test_usage_errors_exit_2(runner, tricky, args, message):
+    result = run(runner, tricky.path, *args)
+    assert result.exit_code == 2 and message in result.stderr
+
+
+def test_bad_split_is_a_usage_error(runner, tricky, tmp_path):
+    result = run(runner, tricky.path, "-o", tmp_path / "x.jsonl", "--split", "train:0.8")
+    assert result.exit_code == 2 and "expected NAME=RATIO" in result.stderr
+
+
+# ------------------------------------------------------------------ splits
+@pytest.fixture
+def many(project):
+    for n in range(40):
+        doc, _ = project.add_document(f"Document number {n} mentions Alice.", title=f"d{n}")
+        project.add_span(doc, len(f"Document number {n} mentions "), len(f"Document number {n} mentions Alice"), "actor", "ana")
+        if n % 2:
+            project.add_span(doc, 0, 8, "claim", "ben")
+    return project
+
+
+def test_split_by_document_is_deterministic_and_disjoint(runner, many, tmp_path):
+    out = tmp_path / "data.jsonl"
+    result = run(runner, many.path, "-o", out, "--split", "train=0.8,dev=0.1,test=0.1", "--seed", "7")
+    assert result.exit_code == 0, result.stderr
+    parts = {name: read_jsonl(tmp_path / f"data.{name}.jsonl") for name in ("train", "dev", "test")}
+    docs = {name: {r["id"] for r in records} for name, records in parts.items()}
+    assert [len(docs[n]) for n in ("train", "dev", "test")] == [32, 4, 4]
+    assert not (docs["train"] & docs["dev"] or docs["train"] & docs["test"] or docs["dev"] & docs["test"])
+    assert sum(len(r) for r in parts.values()) == 60  # 40 ana + 20 ben records, each in its document's split
+    first = {n: (tmp_path / f"data.{n}.jsonl").read_bytes() for n in docs}
+    run(runner, many.path, "-o", out, "--split", "train=0.8,dev=0.1,test=0.1", "--seed", "7")
+    assert first == {n: (tmp_path / f"data.{n}.jsonl").read_bytes() for n in docs}
+    run(runner, many.path, "-o", out, "--split", "train=0.8,dev=0.1,test=0.1", "--seed", "8")
+    assert first != {n: (tmp_path / f"data.{n}.jsonl").read_bytes() for n in docs}
+    assert not out.exists()
+
+
+def test_split_names_for_folders_and_sidecars(many, tmp_path):
+    export_project(many, ExportOptions(format="brat", split=parse_split("a=1,b=1")), tmp_path / "brat")
+    assert len(list((tmp_path / "brat.a").glob("*.txt"))) == 20 + 10  # names carry the annotator
+    export_project(many, ExportOptions(format="hf", split=parse_split("train=3,test=1")), tmp_path / "hf.jsonl")
+    assert {p.name for p in tmp_path.glob("hf*")} == {"hf.train.jsonl", "hf.test.jsonl", "hf.labels.json"}
+
+
+def test_parse_split_and_assign():
+    assert parse_split("train=8, dev=1,test=1") == {"train": 0.8, "dev": 0.1, "test": 0.1}
+    for bad in ("train", "train=x,dev=1", "train=1", "a=1,a=2"):
+        with pytest.raises(ValueError):
+            parse_split(bad)
+    uids = [f"u{n}" for n in range(10)]
+    assignment = assign_splits(uids, {"train": 0.7, "test": 0.3}, seed=1)
+    assert sorted(assignment) == uids and list(assignment.values()).count("test") == 3
+    assert assign_splits(list(reversed(uids)), {"train": 0.7, "test": 0.3}, seed=1) == assignment
+
+
+# ------------------------------------------------------------------ outputs
+def test_failed_export_keeps_the_old_file_and_leaves_no_temp(tricky, tmp_path):
+    pytest.importorskip("spacy")
+    out = tmp_path / "model.spacy"
+    out.write_bytes(b"previous")
+    with pytest.raises(ExportError):
+        export_project(tricky, ExportOptions(format="spacy", strict=True), out)
+    assert out.read_bytes() == b"previous"
+    assert sorted(p.name for p in tmp_path.iterdir() if "model" in p.name) == ["model.spacy"]
+
+
+def test_cancel_writes_nothing_and_progress_reaches_the_end(many, tmp_path):
+    out = tmp_path / "c.jsonl"
+    summary = export_project(many, ExportOptions(), out, cancelled=lambda: True)
+    assert summary.cancelled and not out.exists() and list(tmp_path.glob(".c.jsonl*")) == []
+    seen = []
+    export_project(many, ExportOptions(), out, progress=lambda done, total: seen.append((done, total)))
+    assert seen[0] == (0, 60) and seen[-1] == (60, 60)
+
+
+def test_output_gets_the_usual_permissions(tricky, tmp_path):
+    out = tmp_path / "p.jsonl"
+    export_project(tricky, ExportOptions(), out)
+    assert out.stat().st_mode & 0o044 == 0o044  # readable by others under the usual umask 022
+
+
+def test_missing_spacy_gives_a_clear_message(tricky, tmp_path):
+    script = (
+        "import sys; sys.modules['spacy'] = None\n"
+        "from annotator.cli import main\n"
+        f"main(['export', {str(tricky.path)!r}, '-f', 'spacy', '-o', {str(tmp_path / 'x.spacy')!r}])\n"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "pip install 'annotator[spacy]'" in result.stderr and "Traceback" not in result.stderr
+    assert not (tmp_path / "x.spacy").exists()

@@ -1,0 +1,106 @@
+"""File > Export dialog on a real project: choose a format, filters and a destination, run, read the file."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from annotator.ui.export_dialog import ExportDialog
+from export_fixtures import *  # noqa: F403
+from export_fixtures import read_jsonl
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def dialog(qtbot, tricky):
+    widget = ExportDialog(tricky)
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+def choose_format(qtbot, dialog, name):
+    combo = dialog.format_combo
+    combo.setFocus()
+    target = combo.findData(name)
+    while combo.currentIndex() != target:  # real key presses through the list
+        key = Qt.Key.Key_Down if combo.currentIndex() < target else Qt.Key.Key_Up
+        qtbot.keyClick(combo, key)
+
+
+def check(widget, name):
+    item = widget.findItems(name, Qt.MatchFlag.MatchExactly)[0]
+    item.setCheckState(Qt.CheckState.Checked)
+
+
+def test_formats_come_from_the_registry(dialog):
+    names = {dialog.format_combo.itemData(i) for i in range(dialog.format_combo.count())}
+    assert names == {"jsonl", "spacy", "conll", "hf", "doccano", "brat", "labelstudio"}
+    assert "Ana" in dialog.preview.toPlainText() and '"annotator":"ana"' in dialog.preview.toPlainText()
+
+
+def test_export_conll_for_one_annotator(qtbot, dialog, tmp_path):
+    choose_format(qtbot, dialog, "conll")
+    assert dialog.option_widgets["sentences"].isVisibleTo(dialog)
+    assert not dialog.option_widgets["offsets"].isVisibleTo(dialog)
+    check(dialog.annotator_list, "ben")
+    out = tmp_path / "ben.conll"
+    dialog.destination.setText(str(out))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    text = out.read_text(encoding="utf-8")
+    tags = [line.split("\t")[1] for line in text.splitlines() if line]
+    assert [t for t in tags if t.startswith("B-")] == ["B-claim", "B-actor", "B-quote", "B-actor"]
+    assert text.startswith("Ana\tB-claim\n")
+    assert "Exported 2 documents, 2 records" in dialog.summary.text()
+    assert "left out: overlap a longer span" in dialog.summary.text()
+    assert "\tB-claim" in dialog.preview.toPlainText()
+
+
+def test_export_gold_jsonl_with_split(qtbot, dialog, tmp_path):
+    qtbot.mouseClick(dialog.gold_check, Qt.MouseButton.LeftButton)
+    assert not dialog.annotator_list.isEnabled()
+    qtbot.keyClicks(dialog.split_edit, "train=1,test=1")
+    out = tmp_path / "gold.jsonl"
+    dialog.destination.setText(str(out))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    records = read_jsonl(tmp_path / "gold.train.jsonl") + read_jsonl(tmp_path / "gold.test.jsonl")
+    assert sorted(s["text"] for r in records for s in r["spans"]) == ["Alice", "Bob"]
+    assert {r["annotator"] for r in records} == {"gold"}
+
+
+def test_errors_are_shown_and_nothing_is_written(qtbot, dialog, tmp_path):
+    check(dialog.status_list, "skipped")
+    out = tmp_path / "none.jsonl"
+    dialog.destination.setText(str(out))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert "no records match the filters" in dialog.summary.text() and not out.exists()
+    assert "no records match" in dialog.preview.toPlainText()
+
+
+def test_cancel_stops_the_export(qtbot, dialog, tmp_path):
+    out = tmp_path / "c.labelstudio.json"
+    choose_format(qtbot, dialog, "labelstudio")
+    dialog.destination.setText(str(out))
+    clicks = []
+
+    def press_cancel(done, total):
+        if not clicks:
+            assert dialog.cancel_button.isEnabled() and not dialog.export_button.isEnabled()
+            qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+            clicks.append(done)
+
+    dialog.progressed.connect(press_cancel)
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert clicks == [0]
+    assert dialog.summary.text() == "Export cancelled: nothing was written."
+    assert not out.exists() and dialog.export_button.isEnabled()
+
+
+def test_brat_folder_export(qtbot, dialog, tmp_path):
+    choose_format(qtbot, dialog, "brat")
+    assert "annotation.conf" in dialog.preview.toPlainText() or ".ann" in dialog.preview.toPlainText()
+    out = tmp_path / "brat"
+    dialog.destination.setText(str(out))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert (out / "annotation.conf").is_file() and len(list(out.glob("*.ann"))) == 5
