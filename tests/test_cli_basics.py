@@ -57,3 +57,12 @@ def test_stats_on_a_missing_project_fails_cleanly(runner, tmp_path):
 def test_bad_usage_exits_2(runner):
     assert runner.invoke(main, ["stats"]).exit_code == 2
     assert runner.invoke(main, ["no-such-command"]).exit_code == 2
+
+
+def test_every_command_is_in_the_readme_reference():
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    reference = readme.split("## Command-line reference", 1)[1]
+    missing = [name for name in main.commands if f"annotator {name} " not in reference]
+    assert missing == []
