@@ -61,13 +61,18 @@ def main() -> int:
             if repaint_baseline:
                 view.viewport().repaint()  # the same screen update our path ends with
 
-        before = project.span_count()
-        ours = median_ms(add_by_hotkey, args.repeat)
-        added = project.span_count() - before
-        repaint_baseline = False
-        bare = median_ms(baseline, args.repeat)
+        def add_and_settle() -> None:  # for information: the spans list repaints on the next turn
+            add_by_hotkey()
+            app.processEvents()
+            view.viewport().repaint()  # flushes every widget still dirty (the spans list, the document row)
+
+        bare = median_ms(baseline, args.repeat)  # baselines first, on the window as opened
         repaint_baseline = True
         base = median_ms(baseline, args.repeat)
+        before = project.span_count()
+        ours = median_ms(add_by_hotkey, args.repeat)
+        settled = median_ms(add_and_settle, args.repeat)
+        added = project.span_count() - before
         t0 = __import__("time").perf_counter()
         for i in range(args.repeat):
             project.add_span(doc_id, i, i + 3, "actor", "store-only")
@@ -79,6 +84,7 @@ def main() -> int:
     print(f"INSERT+COMMIT+rehighlightBlock+repaint    {base:7.2f} ms (median)")
     print(f"Project.add_span alone (store, for info)  {store:7.2f} ms (mean)")
     print(f"hotkey -> committed, repainted (ours)     {ours:7.2f} ms (median)")
+    print(f"... and the next event-loop turn (spans list, document row repainted; info) {settled:7.2f} ms (median)")
     print(f"ratio vs baseline with repaint {ratio:.2f}x (goal <= {GOAL}x): {verdict(ratio, GOAL)}")
     print(f"ratio vs bare baseline (no repaint) {ours / bare:.2f}x: {verdict(ours / bare, GOAL)}")
     return 0

@@ -1,13 +1,17 @@
-"""Which spans cover a range of text: a bucketed interval index in code-point offsets.
+"""Which spans cover a range of text: an interval index in code-point offsets.
 
 The text view asks "which spans touch this paragraph" once per paragraph, and
-adds or removes one span at a time. Buckets of a fixed width make both cheap:
-a span is filed under every bucket it touches, a query reads only the buckets
-its range touches. No Qt here.
+adds or removes one span at a time. Most spans are short, so they are kept in
+one list in text order with a parallel list of starts: a span no longer than
+``bucket`` that ends after ``a`` starts after ``a - bucket``, so a query is two
+bisects and a short scan. The few long spans are filed under every fixed-width
+bucket they touch. Building from 10,000 spans is a sort and a list comprehension,
+not 10,000 Python-level inserts. No Qt here.
 """
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterable
 from typing import Generic, Protocol, TypeVar
 
@@ -36,10 +40,17 @@ class IntervalIndex(Generic[S]):
 
     def __init__(self, spans: Iterable[S] = (), bucket: int = BUCKET) -> None:
         self._bucket = bucket
-        self._buckets: dict[int, list[S]] = {}
-        self._by_id: dict[int, S] = {}
-        for span in spans:
-            self.add(span)
+        ordered = sorted(spans, key=text_order)
+        self._by_id: dict[int, S] = {span.id: span for span in ordered}
+        if len(self._by_id) != len(ordered):  # a repeated id: the last one wins, as with add()
+            ordered = sorted(self._by_id.values(), key=text_order)
+        self._short: list[S] = [span for span in ordered if span.end - span.start <= bucket]
+        self._starts: list[int] = [span.start for span in self._short]
+        self._long: dict[int, list[S]] = {}
+        if len(self._short) != len(ordered):
+            for span in ordered:
+                if span.end - span.start > bucket:
+                    self._file_long(span)
 
     def __len__(self) -> int:
         return len(self._by_id)
@@ -51,37 +62,63 @@ class IntervalIndex(Generic[S]):
         return self._by_id.get(span_id)
 
     def all(self) -> list[S]:
+        if not self._long:
+            return list(self._short)
         return sorted(self._by_id.values(), key=text_order)
 
     def _keys(self, start: int, end: int) -> range:
         return range(start // self._bucket, max(start, end - 1) // self._bucket + 1)
 
+    def _file_long(self, span: S) -> None:
+        for key in self._keys(span.start, span.end):
+            self._long.setdefault(key, []).append(span)
+
+    def _short_row(self, span: S) -> int:
+        return bisect.bisect_left(self._short, text_order(span), key=text_order)
+
     def add(self, span: S) -> None:
         if span.id in self._by_id:
             self.remove(span.id)
         self._by_id[span.id] = span
-        for key in self._keys(span.start, span.end):
-            self._buckets.setdefault(key, []).append(span)
+        if span.end - span.start > self._bucket:
+            self._file_long(span)
+            return
+        row = self._short_row(span)
+        self._short.insert(row, span)
+        self._starts.insert(row, span.start)
 
     def remove(self, span_id: int) -> S | None:
         span = self._by_id.pop(span_id, None)
         if span is None:
             return None
-        for key in self._keys(span.start, span.end):
-            bucket = self._buckets.get(key, [])
-            bucket[:] = [s for s in bucket if s.id != span_id]
+        if span.end - span.start > self._bucket:
+            for key in self._keys(span.start, span.end):
+                bucket = self._long.get(key, [])
+                bucket[:] = [s for s in bucket if s.id != span_id]
+                if not bucket:
+                    self._long.pop(key, None)
+            return span
+        row = self._short_row(span)
+        if row < len(self._short) and self._short[row].id == span_id:
+            del self._short[row]
+            del self._starts[row]
         return span
 
     def overlapping(self, start: int, end: int) -> list[S]:
         """Spans sharing at least one character with [start, end), in text order."""
         if end <= start:
             return []
-        found: dict[int, S] = {}
+        first = bisect.bisect_left(self._starts, start - self._bucket)
+        last = bisect.bisect_left(self._starts, end, first)
+        found = [span for span in self._short[first:last] if span.end > start]
+        if not self._long:
+            return found
+        extra: dict[int, S] = {}
         for key in self._keys(start, end):
-            for span in self._buckets.get(key, ()):
+            for span in self._long.get(key, ()):
                 if span.start < end and span.end > start:
-                    found[span.id] = span
-        return sorted(found.values(), key=text_order)
+                    extra[span.id] = span
+        return sorted(found + list(extra.values()), key=text_order) if extra else found
 
     def at(self, offset: int) -> list[S]:
         """Spans covering the character at ``offset``, outermost first."""

@@ -539,6 +539,18 @@ class Project:
         sql += " ORDER BY start, [end] DESC, id"
         return list(map(_span, self.conn.execute(sql, params)))
 
+    def spans_in_range(self, doc_id: int, annotator: str, start: int, end: int) -> list[Span]:
+        """One annotator's spans sharing a character with [start, end), in text order.
+
+        Reads the (doc_id, annotator, start) index up to ``end`` only: the part of a
+        document on screen is shown before all of its spans are read.
+        """
+        return list(map(_span, self.conn.execute(
+            f"SELECT {_SPAN_COLUMNS} FROM spans WHERE doc_id = ? AND annotator = ? AND start < ? AND [end] > ?"
+            " ORDER BY start, [end] DESC, id",
+            [doc_id, annotator, end, start],
+        )))
+
     def span_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM spans").fetchone()[0]
 

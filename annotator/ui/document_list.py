@@ -37,6 +37,9 @@ class DocumentListModel(QAbstractTableModel):
         self.ids: list[int] = []
         self._rows: dict[int, dict[str, Any]] = {}
         self._position: dict[int, int] = {}
+        self._stale: set[int] = set()  # rows to re-read on the next event-loop turn (or when read)
+        self._stale_timer = QTimer(self, singleShot=True, interval=0)
+        self._stale_timer.timeout.connect(self.refresh_stale)
 
     def set_ids(self, ids: list[int]) -> None:
         self.beginResetModel()
@@ -57,6 +60,8 @@ class DocumentListModel(QAbstractTableModel):
     def doc_row(self, row: int) -> dict[str, Any]:
         """Title, status and span count of the document in ``row`` (fetched with its page)."""
         doc_id = self.ids[row]
+        if doc_id in self._stale:
+            self.refresh_stale()
         cached = self._rows.get(doc_id)
         if cached is None:
             first = row - row % PAGE
@@ -76,6 +81,21 @@ class DocumentListModel(QAbstractTableModel):
         if fresh:
             self._rows[doc_id] = fresh[0]
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+
+    def refresh_later(self, doc_id: int) -> None:
+        """Re-read a row on the next event-loop turn: one query for a burst of edits,
+        none on the edit's own path (counting a document's spans reads its index)."""
+        self._stale.add(doc_id)
+        self._stale_timer.start()
+
+    def refresh_stale(self) -> None:
+        self._stale_timer.stop()
+        stale = [doc_id for doc_id in self._stale if doc_id in self._position]
+        self._stale.clear()
+        for fresh in self.project.document_rows(stale, self.annotator):
+            self._rows[fresh["id"]] = fresh
+            row = self._position[fresh["id"]]
+            self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
     # --------------------------------------------------------- Qt model API
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008

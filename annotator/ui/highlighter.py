@@ -10,9 +10,11 @@ code points (stored) and UTF-16 (Qt) only through Utf16Map.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+from PySide6.QtCore import SIGNAL, SLOT, QObject
 from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextBlock, QTextCharFormat, QTextDocument
 
 from annotator.core.intervals import IntervalIndex, nested_ids
@@ -60,14 +62,53 @@ class SpanHighlighter(QSyntaxHighlighter):
         # would cost ~100 ms on a 2 MB text; instead the view asks for the visible ones.
         self.armed = False
         self.done: set[int] = set()
+        # (start, end) in code points while only the spans touching that range are known
+        # (a document is shown before all its spans are read); None once all are.
+        self.covered: tuple[int, int] | None = None
 
-    def configure(self, offsets: Utf16Map, spans: list[Span], style: StyleFunction) -> None:
-        """Set the spans and style without repainting (the caller sets text or rehighlights)."""
+    def configure(self, offsets: Utf16Map, spans: list[Span], style: StyleFunction,
+                  covered: tuple[int, int] | None = None) -> None:
+        """Set the spans and style without repainting (the caller sets text or rehighlights).
+
+        ``covered``: ``spans`` are only those touching this range; blocks outside it must
+        wait for ``complete``.
+        """
         self.offsets = offsets
         self.index = IntervalIndex(spans)
         self.style = style
+        self.covered = covered
         self._formats.clear()
         self.done.clear()
+
+    def complete(self, spans: list[Span]) -> None:
+        """All spans are known now. Blocks painted so far lay inside the covered range,
+        so they already showed every span touching them and need no repaint."""
+        self.index = IntervalIndex(spans)
+        self.covered = None
+
+    def covers(self, start: int, end: int) -> bool:
+        """True if the spans known are all those touching [start, end)."""
+        return self.covered is None or (self.covered[0] <= start and end <= self.covered[1])
+
+    @contextmanager
+    def detached(self) -> Iterator[None]:
+        """Replace the document's text without a highlightBlock call per paragraph.
+
+        Qt reformats every block of a new text (~12 ms for 2 MB, all to paint nothing:
+        painting is lazy). The connection is Qt's private slot; if a Qt version lacks
+        it, nothing is detached and only that time is lost.
+        """
+        signal, slot = SIGNAL("contentsChange(int,int,int)"), SLOT("_q_reformatBlocks(int,int,int)")
+        document = self.document()
+        try:
+            detached = bool(QObject.disconnect(document, signal, self, slot))
+        except (RuntimeError, TypeError):
+            detached = False
+        try:
+            yield
+        finally:
+            if detached:
+                QObject.connect(document, signal, self, slot)
 
     # ------------------------------------------------------------- painting
     def highlightBlock(self, _text: str) -> None:  # noqa: N802 (Qt name)

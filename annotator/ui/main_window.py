@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QSettings, Qt, Signal
+from PySide6.QtCore import QPoint, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMenu, QToolBar, QVBoxLayout, QWidget)
 
@@ -44,6 +44,11 @@ class MainWindow(QMainWindow):
         self.notifier = ChangeNotifier(self)
         self.cheat_sheet: CheatSheet | None = None
         self.new_span_options: dict[str, str] = {}  # review mode: gold spans get origin and reviewer
+        # A document is shown with the spans on screen first; the rest are read on the next
+        # event-loop turn (or at once, when something needs them sooner).
+        self._unloaded_doc: int | None = None
+        self._load_timer = QTimer(self, singleShot=True, interval=0)
+        self._load_timer.timeout.connect(self.load_all_spans)
         self._build_widgets()
         self._build_actions()
         self._connect()
@@ -115,6 +120,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.palette.labelChosen.connect(self.apply_label)
+        self.text_view.load_all = self.load_all_spans
         self.text_view.spanClicked.connect(self._span_clicked)
         self.text_view.spanMenuRequested.connect(self.show_span_menu)
         self.spans_panel.spanSelected.connect(lambda span_id: self.select_span(span_id, scroll=True))
@@ -187,15 +193,28 @@ class MainWindow(QMainWindow):
         current = self.text_view.current_span_id if keep_view else None
         self.doc_id = doc_id
         text = self.project.document_text(doc_id)
-        spans = self.project.spans(doc_id, self.annotator)
-        self.text_view.set_document(text, spans, self.style)
-        self.spans_panel.model_.set_spans(text, spans)
+        annotator = self.annotator
+        self._unloaded_doc = doc_id
+        self.text_view.show_document(
+            text, self.style, lambda start, end: self.project.spans_in_range(doc_id, annotator, start, end), scroll)
+        self.spans_panel.model_.set_spans(text, [])
+        self._load_timer.start()
         self.documents.select(doc_id)
         if keep_view:
-            self.text_view.verticalScrollBar().setValue(scroll)
             self.select_span(current)
         self._update_position()
         self.documentOpened.emit(doc_id)
+
+    def load_all_spans(self) -> None:
+        """Read every span of the document shown (opening read only those on screen)."""
+        self._load_timer.stop()
+        doc_id, self._unloaded_doc = self._unloaded_doc, None
+        if doc_id is None or doc_id != self.doc_id:
+            return
+        spans = self.project.spans(doc_id, self.annotator)
+        self.text_view.set_all_spans(spans)
+        self.spans_panel.model_.set_spans(self.text_view.text, spans)
+        self.spans_panel.select_span(self.text_view.current_span_id)
 
     def _document_activated(self, doc_id: int) -> None:
         if doc_id != self.doc_id:
@@ -343,6 +362,7 @@ class MainWindow(QMainWindow):
         self._step_span(-1)
 
     def _step_span(self, step: int) -> None:
+        self.text_view.ensure_all_spans()
         spans = self.spans_panel.model_.spans
         if not spans:
             return
@@ -379,16 +399,17 @@ class MainWindow(QMainWindow):
 
     def _on_span_added(self, span: Span) -> None:
         if self._shows(span):
+            self.spans_panel.hold_repaint()
             self.text_view.add_span(span)
             self.spans_panel.model_.add(span)
-        self.documents.model.refresh(span.doc_id)  # span count; the done count cannot change
+        self.documents.model.refresh_later(span.doc_id)  # span count; the done count cannot change
 
     def _on_span_removed(self, span: Span) -> None:
         if self._shows(span):
             self.text_view.remove_span(span.id)
             self.spans_panel.model_.remove(span.id)
             self.spans_panel.select_span(self.text_view.current_span_id)
-        self.documents.model.refresh(span.doc_id)
+        self.documents.model.refresh_later(span.doc_id)
 
     def _on_span_updated(self, _old: Span, new: Span) -> None:
         if self._shows(new):

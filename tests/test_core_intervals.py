@@ -1,0 +1,57 @@
+"""The interval index against a brute-force scan: short, long, nested and repeated spans, adds and removes."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from annotator.core.intervals import IntervalIndex, nested_ids, text_order
+from annotator.core.model import Span
+
+
+def brute(spans: dict[int, Span], start: int, end: int) -> list[Span]:
+    if end <= start:
+        return []
+    return sorted((s for s in spans.values() if s.start < end and s.end > start), key=text_order)
+
+
+@pytest.mark.parametrize("bucket", [4, 16, 2048])
+def test_queries_match_a_full_scan_through_adds_and_removes(bucket):
+    rng = random.Random(bucket)
+    for _ in range(60):
+        spans = {}
+        for i in range(rng.randint(0, 50)):
+            start = rng.randrange(0, 200)
+            spans[i] = Span(i, 1, start, start + rng.choice([1, 2, 5, 20, 100, 300]), "actor", "a")
+        index = IntervalIndex(list(spans.values()), bucket=bucket)
+        next_id = 1000
+        for _ in range(40):
+            if rng.random() < 0.3:  # a new span, or a changed one under an existing id
+                span_id = rng.choice(list(spans)) if spans and rng.random() < 0.2 else next_id
+                next_id += 1
+                start = rng.randrange(0, 200)
+                spans[span_id] = Span(span_id, 1, start, start + rng.choice([1, 3, 50, 400]), "claim", "a")
+                index.add(spans[span_id])
+            elif spans and rng.random() < 0.3:
+                gone = rng.choice(list(spans))
+                assert index.remove(gone) == spans.pop(gone)
+            start = rng.randrange(0, 600)
+            end = start + rng.randrange(0, 100)
+            assert index.overlapping(start, end) == brute(spans, start, end)
+            assert index.all() == sorted(spans.values(), key=text_order)
+            assert len(index) == len(spans)
+
+
+def test_repeated_ids_keep_the_last_span_and_unknown_removes_are_none():
+    first, second = Span(1, 1, 0, 5, "actor", "a"), Span(1, 1, 10, 15, "claim", "a")
+    index = IntervalIndex([first, second])
+    assert index.all() == [second] and index.at(2) == [] and index.at(12) == [second]
+    assert index.remove(99) is None
+
+
+def test_at_lists_outer_spans_first_and_nested_ids_marks_inner_ones():
+    outer, inner, long_one = Span(1, 1, 0, 20, "claim", "a"), Span(2, 1, 5, 8, "actor", "a"), Span(3, 1, 0, 9000, "quote", "a")
+    index = IntervalIndex([inner, outer, long_one], bucket=16)
+    assert index.at(6) == [long_one, outer, inner]
+    assert nested_ids(index.at(6)) == {1, 2}

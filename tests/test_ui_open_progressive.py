@@ -1,0 +1,80 @@
+"""Opening a long document shows the spans on screen first and reads the rest on the next event-loop turn.
+
+Whatever the user does before that turn (scroll to the end, add a span, hover a span)
+must see every span, exactly once.
+"""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QSettings
+
+from annotator.store import Project
+from annotator.ui.main_window import MainWindow
+
+pytestmark = pytest.mark.gui
+
+PARAGRAPH = "Alice met Bob in Paris and they talked about the budget of the fleet for a long while."
+
+
+@pytest.fixture
+def long_doc_window(qtbot, tmp_path):
+    project = Project.open(tmp_path / "long.db")
+    text = "\n".join(f"{n} {PARAGRAPH}" for n in range(400))
+    doc_id, _ = project.add_document(text, title="long")
+    starts = [text.index("Alice", p) for p in (0, len(text) // 2, text.rindex("\n"))]
+    project.add_spans({"doc_id": doc_id, "start": s, "end": s + 5, "label": "actor", "annotator": "alice",
+                       "origin": "manual"} for s in starts)
+    window = MainWindow(project, "alice", QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    yield window, doc_id, text, starts
+    project.close()
+
+
+def formats_at(window: MainWindow, offset: int) -> int:
+    block = window.text_view.document().findBlock(window.text_view.offsets.to_utf16(offset))
+    return len(block.layout().formats())
+
+
+def reopen(window: MainWindow, doc_id: int) -> None:
+    """Open the document again and stop before the event loop runs."""
+    window.open_document(doc_id)
+    window.text_view.viewport().repaint()
+
+
+def test_screen_first_then_the_whole_list(qtbot, long_doc_window):
+    window, doc_id, _text, starts = long_doc_window
+    reopen(window, doc_id)
+    assert formats_at(window, starts[0]) == 1  # the first screen is highlighted at once
+    qtbot.waitUntil(lambda: window.spans_panel.model_.rowCount() == 3)
+    assert [s.start for s in window.text_view.spans()] == starts
+
+
+def test_scrolling_to_the_end_before_the_rest_is_read_still_highlights(long_doc_window):
+    window, doc_id, _text, starts = long_doc_window
+    reopen(window, doc_id)
+    bar = window.text_view.verticalScrollBar()
+    bar.setValue(bar.maximum())
+    window.text_view.viewport().repaint()
+    assert formats_at(window, starts[-1]) == 1
+    assert window.spans_panel.model_.rowCount() == 3  # reading them all filled the list too
+
+
+def test_a_span_added_before_the_rest_is_read_appears_once(qtbot, long_doc_window):
+    window, doc_id, text, starts = long_doc_window
+    reopen(window, doc_id)
+    bob = text.index("Bob")
+    window.text_view.select_range(bob, bob + 3)
+    window.apply_label("actor")
+    qtbot.wait(10)
+    assert sorted(s.start for s in window.text_view.spans()) == sorted([*starts, bob])
+    assert [s.start for s in window.spans_panel.model_.spans] == sorted([*starts, bob])
+    assert window.documents.model.doc_row(window.documents.model.row_of(doc_id))["spans"] == 4
+
+
+def test_tooltip_of_a_span_far_down_before_the_rest_is_read(long_doc_window):
+    window, doc_id, _text, starts = long_doc_window
+    reopen(window, doc_id)
+    assert [s.start for s in window.text_view.spans_at(starts[1] + 1)] == [starts[1]]
