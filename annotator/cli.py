@@ -143,7 +143,7 @@ def import_(project: Path, paths: tuple[Path, ...], annotator: str | None, offse
 def merge(project: Path, sources: tuple[Path, ...], renames: tuple[str, ...]) -> None:
     """Bring colleagues' work in from SOURCES: their project files or native JSONL exports.
 
-    Documents are matched by their text; spans, notes, timestamps and statuses
+    PROJECT is created if missing (e.g. a reviewer's fresh project). Documents are matched by their text; spans, notes, timestamps and statuses
     come along; merging the same source twice changes nothing. A colleague's
     project file is only read, never changed. Each source is merged whole or
     not at all.
@@ -155,7 +155,7 @@ def merge(project: Path, sources: tuple[Path, ...], renames: tuple[str, ...]) ->
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--rename") from exc
     failed = []
-    with open_project(project) as proj:
+    with open_project(project, create=True) as proj:
         for source in sources:
             try:
                 summary = merge_source(proj, source, mapping)
