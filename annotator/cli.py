@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import functools
 import json
+import os
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any, Callable
@@ -32,10 +34,24 @@ def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             return func(*args, **kwargs)
         except ProjectError as exc:
             raise Failed(str(exc)) from exc
+        except BrokenPipeError:
+            _quiet_stdout()  # the reader (e.g. `| head`) has gone: stop without a word
+            sys.exit(1)
         except (OSError, ValueError, KeyError) as exc:
             raise Failed(str(exc)) from exc
+        except sqlite3.Error as exc:  # disk full, I/O error: the transaction was rolled back
+            raise Failed(f"database error: {exc}") from exc
 
     return wrapper
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's last flush cannot fail on the closed pipe."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (e.g. captured by a test runner)
+        pass
 
 
 def open_project(path: Path, *, create: bool = False) -> Project:

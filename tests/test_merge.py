@@ -112,7 +112,7 @@ def test_a_native_jsonl_export_is_merged_through_the_importer(project, tmp_path)
 def test_a_broken_jsonl_merges_nothing(project, tmp_path):
     source = tmp_path / "broken.jsonl"
     source.write_text('{"text": "fine", "annotator": "ben", "status": "done", "spans": []}\n{not json\n', encoding="utf-8")
-    with pytest.raises(MergeError, match="nothing merged"):
+    with pytest.raises(MergeError, match=r"broken.jsonl: cannot be imported \(line 2: not valid JSON"):
         merge_source(project, source)
     assert project.document_count() == 0
 

@@ -10,6 +10,8 @@ a cancel leaves no half-written file.
 
 from __future__ import annotations
 
+import contextlib
+import math
 import os
 import random
 import shutil
@@ -72,6 +74,8 @@ def parse_split(text: str) -> dict[str, float]:
             ratio = float(value)
         except ValueError:
             ratio = -1.0
+        if not math.isfinite(ratio):  # nan, inf: no cut point
+            ratio = -1.0
         if not sep or not name or ratio < 0 or not name.replace("-", "").replace("_", "").isalnum():
             raise ValueError(f"{part!r}: expected NAME=RATIO, e.g. train=0.8,dev=0.1,test=0.1")
         if name in ratios:
@@ -113,6 +117,26 @@ def sidecar_path(out: Path, suffix: str, tail: str) -> Path:
 
 
 # ------------------------------------------------------------------ outputs
+@contextlib.contextmanager
+def _cannot_write(path: Path) -> Iterator[None]:
+    """An OSError while creating ``path`` becomes one line naming it (not our temporary name)."""
+    try:
+        yield
+    except (FileExistsError, NotADirectoryError) as exc:
+        raise ExportError(f"cannot write {path} (part of its folder path is a file)") from exc
+    except OSError as exc:
+        raise ExportError(f"cannot write {path} ({exc.strerror or exc})") from exc
+
+
+def _refuse_project_files(project: Project, paths: list[Path]) -> None:
+    """An output named like the project (or its -wal/-shm) would replace the project itself."""
+    own = Path(project.path).resolve()
+    protected = {own.with_name(own.name + tail) for tail in ("", "-wal", "-shm", "-journal")}
+    for path in paths:
+        if path.resolve() in protected:
+            raise ExportError(f"{path} is the project file itself; choose another output")
+
+
 def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
@@ -129,8 +153,11 @@ class _AtomicFile:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        if path.is_dir():
+            raise ExportError(f"{path} is a folder; give the name of a file to write")
+        with _cannot_write(path):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
         self.temp = Path(temp)
         _usual_mode(self.temp, folder=False)
         self.stream: BinaryIO = os.fdopen(fd, "wb", buffering=WRITE_BUFFER)
@@ -140,7 +167,8 @@ class _AtomicFile:
 
     def commit(self) -> None:
         self.stream.close()
-        os.replace(self.temp, self.path)
+        with _cannot_write(self.path):
+            os.replace(self.temp, self.path)
 
     def abort(self) -> None:
         self.stream.close()
@@ -163,8 +191,9 @@ class _AtomicFolder:
         self.path = path
         if path.exists() and (not path.is_dir() or not _previous_export(path)):
             raise ExportError(f"{path} exists and is not an empty folder nor a previous export; choose another")
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self.temp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part"))
+        with _cannot_write(path):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.temp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part"))
         _usual_mode(self.temp, folder=True)
 
     def output(self) -> Output:
@@ -336,6 +365,11 @@ def export_project(
     summary = ExportSummary()
     context = ExportContext(options, _exported_labels(project, selection), summary, several_annotators=annotators > 1)
     assignment = assign_splits(selected_document_uids(project, selection), options.split, options.seed) if options.split else {}
+    if out is not None:
+        splits = list(options.split) if options.split else [None]
+        tails = exporter.sidecars(context)
+        _refuse_project_files(project, [split_path(out, split, exporter.suffix) for split in splits]
+                              + [sidecar_path(out, exporter.suffix, tail) for tail in tails])
     run = _Run(exporter, context, out, stdout, list(options.split) if options.split else [None])
     try:
         _write_all(project, selection, run, assignment, total, progress, cancelled)

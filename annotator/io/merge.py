@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from annotator.io.importing import import_paths
+from annotator.io.importing import import_paths, importable_suffixes
 from annotator.store import Project
 from annotator.store.colleague import MergeSummary, merge_colleague, read_colleague
 from annotator.store.project import SQLITE_MAGIC
@@ -50,8 +50,8 @@ def _merge_import_file(project: Project, source: Path, renames: Mapping[str, str
         with Project.open(scratch_path) as scratch:
             report = import_paths(scratch, [source])
         if not report.ok:
-            problems = "; ".join(str(p) for p in report.failed[:3])
-            raise MergeError(f"{source}: cannot be imported, nothing merged ({problems})")
+            problems = "; ".join(_where(p.line) + p.message for p in report.failed[:3])
+            raise MergeError(f"{source}: cannot be imported ({problems})")
         if not report.imported:
             raise MergeError(f"{source}: not a project file nor a file Annotator can import")
         colleague = read_colleague(scratch_path)
@@ -71,7 +71,13 @@ def merge_source(project: Project, source: str | Path, renames: Mapping[str, str
         raise MergeError(f"{source}: is the project itself")
     if _is_sqlite(source):
         return merge_colleague(project, read_colleague(source), renames)
+    if source.suffix.lower() not in importable_suffixes():
+        raise MergeError(f"{source}: neither an Annotator project nor a file Annotator can import")
     return _merge_import_file(project, source, renames)
+
+
+def _where(line: int | None) -> str:
+    return "" if line is None else f"line {line}: "
 
 
 def merge_sources(project: Project, sources: Sequence[str | Path], renames: Mapping[str, str] | None = None) -> list[MergeSummary]:

@@ -132,9 +132,16 @@ class Project:
             raise NotAProjectError(path, "is a folder, not a project file")
         if not fresh:
             _check_header(path)
-        if fresh:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        conn = _connect(path)
+        try:
+            if fresh:
+                path.parent.mkdir(parents=True, exist_ok=True)
+            conn = _connect(path)
+        except (OSError, sqlite3.Error) as exc:
+            if isinstance(exc, (FileExistsError, NotADirectoryError)):
+                reason = "part of its folder path is a file"
+            else:
+                reason = getattr(exc, "strerror", None) or str(exc)
+            raise ProjectError(path, f"cannot {'create' if fresh else 'open'} the project file ({reason})") from exc
         try:
             if not fresh:
                 _verify(path, conn)

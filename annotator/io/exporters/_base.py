@@ -174,6 +174,31 @@ class Exporter(Protocol):
         """Extra files written next to the output: {suffix replacing the output's: content}."""
 
 
+class StreamWriter:
+    """A writer of a byte stream (layouts "lines" and "file"); nothing to finish unless overridden."""
+
+    def __init__(self, output: Output, context: ExportContext) -> None:
+        assert output.stream is not None
+        self.stream: BinaryIO = output.stream
+        self.context = context
+
+    def close(self) -> None:
+        pass
+
+
+class BaseExporter:
+    """An exporter's defaults: ``open`` builds its ``writer`` class; no sidecar files."""
+
+    writer: Any
+    options: tuple[str, ...] = ()
+
+    def open(self, output: Output, context: ExportContext) -> Writer:
+        return self.writer(output, context)
+
+    def sidecars(self, context: ExportContext) -> dict[str, bytes]:
+        return {}
+
+
 def non_overlapping(spans: Iterable[tuple[int, int, Any]]) -> tuple[list[int], list[int]]:
     """Pick spans that do not overlap: the longest wins, ties go to the earlier start.
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from annotator.io.exporters._base import ExportContext, ExportError, ExportRecord, Output
+from annotator.io.exporters._base import BaseExporter, ExportContext, ExportError, ExportRecord, Output
 from annotator.io.exporters._filenames import UniqueNames, safe_name
 from annotator.io.registry import register_exporter
 
@@ -94,18 +94,12 @@ class _BratWriter:
         (self.folder / "annotation.conf").write_text(conf, encoding="utf-8", newline="")
 
 
-class BratExporter:
+class BratExporter(BaseExporter):
     name = "brat"
     title = "brat standoff (folder of .txt + .ann)"
     suffix = ""
     layout = "folder"
-    options: tuple[str, ...] = ()
-
-    def open(self, output: Output, context: ExportContext) -> _BratWriter:
-        return _BratWriter(output, context)
-
-    def sidecars(self, context: ExportContext) -> dict[str, bytes]:
-        return {}
+    writer = _BratWriter
 
 
 register_exporter("brat")(BratExporter())

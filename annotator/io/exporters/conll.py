@@ -7,17 +7,12 @@ the spans left out.
 
 from __future__ import annotations
 
-from annotator.io.exporters._base import ExportContext, ExportRecord, Output
+from annotator.io.exporters._base import BaseExporter, ExportRecord, StreamWriter
 from annotator.io.exporters._bio import bio_tags, sentence_breaks
 from annotator.io.registry import register_exporter
 
 
-class _ConllWriter:
-    def __init__(self, output: Output, context: ExportContext) -> None:
-        assert output.stream is not None
-        self.stream = output.stream
-        self.context = context
-
+class _ConllWriter(StreamWriter):
     def write(self, record: ExportRecord) -> None:
         tokens = record.document.tokens
         tags = bio_tags(record, self.context)
@@ -30,22 +25,14 @@ class _ConllWriter:
         lines.append("\n")
         self.stream.write("".join(lines).encode("utf-8"))
 
-    def close(self) -> None:
-        pass
 
-
-class ConllExporter:
+class ConllExporter(BaseExporter):
     name = "conll"
     title = "CoNLL IOB2 (token<TAB>tag lines)"
     suffix = ".conll"
     layout = "lines"
     options: tuple[str, ...] = ("sentences",)
-
-    def open(self, output: Output, context: ExportContext) -> _ConllWriter:
-        return _ConllWriter(output, context)
-
-    def sidecars(self, context: ExportContext) -> dict[str, bytes]:
-        return {}
+    writer = _ConllWriter
 
 
 register_exporter("conll")(ConllExporter())

@@ -12,7 +12,7 @@ from __future__ import annotations
 import orjson
 
 from annotator.core.offsets import Utf16Map
-from annotator.io.exporters._base import ExportContext, ExportRecord, Output
+from annotator.io.exporters._base import BaseExporter, ExportContext, ExportRecord, Output, StreamWriter
 from annotator.io.registry import register_exporter
 
 
@@ -24,10 +24,9 @@ def utf16_map(record: ExportRecord) -> Utf16Map:
     return mapping
 
 
-class _DoccanoWriter:
+class _DoccanoWriter(StreamWriter):
     def __init__(self, output: Output, context: ExportContext) -> None:
-        assert output.stream is not None
-        self.stream = output.stream
+        super().__init__(output, context)
         self.utf16 = context.options.offsets == "utf16"
 
     def write(self, record: ExportRecord) -> None:
@@ -46,22 +45,14 @@ class _DoccanoWriter:
         }
         self.stream.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
 
-    def close(self) -> None:
-        pass
 
-
-class DoccanoExporter:
+class DoccanoExporter(BaseExporter):
     name = "doccano"
     title = "doccano JSONL (text, label triples)"
     suffix = ".jsonl"
     layout = "lines"
     options: tuple[str, ...] = ("offsets",)
-
-    def open(self, output: Output, context: ExportContext) -> _DoccanoWriter:
-        return _DoccanoWriter(output, context)
-
-    def sidecars(self, context: ExportContext) -> dict[str, bytes]:
-        return {}
+    writer = _DoccanoWriter
 
 
 register_exporter("doccano")(DoccanoExporter())

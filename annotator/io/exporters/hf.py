@@ -11,17 +11,12 @@ from __future__ import annotations
 
 import orjson
 
-from annotator.io.exporters._base import ExportContext, ExportRecord, Output
+from annotator.io.exporters._base import BaseExporter, ExportContext, ExportRecord, StreamWriter
 from annotator.io.exporters._bio import bio_tags, tag_names
 from annotator.io.registry import register_exporter
 
 
-class _HfWriter:
-    def __init__(self, output: Output, context: ExportContext) -> None:
-        assert output.stream is not None
-        self.stream = output.stream
-        self.context = context
-
+class _HfWriter(StreamWriter):
     def write(self, record: ExportRecord) -> None:
         uid = record.document.uid
         if self.context.several_annotators and record.annotator is not None:
@@ -30,19 +25,13 @@ class _HfWriter:
         line = {"id": uid, "tokens": tokens, "ner_tags": bio_tags(record, self.context)}
         self.stream.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
 
-    def close(self) -> None:
-        pass
 
-
-class HfExporter:
+class HfExporter(BaseExporter):
     name = "hf"
     title = "Hugging Face datasets (JSON lines: tokens, ner_tags)"
     suffix = ".jsonl"
     layout = "lines"
-    options: tuple[str, ...] = ()
-
-    def open(self, output: Output, context: ExportContext) -> _HfWriter:
-        return _HfWriter(output, context)
+    writer = _HfWriter
 
     def sidecars(self, context: ExportContext) -> dict[str, bytes]:
         return {".labels.json": orjson.dumps(tag_names(context.labels), option=orjson.OPT_INDENT_2) + b"\n"}

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import orjson
 
-from annotator.io.exporters._base import ExportContext, ExportDocument, ExportRecord, Output
+from annotator.io.exporters._base import BaseExporter, ExportContext, ExportDocument, ExportRecord, Output, StreamWriter
 from annotator.io.registry import register_exporter
 
 LINE_BUFFER = 256  # lines joined per write call
@@ -58,10 +58,9 @@ def native_line(record: ExportRecord) -> bytes:
     )
 
 
-class _LineWriter:
-    def __init__(self, output: Output) -> None:
-        assert output.stream is not None
-        self.stream = output.stream
+class _LineWriter(StreamWriter):
+    def __init__(self, output: Output, context: ExportContext) -> None:
+        super().__init__(output, context)
         self.lines: list[bytes] = []
 
     def write(self, record: ExportRecord) -> None:
@@ -75,18 +74,12 @@ class _LineWriter:
         self.lines.clear()
 
 
-class NativeJsonl:
+class NativeJsonl(BaseExporter):
     name = "jsonl"
     title = "Annotator JSONL (native, Prodigy-style spans and tokens)"
     suffix = ".jsonl"
     layout = "lines"
-    options: tuple[str, ...] = ()
-
-    def open(self, output: Output, context: ExportContext) -> _LineWriter:
-        return _LineWriter(output)
-
-    def sidecars(self, context: ExportContext) -> dict[str, bytes]:
-        return {}
+    writer = _LineWriter
 
 
 EXPORTER = NativeJsonl()

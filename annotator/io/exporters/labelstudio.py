@@ -14,15 +14,14 @@ from __future__ import annotations
 import orjson
 
 from annotator.core.model import GOLD_ANNOTATOR
-from annotator.io.exporters._base import ExportContext, ExportDocument, ExportRecord, Output
+from annotator.io.exporters._base import BaseExporter, ExportContext, ExportDocument, ExportRecord, Output, StreamWriter
 from annotator.io.exporters.doccano import utf16_map
 from annotator.io.registry import register_exporter
 
 
-class _LabelStudioWriter:
+class _LabelStudioWriter(StreamWriter):
     def __init__(self, output: Output, context: ExportContext) -> None:
-        assert output.stream is not None
-        self.stream = output.stream
+        super().__init__(output, context)
         self.utf16 = context.options.offsets == "utf16"
         self.document: ExportDocument | None = None
         self.annotations: list[dict] = []
@@ -70,18 +69,13 @@ class _LabelStudioWriter:
         self.stream.write(b"\n]\n")
 
 
-class LabelStudioExporter:
+class LabelStudioExporter(BaseExporter):
     name = "labelstudio"
     title = "Label Studio JSON tasks"
     suffix = ".json"
     layout = "lines"
     options: tuple[str, ...] = ("offsets",)
-
-    def open(self, output: Output, context: ExportContext) -> _LabelStudioWriter:
-        return _LabelStudioWriter(output, context)
-
-    def sidecars(self, context: ExportContext) -> dict[str, bytes]:
-        return {}
+    writer = _LabelStudioWriter
 
 
 register_exporter("labelstudio")(LabelStudioExporter())

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from annotator.io.exporters._base import ExportContext, ExportError, ExportRecord, Output, non_overlapping
+from annotator.io.exporters._base import BaseExporter, ExportContext, ExportError, ExportRecord, Output, non_overlapping
 from annotator.io.registry import register_exporter
 
 EXPANDED = "expanded to token boundaries"
@@ -87,7 +87,7 @@ class _SpacyWriter:
         self.stream.write(self.docbin.to_bytes())
 
 
-class SpacyExporter:
+class SpacyExporter(BaseExporter):
     name = "spacy"
     title = "spaCy DocBin (.spacy)"
     suffix = ".spacy"
@@ -97,9 +97,6 @@ class SpacyExporter:
     def open(self, output: Output, context: ExportContext) -> _SpacyWriter:
         load_spacy()
         return _SpacyWriter(output, context)
-
-    def sidecars(self, context: ExportContext) -> dict[str, bytes]:
-        return {}
 
 
 register_exporter("spacy")(SpacyExporter())
