@@ -6,12 +6,16 @@ import getpass
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
 
 from annotator import paths
-from annotator.store import Project, ProjectError
+from annotator.store import Project
+
+if TYPE_CHECKING:
+    from annotator.ui.main_window import MainWindow
 
 AskName = Callable[[str, str], "str | None"]  # (default, problem) -> name, or None if cancelled
 
@@ -51,23 +55,43 @@ def choose_annotator(settings: QSettings, ask: AskName = ask_name_dialog) -> str
         default = ""
 
 
-def open_start_project(project_path: Path | None, files: list[Path], annotator: str) -> Project:
-    """The project to show: the given one, or the default one seeded with the samples on first run."""
+def open_start_project(project_path: Path | None, files: list[Path], annotator: str) -> tuple[Project, str]:
+    """The project to show (the given one, or the default one seeded with the samples on first run),
+    and a message for the status bar ("" when there is nothing to say)."""
+    from annotator.io.importing import import_paths, import_samples
+
     path = project_path or paths.default_project_path()
     project = Project.open(path)
-    seed = []
-    if project_path is None and project.document_count() == 0 and paths.sample_docs_dir():
-        seed = [paths.sample_docs_dir()]
-    if seed or files:
-        from annotator.io.importing import import_paths
+    message = ""
+    if project_path is None and project.document_count() == 0:
+        message = import_samples(project)
+    if files:
+        report = import_paths(project, files, annotator=annotator)
+        for problem in report.failed:
+            print(f"annotator: {problem}", file=sys.stderr)
+    return project, message
 
-        if seed:
-            import_paths(project, seed)
-        if files:
-            report = import_paths(project, files, annotator=annotator)
-            for problem in report.failed:
-                print(f"annotator: {problem}", file=sys.stderr)
-    return project
+
+def start_window(project_path: Path | None, files: list[Path], annotator: str,
+                 settings: QSettings) -> MainWindow | None:
+    """The main window on the start project, or None after telling the user why it cannot be opened
+    (damaged, foreign, newer, or busy: another program holds its write lock)."""
+    from annotator.ui.main_window import MainWindow
+    from annotator.ui.project_files import OPEN_ERRORS, open_error_reason
+
+    path = project_path or paths.default_project_path()
+    project = None
+    try:
+        project, message = open_start_project(project_path, files, annotator)
+        window = MainWindow(project, annotator, settings)  # checks the project before showing it
+        if message:
+            window.statusBar().showMessage(message, 15000)
+        return window
+    except OPEN_ERRORS as exc:
+        if project is not None:
+            project.close()
+        QMessageBox.critical(None, "Cannot open project", f"{path.name} was not opened.\n\n{open_error_reason(exc)}")
+        return None
 
 
 def settings_for_app() -> QSettings:
@@ -82,14 +106,9 @@ def run(project_path: Path | None, files: list[Path], *, settings: QSettings | N
     annotator = choose_annotator(settings)
     if annotator is None:
         return 1
-    try:
-        project = open_start_project(project_path, files, annotator)
-    except ProjectError as exc:
-        QMessageBox.critical(None, "Cannot open project", f"{exc.path.name} was not opened.\n\n{exc.reason}")
+    window = start_window(project_path, files, annotator, settings)
+    if window is None:
         return 1
-    from annotator.ui.main_window import MainWindow
-
-    window = MainWindow(project, annotator, settings)
     window.show()
     code = app.exec()
     window.project.close()

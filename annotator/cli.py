@@ -89,7 +89,7 @@ def gui(project: Path | None, files: tuple[Path, ...]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
 @reports_errors
 def stats(project: Path, as_json: bool) -> None:
-    """Documents, documents per status, spans per label and per annotator."""
+    """Documents, each annotator's documents per status (new: not started), spans per label and per annotator."""
     with open_project(project) as proj:
         data = proj.stats()
     if as_json:
@@ -99,7 +99,7 @@ def stats(project: Path, as_json: bool) -> None:
     click.echo(f"Documents  {data['documents']}")
     click.echo(f"Spans      {data['spans']}")
     for annotator, counts in sorted(data["status_by_annotator"].items()):
-        shown = ", ".join(f"{status} {n}" for status, n in sorted(counts.items()))
+        shown = ", ".join(f"{status} {n}" for status, n in counts.items())
         click.echo(f"Status     {annotator}: {shown}")
     for name, count in data["spans_by_label"].items():
         click.echo(f"Label      {name}: {count}")
@@ -118,12 +118,11 @@ def _count(n: int, noun: str) -> str:
 @click.option(
     "--offsets",
     type=click.Choice(["codepoints", "utf16"]),
-    default="codepoints",
-    show_default=True,
-    help="Unit of doccano / Label Studio span offsets (utf16: counted by a JavaScript tool).",
+    help="Unit of span offsets that come without their text (utf16: counted by a JavaScript tool such as"
+         " doccano). Without it, such a span after an emoji is refused as ambiguous.",
 )
 @reports_errors
-def import_(project: Path, paths: tuple[Path, ...], annotator: str | None, offsets: str) -> None:
+def import_(project: Path, paths: tuple[Path, ...], annotator: str | None, offsets: str | None) -> None:
     """Import documents and annotations from files or folders (recursively) into PROJECT.
 
     PROJECT is created if missing. Reads .txt, .md, .html/.htm, .jsonl/.json
@@ -132,7 +131,7 @@ def import_(project: Path, paths: tuple[Path, ...], annotator: str | None, offse
     from annotator.io.importing import import_paths
 
     with open_project(project, create=True) as proj:
-        report = import_paths(proj, list(paths), annotator=annotator, offsets=offsets)
+        report = import_paths(proj, list(paths), annotator=annotator, offsets=offsets or "auto")
     parts = [f"Imported {_count(report.documents_added, 'document')} ({_count(report.spans_added, 'span')})"
              f" from {_count(len(report.imported), 'file')}"]
     if report.duplicates:
@@ -142,8 +141,8 @@ def import_(project: Path, paths: tuple[Path, ...], annotator: str | None, offse
     if report.skipped:
         parts.append(f"{_count(report.skipped, 'file')} of unknown type skipped")
     click.echo("; ".join(parts))
-    for path, name in report.duplicates:
-        click.echo(f"Duplicate: {path}: {name!r} is already in the project")
+    for duplicate in report.duplicates:
+        click.echo(f"Duplicate: {duplicate}")
     for problem in report.failed:
         click.echo(f"annotator: {problem}", err=True)
     if not report.ok:
@@ -155,26 +154,30 @@ def import_(project: Path, paths: tuple[Path, ...], annotator: str | None, offse
 @click.argument("sources", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--rename", "renames", multiple=True, metavar="OLD=NEW",
               help="Bring annotator OLD in as NEW (repeatable), e.g. when two colleagues share a name.")
+@click.option("--annotator", metavar="NAME",
+              help="Owner of the spans in an import file whose records name no annotator.")
 @reports_errors
-def merge(project: Path, sources: tuple[Path, ...], renames: tuple[str, ...]) -> None:
+def merge(project: Path, sources: tuple[Path, ...], renames: tuple[str, ...], annotator: str | None) -> None:
     """Bring colleagues' work in from SOURCES: their project files or native JSONL exports.
 
     PROJECT is created if missing (e.g. a reviewer's fresh project). Documents are matched by their text; spans, notes, timestamps and statuses
     come along; merging the same source twice changes nothing. A colleague's
     project file is only read, never changed. Each source is merged whole or
-    not at all.
+    not at all. The gold layer cannot be renamed, nor anyone renamed to gold.
     """
-    from annotator.io.merge import MergeError, format_summary, merge_source, parse_renames
+    from annotator.io.merge import MergeError, format_summary, merge_source, parse_renames, reserved_name_problem
 
     try:
         mapping = parse_renames(renames)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--rename") from exc
+    if annotator is not None and (not annotator.strip() or reserved_name_problem(annotator)):
+        raise click.BadParameter(reserved_name_problem(annotator) or "an annotator needs a name", param_hint="--annotator")
     failed = []
     with open_project(project, create=True) as proj:
         for source in sources:
             try:
-                summary = merge_source(proj, source, mapping)
+                summary = merge_source(proj, source, mapping, annotator)
             except (MergeError, ProjectError) as exc:
                 click.echo(f"annotator: {exc} (nothing merged from it)", err=True)
                 failed.append(source)
@@ -246,7 +249,9 @@ class _ExportProgress:
               help="Only records with this status (repeatable).")
 @click.option("--label", "labels", multiple=True, metavar="LABEL", help="Only spans with this label (repeatable).")
 @click.option("--gold", is_flag=True, help="Only the reviewed layer (the spans of annotator 'gold').")
-@click.option("--split", metavar="NAME=RATIO,...", help="Split by document, e.g. train=0.8,dev=0.1,test=0.1.")
+@click.option("--split", metavar="NAME=RATIO,...",
+              help="Split by document, e.g. train=0.8,dev=0.1,test=0.1; a document's split depends only on "
+                   "its uid and --seed (ratios hold on average).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the split.")
 @click.option("--lang", default="en", show_default=True, help="spacy: language of the blank tokenizer.")
 @click.option("--spans-key", default="annotator", show_default=True, help="spacy: doc.spans key holding every span.")

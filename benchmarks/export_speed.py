@@ -55,13 +55,17 @@ def build_project(path: Path, documents: int, spans_per_doc: int, seed: int = 1)
             starts = [0]
             for word in words[:-1]:
                 starts.append(starts[-1] + len(word) + 1)
+            taken = set()  # identical spans are one span in an export: generate distinct ones
             for n in range(spans_per_doc):
                 annotator = ANNOTATORS[n % len(ANNOTATORS)]
-                first = rng.randrange(len(words) - 3)
-                last = first + rng.randrange(3)
-                end = starts[last] + len(words[last])
+                key = None
+                while key is None or key in taken:
+                    first = rng.randrange(len(words) - 3)
+                    last = first + rng.randrange(3)
+                    key = (starts[first], starts[last] + len(words[last]), rng.choice(LABELS), annotator)
+                taken.add(key)
                 note = "check" if n % 50 == 0 else None
-                span_rows.append((doc_id, starts[first], end, rng.choice(LABELS), annotator, "manual", note, "", ""))
+                span_rows.append((doc_id, *key, "manual", note, "", ""))
             status_rows += [(doc_id, name, "done" if doc_id % 3 else "in_progress", "") for name in ANNOTATORS]
         conn = project.conn
         conn.executemany("INSERT INTO documents (id, uid, sha256, title, source, text, meta, created) VALUES (?,?,?,?,?,?,?,?)", doc_rows)

@@ -5,6 +5,10 @@ Goals:
      takes at most 1.5x the time of `sqlite-utils insert DB docs FILE --nl` on the same file.
   2. Peak memory (max RSS of the importing process) while importing a 200 MB JSONL
      stays under 300 MB.
+  3. Importing one 100 MB .txt (a single document) peaks at about 4x the file size
+     above the start-up RSS of the command. Reported, not PASS/FAIL: the text is
+     read and decoded once, and what remains is SQLite's (the bound text, the row
+     it builds, the search index): measured 4.2x (~420 MB) for 100 MB of ASCII.
 
 Both commands run as subprocesses of this script with the same interpreter, so
 each timing includes interpreter start-up. Usage:
@@ -27,6 +31,7 @@ from pathlib import Path
 
 TIME_RATIO_GOAL = 1.5
 RSS_GOAL_MB = 300
+TEXT_RSS_GOAL_RATIO = 4.0
 WORDS = (
     "the of and to in a is that for on with as by at from government minister said analysts report "
     "alliance security talks economy growth percent million billion sanctions treaty border missile "
@@ -52,6 +57,19 @@ def write_jsonl(path: Path, documents: int, doc_chars: int, seed: int) -> int:
                 "meta": {"source": "generated", "n": i},
             }
             fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return path.stat().st_size
+
+
+def write_text(path: Path, size: int, seed: int) -> int:
+    """One ASCII text of about `size` bytes with CRLF line ends (normalized on import)."""
+    rng = random.Random(seed)
+    ascii_words = [w for w in WORDS if w.isascii()]
+    with path.open("w", encoding="ascii", newline="") as fh:
+        written = 0
+        while written < size:
+            line = " ".join(rng.choices(ascii_words, k=15)) + "\r\n"
+            fh.write(line)
+            written += len(line)
     return path.stat().st_size
 
 
@@ -98,6 +116,11 @@ def main() -> int:
             ours.append(run(annotator_import(work / f"project{n}.db", speed_file))[0])
         ratio = min(ours) / min(baseline)
         _seconds, rss_mb = run(annotator_import(work / "big.annotator.db", memory_file))
+        memory_file.unlink()
+        text_file = work / "one.txt"
+        text_mb = write_text(text_file, int(100e6 * args.scale), seed=3) / 1e6
+        _seconds, start_mb = run([sys.executable, "-m", "annotator.cli", "--version"])
+        _seconds, text_rss_mb = run(annotator_import(work / "text.annotator.db", text_file))
 
     time_ok, rss_ok = ratio <= TIME_RATIO_GOAL, rss_mb < RSS_GOAL_MB
     print(f"sqlite-utils insert --nl : {min(baseline):.2f} s (runs: {', '.join(f'{t:.2f}' for t in baseline)})")
@@ -105,6 +128,9 @@ def main() -> int:
     print(f"time ratio   {ratio:.2f}x (goal <= {TIME_RATIO_GOAL}x)  {'PASS' if time_ok else 'FAIL'}")
     print(f"peak RSS     {rss_mb:.0f} MB importing {memory_mb:.0f} MB "
           f"({rss_mb / RSS_GOAL_MB:.2f} of the {RSS_GOAL_MB} MB goal)  {'PASS' if rss_ok else 'FAIL'}")
+    text_ratio = (text_rss_mb - start_mb) / text_mb
+    print(f"one .txt     peak RSS {text_rss_mb:.0f} MB importing {text_mb:.0f} MB: {text_ratio:.1f}x the file "
+          f"above the {start_mb:.0f} MB start-up (goal about {TEXT_RSS_GOAL_RATIO:.0f}x, reported only)")
     return 0 if time_ok and rss_ok else 1
 
 

@@ -1,15 +1,24 @@
 """A project with 100,000 documents: time until the window is usable, and memory, vs an empty project.
 
-Each case runs in a fresh subprocess: Python start, imports, opening the project, building the
-window, showing the first document and processing the first paint. Goal: at most 1.5x the time
-of an empty project and at most 150 MB more memory (peak RSS).
-Usage: python benchmarks/ui_big_project.py [--scale 0.1]
+Goal (issue 3): at most 1.5x the time of an empty project and at most 150 MB more memory.
+
+Each run is a fresh process, so two times are reported per case, each with its ratio:
+- start to usable: from launching the process until the window is shown, its first document
+  open and the first paint done (what the analyst waits for). Python's start-up and the imports
+  (~1 s) are the same for both projects and make this ratio look small;
+- window alone: from the project file being open until the window is usable (building it,
+  filling the document list, opening the first document, painting), where the project's size
+  shows. The project's opening (integrity check) is printed too.
+Memory is the process's peak resident size. Runs alternate between the two projects; medians.
+
+Usage: python benchmarks/ui_big_project.py [--scale 0.1] [--repeat 5]
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -27,15 +36,16 @@ from PySide6.QtWidgets import QApplication
 from annotator.store import Project
 from annotator.ui.main_window import MainWindow
 app = QApplication([])
+imported = time.perf_counter()
 project = Project.open(sys.argv[1], create=False)
 opened = time.perf_counter()
 window = MainWindow(project, "bench", QSettings(sys.argv[2], QSettings.Format.IniFormat))
 window.show()
 app.processEvents()
 usable = time.perf_counter()
-print(json.dumps({"total": usable - started, "open": opened - started, "window": usable - opened,
+print(json.dumps({"imports": imported - started, "open": opened - imported, "window": usable - opened,
                   "rows": window.documents.model.rowCount(),
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}), flush=True)
 """
 
 
@@ -49,35 +59,51 @@ def build(path: Path, documents: int) -> None:
 
 
 def measure(path: Path, settings: Path) -> dict:
-    out = subprocess.run([sys.executable, "-c", CHILD, str(path), str(settings)], capture_output=True,
-                         text=True, check=True)
-    return json.loads(out.stdout.strip().splitlines()[-1])
+    """One fresh process; ``total`` runs from launching it until it reports the window usable."""
+    launched = time.perf_counter()
+    child = subprocess.Popen([sys.executable, "-c", CHILD, str(path), str(settings)], stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, text=True)
+    line = child.stdout.readline()
+    total = time.perf_counter() - launched
+    _, errors = child.communicate()
+    if not line:
+        raise SystemExit(f"the measuring process failed:\n{errors}")
+    return {**json.loads(line), "total": total}
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     count = int(100_000 * args.scale)
     with tempfile.TemporaryDirectory() as tmp:
-        empty, big = Path(tmp) / "empty.db", Path(tmp) / "big.db"
-        build(empty, 0)
+        paths = {"empty": Path(tmp) / "empty.db", "big": Path(tmp) / "big.db"}
+        build(paths["empty"], 0)
         started = time.perf_counter()
-        build(big, count)
+        build(paths["big"], count)
         print(f"built {count:,} documents in {time.perf_counter() - started:.1f} s "
-              f"({big.stat().st_size / 1e6:.0f} MB)")
-        runs = {name: [measure(p, Path(tmp) / f"{name}.ini") for _ in range(args.repeat)]
-                for name, p in (("empty", empty), ("big", big))}
-    best = {name: min(r, key=lambda m: m["total"]) for name, r in runs.items()}
-    for name, m in best.items():
-        print(f"{name:5}  usable after {m['total'] * 1000:7.0f} ms (open {m['open'] * 1000:5.0f} ms, window "
-              f"{m['window'] * 1000:5.0f} ms), rows {m['rows']:,}, peak RSS {m['rss_mb']:.0f} MB")
-    ratio = best["big"]["total"] / best["empty"]["total"]
-    extra = best["big"]["rss_mb"] - best["empty"]["rss_mb"]
-    print(f"time ratio {ratio:.2f}x (goal <= {TIME_GOAL}x): {'PASS' if ratio <= TIME_GOAL else 'FAIL'}")
-    print(f"extra memory {extra:.0f} MB (goal <= {MEMORY_GOAL_MB} MB): {'PASS' if extra <= MEMORY_GOAL_MB else 'FAIL'}")
+              f"({paths['big'].stat().st_size / 1e6:.0f} MB)")
+        runs: dict[str, list[dict]] = {"empty": [], "big": []}
+        for _ in range(args.repeat):
+            for name, path in paths.items():
+                runs[name].append(measure(path, Path(tmp) / f"{name}.ini"))
+    med = {name: {key: statistics.median(r[key] for r in rs) for key in rs[0]} for name, rs in runs.items()}
+    for name, m in med.items():
+        print(f"{name:5}  start to usable {m['total'] * 1000:6.0f} ms (imports {m['imports'] * 1000:4.0f}, "
+              f"project open {m['open'] * 1000:4.0f}, window {m['window'] * 1000:4.0f}), "
+              f"rows {m['rows']:,.0f}, peak RSS {m['rss_mb']:.0f} MB")
+    total = med["big"]["total"] / med["empty"]["total"]
+    window = med["big"]["window"] / med["empty"]["window"]
+    extra = med["big"]["rss_mb"] - med["empty"]["rss_mb"]
+    print(f"start to usable ratio {total:.2f}x (goal <= {TIME_GOAL}x): {_verdict(total <= TIME_GOAL)}")
+    print(f"window alone ratio {window:.2f}x (goal <= {TIME_GOAL}x): {_verdict(window <= TIME_GOAL)}")
+    print(f"extra memory {extra:.0f} MB (goal <= {MEMORY_GOAL_MB} MB): {_verdict(extra <= MEMORY_GOAL_MB)}")
     return 0
+
+
+def _verdict(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
 
 
 if __name__ == "__main__":

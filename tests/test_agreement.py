@@ -13,6 +13,7 @@ from annotator.core.agreement import (
     AgreementInputs,
     DocumentInput,
     agreement_report,
+    document_order,
     documents_by_agreement,
 )
 from annotator.core.agreement_stats import cohen_kappa, krippendorff_alpha, max_overlap_matching
@@ -31,6 +32,24 @@ def test_cohen_kappa_wikipedia_example():
     a = ["yes"] * 20 + ["yes"] * 5 + ["no"] * 10 + ["no"] * 15
     b = ["yes"] * 20 + ["no"] * 5 + ["yes"] * 10 + ["no"] * 15
     assert cohen_kappa(a, b) == pytest.approx(0.4)
+
+
+def test_cohen_kappa_three_categories_sas_printout():
+    # SAS PROC FREQ "Simple Kappa Coefficient" printout for the 3 x 3 table below: Kappa 0.4842
+    # (reproduced in statsmodels, statsmodels/stats/tests/test_inter_rater.py, UnweightedCohens).
+    # By hand: po = 13/19, pe = (5*0 + 8*13 + 6*6)/19^2 = 140/361.
+    table = [[0, 4, 1], [0, 8, 0], [0, 1, 5]]  # rows: rater A's category, columns: rater B's
+    a = [row for row, counts in enumerate(table) for column, n in enumerate(counts) for _ in range(n)]
+    b = [column for row, counts in enumerate(table) for column, n in enumerate(counts) for _ in range(n)]
+    assert cohen_kappa(a, b) == pytest.approx(0.4842, abs=5e-5)
+
+
+def test_cohen_kappa_six_categories_r_irr_anxiety_example():
+    # R package irr: kappa2(anxiety[, 2:3]) on its `anxiety` data (20 subjects, ratings 1-6)
+    # prints Kappa = -0.006289308 (reproduced in statsmodels' test_cohens_kappa_irr).
+    rater2 = [3, 6, 4, 6, 2, 4, 2, 4, 3, 3, 2, 3, 3, 3, 2, 2, 1, 3, 3, 4]
+    rater3 = [2, 1, 4, 4, 3, 2, 1, 6, 1, 1, 1, 2, 3, 3, 1, 1, 3, 3, 2, 2]
+    assert cohen_kappa(rater2, rater3) == pytest.approx(-0.006289308, abs=5e-10)
 
 
 def test_krippendorff_2011_nominal_example_with_missing_data():
@@ -244,6 +263,14 @@ def test_span_scores_match_a_brute_force_count_on_random_documents():
             )
     assert (pair["strict"]["matched"], pair["lenient"]["matched"]) == (strict, lenient)
     assert (pair["strict"]["reference"], pair["strict"]["predicted"]) == (ref, pred)
+
+
+def test_document_order_without_tokens_is_the_reports_order():
+    rng = random.Random(17)
+    for names in (("ana", "ben"), ("ana", "ben", "cy")):
+        docs = random_documents(rng, 80, names)
+        inputs = AgreementInputs(names, docs, ("actor", "claim", "quote"))
+        assert document_order(inputs) == documents_by_agreement(agreement_report(inputs))
 
 
 def test_label_filter_compares_one_label():

@@ -7,7 +7,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from annotator import paths
-from annotator.app import choose_annotator, default_user, open_start_project, run
+from annotator.app import choose_annotator, default_user, open_start_project, run, start_window
 from annotator.store import Project
 from ui_fixtures import *  # noqa: F403
 from ui_fixtures import SAMPLE_DOCS
@@ -36,16 +36,32 @@ def test_cancelled_name_prompt_stops(settings):
 def test_default_project_is_seeded_with_samples_once(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     assert paths.default_project_path().is_relative_to(tmp_path)
-    with open_start_project(None, [], "alice") as project:
+    project, message = open_start_project(None, [], "alice")
+    with project:
         assert project.document_count() == len(list(SAMPLE_DOCS.glob("*.txt")))
-    with open_start_project(None, [], "alice") as project:  # second launch: nothing imported again
+        assert message.startswith("Opened the sample documents (2 imported")
+    project, message = open_start_project(None, [], "alice")
+    with project:  # second launch: nothing imported again, nothing to say
         assert project.document_count() == len(list(SAMPLE_DOCS.glob("*.txt")))
+        assert message == ""
+
+
+def test_missing_samples_are_said_in_the_status_bar(qtbot, tmp_path, monkeypatch, settings):
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    monkeypatch.setattr(paths, "sample_docs_candidates", lambda: [tmp_path / "nowhere"])
+    window = start_window(None, [], "alice", settings)
+    qtbot.addWidget(window)
+    assert window.project.document_count() == 0
+    assert "sample documents were not found" in window.statusBar().currentMessage()
+    window.project.close()
 
 
 def test_files_given_on_the_command_line_are_imported(tmp_path):
     doc = tmp_path / "note.txt"
     doc.write_text("A short note about Paris.\r\nSecond line.\r\n", encoding="utf-8")
-    with open_start_project(tmp_path / "p.db", [doc], "alice") as project:
+    project, message = open_start_project(tmp_path / "p.db", [doc], "alice")
+    with project:
+        assert message == ""
         assert project.document_count() == 1
         assert "\r" not in project.document_text(project.document_ids()[0])
 

@@ -28,14 +28,17 @@ def test_stats_json(runner, tmp_path):
         doc_id, _ = proj.add_document("Kim met Trump.")
         proj.add_span(doc_id, 0, 3, "actor", "ana")
         proj.set_status(doc_id, "ana", "done")
+        proj.add_document("Nobody opened this one.")
     result = runner.invoke(main, ["stats", str(path), "--json"])
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
-    assert data["documents"] == 1
-    assert data["spans_by_label"] == {"actor": 1}
+    assert data["documents"] == 2
+    assert data["spans_by_label"] == {"actor": 1, "claim": 0, "quote": 0, "figure": 0}
     assert data["spans_by_annotator"] == {"ana": 1}
+    assert data["status_by_annotator"] == {"ana": {"new": 1, "in_progress": 0, "done": 1, "skipped": 0}}
     text = runner.invoke(main, ["stats", str(path)]).output
-    assert "Documents  1" in text and "actor: 1" in text
+    assert "Documents  2" in text and "actor: 1" in text and "claim: 0" in text
+    assert "Status     ana: new 1, in_progress 0, done 1, skipped 0" in text
 
 
 def test_stats_on_a_foreign_file_is_one_line_on_stderr(runner, tmp_path):

@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from annotator.core.intervals import IntervalIndex, nested_ids, text_order
+from annotator.core.intervals import IntervalIndex, nested_ids, pieces, text_order
 from annotator.core.model import Span
 
 
@@ -55,3 +55,45 @@ def test_at_lists_outer_spans_first_and_nested_ids_marks_inner_ones():
     index = IntervalIndex([inner, outer, long_one], bucket=16)
     assert index.at(6) == [long_one, outer, inner]
     assert nested_ids(index.at(6)) == {1, 2}
+
+
+def brute_nested(spans: list[Span]) -> set[int]:
+    ordered = sorted(spans, key=text_order)
+    return {s.id for i, s in enumerate(ordered) if any(o.start <= s.start and o.end >= s.end for o in ordered[:i])}
+
+
+def brute_pieces(spans: list[Span]) -> list[tuple[int, int, tuple[Span, ...]]]:
+    """Character by character: runs of characters covered by the same spans."""
+    ordered = sorted(spans, key=text_order)
+    found: list[tuple[int, int, tuple[Span, ...]]] = []
+    for offset in range(max((s.end for s in spans), default=0)):
+        covering = tuple(s for s in ordered if s.start <= offset < s.end)
+        if not covering:
+            continue
+        if found and found[-1][1] == offset and found[-1][2] == covering:
+            found[-1] = (found[-1][0], offset + 1, covering)
+        else:
+            found.append((offset, offset + 1, covering))
+    return found
+
+
+def test_pieces_and_nested_ids_match_a_character_by_character_scan():
+    rng = random.Random(7)
+    for _ in range(300):
+        spans = []
+        for i in range(rng.randint(0, 12)):
+            start = rng.randrange(0, 60)
+            spans.append(Span(i, 1, start, start + rng.choice([1, 2, 3, 8, 30]), "actor", "a"))
+        ordered = sorted(spans, key=text_order)
+        assert pieces(ordered) == brute_pieces(spans)
+        assert nested_ids(spans) == brute_nested(spans)
+
+
+def test_a_span_covering_many_others_is_cut_where_they_start_and_end():
+    whole = Span(1, 1, 0, 100, "quote", "a")
+    inside = [Span(i, 1, 10 * i, 10 * i + 3, "actor", "a") for i in range(2, 6)]
+    found = pieces(sorted([whole, *inside], key=text_order))
+    assert [(a, b, [s.id for s in covering]) for a, b, covering in found] == [
+        (0, 20, [1]), (20, 23, [1, 2]), (23, 30, [1]), (30, 33, [1, 3]), (33, 40, [1]), (40, 43, [1, 4]),
+        (43, 50, [1]), (50, 53, [1, 5]), (53, 100, [1])]
+    assert nested_ids([whole, *inside]) == {2, 3, 4, 5}

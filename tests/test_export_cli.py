@@ -5,12 +5,22 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import time
 
 import pytest
 from click.testing import CliRunner
 
 from annotator.cli import main
-from annotator.io.exporting import ExportError, ExportOptions, assign_splits, export_project, parse_split
+from annotator.io.exporting import (
+    PROGRESS_INTERVAL,
+    ExportError,
+    ExportOptions,
+    assign_splits,
+    export_project,
+    parse_split,
+    split_of,
+    split_point,
+)
 from annotator.store import Project
 from export_fixtures import *  # noqa: F403
 from export_fixtures import read_jsonl
@@ -61,6 +71,9 @@ def test_records_never_mix_annotators(tricky, tmp_path):
         (["--annotator", "zed"], "unknown annotator 'zed'; known: ana, ben, gold"),
         (["--status", "skipped"], "no records match the filters (status skipped); nothing written"),
         (["--annotator", "ana", "--label", "quote"], "no spans with label quote for annotator ana"),
+        # ana's figure is in a done record: nothing in progress carries one
+        (["--status", "in_progress", "--label", "figure"], "no spans with label figure for status in_progress"),
+        (["--gold", "--status", "skipped"], "no records match the filters (annotator gold; status skipped)"),
     ],
 )
 def test_clear_messages_and_no_file(runner, tricky, tmp_path, args, message):
@@ -113,15 +126,23 @@ def many(project):
     return project
 
 
+def uids_of(project):
+    return [project.document(i).uid for i in project.document_ids()]
+
+
 def test_split_by_document_is_deterministic_and_disjoint(runner, many, tmp_path):
     out = tmp_path / "data.jsonl"
     result = run(runner, many.path, "-o", out, "--split", "train=0.8,dev=0.1,test=0.1", "--seed", "7")
     assert result.exit_code == 0, result.stderr
     parts = {name: read_jsonl(tmp_path / f"data.{name}.jsonl") for name in ("train", "dev", "test")}
     docs = {name: {r["id"] for r in records} for name, records in parts.items()}
-    assert [len(docs[n]) for n in ("train", "dev", "test")] == [32, 4, 4]
+    expected = assign_splits(uids_of(many), parse_split("train=0.8,dev=0.1,test=0.1"), seed=7)
+    assert docs == {name: {u for u, n in expected.items() if n == name} for name in docs}
     assert not (docs["train"] & docs["dev"] or docs["train"] & docs["test"] or docs["dev"] & docs["test"])
+    assert len(docs["train"]) > len(docs["dev"]) + len(docs["test"])  # ~80%: ratios hold on average
     assert sum(len(r) for r in parts.values()) == 60  # 40 ana + 20 ben records, each in its document's split
+    for name in docs:  # the summary lists every split
+        assert f"split {name}: {len(docs[name])} documents, {len(parts[name])} records" in result.stderr
     first = {n: (tmp_path / f"data.{n}.jsonl").read_bytes() for n in docs}
     run(runner, many.path, "-o", out, "--split", "train=0.8,dev=0.1,test=0.1", "--seed", "7")
     assert first == {n: (tmp_path / f"data.{n}.jsonl").read_bytes() for n in docs}
@@ -130,9 +151,54 @@ def test_split_by_document_is_deterministic_and_disjoint(runner, many, tmp_path)
     assert not out.exists()
 
 
+def test_split_membership_does_not_change_with_filters_or_new_documents(runner, many, tmp_path):
+    """A document in test of the full export must not land in train of a filtered one (leaked eval data)."""
+    split = ("--split", "train=0.6,dev=0.2,test=0.2", "--seed", "3")
+    full, done = tmp_path / "full.jsonl", tmp_path / "done.jsonl"
+    for doc_id in many.document_ids()[::3]:
+        many.set_status(doc_id, "ana", "done")
+    assert run(runner, many.path, "-o", full, *split).exit_code == 0
+    assert run(runner, many.path, "-o", done, "--status", "done", "--annotator", "ana", *split).exit_code == 0
+
+    def membership(out):
+        return {r["id"]: name for name in ("train", "dev", "test")
+                for r in read_jsonl(out.with_name(f"{out.stem}.{name}.jsonl"))}
+
+    everything, filtered = membership(full), membership(done)
+    assert len(filtered) == 14 and {uid: everything[uid] for uid in filtered} == filtered
+    for n in range(40, 60):  # more documents come in: the earlier ones keep their split
+        many.add_document(f"A later document {n}.", title=f"later{n}")
+    assert run(runner, many.path, "-o", full, *split).exit_code == 0
+    grown = membership(full)
+    assert len(grown) == 60 and {uid: grown[uid] for uid in everything} == everything
+
+
+def test_empty_split_is_written_with_a_warning(runner, project, tmp_path):
+    for n in range(2):
+        doc, _ = project.add_document(f"Only document {n}.", title=f"d{n}")
+        project.add_span(doc, 0, 4, "actor", "ana")
+    out = tmp_path / "small.jsonl"
+    result = run(runner, project.path, "-o", out, "--split", "train=0.8,dev=0.1,test=0.1")
+    assert result.exit_code == 0, result.stderr
+    expected = assign_splits(uids_of(project), parse_split("train=0.8,dev=0.1,test=0.1"), seed=0)
+    empty = [name for name in ("train", "dev", "test") if name not in expected.values()]
+    assert empty  # two documents cannot fill three splits
+    for name in ("train", "dev", "test"):
+        path = tmp_path / f"small.{name}.jsonl"
+        count = list(expected.values()).count(name)
+        assert len(read_jsonl(path)) == count
+        assert f"split {name}: {count} documents, {count} records" in result.stderr
+    for name in empty:
+        assert f"warning: split {name!r} is empty: none of the 2 documents fell into it" in result.stderr
+        assert (tmp_path / f"small.{name}.jsonl").read_bytes() == b""
+
+
 def test_split_names_for_folders_and_sidecars(many, tmp_path):
-    export_project(many, ExportOptions(format="brat", split=parse_split("a=1,b=1")), tmp_path / "brat")
-    assert len(list((tmp_path / "brat.a").glob("*.txt"))) == 20 + 10  # names carry the annotator
+    ratios = parse_split("a=1,b=1")
+    export_project(many, ExportOptions(format="brat", split=ratios), tmp_path / "brat")
+    in_a = [u for u, name in assign_splits(uids_of(many), ratios, seed=0).items() if name == "a"]
+    with_ben = sum(1 for n, uid in enumerate(uids_of(many)) if uid in in_a and n % 2)
+    assert len(list((tmp_path / "brat.a").glob("*.txt"))) == len(in_a) + with_ben  # names carry the annotator
     export_project(many, ExportOptions(format="hf", split=parse_split("train=3,test=1")), tmp_path / "hf.jsonl")
     assert {p.name for p in tmp_path.glob("hf*")} == {"hf.train.jsonl", "hf.test.jsonl", "hf.labels.json"}
 
@@ -142,10 +208,16 @@ def test_parse_split_and_assign():
     for bad in ("train", "train=x,dev=1", "train=1", "a=1,a=2"):
         with pytest.raises(ValueError):
             parse_split(bad)
-    uids = [f"u{n}" for n in range(10)]
-    assignment = assign_splits(uids, {"train": 0.7, "test": 0.3}, seed=1)
-    assert sorted(assignment) == uids and list(assignment.values()).count("test") == 3
-    assert assign_splits(list(reversed(uids)), {"train": 0.7, "test": 0.3}, seed=1) == assignment
+    uids = [f"u{n}" for n in range(2000)]
+    ratios = {"train": 0.7, "test": 0.3}
+    assignment = assign_splits(uids, ratios, seed=1)
+    assert sorted(assignment) == sorted(uids)
+    assert 500 < list(assignment.values()).count("test") < 700  # ~30%, a hash is not a quota
+    assert assign_splits(list(reversed(uids)), ratios, seed=1) == assignment
+    assert assign_splits(uids[:10], ratios, seed=1) == {u: assignment[u] for u in uids[:10]}
+    assert {split_of(u, ratios, 1) for u in uids} == {"train", "test"}
+    assert all(0 <= split_point(u, 1) < 1 for u in uids)
+    assert {split_of(u, {"a": 1.0, "never": 0.0}, 5) for u in uids} == {"a"}
 
 
 # ------------------------------------------------------------------ outputs
@@ -165,7 +237,35 @@ def test_cancel_writes_nothing_and_progress_reaches_the_end(many, tmp_path):
     assert summary.cancelled and not out.exists() and list(tmp_path.glob(".c.jsonl*")) == []
     seen = []
     export_project(many, ExportOptions(), out, progress=lambda done, total: seen.append((done, total)))
-    assert seen[0] == (0, 60) and seen[-1] == (60, 60)
+    assert seen[0] == (0, 60) and seen[-1] == (60, 60) and seen == sorted(seen)
+
+
+def test_cancel_is_asked_before_every_record(many, tmp_path):
+    asked = []
+
+    def cancel_after_five() -> bool:
+        asked.append(True)
+        return len(asked) > 5
+
+    out = tmp_path / "c.jsonl"
+    summary = export_project(many, ExportOptions(), out, cancelled=cancel_after_five)
+    assert summary.cancelled and (len(asked), summary.records) == (6, 5) and not out.exists()
+
+
+def test_slow_records_each_report_progress(project, tmp_path):
+    """Progress follows the clock, not a record count: a slow export (spaCy) moves the bar record by record."""
+    for n in range(4):
+        doc, _ = project.add_document(f"Slow document {n}.")
+        project.add_span(doc, 0, 4, "claim", "ana")
+
+    def slow_record() -> bool:  # each record takes longer than the reporting interval
+        time.sleep(PROGRESS_INTERVAL * 1.5)
+        return False
+
+    seen = []
+    export_project(project, ExportOptions(), tmp_path / "slow.jsonl", cancelled=slow_record,
+                   progress=lambda done, total: seen.append((done, total)))
+    assert seen == [(0, 4), (1, 4), (2, 4), (3, 4), (4, 4)]
 
 
 def test_output_gets_the_usual_permissions(tricky, tmp_path):

@@ -9,7 +9,9 @@ import pytest
 from annotator.core.model import GOLD_ANNOTATOR
 from annotator.core.tokens import tokenize
 from annotator.io.exporters._filenames import UniqueNames, safe_name
-from annotator.io.exporting import ExportError, ExportOptions, export_project
+from annotator.io.exporters._outputs import EXPORT_MARKER
+from annotator.io.exporting import ExportError, ExportOptions, export_project, preview_text
+from annotator.store.export_queries import Selection, first_record_row, iter_record_rows
 from export_fixtures import *  # noqa: F403
 from export_fixtures import EMOJI, read_jsonl
 
@@ -81,6 +83,25 @@ def test_default_export_leaves_the_gold_layer_out(tricky, tmp_path):
     assert GOLD_ANNOTATOR not in {r["annotator"] for r in native(tricky, tmp_path)}
 
 
+@pytest.mark.parametrize("statuses", [(), ("done",), ("skipped",)])
+def test_preview_reads_the_first_record_the_export_writes(project, tmp_path, statuses):
+    """The preview finds the first record with look-ups over a few documents, far into the corpus if need be."""
+    ids = [project.add_document(f"Document {n} mentions Kim.")[0] for n in range(300)]
+    project.add_span(ids[250], 0, 8, "claim", "ben")
+    project.set_status(ids[250], "ben", "done")
+    project.add_span(ids[250], 0, 8, "claim", "ana")
+    project.set_status(ids[260], "ana", "done")
+    selection = Selection(statuses=statuses)
+    assert first_record_row(project, selection) == next(iter_record_rows(project, selection), None)
+    options = ExportOptions(statuses=statuses)
+    if statuses == ("skipped",):
+        assert preview_text(project, options) == "(no records match the filters)"
+        return
+    out = tmp_path / "all.jsonl"
+    export(project, out, **{"statuses": statuses})
+    assert preview_text(project, options) == out.read_text(encoding="utf-8").splitlines(keepends=True)[0]
+
+
 # ------------------------------------------------------------------ spaCy
 def test_spacy_docbin_read_back_matches_native(tricky, tmp_path):
     spacy = pytest.importorskip("spacy")
@@ -107,6 +128,25 @@ def test_spacy_docbin_read_back_matches_native(tricky, tmp_path):
     assert summary.adjusted["expanded to token boundaries"] == 1
     quote = next(s for s in ben.spans["sc"] if s.label_ == "quote")
     assert quote.start_char == 0  # "na 👩" widened to the whole tokens
+
+
+def test_spacy_leaves_whitespace_only_spans_out_of_the_entities(project, tmp_path):
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import DocBin
+
+    text = "Kim met Putin.\n\nThen  they left."
+    doc_id, _ = project.add_document(text)
+    project.add_span(doc_id, 0, 3, "actor", "ana")
+    project.add_span(doc_id, text.index("\n\n"), text.index("\n\n") + 2, "claim", "ana")  # a paragraph break
+    project.add_span(doc_id, text.index("  "), text.index("  ") + 2, "quote", "ana")  # a double space
+    out = tmp_path / "ws.spacy"
+    summary = export(project, out, format="spacy")
+    doc = next(DocBin().from_disk(out).get_docs(spacy.blank("en").vocab))
+    assert [(e.text, e.label_) for e in doc.ents] == [("Kim", "actor")]
+    assert all(e.text.strip() for e in doc.ents) and len(doc.spans["annotator"]) == 1
+    conll = export(project, tmp_path / "ws.conll", format="conll")
+    assert summary.left_out == conll.left_out == {"cover no token (only whitespace)": 2}
+    assert summary.spans_written == 1
 
 
 def test_spacy_strict_refuses_off_boundary_spans_and_writes_nothing(tricky, tmp_path):
@@ -233,14 +273,33 @@ def test_brat_files_are_safe_unique_and_inside_the_folder(tricky, tmp_path):
 def test_brat_reexport_replaces_only_a_previous_export(tricky, tmp_path):
     out = tmp_path / "brat"
     export(tricky, out, format="brat")
+    assert (out / EXPORT_MARKER).is_file()
     export(tricky, out, format="brat", annotators=("ana",))
     assert len(list(out.glob("*.ann"))) == 2
     mine = tmp_path / "notes"
     mine.mkdir()
     (mine / "thesis.docx").write_text("precious")
-    with pytest.raises(ExportError, match="not an empty folder"):
+    with pytest.raises(ExportError, match="neither empty nor an earlier Annotator export"):
         export(tricky, mine, format="brat")
     assert (mine / "thesis.docx").read_text() == "precious"
+
+
+def test_brat_export_never_replaces_a_hand_made_brat_corpus(tricky, tmp_path):
+    """A folder that merely looks like brat (annotation.conf, .txt, .ann, .conf) is a user's corpus."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    files = {"annotation.conf": "[entities]\nPER\n", "visual.conf": "[labels]\n", "doc1.txt": "Kim met Putin.",
+             "doc1.ann": "T1\tPER 0 3\tKim\n#1\tAnnotatorNotes T1\tchecked by hand\n"}
+    for name, content in files.items():
+        (corpus / name).write_text(content, encoding="utf-8")
+    with pytest.raises(ExportError, match=f"no {EXPORT_MARKER} file"):
+        export(tricky, corpus, format="brat")
+    assert {p.name: p.read_text(encoding="utf-8") for p in corpus.iterdir()} == files
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".corpus")]  # no temporary folder left
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    export(tricky, empty, format="brat")
+    assert (empty / EXPORT_MARKER).is_file() and (empty / "annotation.conf").is_file()
 
 
 @pytest.mark.parametrize(
@@ -254,6 +313,12 @@ def test_brat_reexport_replaces_only_a_previous_export(tricky, tmp_path):
         ("tab\there\x07bell", "tab here_bell"),
         ("", "document"),
         ("trailing. ", "trailing"),
+        ("COM\u00b9", "_COM\u00b9"),
+        ("lpt\u00b3.notes", "_lpt\u00b3.notes"),
+        ("COM\u2074", "COM\u2074"),  # only the superscripts 1-3 are reserved
+        ("invoice\u202eexe.txt", "invoiceexe.txt"),  # bidi override: the name would read backwards
+        ("a\u200bb\u2066c\u2069\ufeff", "abc"),  # zero-width space, isolates, BOM: category Cf
+        ("\u202e", "document"),
     ],
 )
 def test_safe_names(title, expected):

@@ -1,11 +1,25 @@
-"""Native JSONL round trip: export -> import into a fresh project -> export gives the same bytes."""
+"""Native JSONL round trip: export -> import into a fresh project -> export gives the same bytes,
+also for identical (legacy) spans and for the gold layer with its review status."""
 
 from __future__ import annotations
 
+import json
+
+from click.testing import CliRunner
+
+from annotator.cli import main
+from annotator.core.model import GOLD_ANNOTATOR
 from annotator.io.exporting import ExportOptions, export_project
 from annotator.io.importing import import_paths
 from annotator.store import Project
+from annotator.store.review import add_gold_spans
 from export_fixtures import *  # noqa: F403
+from export_fixtures import read_jsonl
+
+
+def _export(project, out, **options):
+    export_project(project, ExportOptions(**options), out)
+    return out
 
 
 def test_native_round_trip_is_byte_identical(tricky, tmp_path):
@@ -33,3 +47,84 @@ def test_round_trip_keeps_notes_statuses_and_a_status_without_spans(project, tmp
         second = tmp_path / "b.jsonl"
         export_project(fresh, ExportOptions(), second)
     assert second.read_bytes() == first.read_bytes()
+
+
+# ------------------------------------------------------------------ identical spans
+def _legacy_duplicates(project):
+    """Identical spans written straight through the store, as old projects (and merges) hold them."""
+    doc, _ = project.add_document("Kim met Trump in Hanoi.", title="summit")
+    row = {"doc_id": doc, "annotator": "ana", "label": "actor"}
+    project.add_spans([
+        {**row, "start": 0, "end": 3},
+        {**row, "start": 0, "end": 3, "note": "leader"},
+        {**row, "start": 0, "end": 3, "note": "leader"},
+        {**row, "start": 8, "end": 13, "note": "second"},
+        {**row, "start": 8, "end": 13, "note": "first"},
+        {**row, "start": 17, "end": 22, "label": "place"},
+        {**row, "start": 17, "end": 22, "label": "place"},
+        {**row, "start": 17, "end": 22, "label": "actor"},  # another label: another span
+        {**row, "annotator": "ben", "start": 0, "end": 3},  # another annotator: another span
+    ])
+    return doc
+
+
+def test_identical_spans_export_once_with_merged_notes(project, tmp_path):
+    _legacy_duplicates(project)
+    records = {r["annotator"]: r for r in read_jsonl(_export(project, tmp_path / "a.jsonl"))}
+    spans = [(s["start"], s["end"], s["label"], s.get("meta")) for s in records["ana"]["spans"]]
+    assert spans == [
+        (0, 3, "actor", {"note": "leader"}),
+        (8, 13, "actor", {"note": "first\nsecond"}),  # distinct notes, sorted, one per line
+        (17, 22, "actor", None),
+        (17, 22, "place", None),
+    ]
+    assert len(records["ben"]["spans"]) == 1
+    tasks = json.loads(_export(project, tmp_path / "ls.json", format="labelstudio").read_text("utf-8"))
+    assert [len(a["result"]) for a in tasks[0]["annotations"]] == [4, 1]
+    doccano = read_jsonl(_export(project, tmp_path / "d.jsonl", format="doccano"))
+    assert len(doccano[0]["label"]) == 4
+
+
+def test_round_trip_with_identical_spans_is_byte_identical(project, tmp_path):
+    _legacy_duplicates(project)
+    first = _export(project, tmp_path / "first.jsonl")
+    with Project.open(tmp_path / "fresh.db") as fresh:
+        assert import_paths(fresh, [first]).ok
+        assert fresh.span_count() == 5
+        second = _export(fresh, tmp_path / "second.jsonl")
+    assert second.read_bytes() == first.read_bytes()
+
+
+# ------------------------------------------------------------------ the gold layer's status
+def _reviewed_project(project):
+    texts = ["Kim met Trump in Hanoi.", "Moon met Kim in Seoul.", "Xi met Putin in Moscow."]
+    ids = [project.add_document(text, title=f"t{n}")[0] for n, text in enumerate(texts)]
+    for doc in ids:
+        project.add_span(doc, 0, 3 if doc != ids[1] else 4, "actor", "ana")
+        project.set_status(doc, "ana", "done")
+        add_gold_spans(project, doc, [(0, 3 if doc != ids[1] else 4, "actor")], reviewer="rita")
+    project.set_review_status(ids[0], "reviewed", "rita")
+    project.set_review_status(ids[1], "in_review", "rita")
+    return ids
+
+
+def test_gold_records_carry_the_review_status(project, tmp_path):
+    _reviewed_project(project)
+    gold = read_jsonl(_export(project, tmp_path / "g.jsonl", gold=True))
+    assert [(r["title"], r["status"]) for r in gold] == [("t0", "done"), ("t1", "in_progress"), ("t2", "new")]
+    done = read_jsonl(_export(project, tmp_path / "done.jsonl", gold=True, statuses=("done",)))
+    assert [r["title"] for r in done] == ["t0"]
+
+
+def test_gold_round_trip_restores_review_status_and_agreement(project, tmp_path):
+    _reviewed_project(project)
+    first = _export(project, tmp_path / "first.jsonl", annotators=("ana", GOLD_ANNOTATOR))
+    fresh_path = tmp_path / "fresh.db"
+    with Project.open(fresh_path) as fresh:
+        assert import_paths(fresh, [first]).ok
+        assert [fresh.review_status(doc) for doc in fresh.document_ids()] == ["reviewed", "in_review", "unreviewed"]
+        second = _export(fresh, tmp_path / "second.jsonl", annotators=("ana", GOLD_ANNOTATOR))
+    assert second.read_bytes() == first.read_bytes()
+    result = CliRunner().invoke(main, ["agreement", str(fresh_path), "--annotators", "ana,gold", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["pairs"][0]["documents"] == 1  # the one reviewed document

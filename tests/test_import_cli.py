@@ -67,7 +67,8 @@ def test_failures_go_to_stderr_with_exit_1_and_the_rest_is_imported(run, tmp_pat
     assert result.stderr.splitlines() == [
         f"annotator: {batch / 'bad.jsonl'}:2: missing 'text'",
         f"annotator: {batch / 'bad.jsonl'}:3: not valid JSON (invalid literal, expected 'null' at column 1)",
-        f"annotator: {batch / 'blob.txt'}: binary file (contains NUL bytes), not text; nothing imported",
+        f"annotator: {batch / 'blob.txt'}: binary file (contains NUL bytes), not text; nothing imported"
+        " (UTF-16 text needs a byte order mark)",
     ]
     assert "Traceback" not in result.output
     with Project.open(project, create=False) as proj:
@@ -83,7 +84,11 @@ def test_unknown_suffix_named_explicitly_is_an_error(run, tmp_path, batch):
 def test_span_error_names_file_line_and_span(run, tmp_path):
     path = tmp_path / "spans.jsonl"
     path.write_text(json.dumps({"text": "😀 Seoul", "label": [[3, 8, "place"]]}) + "\n", encoding="utf-8")
-    result = run("import", tmp_path / "p.db", path)
+    result = run("import", tmp_path / "p.db", path)  # no unit given, an emoji before the span: refused
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"annotator: {path}:1: span 1 (3-8 'place'): emoji or other characters")
+    assert result.stderr.endswith("pass --offsets codepoints or --offsets utf16\n")
+    result = run("import", tmp_path / "p.db", path, "--offsets", "codepoints")
     assert result.exit_code == 1
     assert result.stderr.startswith(f"annotator: {path}:1: span 1 (3-8 'place'): outside the text (length 7)")
     ok = run("import", tmp_path / "p.db", path, "--offsets", "utf16")

@@ -7,8 +7,8 @@ import sqlite3
 import pytest
 
 from annotator.io.merge import merge_source
-from annotator.store import NotAProjectError, Project
-from annotator.store.colleague import read_colleague
+from annotator.store import CorruptProjectError, NotAProjectError, Project
+from annotator.store.colleague import open_untrusted, read_colleague
 
 TEXT = "Kim met Putin in Moscow on Friday."
 
@@ -116,3 +116,95 @@ def test_a_project_still_open_in_wal_mode_is_read_with_its_wal(project, tmp_path
         assert os.path.getsize(f"{path}-wal") > 0
         summary = merge_source(project, path)
     assert summary.spans_added == {"ben": 3}
+
+
+# ------------------------------------------- the connection open_untrusted gives
+def test_open_untrusted_is_read_only_runs_no_schema_code_and_leaves_no_trace(tmp_path):
+    path = make_colleague(tmp_path / "ben.annotator")
+    before = fingerprint(path)
+    conn = open_untrusted(path)
+    try:
+        assert conn.execute("PRAGMA trusted_schema").fetchone()[0] == 0
+        assert conn.execute("PRAGMA query_only").fetchone()[0] == 1
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            conn.execute("INSERT INTO labels (name, color) VALUES ('x', '#000000')")
+        conn.execute("PRAGMA query_only = 0")  # the file itself is opened read-only too
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            conn.execute("DELETE FROM spans")
+        assert conn.execute("SELECT count(*) FROM spans").fetchone()[0] == 2
+    finally:
+        conn.close()
+    assert fingerprint(path) == before
+    assert side_files(path) == []
+
+
+def test_a_file_with_a_damaged_page_is_refused_by_the_check_before_reading(project, tmp_path):
+    path = tmp_path / "damaged.annotator"
+    with Project.open(path) as proj:
+        for i in range(30):
+            doc_id, _ = proj.add_document(f"Document {i}: Kim met Putin in Moscow. " * 20, title=f"d{i}")
+            proj.add_span(doc_id, 0, 8, "actor", "ben")
+            proj.set_status(doc_id, "ben", "done")
+    conn = sqlite3.connect(path)
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    # The search index: a page merging never reads, so only the integrity check can notice the damage.
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'documents_fts_data'").fetchone()[0]
+    conn.close()
+    with path.open("r+b") as fh:
+        fh.seek((root - 1) * page_size)
+        fh.write(b"\x07")  # not a b-tree page type
+    before = fingerprint(path)
+    with pytest.raises(CorruptProjectError, match="the project file is damaged"):
+        merge_source(project, path)
+    assert project.document_count() == 0 and project.span_count() == 0
+    assert fingerprint(path) == before
+
+
+@pytest.fixture
+def booby_trapped(tmp_path):
+    """A colleague file whose schema would wreck a merge, or the file, if any of it ran."""
+    path = make_colleague(tmp_path / "trap.annotator")
+    raw(
+        path,
+        # Any write to spans would empty the colleague's documents.
+        "CREATE TRIGGER wipe_ins AFTER INSERT ON spans BEGIN DELETE FROM documents; END",
+        "CREATE TRIGGER wipe_del BEFORE DELETE ON spans BEGIN DELETE FROM documents; END",
+        # Reading these would fail the merge ("string or blob too big") or allocate 2 GB.
+        "ALTER TABLE review_status RENAME TO review_status_real",
+        "CREATE VIEW review_status AS SELECT doc_id, zeroblob(2000000000) AS status, '' AS reviewer, '' AS updated"
+        " FROM review_status_real",
+        "ALTER TABLE spans RENAME COLUMN note TO note_real",
+        "ALTER TABLE spans ADD COLUMN note BLOB GENERATED ALWAYS AS (zeroblob(2000000000)) VIRTUAL",
+        "CREATE TABLE checked (x TEXT CHECK (length(zeroblob(2000000000)) > 0))",
+        "INSERT INTO review_status_real (doc_id, status, reviewer, updated) VALUES (1, 'reviewed', 'carla', 'x')",
+    )
+    return path
+
+
+def test_the_traps_are_real(booby_trapped, tmp_path):
+    copy = tmp_path / "copy.annotator"
+    copy.write_bytes(booby_trapped.read_bytes())
+    conn = sqlite3.connect(copy)
+    with pytest.raises(sqlite3.DataError, match="too big"):
+        conn.execute("SELECT note FROM spans").fetchall()
+    with pytest.raises(sqlite3.DataError, match="too big"):
+        conn.execute("SELECT status FROM review_status").fetchall()
+    conn.execute("DELETE FROM spans WHERE id = 1")
+    assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 0
+    conn.close()
+
+
+def test_a_booby_trapped_file_is_merged_without_running_any_of_it(project, booby_trapped):
+    mine, _ = project.add_document("Our own text, with our own spans.", title="ours")
+    project.add_span(mine, 0, 3, "claim", "rita")
+    before = fingerprint(booby_trapped)
+    summary = merge_source(project, booby_trapped)
+    assert summary.spans_added == {"ben": 2} and summary.documents_added == 1
+    assert any("review_status is a view" in note for note in summary.notes)
+    assert [s.note for s in project.spans(2, "ben")] == [None, None]  # the generated column was not read
+    assert project.review_status(2) == "unreviewed"
+    assert [(s.start, s.label, s.annotator) for s in project.spans(mine)] == [(0, "claim", "rita")]
+    assert fingerprint(booby_trapped) == before and side_files(booby_trapped) == []
+    conn = sqlite3.connect(booby_trapped)
+    assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 1
+    conn.close()

@@ -126,11 +126,15 @@ def test_stats(project):
     project.add_span(doc_id, 0, 3, "actor", "ana")
     project.add_span(doc_id, 4, 8, "actor", "bob")
     project.set_status(doc_id, "ana", "done")
+    project.add_document("A second text nobody opened.")
     stats = project.stats()
-    assert stats["documents"] == 1
-    assert stats["spans_by_label"] == {"actor": 2}
+    assert stats["documents"] == 2
+    assert stats["spans_by_label"] == {"actor": 2, "claim": 0, "quote": 0, "figure": 0}  # zeros listed
     assert stats["spans_by_annotator"] == {"ana": 1, "bob": 1}
-    assert stats["status_by_annotator"]["ana"] == {"done": 1}
+    assert stats["status_by_annotator"] == {  # no status row: new
+        "ana": {"new": 1, "in_progress": 0, "done": 1, "skipped": 0},
+        "bob": {"new": 1, "in_progress": 1, "done": 0, "skipped": 0},
+    }
 
 
 def test_data_survives_reopening(tmp_path):

@@ -1,7 +1,6 @@
 """The Agreement dialog shows agreement_report's numbers, in the table and in both heatmaps."""
 
 import pytest
-from PySide6.QtCore import Qt
 
 from annotator.core.agreement import AgreementInputs, DocumentInput, agreement_report
 from annotator.ui.agreement_dialog import AgreementDialog, score_color

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
-from annotator.ui.export_dialog import ExportDialog
+from annotator.ui.export_dialog import PREVIEW_DELAY_MS, ExportDialog
 from export_fixtures import *  # noqa: F403
 from export_fixtures import read_jsonl
 
@@ -54,7 +54,7 @@ def test_export_conll_for_one_annotator(qtbot, dialog, tmp_path):
     assert text.startswith("Ana\tB-claim\n")
     assert "Exported 2 documents, 2 records" in dialog.summary.text()
     assert "left out: overlap a longer span" in dialog.summary.text()
-    assert "\tB-claim" in dialog.preview.toPlainText()
+    qtbot.waitUntil(lambda: "\tB-claim" in dialog.preview.toPlainText())
 
 
 def test_export_gold_jsonl_with_split(qtbot, dialog, tmp_path):
@@ -75,7 +75,7 @@ def test_errors_are_shown_and_nothing_is_written(qtbot, dialog, tmp_path):
     dialog.destination.setText(str(out))
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     assert "no records match the filters" in dialog.summary.text() and not out.exists()
-    assert "no records match" in dialog.preview.toPlainText()
+    qtbot.waitUntil(lambda: "no records match" in dialog.preview.toPlainText())
 
 
 def test_cancel_stops_the_export(qtbot, dialog, tmp_path):
@@ -99,8 +99,29 @@ def test_cancel_stops_the_export(qtbot, dialog, tmp_path):
 
 def test_brat_folder_export(qtbot, dialog, tmp_path):
     choose_format(qtbot, dialog, "brat")
-    assert "annotation.conf" in dialog.preview.toPlainText() or ".ann" in dialog.preview.toPlainText()
+    qtbot.waitUntil(lambda: ".ann" in dialog.preview.toPlainText())
     out = tmp_path / "brat"
     dialog.destination.setText(str(out))
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     assert (out / "annotation.conf").is_file() and len(list(out.glob("*.ann"))) == 5
+
+
+def test_preview_waits_for_the_clicks_to_stop(qtbot, dialog):
+    """Each checkbox click used to re-read the preview at once (a freeze per click on a large project)."""
+    updates = []
+    dialog.preview_updated.connect(lambda: updates.append(dialog.preview.toPlainText()))
+    before = dialog.preview.toPlainText()
+    dialog.status_list.setFocus()
+    for row in (2, 1, 0):  # done, in_progress, new: three quick clicks by keyboard
+        dialog.status_list.setCurrentRow(row)
+        qtbot.keyClick(dialog.status_list, Qt.Key.Key_Space)
+    assert [dialog.status_list.item(i).checkState() for i in range(3)] == [Qt.CheckState.Checked] * 3
+    assert updates == [] and dialog.preview.toPlainText() == before  # nothing read while clicking
+    with qtbot.waitSignal(dialog.preview_updated, timeout=2000):
+        pass
+    qtbot.wait(PREVIEW_DELAY_MS + 100)
+    assert len(updates) == 1  # one read for the three clicks
+    check(dialog.label_list, "figure")
+    qtbot.waitUntil(lambda: len(updates) == 2)
+    assert '"label":"figure"' in dialog.preview.toPlainText() and '"label":"actor"' not in dialog.preview.toPlainText()
+

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QPushButton, QWidget
 
 from annotator.ui.import_dialog import choose_import_paths, import_file_filter, import_with_progress
+from ui_fixtures import answer_message_box
 
 pytestmark = pytest.mark.gui
 
@@ -114,7 +115,7 @@ def test_summary_lists_duplicates_and_failures_with_reasons(qtbot, project, fold
     assert box.windowTitle() == "Import finished with problems"
     assert "1 document was already in the project and was not added again." in box.text()
     assert "1 file failed and imported nothing." in box.text()
-    assert "a copy.txt: same text as 'a'" in box.informativeText()
+    assert "a copy.txt: 'a' is already in the project" in box.informativeText()
     assert "bad.jsonl: span 1" in box.informativeText()
     details = box.detailedText()
     assert f"{bad}:1: span 1" in details and "outside the text" in details
@@ -155,3 +156,37 @@ def test_choose_folder_through_the_file_dialog(qtbot, folder, window):
 
     QTimer.singleShot(0, pick)
     assert choose_import_paths(window, folder=True) == [folder]
+
+
+@pytest.mark.parametrize("button, stored", [("doccano", "Trump"), ("Python", "Trump")])
+def test_ambiguous_offsets_are_asked_for_then_imported(qtbot, project, tmp_path, window, button, stored):
+    """doccano gives no span text: after an emoji the GUI asks which unit the file counts, then imports."""
+    text = "\U0001f600 Kim met Trump."
+    start = text.index("Trump") + (1 if button == "doccano" else 0)  # UTF-16 counts the emoji twice
+    source = tmp_path / "doccano.jsonl"
+    source.write_text(json.dumps({"text": text, "label": [[start, start + 5, "actor"]]}) + "\n", encoding="utf-8")
+    asked: list[str] = []
+    answer_message_box(asked, button)
+    boxes = Boxes()
+
+    report = import_with_progress(project, [source], "ann", window, show_summary=boxes)
+
+    assert asked and "doccano.jsonl" in asked[0]
+    assert report.ok and report.documents_added == 1
+    conn = sqlite3.connect(project.path)
+    start, end = conn.execute("SELECT start, [end] FROM spans").fetchone()
+    conn.close()
+    assert text[start:end] == stored
+    assert "Failed" not in boxes[0].informativeText()
+
+
+def test_leaving_ambiguous_files_out_imports_nothing_of_them(qtbot, project, tmp_path, window):
+    source = tmp_path / "doccano.jsonl"
+    source.write_text(json.dumps({"text": "\U0001f600 Kim", "label": [[3, 6, "actor"]]}) + "\n", encoding="utf-8")
+    asked: list[str] = []
+    answer_message_box(asked, "Leave them out")
+
+    report = import_with_progress(project, [source], "ann", window, show_summary=Boxes())
+
+    assert asked and report.failed_files == [source] and report.ambiguous_files == [source]
+    assert file_documents(project) == []

@@ -91,7 +91,7 @@ def test_add_label_by_keyboard_is_stored_and_undoable(qtbot, project, stack):
     assert dialog.color_edit.text() == PALETTE[4]  # first Okabe-Ito colour not used by a default label
     qtbot.keyClicks(dialog.name_edit, "person")
     qtbot.keyClick(dialog.name_edit, Qt.Key.Key_Tab)
-    qtbot.keyClicks(dialog.hotkey_edit, "P")
+    qtbot.keyClicks(dialog.hotkey_edit, "E")
     qtbot.keyClick(dialog.hotkey_edit, Qt.Key.Key_Tab)
     qtbot.keyClick(dialog.color_edit, Qt.Key.Key_Tab)
     qtbot.keyClick(dialog.color_button, Qt.Key.Key_Tab)
@@ -99,7 +99,7 @@ def test_add_label_by_keyboard_is_stored_and_undoable(qtbot, project, stack):
     with qtbot.waitSignal(dialog.labelsChanged):
         qtbot.keyClick(dialog.description_edit, Qt.Key.Key_Return)
 
-    assert ("person", PALETTE[4], "p", "A named individual") in file_labels(project)
+    assert ("person", PALETTE[4], "e", "A named individual") in file_labels(project)
     assert file_labels(project)[-1][0] == "person"
     assert stack.undoText() == "Add label person"
     assert dialog.current_name() == "person"
@@ -196,6 +196,17 @@ def test_hotkey_conflict_is_refused_and_names_the_owner(qtbot, project, stack):
     assert dialog.error_text() == ""
     assert ("claim", "#56b4e9", "c") in [row[:3] for row in file_labels(project)]
     assert stack.undoText() == "Set hotkey of label claim to c"
+
+
+@pytest.mark.parametrize("key", ["n", "P", "a", "X"])
+def test_review_keys_are_refused_as_hotkeys_with_the_reason(qtbot, project, stack, key):
+    before = file_labels(project)
+    dialog = open_dialog(qtbot, project, stack)
+    click_label(qtbot, dialog, "claim")
+    retype(qtbot, dialog.hotkey_edit, key)
+    qtbot.keyClick(dialog.hotkey_edit, Qt.Key.Key_Return)
+    assert f"hotkey '{key.lower()}' is reserved: in review mode {key.upper()} means" in dialog.error_text()
+    assert file_labels(project) == before and stack.count() == 0
 
 
 def test_duplicate_name_is_refused(qtbot, project, stack):

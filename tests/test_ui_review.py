@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QUndoStack
+from PySide6.QtWidgets import QInputDialog, QLineEdit
 
 from annotator.core.disagreements import agreed_spans
 from annotator.core.model import GOLD_ANNOTATOR
@@ -14,7 +16,7 @@ from annotator.store import Project
 from annotator.ui.commands import ChangeNotifier
 from annotator.ui.main_window import MainWindow
 from annotator.ui.review_panel import ReviewPanel
-from ui_fixtures import SAMPLE_DOCS, press, select_with_keys, settings  # noqa: F401
+from ui_fixtures import SAMPLE_DOCS, press, select_with_keys, settings, shown_window  # noqa: F401
 
 pytestmark = pytest.mark.gui
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -47,6 +49,9 @@ def review_project(tmp_path) -> Project:
     other = proj.document_text(ids[1])
     proj.add_span(ids[1], *at(other, "Russia"), "actor", "ana")
     proj.add_span(ids[1], *at(other, "Russia"), "actor", "ben")
+    for doc_id in ids:
+        for who in ("ana", "ben"):
+            proj.set_status(doc_id, who, "done")
     yield proj
     proj.close()
 
@@ -165,19 +170,23 @@ def test_reject_clears_the_region_and_records_nothing(qtbot, panel):
     assert [r[3] for r in gold_rows(panel.project.path)] == ["actor"]
 
 
-def test_review_status_is_set_from_the_panel(qtbot, panel):
+def stored_review(path, doc_id: int) -> tuple | None:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT status, reviewer FROM review_status WHERE doc_id = ?", [doc_id]).fetchone()
+
+
+def test_review_status_is_set_from_the_panel_by_keys_alone(qtbot, panel):
     assert panel.status_combo.currentData() == "unreviewed"
     changed = []
     panel.reviewStatusChanged.connect(lambda doc, status: changed.append((doc, status)))
     panel.status_combo.setFocus()
     qtbot.keyClick(panel.status_combo, Qt.Key.Key_Down)
+    assert stored_review(panel.project.path, 1) == ("in_review", "rita")
     qtbot.keyClick(panel.status_combo, Qt.Key.Key_Down)
-    qtbot.keyClick(panel.status_combo, Qt.Key.Key_Return)
-    panel.set_review_status(panel.status_combo.currentData())
-    with sqlite3.connect(panel.project.path) as conn:
-        stored = conn.execute("SELECT status, reviewer FROM review_status WHERE doc_id = 1").fetchone()
-    assert stored == ("reviewed", "rita")
-    assert changed[-1] == (1, "reviewed")
+    assert stored_review(panel.project.path, 1) == ("reviewed", "rita")
+    assert changed == [(1, "in_review"), (1, "reviewed")]
+    qtbot.keyClick(panel.status_combo, Qt.Key.Key_Up)
+    assert stored_review(panel.project.path, 1) == ("in_review", "rita")
 
 
 def test_unticking_an_annotator_leaves_nothing_to_compare(qtbot, panel):
@@ -246,17 +255,6 @@ def test_review_keys_in_the_window_then_undo_with_ctrl_z(qtbot, window):
     assert gold_rows(window.project.path) == []
 
 
-def test_documents_sort_by_agreement(qtbot, window, review_project):
-    for doc in (1, 2):
-        for who in ("ana", "ben"):
-            review_project.set_status(doc, who, "done")
-    window.review.actions["sort_by_agreement"].trigger()
-    assert window.documents.model.ids == [1, 2]  # document 1 is contested, document 2 fully agreed
-    review_project.add_span(2, 0, 5, "actor", "ana")
-    window.documents.apply_filter()
-    window.review.actions["sort_by_agreement"].trigger()
-    window.review.actions["sort_by_agreement"].trigger()
-    assert window.documents.model.ids[0] in (1, 2)
 
 
 def test_merge_colleagues_project_brings_their_spans_into_review(qtbot, window, tmp_path):
@@ -264,10 +262,147 @@ def test_merge_colleagues_project_brings_their_spans_into_review(qtbot, window, 
     text = window.project.document_text(1)
     doc, _ = colleague.add_document(text, title="korea")
     colleague.add_span(doc, *at(text, "North Korea"), "quote", "carl")
+    colleague.set_status(doc, "carl", "done")
     colleague.close()
     press(qtbot, window, Qt.Key.Key_R, CTRL)
+    panel = window.review.panel
+    panel.annotator_list.item(1).setCheckState(Qt.CheckState.Unchecked)  # the reviewer leaves ben out
     lines = window.review.merge_files([tmp_path / "carl.db"])
     assert lines
-    panel = window.review.panel
-    assert "carl" in panel.selected_annotators()
+    assert panel.selected_annotators() == ["ana", "carl"]  # the newcomer is ticked, the reviewer's choice kept
     assert any(s.annotator == "carl" for d in panel.disagreements for s in d.spans)
+
+
+# ------------------------------------------- who is compared on each document
+@pytest.fixture
+def with_cy(review_project) -> Project:
+    """cy marked only document 2 done (agreeing there); on document 1 she has a span but is not done."""
+    other = review_project.document_text(2)
+    review_project.add_span(2, *at(other, "Russia"), "actor", "cy")
+    review_project.set_status(2, "cy", "done")
+    korea = review_project.document_text(1)
+    review_project.add_span(1, *at(korea, "Bruce Klingner"), "quote", "cy")  # in progress: not compared
+    return review_project
+
+
+def compare_rows(panel: ReviewPanel) -> list[tuple[str, bool, bool]]:
+    """(text, ticked, greyed) of each row of the Compare list."""
+    rows = []
+    for i in range(panel.annotator_list.count()):
+        item = panel.annotator_list.item(i)
+        greyed = item.foreground().color().name() == "#8a8a8a"
+        rows.append((item.text(), item.checkState() == Qt.CheckState.Checked, greyed))
+    return rows
+
+
+def test_a_document_compares_only_the_ticked_annotators_who_did_it(qtbot, with_cy):
+    stack, notifier = QUndoStack(), ChangeNotifier()
+    panel = ReviewPanel(with_cy, stack, notifier, "rita")
+    qtbot.addWidget(panel)
+    panel.set_document(1)
+    assert panel.selected_annotators() == ["ana", "ben", "cy"]  # everyone who marked a document done
+    assert list(panel.spans_by_annotator) == ["ana", "ben"]
+    assert [(d.kind, d.missing) for d in panel.disagreements] == [
+        ("label", ()), ("boundary", ()), ("missing", ("ben",)), ("missing", ("ana",))]
+    assert compare_rows(panel) == [("1  ana", True, False), ("2  ben", True, False), ("    cy — not done", True, True)]
+    assert panel.agreed_button.text() == "Accept all agreed (2)   A"
+    panel.list.setFocus()
+    qtbot.keyClick(panel.list, "a")
+    assert [r[3] for r in gold_rows(with_cy.path)] == ["actor", "actor"]
+    panel.set_document(2)
+    assert list(panel.spans_by_annotator) == ["ana", "ben", "cy"] and panel.disagreements == []
+    assert compare_rows(panel)[2] == ("3  cy", True, False)
+
+
+def test_the_window_draws_lanes_only_for_annotators_who_did_the_document(qtbot, with_cy, settings):  # noqa: F811
+    win = shown_window(qtbot, with_cy, "rita", settings, doc_id=1)
+    press(qtbot, win, Qt.Key.Key_R, CTRL)
+    assert set(win.review.overlay.lanes) == {"ana", "ben"}
+    win.open_document(2)
+    assert win.review.overlay.lanes == {"ana": 0, "ben": 1, "cy": 2}
+
+
+def test_merging_a_file_that_names_nobody_asks_whose_work_it_is(qtbot, window, tmp_path):
+    text = window.project.document_text(2)
+    start, end = at(text, "Russia")
+    source = tmp_path / "notes.jsonl"
+    source.write_text(json.dumps({"text": text, "spans": [{"start": start, "end": end, "label": "actor"}]}) + "\n",
+                      encoding="utf-8")
+    press(qtbot, window, Qt.Key.Key_R, CTRL)
+    assert window.review.merge_files([source]) == []
+    dialog = next(w for w in window.findChildren(QInputDialog) if w.isVisible())
+    assert "notes.jsonl:1" in dialog.labelText()
+    field = dialog.findChild(QLineEdit)
+    qtbot.keyClicks(field, "cy")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert window.project.stats()["spans_by_annotator"]["cy"] == 1
+    panel = window.review.panel
+    assert panel.selected_annotators() == ["ana", "ben", "cy"]  # an imported record with spans counts as done
+    window.open_document(2)
+    assert list(panel.spans_by_annotator) == ["ana", "ben", "cy"]
+
+
+# ------------------------------------------------------- sort by agreement
+@pytest.fixture
+def contested_third(review_project) -> Project:
+    """Document 3, the most contested (ana: actor, ben: claim on the same word); document 1 is next."""
+    doc, _ = review_project.add_document("Kim met Putin in Hanoi.", title="hanoi")
+    review_project.add_span(doc, 0, 3, "actor", "ana")
+    review_project.add_span(doc, 0, 3, "claim", "ben")
+    for who in ("ana", "ben"):
+        review_project.set_status(doc, who, "done")
+    return review_project
+
+
+def search(qtbot, win: MainWindow, words: str) -> None:
+    box = win.documents.search
+    box.setFocus()
+    box.selectAll()
+    qtbot.keyClick(box, Qt.Key.Key_Backspace)
+    qtbot.keyClicks(box, words)
+    qtbot.keyClick(box, Qt.Key.Key_Return)
+
+
+def test_sort_by_agreement_gives_the_exact_order_and_is_computed_once(qtbot, contested_third, settings):  # noqa: F811
+    win = shown_window(qtbot, contested_third, "rita", settings, doc_id=1)
+    assert win.documents.model.ids == [1, 2, 3]
+    press(qtbot, win, Qt.Key.Key_O, CTRL | Qt.KeyboardModifier.ShiftModifier)
+    assert win.documents.model.ids == [3, 1, 2]  # strict F1 0, 0.4, 1.0
+    for words in ("Putin", "the", ""):  # every search refreshes the list: the ranking is reused
+        search(qtbot, win, words)
+    assert win.documents.model.ids == [3, 1, 2]
+    assert win.review.order.computed == 1
+
+
+def test_sort_follows_the_ticked_annotators(qtbot, contested_third, settings):  # noqa: F811
+    contested_third.add_span(3, 0, 3, "actor", "cy")  # cy agrees with ana on 3, marked nothing on 1
+    for doc in (1, 3):
+        contested_third.set_status(doc, "cy", "done")
+    win = shown_window(qtbot, contested_third, "rita", settings, doc_id=1)
+    press(qtbot, win, Qt.Key.Key_R, CTRL)
+    win.review.actions["sort_by_agreement"].trigger()
+    assert win.documents.model.ids == [1, 3, 2]  # mean pairwise F1 over ana, ben, cy: 0.13, 0.33, 1.0
+    panel = win.review.panel
+    panel.annotator_list.item(2).setCheckState(Qt.CheckState.Unchecked)  # leave cy out
+    assert win.documents.model.ids == [3, 1, 2]
+    panel.annotator_list.item(2).setCheckState(Qt.CheckState.Checked)
+    panel.annotator_list.item(1).setCheckState(Qt.CheckState.Unchecked)  # ana and cy only
+    assert win.documents.model.ids == [1, 3, 2]  # 1: 0.0, 3: 1.0; cy did not do 2: listed after
+
+
+def test_sort_is_recomputed_after_a_compared_annotators_edit_not_after_gold(qtbot, contested_third, settings):  # noqa: F811
+    win = shown_window(qtbot, contested_third, "ben", settings, doc_id=1)
+    win.review.actions["sort_by_agreement"].trigger()
+    assert win.documents.model.ids == [3, 1, 2]
+    win.open_document(3)
+    press(qtbot, win, "]")  # select ben's span on "Kim"
+    press(qtbot, win, "1")  # relabel it actor: now ben agrees with ana on document 3
+    search(qtbot, win, "")
+    assert win.documents.model.ids == [1, 2, 3]
+    assert win.review.order.computed == 2
+    press(qtbot, win, Qt.Key.Key_R, CTRL)  # review mode: ranks again for the ticked annotators
+    computed = win.review.order.computed
+    win.open_document(1)
+    qtbot.keyClick(win.review.panel.list, "1")  # a gold edit
+    search(qtbot, win, "")
+    assert win.review.order.computed == computed

@@ -5,12 +5,13 @@ Use with ``from ui_fixtures import *`` in a test module (tests/ is on sys.path).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, QSettings, Qt, QTimer
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QWidget
 
 from annotator.store import Project
 from annotator.ui.main_window import MainWindow
@@ -102,6 +103,59 @@ def press(qtbot, window: MainWindow, key: str | Qt.Key, mods=Qt.KeyboardModifier
     qtbot.keyClick(window.text_view, key, mods)
 
 
+def when_modal(kind: type[QWidget], act: Callable[[QWidget], None]) -> None:
+    """Run ``act`` on the next modal dialog of type ``kind`` once it is open.
+
+    A modal ``exec()`` blocks the test, so a timer polls for the dialog and answers it.
+    """
+    def poll() -> None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, kind):
+            act(dialog)
+        else:
+            QTimer.singleShot(20, poll)
+
+    QTimer.singleShot(0, poll)
+
+
+def answer_message_box(seen: list[str], button: QMessageBox.StandardButton | str = QMessageBox.StandardButton.Ok) -> None:
+    """Click ``button`` (a standard button, or the start of a custom button's text) of the next message
+    box; ``seen`` gets its text (and informative text, on a line of its own)."""
+    def click(box: QMessageBox) -> None:
+        seen.append(f"{box.text()}\n{box.informativeText()}" if box.informativeText() else box.text())
+        found = (box.button(button) if not isinstance(button, str)
+                 else next(b for b in box.buttons() if b.text().startswith(button)))
+        found.click()
+
+    when_modal(QMessageBox, click)
+
+
+def pick_file_in_dialog(path: Path, filters: list[list[str]] | None = None) -> None:
+    """Answer the next QFileDialog with ``path``; ``filters`` gets its name filters."""
+    def pick(dialog: QFileDialog) -> None:
+        if filters is not None:
+            filters.append(dialog.nameFilters())
+        dialog.setDirectory(str(path.parent))
+        dialog.selectFile(str(path))
+        dialog.accept()
+
+    when_modal(QFileDialog, pick)
+
+
+def shown_window(qtbot, project: Project, who: str, settings: QSettings, doc_id: int | None = None) -> MainWindow:
+    """The real window for ``who``, shown and active, focus in the text (on ``doc_id`` when given)."""
+    window = MainWindow(project, who, settings)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    if doc_id is not None:
+        window.open_document(doc_id)
+    window.text_view.setFocus()
+    return window
+
+
 def error_dialog(window: MainWindow) -> QMessageBox | None:
     boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
     boxes += [w for w in window.findChildren(QMessageBox) if w.isVisible() and w not in boxes]
@@ -109,4 +163,5 @@ def error_dialog(window: MainWindow) -> QMessageBox | None:
 
 
 __all__ = ["FIRST", "SECOND", "THIRD", "SAMPLE_DOCS", "settings", "ws_project", "main_window", "read_spans",
-           "select_with_keys", "point_of", "drag_select", "press", "error_dialog"]
+           "select_with_keys", "point_of", "drag_select", "press", "error_dialog", "when_modal",
+           "answer_message_box", "pick_file_in_dialog", "shown_window"]

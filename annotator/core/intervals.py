@@ -12,7 +12,7 @@ not 10,000 Python-level inserts. No Qt here.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Generic, Protocol, TypeVar
 
 
@@ -40,7 +40,7 @@ class IntervalIndex(Generic[S]):
 
     def __init__(self, spans: Iterable[S] = (), bucket: int = BUCKET) -> None:
         self._bucket = bucket
-        ordered = sorted(spans, key=text_order)
+        ordered = in_text_order(spans)
         self._by_id: dict[int, S] = {span.id: span for span in ordered}
         if len(self._by_id) != len(ordered):  # a repeated id: the last one wins, as with add()
             ordered = sorted(self._by_id.values(), key=text_order)
@@ -125,14 +125,61 @@ class IntervalIndex(Generic[S]):
         return self.overlapping(offset, offset + 1)
 
 
-def nested_ids(spans: list[S]) -> set[int]:
+def in_text_order(spans: Iterable[S]) -> list[S]:
+    """The spans sorted by ``text_order`` (already-sorted input, as the store gives it, costs one pass)."""
+    return sorted(spans, key=text_order)
+
+
+def nested_ids(spans: Iterable[S]) -> set[int]:
     """Ids of spans lying inside another span of the list (inner spans are drawn differently).
 
     Of two spans with the same range the later one (in text order) counts as inner.
+    Every span before a span in text order starts no later, so it lies inside one of
+    them exactly when it ends no later than the furthest end seen so far: one pass.
     """
-    ordered = sorted(spans, key=text_order)
     inner: set[int] = set()
-    for i, span in enumerate(ordered):
-        if any(o.start <= span.start and o.end >= span.end for o in ordered[:i]):
+    reach = -1
+    for span in in_text_order(spans):
+        if span.end <= reach:
             inner.add(span.id)
+        else:
+            reach = span.end
     return inner
+
+
+def pieces(spans: Sequence[S]) -> list[tuple[int, int, tuple[S, ...]]]:
+    """Split the text the spans cover into maximal pieces covered by the same spans.
+
+    ``spans`` must be in text order. Returns ``(start, end, covering)`` in text order,
+    ``covering`` outermost first. A span overlapping no other is one piece (the common
+    case, one step); a group of overlapping spans is swept cut by cut.
+    """
+    found: list[tuple[int, int, tuple[S, ...]]] = []
+    starts, ends = [span.start for span in spans], [span.end for span in spans]
+    count, i = len(spans), 0
+    while i < count:
+        reach, j = ends[i], i + 1
+        while j < count and starts[j] < reach:
+            if ends[j] > reach:
+                reach = ends[j]
+            j += 1
+        if j == i + 1:
+            found.append((starts[i], reach, (spans[i],)))
+        else:
+            _sweep(spans[i:j], found)
+        i = j
+    return found
+
+
+def _sweep(group: Sequence[S], found: list[tuple[int, int, tuple[S, ...]]]) -> None:
+    cuts = sorted({span.start for span in group} | {span.end for span in group})
+    active: list[S] = []  # spans covering the current cut, in text order
+    k = 0
+    for a, b in zip(cuts, cuts[1:]):
+        if any(span.end <= a for span in active):
+            active = [span for span in active if span.end > a]
+        while k < len(group) and group[k].start <= a:
+            active.append(group[k])
+            k += 1
+        if active:
+            found.append((a, b, tuple(active)))

@@ -13,6 +13,22 @@ SPAN_ORIGINS = ("manual", "imported", "suggested", "merged", "gold")
 # each gold span records the reviewer who accepted it.
 GOLD_ANNOTATOR = "gold"
 
+# Review mode binds these plain keys window-wide (next / previous disagreement,
+# accept agreed, reject all), so no label may use them as its hotkey.
+REVIEW_KEYS = {"n": "next disagreement", "p": "previous disagreement", "a": "accept agreed spans", "x": "reject all"}
+HOTKEY_CHARACTERS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def hotkey_problem(key: str) -> str | None:
+    """Why ``key`` cannot be a label's hotkey, or None ("" means no hotkey, which is fine)."""
+    if key == "":
+        return None
+    if len(key) != 1 or key not in HOTKEY_CHARACTERS:
+        return f"hotkey {key!r} is not one character 0-9 or a-z"
+    if key in REVIEW_KEYS:
+        return f"hotkey {key!r} is reserved: in review mode {key.upper()} means {REVIEW_KEYS[key]}"
+    return None
+
 
 @dataclass(frozen=True)
 class Label:

@@ -29,5 +29,21 @@ class NewlineRemap:
         return offset - bisect.bisect_right(self._lf_positions, offset - 1) if self._lf_positions else offset
 
 
+def text_problem(text: str) -> str | None:
+    """Why ``text`` cannot be a stored document text, or None.
+
+    The rules every way in (import, merge, the store) applies: some visible text,
+    newlines already normalized, and no NUL, at which SQLite's length() stops
+    while Python counts on, so span offsets past it could never be checked.
+    """
+    if not text or text.isspace():
+        return "the text is empty"
+    if "\r" in text:
+        return "the newlines are not normalized"
+    if "\x00" in text:
+        return "the text contains NUL characters"
+    return None
+
+
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

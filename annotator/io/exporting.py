@@ -6,17 +6,19 @@ here, never a list of the corpus), hands each record to the format's writer
 and writes every output through a temporary file (or folder) in the same
 folder, renamed into place only when the whole export succeeded: an error or
 a cancel leaves no half-written file.
+
+Identical spans (same document, offsets, label and annotator, e.g. from an old
+project) are written once, their notes merged by ``store.bulk.merge_notes``: the
+importer applies the same rule, so export -> import -> export gives the same bytes.
 """
 
 from __future__ import annotations
 
-import contextlib
+import hashlib
 import math
-import os
-import random
-import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -32,24 +34,28 @@ from annotator.io.exporters._base import (
     Output,
     Writer,
 )
+from annotator.io.exporters._outputs import AtomicFile, AtomicFolder, Stdout
 from annotator.io.registry import exporters
 from annotator.store import Project
+from annotator.store.bulk import merge_notes
 from annotator.store.export_queries import (
+    RecordRow,
     Selection,
-    count_selected_spans,
-    count_selection,
+    SpanRow,
+    annotators_with_work,
+    count_records,
+    first_record_row,
+    has_selected_spans,
     iter_record_rows,
     iter_span_rows,
     known_annotators,
     known_labels,
-    selected_document_uids,
 )
 
 __all__ = ["ExportError", "ExportOptions", "ExportSummary", "export_project", "parse_split", "exporter_names"]
 
 ProgressCallback = Callable[[int, int], None]
-CHECK_EVERY = 200  # records between progress reports and cancel checks
-WRITE_BUFFER = 1 << 20
+PROGRESS_INTERVAL = 0.1  # seconds between progress reports (cancel is checked before every record)
 
 
 def exporter_names() -> list[str]:
@@ -87,19 +93,29 @@ def parse_split(text: str) -> dict[str, float]:
     return {name: ratio / total for name, ratio in ratios.items()}
 
 
-def assign_splits(uids: list[str], ratios: dict[str, float], seed: int) -> dict[str, str]:
-    """Document uid -> split name: a seeded shuffle of the sorted uids, cut at the ratios."""
-    shuffled = sorted(uids)
-    random.Random(seed).shuffle(shuffled)
-    assignment: dict[str, str] = {}
-    cumulative, begin = 0.0, 0
+def split_point(uid: str, seed: int) -> float:
+    """Where a document falls in [0, 1): the first 8 bytes of SHA-256 of ``"SEED:UID"`` as a fraction."""
+    digest = hashlib.sha256(f"{seed}:{uid}".encode("utf-8")).digest()
+    return int.from_bytes(digest[:8], "big") / 2**64
+
+
+def split_of(uid: str, ratios: dict[str, float], seed: int) -> str:
+    """The split of one document: its point cut at the cumulative ratios.
+
+    A pure function of (seed, uid): a document stays in its split whatever the
+    filters or the other documents, so a test document never leaks into train.
+    """
+    point, cumulative = split_point(uid, seed), 0.0
     for name, ratio in ratios.items():
         cumulative += ratio
-        end = round(cumulative * len(shuffled))
-        for uid in shuffled[begin:end]:
-            assignment[uid] = name
-        begin = end
-    return assignment
+        if point < cumulative:
+            return name
+    return next(name for name in reversed(ratios) if ratios[name] > 0)  # the sum fell a hair under 1
+
+
+def assign_splits(uids: list[str], ratios: dict[str, float], seed: int) -> dict[str, str]:
+    """Document uid -> split name (see ``split_of``)."""
+    return {uid: split_of(uid, ratios, seed) for uid in uids}
 
 
 def split_path(out: Path, split: str | None, suffix: str) -> Path:
@@ -117,17 +133,6 @@ def sidecar_path(out: Path, suffix: str, tail: str) -> Path:
 
 
 # ------------------------------------------------------------------ outputs
-@contextlib.contextmanager
-def _cannot_write(path: Path) -> Iterator[None]:
-    """An OSError while creating ``path`` becomes one line naming it (not our temporary name)."""
-    try:
-        yield
-    except (FileExistsError, NotADirectoryError) as exc:
-        raise ExportError(f"cannot write {path} (part of its folder path is a file)") from exc
-    except OSError as exc:
-        raise ExportError(f"cannot write {path} ({exc.strerror or exc})") from exc
-
-
 def _refuse_project_files(project: Project, paths: list[Path]) -> None:
     """An output named like the project (or its -wal/-shm) would replace the project itself."""
     own = Path(project.path).resolve()
@@ -135,95 +140,6 @@ def _refuse_project_files(project: Project, paths: list[Path]) -> None:
     for path in paths:
         if path.resolve() in protected:
             raise ExportError(f"{path} is the project file itself; choose another output")
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def _usual_mode(path: Path, folder: bool) -> None:
-    """mkstemp/mkdtemp create private (0600/0700) entries; an export gets the usual permissions."""
-    os.chmod(path, (0o777 if folder else 0o666) & ~_umask())
-
-
-class _AtomicFile:
-    """A file written under a temporary name in its folder and renamed into place at the end."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        if path.is_dir():
-            raise ExportError(f"{path} is a folder; give the name of a file to write")
-        with _cannot_write(path):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-        self.temp = Path(temp)
-        _usual_mode(self.temp, folder=False)
-        self.stream: BinaryIO = os.fdopen(fd, "wb", buffering=WRITE_BUFFER)
-
-    def output(self) -> Output:
-        return Output(stream=self.stream)
-
-    def commit(self) -> None:
-        self.stream.close()
-        with _cannot_write(self.path):
-            os.replace(self.temp, self.path)
-
-    def abort(self) -> None:
-        self.stream.close()
-        self.temp.unlink(missing_ok=True)
-
-
-def _previous_export(folder: Path) -> bool:
-    """A folder this exporter may replace: empty, or holding only a previous brat export."""
-    entries = list(folder.iterdir())
-    if not entries:
-        return True
-    allowed = {".txt", ".ann", ".conf"}
-    return (folder / "annotation.conf").is_file() and all(e.is_file() and e.suffix in allowed for e in entries)
-
-
-class _AtomicFolder:
-    """A folder filled under a temporary name next to it and swapped into place at the end."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        if path.exists() and (not path.is_dir() or not _previous_export(path)):
-            raise ExportError(f"{path} exists and is not an empty folder nor a previous export; choose another")
-        with _cannot_write(path):
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.temp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part"))
-        _usual_mode(self.temp, folder=True)
-
-    def output(self) -> Output:
-        return Output(folder=self.temp)
-
-    def commit(self) -> None:
-        old = None
-        if self.path.exists():
-            old = Path(tempfile.mkdtemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".old"))
-            os.replace(self.path, old / "previous")
-        os.replace(self.temp, self.path)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-
-    def abort(self) -> None:
-        shutil.rmtree(self.temp, ignore_errors=True)
-
-
-class _Stdout:
-    def __init__(self, stream: BinaryIO) -> None:
-        self.stream = stream
-
-    def output(self) -> Output:
-        return Output(stream=self.stream)
-
-    def commit(self) -> None:
-        self.stream.flush()
-
-    def abort(self) -> None:
-        self.stream.flush()
 
 
 # ------------------------------------------------------------------ checking
@@ -266,6 +182,27 @@ def _exported_labels(project: Project, selection: Selection) -> list[str]:
 
 
 # ------------------------------------------------------------------ records
+def _take_spans(spans: Iterator[SpanRow], pending: SpanRow | None, doc_id: int,
+                annotator: str) -> tuple[list[tuple[int, int, str, str | None]], SpanRow | None]:
+    """The spans of one record from the span cursor (identical ones merged), and the next row."""
+    items: list[tuple[int, int, str, str | None]] = []
+    last = None
+    repeats: dict[int, list[str | None]] | None = None
+    while pending is not None and pending[0] == doc_id and pending[1] == annotator:
+        key = pending[2:5]
+        if key == last:  # rows come sorted, so identical spans are neighbours
+            repeats = repeats if repeats is not None else {}
+            repeats.setdefault(len(items) - 1, [items[-1][3]]).append(pending[5])
+        else:
+            items.append(pending[2:])
+            last = key
+        pending = next(spans, None)
+    if repeats:
+        for index, notes in repeats.items():
+            items[index] = (*items[index][:3], merge_notes(notes))
+    return items, pending
+
+
 def iter_records(project: Project, selection: Selection) -> Iterator[ExportRecord]:
     """The selected records in document, then annotator order, each with its spans."""
     spans = iter_span_rows(project, selection)
@@ -279,16 +216,22 @@ def iter_records(project: Project, selection: Selection) -> Iterator[ExportRecor
             key = (doc_id, annotator)
             while pending is not None and (pending[0], pending[1]) < key:
                 pending = next(spans, None)  # spans of a record the status filter left out
-            while pending is not None and pending[0] == doc_id and pending[1] == annotator:
-                items.append(pending[2:])
-                pending = next(spans, None)
+            items, pending = _take_spans(spans, pending, doc_id, annotator)
         yield ExportRecord(document, annotator, status, items)
 
 
-def preview_first_record(project: Project, options: ExportOptions) -> ExportRecord | None:
-    """The first record an export with these options would write (for the dialog's preview)."""
-    selection = _selection(project, options)
-    return next(iter_records(project, selection), None)
+def _one_record(project: Project, selection: Selection, row: RecordRow) -> ExportRecord:
+    doc_id, uid, title, text, meta, annotator, status = row
+    items: list[tuple[int, int, str, str | None]] = []
+    if annotator is not None:
+        spans = iter_span_rows(project, selection, doc_id=doc_id, annotator=annotator)
+        items, _rest = _take_spans(spans, next(spans, None), doc_id, annotator)
+    return ExportRecord(ExportDocument(doc_id, uid, title, text, meta), annotator, status, items)
+
+
+def _context(project: Project, selection: Selection, options: ExportOptions, summary: ExportSummary) -> ExportContext:
+    several = len(annotators_with_work(project, selection)) > 1
+    return ExportContext(options, _exported_labels(project, selection), summary, several_annotators=several)
 
 
 # ------------------------------------------------------------------ driver
@@ -311,18 +254,18 @@ class _Run:
 
     def _target(self, split: str | None, stdout: BinaryIO | None) -> Any:
         if self.out is None:
-            return _Stdout(stdout if stdout is not None else sys.stdout.buffer)
+            return Stdout(stdout if stdout is not None else sys.stdout.buffer)
         path = split_path(self.out, split, self.exporter.suffix)
-        return _AtomicFolder(path) if self.exporter.layout == "folder" else _AtomicFile(path)
+        return AtomicFolder(path) if self.exporter.layout == "folder" else AtomicFile(path)
 
     def finish(self) -> list[Path]:
         for writer in self.writers.values():
             writer.close()
-        sidecars: list[_AtomicFile] = []
+        sidecars: list[AtomicFile] = []
         try:
             if self.out is not None:
                 for tail, content in self.exporter.sidecars(self.context).items():
-                    sidecar = _AtomicFile(sidecar_path(self.out, self.exporter.suffix, tail))
+                    sidecar = AtomicFile(sidecar_path(self.out, self.exporter.suffix, tail))
                     sidecars.append(sidecar)
                     sidecar.stream.write(content)
             elif self.exporter.sidecars(self.context):
@@ -334,7 +277,7 @@ class _Run:
         written = []
         for target in [*self.targets.values(), *sidecars]:
             target.commit()
-            if not isinstance(target, _Stdout):
+            if not isinstance(target, Stdout):
                 written.append(target.path)
         return written
 
@@ -352,27 +295,30 @@ def export_project(
     progress: ProgressCallback | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> ExportSummary:
-    """Export the records ``options`` select to ``out`` (stdout for line formats when None)."""
+    """Export the records ``options`` select to ``out`` (stdout for line formats when None).
+
+    ``progress(done, total)`` is called at the start, at most every
+    ``PROGRESS_INTERVAL`` seconds and at the end; ``cancelled()`` before every record.
+    """
     exporter = get_exporter(options.format)
     if out is None and (exporter.layout != "lines" or options.split):
         raise ExportError(f"the {exporter.name} format{' with --split' if options.split else ''} needs an output path (-o)")
     selection = _selection(project, options)
-    total, documents, annotators = count_selection(project, selection)
+    total = count_records(project, selection)
     if total == 0:
         raise ExportError(f"no records match the filters ({_describe(selection)}); nothing written")
-    if selection.labels and count_selected_spans(project, selection) == 0:
+    if selection.labels and not has_selected_spans(project, selection):
         raise ExportError(f"no spans with label {', '.join(selection.labels)} for {_describe(selection)}; nothing written")
     summary = ExportSummary()
-    context = ExportContext(options, _exported_labels(project, selection), summary, several_annotators=annotators > 1)
-    assignment = assign_splits(selected_document_uids(project, selection), options.split, options.seed) if options.split else {}
+    context = _context(project, selection, options, summary)
+    splits: list[str | None] = list(options.split) if options.split else [None]
     if out is not None:
-        splits = list(options.split) if options.split else [None]
         tails = exporter.sidecars(context)
         _refuse_project_files(project, [split_path(out, split, exporter.suffix) for split in splits]
                               + [sidecar_path(out, exporter.suffix, tail) for tail in tails])
-    run = _Run(exporter, context, out, stdout, list(options.split) if options.split else [None])
+    run = _Run(exporter, context, out, stdout, splits)
     try:
-        _write_all(project, selection, run, assignment, total, progress, cancelled)
+        _write_all(project, selection, run, total, progress, cancelled)
         if summary.cancelled:
             run.abort()
             return summary
@@ -380,29 +326,53 @@ def export_project(
     except BaseException:
         run.abort()
         raise
+    _warn_empty_splits(summary, exporter, out)
     return summary
 
 
-def _write_all(project: Project, selection: Selection, run: _Run, assignment: dict[str, str], total: int,
+def _warn_empty_splits(summary: ExportSummary, exporter: Any, out: Path | None) -> None:
+    for name, (split_documents, _records) in summary.splits.items():
+        if split_documents == 0 and out is not None:
+            summary.warnings.append(
+                f"split {name!r} is empty: none of the {summary.documents} documents fell into it (each document's split "
+                f"comes from its uid and the seed); {split_path(out, name, exporter.suffix)} was written empty"
+            )
+
+
+def _write_all(project: Project, selection: Selection, run: _Run, total: int,
                progress: ProgressCallback | None, cancelled: Callable[[], bool] | None) -> None:
     summary = run.context.summary
-    writers = run.writers
-    single = writers.get(None)
+    options = run.context.options
+    writer = run.writers.get(None)
+    ratios = options.split or {}
+    summary.splits = {name: [0, 0] for name in ratios}
+    counts: list[int] = [0, 0]
+    clock = time.monotonic
+    if progress is not None:
+        progress(0, total)
+    reported, report_at = 0, clock() + PROGRESS_INTERVAL
     last_doc = None
-    for done, record in enumerate(iter_records(project, selection)):
-        if done % CHECK_EVERY == 0:
-            if progress is not None:
-                progress(done, total)
-            if cancelled is not None and cancelled():
-                summary.cancelled = True
-                return
+    done = 0
+    for record in iter_records(project, selection):
+        if cancelled is not None and cancelled():
+            summary.cancelled = True
+            return
         if record.document.id != last_doc:
             last_doc = record.document.id
             summary.documents += 1
+            if ratios:
+                name = split_of(record.document.uid, ratios, options.seed)
+                writer, counts = run.writers[name], summary.splits[name]
+            counts[0] += 1
+        counts[1] += 1
         summary.records += 1
         summary.spans_in_records += len(record.spans)
-        (single or writers[assignment[record.document.uid]]).write(record)
-    if progress is not None:
+        writer.write(record)
+        done += 1
+        if progress is not None and clock() >= report_at:
+            progress(done, total)
+            reported, report_at = done, clock() + PROGRESS_INTERVAL
+    if progress is not None and reported != total:
         progress(total, total)
 
 
@@ -412,11 +382,11 @@ def preview_text(project: Project, options: ExportOptions, limit: int = 4000) ->
 
     exporter = get_exporter(options.format)
     selection = _selection(project, options)
-    record = next(iter_records(project, selection), None)
-    if record is None:
+    row = first_record_row(project, selection)
+    if row is None:
         return "(no records match the filters)"
-    _total, _documents, annotators = count_selection(project, selection)
-    context = ExportContext(options, _exported_labels(project, selection), ExportSummary(), several_annotators=annotators > 1)
+    record = _one_record(project, selection, row)
+    context = _context(project, selection, options, ExportSummary())
     if exporter.layout == "folder":
         with tempfile.TemporaryDirectory(prefix="annotator-preview-") as tmp:
             writer = exporter.open(Output(folder=Path(tmp)), context)

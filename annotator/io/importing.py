@@ -9,19 +9,23 @@ from __future__ import annotations
 
 import getpass
 import importlib
+import logging
 import pkgutil
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from annotator import paths
 from annotator.io.importers._common import Importer, Record, RecordError, SourceFile
-from annotator.io.importers._prepare import prepare
+from annotator.io.importers._prepare import OFFSET_MODES, AmbiguousOffsets, prepare
 from annotator.io import importers as importer_package
 from annotator.io.registry import IMPORTERS
 from annotator.store import Project
 from annotator.store.bulk import BulkWriter, QueuedDocument, Written
 
-OFFSET_UNITS = ("codepoints", "utf16")
+log = logging.getLogger(__name__)
+
 MAX_PROBLEMS_PER_FILE = 20
 CANCEL_CHECK_EVERY = 256  # documents between checks of ``cancelled`` inside one large file
 
@@ -31,15 +35,39 @@ class ImportProblem:
     path: Path
     line: int | None
     message: str
+    ambiguous_offsets: bool = False  # cured by naming the offset unit (``offsets=``), not by editing the file
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}" if self.line is not None else f"{self.path}: {self.message}"
 
 
+class Duplicate(tuple):
+    """A record whose text was already stored; unpacks as ``(path, name)``.
+
+    ``line`` and ``where`` ("item 3: ") locate the record as in ``ImportProblem``;
+    ``earlier`` names the first copy when it is in the same file ("line 2",
+    "item 1"), and is "" when the text was already in the project.
+    """
+
+    def __new__(cls, path: Path, name: str, line: int | None = None, where: str = "", earlier: str = "") -> Duplicate:
+        self = super().__new__(cls, (path, name))
+        self.path, self.name, self.line, self.where, self.earlier = path, name, line, where, earlier
+        return self
+
+    def __str__(self) -> str:
+        return self.describe(str(self.path))
+
+    def describe(self, file_name: str) -> str:
+        """The message, naming the file as ``file_name`` (a full path, or just its name)."""
+        place = f"{file_name}:{self.line}: " if self.line is not None else f"{file_name}: "
+        what = f"repeats {self.earlier} of the same file" if self.earlier else "is already in the project"
+        return f"{place}{self.where}{self.name!r} {what}"
+
+
 @dataclass
 class ImportReport:
     imported: list[Path] = field(default_factory=list)
-    duplicates: list[tuple[Path, str]] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
     failed: list[ImportProblem] = field(default_factory=list)
     documents_added: int = 0
     spans_added: int = 0
@@ -54,6 +82,23 @@ class ImportReport:
     @property
     def failed_files(self) -> list[Path]:
         return list(dict.fromkeys(problem.path for problem in self.failed))
+
+    @property
+    def ambiguous_files(self) -> list[Path]:
+        """Files refused only because their offset unit cannot be told: importable once it is named."""
+        refused = {problem.path for problem in self.failed if not problem.ambiguous_offsets}
+        return [path for path in self.failed_files if path not in refused]
+
+    def absorb_retry(self, retry: ImportReport) -> None:
+        """Fold in a second import of some of the failed files: their old problems give way to its outcome."""
+        retried = set(retry.imported) | set(retry.failed_files) | set(retry.not_imported)
+        self.failed = [problem for problem in self.failed if problem.path not in retried] + retry.failed
+        self.imported += retry.imported
+        self.duplicates += retry.duplicates
+        self.documents_added += retry.documents_added
+        self.spans_added += retry.spans_added
+        self.not_imported += retry.not_imported
+        self.cancelled = self.cancelled or retry.cancelled
 
 
 @dataclass
@@ -146,9 +191,21 @@ class _Cancelled(Exception):
 class _FileResult:
     documents: int = 0
     spans: int = 0
-    duplicates: list[str] = field(default_factory=list)
+    duplicates: list[Duplicate] = field(default_factory=list)
     problems: list[RecordError] = field(default_factory=list)
     records: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class _Place:
+    """Where a queued record is in its file, and whether it is one annotator's layer of its document."""
+
+    line: int | None
+    where: str  # "item 3: " in a JSON list, else ""
+    layer: bool  # our own export: one record per document and annotator
+
+    def describe(self) -> str:
+        return f"line {self.line}" if self.line is not None else self.where.rstrip(": ")
 
 
 def _records(job: _Job, result: _FileResult) -> Iterator[Record]:
@@ -163,18 +220,46 @@ def _records(job: _Job, result: _FileResult) -> Iterator[Record]:
         result.problems.append(exc)
 
 
-def _tally(written: list[Written], result: _FileResult, new_ids: set[int]) -> None:
-    for outcome in written:
-        result.spans += outcome.spans_added
-        if outcome.created:
-            new_ids.add(outcome.doc_id)
-            result.documents += 1
-        elif outcome.doc_id not in new_ids:
-            new_ids.add(outcome.doc_id)  # name each duplicate once per file
-            result.duplicates.append(outcome.name)
+class _Tally:
+    """Counts what the writer did with each queued document, in queue order.
+
+    A text already in the project is named once per file. A text repeated inside
+    the file is named at each repeat that brings nothing: no new spans, and not
+    another annotator's layer of the document (our JSONL export has one record
+    per document and annotator).
+    """
+
+    def __init__(self, path: Path, result: _FileResult) -> None:
+        self.path, self.result = path, result
+        self.pending: deque[_Place] = deque()
+        self.first_copy: dict[int, _Place] = {}  # documents this file created
+        self.named: set[int] = set()  # documents already in the project, named once
+
+    def queued(self, place: _Place) -> None:
+        self.pending.append(place)
+
+    def count(self, written: list[Written]) -> None:
+        for outcome in written:
+            place = self.pending.popleft()
+            self.result.spans += outcome.spans_added
+            if outcome.created:
+                self.result.documents += 1
+                self.first_copy[outcome.doc_id] = place
+            elif outcome.doc_id in self.first_copy:
+                if not outcome.spans_added and not place.layer:
+                    earlier = self.first_copy[outcome.doc_id].describe()
+                    self._name(outcome, place, earlier)
+            elif outcome.doc_id not in self.named:
+                self.named.add(outcome.doc_id)
+                self._name(outcome, place, "")
+
+    def _name(self, outcome: Written, place: _Place, earlier: str) -> None:
+        self.result.duplicates.append(Duplicate(self.path, outcome.name, place.line, place.where, earlier))
 
 
-def _prepared(job: _Job, result: _FileResult, *, offsets: str, annotator: str) -> Iterator[QueuedDocument]:
+def _prepared(
+    job: _Job, result: _FileResult, *, offsets: str, annotator: str
+) -> Iterator[tuple[_Place, QueuedDocument]]:
     """Canonical documents of the file, until the first problem; then only problems are collected."""
     source_name = str((job.source.companion or job.source.path).resolve())
     for record in _records(job, result):
@@ -185,33 +270,50 @@ def _prepared(job: _Job, result: _FileResult, *, offsets: str, annotator: str) -
         )
         result.problems += errors
         if prepared is not None and not result.problems:
-            yield prepared
+            yield _Place(record.line, record.where, record.native and bool(record.annotator)), prepared
 
 
 def _import_file(project: Project, job: _Job, *, offsets: str, annotator: str, cancelled: Callable[[], bool] | None) -> _FileResult:
     result = _FileResult()
     documents = _prepared(job, result, offsets=offsets, annotator=annotator)
+    tally = _Tally(job.source.path, result)
     with project.transaction():
         writer = BulkWriter(project)
-        new_ids: set[int] = set()
-        for count, document in enumerate(documents, 1):
+        for count, (place, document) in enumerate(documents, 1):
             if cancelled is not None and count % CANCEL_CHECK_EVERY == 0 and cancelled():
                 raise _Cancelled
-            _tally(writer.add(document), result, new_ids)
+            tally.queued(place)
+            tally.count(writer.add(document))
         # The reader is done: result.records and result.problems are final.
         if not result.records and not result.problems:
             result.problems.append(RecordError("no documents in the file; nothing imported"))
         if result.problems:
             raise _FileFailed(result.problems)  # rolls the whole file back
-        _tally(writer.flush(), result, new_ids)
+        tally.count(writer.flush())
     return result
 
 
 def _problems(path: Path, errors: list[RecordError]) -> list[ImportProblem]:
-    shown = [ImportProblem(path, e.line, e.message) for e in errors[:MAX_PROBLEMS_PER_FILE]]
+    errors = _first_ambiguity_only(errors)
+    shown = [ImportProblem(path, e.line, e.message, isinstance(e, AmbiguousOffsets)) for e in errors[:MAX_PROBLEMS_PER_FILE]]
     if len(errors) > MAX_PROBLEMS_PER_FILE:
         shown.append(ImportProblem(path, None, f"... and {len(errors) - MAX_PROBLEMS_PER_FILE} more problems"))
     return shown
+
+
+def _first_ambiguity_only(errors: list[RecordError]) -> list[RecordError]:
+    """Ambiguous offsets have one cure for the whole file (--offsets): name the first, count the rest."""
+    ambiguous = [e for e in errors if isinstance(e, AmbiguousOffsets)]
+    if len(ambiguous) < 2:
+        return errors
+    first, more = ambiguous[0], f" ({len(ambiguous) - 1} more records like this)"
+    kept: list[RecordError] = []
+    for error in errors:
+        if error is first:
+            kept.append(AmbiguousOffsets(first.message + more, first.line))
+        elif not isinstance(error, AmbiguousOffsets):
+            kept.append(error)
+    return kept
 
 
 def import_paths(
@@ -219,13 +321,13 @@ def import_paths(
     paths: Sequence[Path],
     *,
     annotator: str | None = None,
-    offsets: str = "codepoints",
+    offsets: str = "auto",
     progress: Callable[[int, int, Path], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
 ) -> ImportReport:
     """Import files and folders (recursively); see the module docstring for the guarantees."""
-    if offsets not in OFFSET_UNITS:
-        raise ValueError(f"unknown offsets {offsets!r}; expected one of {', '.join(OFFSET_UNITS)}")
+    if offsets not in OFFSET_MODES:
+        raise ValueError(f"unknown offsets {offsets!r}; expected one of {', '.join(OFFSET_MODES)}")
     report = ImportReport()
     jobs = _plan(paths, report, project.path)
     name = (annotator or "").strip() or default_annotator()
@@ -250,7 +352,24 @@ def import_paths(
         report.imported.append(path)
         report.documents_added += result.documents
         report.spans_added += result.spans
-        report.duplicates += [(path, name_) for name_ in result.duplicates]
+        report.duplicates += result.duplicates
     if progress is not None and jobs and not report.cancelled:
         progress(len(jobs), len(jobs), jobs[-1].source.path)
     return report
+
+
+def import_samples(project: Project) -> str:
+    """Seed a project with the bundled sample documents; returns what happened, to show the user.
+
+    When this installation has no samples, nothing is imported and the message
+    (also logged) says so and where they were looked for.
+    """
+    folder = paths.sample_docs_dir()
+    if folder is None:
+        message = paths.samples_missing_message()
+        log.warning(message)
+        return message
+    report = import_paths(project, [folder])
+    for problem in report.failed:
+        log.warning("sample document not imported: %s", problem)
+    return f"Opened the sample documents ({report.documents_added} imported from {folder})"

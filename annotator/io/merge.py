@@ -1,4 +1,4 @@
-"""Bringing a colleague's work in: ``annotator merge PROJECT SOURCE... [--rename OLD=NEW]``.
+"""Bringing a colleague's work in: ``annotator merge PROJECT SOURCE... [--rename OLD=NEW] [--annotator NAME]``.
 
 A SOURCE is a colleague's project file (read as untrusted input by
 ``store.colleague``) or any file the importers read, such as a native JSONL
@@ -7,22 +7,48 @@ into a scratch project in a temporary folder; that scratch project is then
 merged like a colleague's. So both kinds of source share one merge path:
 documents matched by the SHA-256 of their text, spans deduplicated, renames
 applied, and one transaction per source (a refused source changes nothing).
+
+Every document text is checked by the one rule of ``core.text.text_problem``
+(in ``store.colleague``), whichever kind of file it came from. An import file whose records name no
+annotator is refused unless ``--annotator`` says whose work it is: filing it
+under the reviewer's login name would pass it off as the reviewer's.
 """
 
 from __future__ import annotations
 
 import tempfile
+import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from annotator.core.model import GOLD_ANNOTATOR
 from annotator.io.importing import import_paths, importable_suffixes
 from annotator.store import Project
 from annotator.store.colleague import MergeSummary, merge_colleague, read_colleague
-from annotator.store.project import SQLITE_MAGIC
+from annotator.store.schema import SQLITE_MAGIC
+
+NO_ANNOTATOR_HINT = "names no annotator; pass --annotator NAME"
+MAX_LINES_NAMED = 3
 
 
 class MergeError(ValueError):
     """A source that cannot be merged; the message says which and why. Nothing was merged from it."""
+
+
+class MissingAnnotatorError(MergeError):
+    """An import file has spans whose record names no annotator, and no --annotator was given."""
+
+    def __init__(self, places: list[str]) -> None:
+        also = f" (also {', '.join(places[1:])})" if len(places) > 1 else ""
+        super().__init__(f"{places[0]}: {NO_ANNOTATOR_HINT}{also}")
+        self.places = places  # 'FILE:LINE' of the first records naming nobody
+
+
+def reserved_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot own merged work: the gold layer is only written by reviewing."""
+    if name.strip().lower() == GOLD_ANNOTATOR:
+        return f"{GOLD_ANNOTATOR!r} is reserved for the reviewed layer"
+    return None
 
 
 def parse_renames(values: Sequence[str]) -> dict[str, str]:
@@ -35,6 +61,9 @@ def parse_renames(values: Sequence[str]) -> dict[str, str]:
             raise ValueError(f"--rename {value!r}: expected OLD=NEW, e.g. --rename ana=ana.k")
         if renames.get(old, new) != new:
             raise ValueError(f"--rename {old}: given twice ({renames[old]} and {new})")
+        problem = reserved_name_problem(old) or reserved_name_problem(new)
+        if problem:
+            raise ValueError(f"--rename {value!r}: {problem}; the gold layer cannot be renamed, nor anyone renamed to it")
         renames[old] = new
     return renames
 
@@ -44,16 +73,35 @@ def _is_sqlite(path: Path) -> bool:
         return fh.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
 
 
-def _merge_import_file(project: Project, source: Path, renames: Mapping[str, str]) -> MergeSummary:
+def _unnamed_records(scratch: Project, placeholder: str, source: Path) -> list[str]:
+    """Where the records whose spans fell to ``placeholder`` are: 'FILE:LINE' (or 'FILE: record TITLE')."""
+    places: list[str] = []
+    if placeholder not in scratch.annotators():
+        return places
+    for document in scratch.iter_documents():
+        if scratch.spans(document.id, placeholder):
+            line = document.source.rpartition(":")[2]
+            places.append(f"{source}:{line}" if line.isdigit() else f"{source}: record {document.title!r}")
+            if len(places) == MAX_LINES_NAMED:
+                break
+    return places
+
+
+def _merge_import_file(project: Project, source: Path, renames: Mapping[str, str], annotator: str | None) -> MergeSummary:
+    # Spans of records naming nobody are filed under a placeholder no real name can be, then looked for.
+    placeholder = annotator or f"<no annotator {uuid.uuid4().hex}>"
     with tempfile.TemporaryDirectory(prefix="annotator-merge-") as tmp:
         scratch_path = Path(tmp) / "scratch.annotator"
         with Project.open(scratch_path) as scratch:
-            report = import_paths(scratch, [source])
+            report = import_paths(scratch, [source], annotator=placeholder)
+            unnamed = [] if annotator else _unnamed_records(scratch, placeholder, source)
         if not report.ok:
             problems = "; ".join(_where(p.line) + p.message for p in report.failed[:3])
             raise MergeError(f"{source}: cannot be imported ({problems})")
         if not report.imported:
             raise MergeError(f"{source}: not a project file nor a file Annotator can import")
+        if unnamed:
+            raise MissingAnnotatorError(unnamed)
         colleague = read_colleague(scratch_path)
         colleague.path = source
         summary = merge_colleague(project, colleague, renames)
@@ -61,28 +109,38 @@ def _merge_import_file(project: Project, source: Path, renames: Mapping[str, str
     return summary
 
 
-def merge_source(project: Project, source: str | Path, renames: Mapping[str, str] | None = None) -> MergeSummary:
-    """Merge one SOURCE into ``project`` in one transaction; MergeError or ProjectError refuses it whole."""
+def merge_source(project: Project, source: str | Path, renames: Mapping[str, str] | None = None,
+                 annotator: str | None = None) -> MergeSummary:
+    """Merge one SOURCE into ``project`` in one transaction; MergeError or ProjectError refuses it whole.
+
+    ``annotator`` owns the spans of an import file's records that name nobody
+    (without it such a file is refused with MissingAnnotatorError).
+    """
     source = Path(source)
     renames = dict(renames or {})
+    annotator = (annotator or "").strip() or None
+    if annotator and reserved_name_problem(annotator):
+        raise ValueError(f"--annotator {annotator}: {reserved_name_problem(annotator)}")
     if not source.is_file():
         raise MergeError(f"{source}: no such file")
     if source.resolve() == Path(project.path).resolve():
         raise MergeError(f"{source}: is the project itself")
     if _is_sqlite(source):
-        return merge_colleague(project, read_colleague(source), renames)
+        colleague = read_colleague(source)
+        return merge_colleague(project, colleague, renames)
     if source.suffix.lower() not in importable_suffixes():
         raise MergeError(f"{source}: neither an Annotator project nor a file Annotator can import")
-    return _merge_import_file(project, source, renames)
+    return _merge_import_file(project, source, renames, annotator)
 
 
 def _where(line: int | None) -> str:
     return "" if line is None else f"line {line}: "
 
 
-def merge_sources(project: Project, sources: Sequence[str | Path], renames: Mapping[str, str] | None = None) -> list[MergeSummary]:
+def merge_sources(project: Project, sources: Sequence[str | Path], renames: Mapping[str, str] | None = None,
+                  annotator: str | None = None) -> list[MergeSummary]:
     """Merge several sources one after the other; stops at the first refused one (earlier ones stay merged)."""
-    return [merge_source(project, source, renames) for source in sources]
+    return [merge_source(project, source, renames, annotator) for source in sources]
 
 
 def format_summary(summary: MergeSummary) -> list[str]:

@@ -7,23 +7,35 @@ nested), which is right for the UI and too slow for 20,000 imported records.
 caller's ``BEGIN IMMEDIATE`` keeps other writers out), the search index filled
 in the same transaction. All-or-nothing comes from the caller's
 ``Project.transaction()``.
+
+Identical spans (same document, offsets, label and annotator) are one span: a
+record that lists one twice stores it once, with the notes of both merged by
+``merge_notes``, the rule the exporters follow for old projects that hold such
+duplicates, so an export imports back to the same export.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
-from annotator.core.text import sha256_text
+from annotator.core.text import sha256_text, text_problem
 from annotator.store.project import Project, now
 
 SpanRow = tuple[int, int, str, str, "str | None"]  # start, end, label, annotator, note
 StatusRow = tuple[str, str, bool]  # annotator, status, only if the current status is 'new'
 BATCH_SIZE = 500
+NOTE_SEPARATOR = "\n"
+
+
+def merge_notes(notes: Iterable[str | None]) -> str | None:
+    """The note of one span made of identical ones: their distinct notes in sorted order, one per line."""
+    kept = sorted({note for note in notes if note})
+    return NOTE_SEPARATOR.join(kept) if kept else None
 
 
 @dataclass
@@ -35,6 +47,8 @@ class QueuedDocument:
     uid: str | None
     spans: Sequence[SpanRow] = ()
     statuses: Sequence[StatusRow] = ()
+    review_status: str | None = None  # restored from a gold record (REVIEW_STATUSES)
+    reviewer: str = ""  # who is recorded as having set review_status
 
 
 @dataclass
@@ -75,8 +89,9 @@ class BulkWriter:
 
     def add(self, document: QueuedDocument) -> list[Written]:
         """Queue a document; returns the outcomes of any batch this completed."""
-        if "\r" in document.text:
-            raise ValueError("document text must have its newlines normalized before it is stored")
+        problem = text_problem(document.text)
+        if problem:
+            raise ValueError(f"document text cannot be stored: {problem}")
         self._queue.append(document)
         return self.flush() if len(self._queue) >= self.batch_size else []
 
@@ -102,6 +117,8 @@ class BulkWriter:
             created.discard(doc_id)  # a second copy in the same batch is a duplicate
             added = self._add_spans(doc_id, doc.spans, fresh=is_new)
             self._set_statuses(doc_id, doc.statuses)
+            if doc.review_status is not None:
+                self.project.set_review_status(doc_id, doc.review_status, doc.reviewer)
             written.append(Written(doc_id, is_new, added, doc.title if is_new else self._name(doc_id)))
         return written
 
@@ -149,15 +166,18 @@ class BulkWriter:
             self._annotators.add(name)
 
     def _add_spans(self, doc_id: int, spans: Sequence[SpanRow], *, fresh: bool) -> int:
-        """Insert the spans not already present (same offsets, label, annotator); returns how many."""
-        rows, seen = [], set()
+        """Insert the spans not already present (same offsets, label, annotator); returns how many.
+        Identical spans of the record become one, their notes merged."""
+        notes: dict[tuple[int, int, str, str], list[str | None]] = {}
         for start, end, label, annotator, note in spans:
-            key = (start, end, label, annotator)
-            if key in seen or (not fresh and self.project.has_span(doc_id, start, end, label, annotator)):
+            notes.setdefault((start, end, label, annotator), []).append(note)
+        rows = []
+        for (start, end, label, annotator), same in notes.items():
+            if not fresh and self.project.has_span(doc_id, start, end, label, annotator):
                 continue
-            seen.add(key)
             self._ensure_label(label)
             self._ensure_annotator(annotator)
+            note = same[0] if len(same) == 1 else merge_notes(same)
             rows.append((doc_id, start, end, label, annotator, "imported", note, self._stamp, self._stamp))
         if rows:
             self.conn.executemany(

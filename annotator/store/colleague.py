@@ -19,9 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.core.model import DOC_STATUSES, GOLD_ANNOTATOR, REVIEW_STATUSES, Label
+from annotator.core.model import DOC_STATUSES, GOLD_ANNOTATOR, REVIEW_STATUSES, Label, hotkey_problem
 from annotator.store.errors import NotAProjectError, ProjectError
-from annotator.store.project import BUSY_TIMEOUT_S, Project, _check_header, _verify, now
+from annotator.core.text import text_problem
+from annotator.store.project import BUSY_TIMEOUT_S, Project, now
+from annotator.store.schema import check_header, verify
 
 # Table -> the columns we read from it (those present are selected).
 KNOWN_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -48,6 +50,10 @@ class ColleagueProject:
     statuses: list[dict[str, Any]] = field(default_factory=list)
     reviews: list[dict[str, Any]] = field(default_factory=list)
     ignored: list[str] = field(default_factory=list)  # tables/columns left unread, and why
+    skipped: dict[str, int] = field(default_factory=dict)  # reason -> documents left out
+
+    def skip(self, reason: str) -> None:
+        self.skipped[reason] = self.skipped.get(reason, 0) + 1
 
 
 def _side_files(path: Path) -> tuple[Path, Path]:
@@ -67,7 +73,7 @@ def open_untrusted(path: str | Path) -> sqlite3.Connection:
     path = Path(path)
     if not path.is_file():
         raise ProjectError(path, "no such project file")
-    _check_header(path)
+    check_header(path)
     wal, _ = _side_files(path)
     immutable = not wal.exists() or wal.stat().st_size == 0
     uri = path.resolve().as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
@@ -78,7 +84,7 @@ def open_untrusted(path: str | Path) -> sqlite3.Connection:
     try:
         conn.execute("PRAGMA trusted_schema=OFF")
         conn.execute("PRAGMA query_only=ON")
-        _verify(path, conn)
+        verify(path, conn)
     except BaseException:
         conn.close()
         raise
@@ -113,10 +119,14 @@ def _text(value: Any) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _document(row: dict[str, Any]) -> dict[str, Any] | None:
+def _document(row: dict[str, Any]) -> dict[str, Any] | str:
+    """The document's fields, or why it cannot be merged."""
     text = row.get("text")
-    if not isinstance(row.get("id"), int) or not isinstance(text, str) or "\r" in text:
-        return None
+    if not isinstance(row.get("id"), int) or not isinstance(text, str):
+        return "documents without an id or a text"
+    problem = text_problem(text)
+    if problem:
+        return f"documents ({problem}), with their spans"
     try:
         meta = json.loads(row["meta"]) if isinstance(row.get("meta"), str) else {}
     except ValueError:
@@ -151,10 +161,11 @@ def read_colleague(path: str | Path) -> ColleagueProject:
         for table in ("documents", "spans"):
             if _real_columns(conn, table) is None:
                 raise NotAProjectError(path, f"not an Annotator project (its {table} is missing or not a table)")
-        rows = _select(conn, "documents", project)
-        project.documents = [d for d in map(_document, rows) if d is not None]
-        if len(rows) > len(project.documents):
-            project.ignored.append(f"{len(rows) - len(project.documents)} documents with unreadable text: skipped")
+        for document in map(_document, _select(conn, "documents", project)):
+            if isinstance(document, str):
+                project.skip(document)
+            else:
+                project.documents.append(document)
         project.labels = [lb for lb in map(_label, _select(conn, "labels", project)) if lb is not None]
         project.spans = _select(conn, "spans", project)
         project.statuses = _select(conn, "doc_status", project)
@@ -195,14 +206,19 @@ def _name(value: Any, rename: Mapping[str, str]) -> str | None:
 
 def _add_labels(project: Project, colleague: ColleagueProject, used: set[str], summary: MergeSummary) -> None:
     existing = {lb.name: lb for lb in project.labels()}
-    hotkeys = {lb.hotkey for lb in existing.values() if lb.hotkey}
+    hotkeys = {lb.hotkey: lb.name for lb in existing.values() if lb.hotkey}
     order = max((lb.order for lb in existing.values()), default=-1)
     theirs = {lb.name: lb for lb in colleague.labels}
     for name in sorted(used - set(existing), key=lambda n: (theirs[n].order if n in theirs else 0, n)):
         base = theirs.get(name, Label(name, "#999999"))
         order += 1
-        hotkey = base.hotkey if base.hotkey and base.hotkey not in hotkeys else ""
-        hotkeys.add(hotkey)
+        hotkey = base.hotkey
+        problem = hotkey_problem(hotkey) or (f"already used by {hotkeys[hotkey]!r}" if hotkey in hotkeys else None)
+        if problem:
+            summary.notes.append(f"label {name} comes without its hotkey {hotkey!r}: {problem}")
+            hotkey = ""
+        elif hotkey:
+            hotkeys[hotkey] = name
         project._insert_label(Label(name, base.color, hotkey, base.description, order))
         summary.labels_added.append(name)
 
@@ -236,7 +252,7 @@ def _span_row(row: dict[str, Any], docs: dict[int, tuple[int, int]], rename: Map
     origin = "gold" if annotator == GOLD_ANNOTATOR else "merged"
     stamp = now()
     created = _text(row.get("created")) or stamp
-    return (doc_id, start, end, label, annotator, origin, _text(row.get("note")), _text(row.get("reviewer")),
+    return (doc_id, start, end, label, annotator, origin, _text(row.get("note")), _name(row.get("reviewer"), rename),
             created, _text(row.get("updated")) or created)
 
 
@@ -251,6 +267,10 @@ def _add_spans(project: Project, rows: list[tuple], summary: MergeSummary) -> No
         seen.add(key)
         fresh.append(row)
         summary.spans_added[row[4]] = summary.spans_added.get(row[4], 0) + 1
+    # A gold span says who reviewed it; one that does not keeps an empty reviewer, and the summary says so.
+    unreviewed = sum(1 for row in fresh if row[4] == GOLD_ANNOTATOR and row[7] is None)
+    if unreviewed:
+        summary.notes.append(f"{unreviewed} gold spans have no reviewer (left empty)")
     project.conn.executemany(
         "INSERT INTO spans (doc_id, start, [end], label, annotator, origin, note, reviewer, created, updated)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -286,16 +306,22 @@ def _merge_statuses(project: Project, colleague: ColleagueProject, docs: dict[in
         if row.get("doc_id") in docs and row.get("status") in REVIEW_STATUSES:
             project.conn.execute(
                 "INSERT OR IGNORE INTO review_status (doc_id, status, reviewer, updated) VALUES (?, ?, ?, ?)",
-                [docs[row["doc_id"]][0], row["status"], _text(row.get("reviewer")), _text(row.get("updated")) or now()],
+                [docs[row["doc_id"]][0], row["status"], _name(row.get("reviewer"), rename), _text(row.get("updated")) or now()],
             )
 
 
 def merge_colleague(project: Project, colleague: ColleagueProject, rename: Mapping[str, str] | None = None) -> MergeSummary:
     """Bring a colleague's documents, spans and statuses into ``project`` in one transaction."""
     rename = dict(rename or {})
+    if any(GOLD_ANNOTATOR in pair for pair in rename.items()):
+        raise ValueError(f"the gold layer cannot be renamed, nor anyone renamed to {GOLD_ANNOTATOR!r}")
     summary = MergeSummary(colleague.path)
     summary.notes += colleague.ignored
-    theirs = {_name(row.get("annotator"), {}) for row in colleague.spans} | {_name(row.get("annotator"), {}) for row in colleague.statuses}
+    for reason, count in colleague.skipped.items():
+        summary.skip(reason, count)
+    theirs = {_name(row.get(key), {}) for rows, key in ((colleague.spans, "annotator"), (colleague.statuses, "annotator"),
+                                                      (colleague.spans, "reviewer"), (colleague.reviews, "reviewer"))
+              for row in rows}
     for old in rename:
         if old not in theirs:
             summary.notes.append(f"--rename {old}={rename[old]}: {colleague.path.name} has no annotator {old!r}")

@@ -1,7 +1,13 @@
-"""Errors a user can be shown as they are: each names the file and the reason."""
+"""Errors a user can be shown as they are: each names the file and the reason.
+
+SQLite's own errors are turned into these by ``project_error``, by SQLite's
+result code: a read-only file is never called damaged.
+"""
 
 from __future__ import annotations
 
+import os
+import sqlite3
 from pathlib import Path
 
 
@@ -28,3 +34,58 @@ class NewerSchemaError(ProjectError):
 
 class ProjectBusyError(ProjectError):
     pass
+
+
+# ------------------------------------------------ SQLite errors, in the user's words
+# SQLite primary result codes (the low byte of an extended code).
+SQLITE_PERM, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR = 3, 5, 6, 8, 10
+SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 11, 13, 14, 26
+_CODE_BY_MESSAGE = (  # Python 3.10's errors carry no code: tell them by SQLite's message
+    ("locked", SQLITE_BUSY), ("busy", SQLITE_BUSY), ("readonly", SQLITE_READONLY),
+    ("unable to open", SQLITE_CANTOPEN), ("malformed", SQLITE_CORRUPT), ("not a database", SQLITE_NOTADB),
+    ("disk is full", SQLITE_FULL), ("disk i/o", SQLITE_IOERR),
+)
+BUSY_MESSAGE = "project is busy: another Annotator is writing to it; try again"
+
+
+def sqlite_code(exc: sqlite3.Error) -> int | None:
+    """SQLite's primary result code of an error, when it can be told."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF
+    text = str(exc).lower()
+    return next((c for fragment, c in _CODE_BY_MESSAGE if fragment in text), None)
+
+
+def is_busy(exc: sqlite3.Error) -> bool:
+    return sqlite_code(exc) in (SQLITE_BUSY, SQLITE_LOCKED)
+
+
+def not_writable(path: Path) -> str | None:
+    """Why the project at ``path`` cannot be written, as far as the file system says; else None.
+
+    SQLite writes the file and keeps -wal and -shm files beside it, created in its
+    folder. ``os.access`` also answers for read-only storage, even to root.
+    """
+    if path.exists() and not os.access(path, os.W_OK):
+        return "the file is read-only (no write permission, or read-only storage)"
+    sides = [Path(f"{path}-wal"), Path(f"{path}-shm")]
+    if not all(side.exists() and os.access(side, os.W_OK) for side in sides) and not os.access(path.parent, os.W_OK):
+        return "its folder is read-only (SQLite keeps -wal and -shm files beside the project)"
+    return None
+
+
+def project_error(path: Path, exc: sqlite3.Error) -> ProjectError:
+    """The user's message for an SQLite error on a project file: only real damage is called damaged."""
+    code = sqlite_code(exc)
+    if code in (SQLITE_BUSY, SQLITE_LOCKED):
+        return ProjectBusyError(path, BUSY_MESSAGE)
+    if code in (SQLITE_CORRUPT, SQLITE_NOTADB):
+        return CorruptProjectError(path, f"the project file is damaged ({exc})")
+    if code in (SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM):
+        return ProjectError(path, f"cannot open the project for writing: {not_writable(path) or exc}")
+    if code == SQLITE_FULL:
+        return ProjectError(path, f"cannot write the project file: the disk is full ({exc})")
+    if code == SQLITE_IOERR:
+        return ProjectError(path, f"cannot read or write the project file ({exc})")
+    return ProjectError(path, str(exc))

@@ -4,6 +4,9 @@ Nothing here builds a list of the corpus: records and spans come from two
 cursors ordered the same way (document id, then annotator name), which the
 export driver walks side by side. Documents nobody annotated come out once,
 with annotator ``None`` and status ``new``.
+
+The gold layer's status is its document's review status (``REVIEW_TO_GOLD_STATUS``):
+a reviewed document is a ``done`` gold record, one in review ``in_progress``.
 """
 
 from __future__ import annotations
@@ -20,6 +23,10 @@ RecordRow = tuple[int, str, str, str, str, "str | None", str]
 # (doc id, annotator, start, end, label, note)
 SpanRow = tuple[int, str, int, int, str, "str | None"]
 
+# Review status of a document -> status of its gold record (unreviewed: the gold status row, else new).
+REVIEW_TO_GOLD_STATUS = {"reviewed": "done", "in_review": "in_progress"}
+FIRST_WINDOW = 64  # documents looked at by the first probe for the first record
+
 
 @dataclass(frozen=True)
 class Selection:
@@ -34,9 +41,17 @@ class Selection:
         """Documents nobody annotated come along only when no annotator was named."""
         return not self.annotators and (not self.statuses or "new" in self.statuses)
 
+    @property
+    def takes_gold(self) -> bool:
+        return GOLD_ANNOTATOR in self.annotators
+
 
 def _marks(values: Sequence[Any]) -> str:
     return ",".join("?" * len(values))
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def _annotator_condition(selection: Selection, column: str = "annotator") -> tuple[str, list[Any]]:
@@ -45,80 +60,159 @@ def _annotator_condition(selection: Selection, column: str = "annotator") -> tup
     return f"{column} != ?", [GOLD_ANNOTATOR]
 
 
-def _records_sql(selection: Selection, columns: str, order: str = "") -> tuple[str, list[Any]]:
-    """SQL over the selected records: pairs with a span or a status row, plus unannotated documents."""
-    who, who_params = _annotator_condition(selection)
-    status = "coalesce(s.status, 'new')"
+def _status_sql(annotator: str, status: str = "s.status", review: str = "r.status") -> str:
+    """The record's status: for the gold layer its review status when there is one."""
+    cases = " ".join(f"WHEN {_literal(k)} THEN {_literal(v)}" for k, v in REVIEW_TO_GOLD_STATUS.items())
+    return (f"coalesce(CASE WHEN {annotator} = {_literal(GOLD_ANNOTATOR)} THEN CASE {review} {cases} END END,"
+            f" {status}, 'new')")
+
+
+def _records_sql(selection: Selection, columns: str, order: str = "",
+                 doc_range: tuple[int, int] | None = None) -> tuple[str, list[Any]]:
+    """SQL over the selected records: pairs with a span, a status row or (gold) a review
+    status, plus unannotated documents; ``doc_range`` limits it to documents lo..hi."""
+    # Over a range of documents the doc_id indexes must lead: "+annotator" keeps SQLite off the annotator index.
+    who, who_params = _annotator_condition(selection, "+annotator" if doc_range else "annotator")
+    within, within_params = (" AND doc_id BETWEEN ? AND ?", list(doc_range)) if doc_range else ("", [])
+    arms = [f"SELECT DISTINCT doc_id, annotator FROM spans WHERE {who}{within}",
+            f"SELECT doc_id, annotator FROM doc_status WHERE {who}{within}"]
+    params = who_params + within_params + who_params + within_params
+    if selection.takes_gold:
+        reviewed = ", ".join(map(_literal, REVIEW_TO_GOLD_STATUS))
+        arms.append(f"SELECT doc_id, {_literal(GOLD_ANNOTATOR)} FROM review_status WHERE status IN ({reviewed}){within}")
+        params += within_params
+    status = _status_sql("p.annotator")
     keep_pair = f"{status} IN ({_marks(selection.statuses)})" if selection.statuses else "1"
+    union = "\n            UNION\n            ".join(arms)
     sql = f"""
         WITH pairs(doc_id, annotator) AS (
-            SELECT DISTINCT doc_id, annotator FROM spans WHERE {who}
-            UNION
-            SELECT doc_id, annotator FROM doc_status WHERE {who}
+            {union}
         )
         SELECT {columns}
         FROM documents d
         LEFT JOIN pairs p ON p.doc_id = d.id
         LEFT JOIN doc_status s ON s.doc_id = p.doc_id AND s.annotator = p.annotator
-        WHERE (p.annotator IS NOT NULL AND {keep_pair}) OR (p.annotator IS NULL AND ?)
+        LEFT JOIN review_status r ON r.doc_id = p.doc_id
+        WHERE ((p.annotator IS NOT NULL AND {keep_pair}) OR (p.annotator IS NULL AND ?))
+        {"AND d.id BETWEEN ? AND ?" if doc_range else ""}
         {order}"""
-    params = who_params + who_params + list(selection.statuses) + [int(selection.takes_unannotated)]
+    params += list(selection.statuses) + [int(selection.takes_unannotated)] + within_params
     return sql, params
+
+
+_RECORD_COLUMNS = "d.id, d.uid, coalesce(d.title, ''), d.text, coalesce(d.meta, '{}'), p.annotator, " + _status_sql("p.annotator")
 
 
 def iter_record_rows(project: Project, selection: Selection) -> Iterator[RecordRow]:
     """The selected records, ordered by document id then annotator name (unannotated: one row)."""
-    sql, params = _records_sql(
-        selection,
-        "d.id, d.uid, coalesce(d.title, ''), d.text, coalesce(d.meta, '{}'), p.annotator, coalesce(s.status, 'new')",
-        "ORDER BY d.id, p.annotator",
-    )
+    sql, params = _records_sql(selection, _RECORD_COLUMNS, "ORDER BY d.id, p.annotator")
     yield from project.conn.cursor().execute(sql, params)
 
 
-def iter_span_rows(project: Project, selection: Selection) -> Iterator[SpanRow]:
+def first_record_row(project: Project, selection: Selection) -> RecordRow | None:
+    """The first selected record, found without reading the whole corpus.
+
+    Looks at growing windows of document ids (64, 256, ...), so the common case
+    reads a few dozen documents and the worst case about as much as a full pass.
+    """
+    lowest, highest = project.conn.execute("SELECT min(id), max(id) FROM documents").fetchone()
+    if lowest is None:
+        return None
+    low, width = lowest, FIRST_WINDOW
+    while low <= highest:
+        high = low + width - 1
+        sql, params = _records_sql(selection, _RECORD_COLUMNS, "ORDER BY d.id, p.annotator LIMIT 1", (low, high))
+        row = project.conn.execute(sql, params).fetchone()
+        if row is not None:
+            return row
+        low, width = high + 1, width * 4
+    return None
+
+
+def iter_span_rows(project: Project, selection: Selection, *, doc_id: int | None = None,
+                   annotator: str | None = None) -> Iterator[SpanRow]:
     """Spans of the selected annotators and labels in record order; within a record by
-    start, then end descending (outer before inner), then label, then note."""
+    start, then end descending (outer before inner), then label, then note.
+    ``doc_id`` and ``annotator`` narrow it to one record."""
     who, params = _annotator_condition(selection)
     sql = f"SELECT doc_id, annotator, start, [end], label, note FROM spans WHERE {who}"
     if selection.labels:
         sql += f" AND label IN ({_marks(selection.labels)})"
         params += list(selection.labels)
+    if doc_id is not None:
+        sql += " AND doc_id = ? AND annotator = ?"
+        params += [doc_id, annotator]
     sql += " ORDER BY doc_id, annotator, start, [end] DESC, label, coalesce(note, '')"
     yield from project.conn.cursor().execute(sql, params)
 
 
-def count_selection(project: Project, selection: Selection) -> tuple[int, int, int]:
-    """(records, documents, distinct annotators) the selection holds."""
-    sql, params = _records_sql(selection, "count(*), count(DISTINCT d.id), count(DISTINCT p.annotator)")
-    records, documents, annotators = project.conn.execute(sql, params).fetchone()
-    return records, documents, annotators
-
-
-def selected_document_uids(project: Project, selection: Selection) -> list[str]:
-    """Uids of the documents with at least one selected record, sorted (for splitting by document)."""
-    sql, params = _records_sql(selection, "DISTINCT d.uid", "ORDER BY d.uid")
-    return [row[0] for row in project.conn.execute(sql, params)]
-
-
-def count_selected_spans(project: Project, selection: Selection) -> int:
-    """Spans of the selected annotators and labels (for the summary of an empty label filter)."""
-    who, params = _annotator_condition(selection)
-    sql = f"SELECT count(*) FROM spans WHERE {who}"
-    if selection.labels:
-        sql += f" AND label IN ({_marks(selection.labels)})"
-        params += list(selection.labels)
+def count_records(project: Project, selection: Selection) -> int:
+    """How many records the selection holds."""
+    sql, params = _records_sql(selection, "count(*)")
     return project.conn.execute(sql, params).fetchone()[0]
+
+
+def has_selected_spans(project: Project, selection: Selection) -> bool:
+    """Whether any span of the selected annotators and labels lies in a record the status filter keeps."""
+    who, params = _annotator_condition(selection, "sp.annotator")
+    sql = (
+        "SELECT 1 FROM spans sp"
+        " LEFT JOIN doc_status s ON s.doc_id = sp.doc_id AND s.annotator = sp.annotator"
+        " LEFT JOIN review_status r ON r.doc_id = sp.doc_id"
+        f" WHERE {who}"
+    )
+    if selection.labels:
+        sql += f" AND sp.label IN ({_marks(selection.labels)})"
+        params += list(selection.labels)
+    if selection.statuses:
+        sql += f" AND {_status_sql('sp.annotator')} IN ({_marks(selection.statuses)})"
+        params += list(selection.statuses)
+    return project.conn.execute(sql + " LIMIT 1", params).fetchone() is not None
+
+
+def annotators_with_work(project: Project, selection: Selection, enough: int = 2) -> list[str]:
+    """The annotators the selection names (or everyone but gold) who have a span, a status or
+    (gold) a review status in the project; stops after ``enough``. Index look-ups only."""
+    names = list(selection.annotators) or [a for a in known_annotators(project) if a != GOLD_ANNOTATOR]
+    found = []
+    for name in names:
+        if _has_work(project, name):
+            found.append(name)
+            if len(found) >= enough:
+                break
+    return found
+
+
+def _has_work(project: Project, name: str) -> bool:
+    probes = ["SELECT 1 FROM spans WHERE annotator = ? LIMIT 1", "SELECT 1 FROM doc_status WHERE annotator = ? LIMIT 1"]
+    found = any(project.conn.execute(sql, [name]).fetchone() for sql in probes)
+    if not found and name == GOLD_ANNOTATOR:
+        reviewed = ", ".join(map(_literal, REVIEW_TO_GOLD_STATUS))
+        found = project.conn.execute(f"SELECT 1 FROM review_status WHERE status IN ({reviewed}) LIMIT 1").fetchone() is not None
+    return found
+
+
+def _distinct_span_values(project: Project, column: str) -> list[str]:
+    """Distinct values of an indexed spans column, sorted: one index seek per value, not a scan."""
+    sql = f"""
+        WITH RECURSIVE seen(value) AS (
+            SELECT (SELECT min({column}) FROM spans)
+            UNION ALL
+            SELECT (SELECT min({column}) FROM spans WHERE {column} > seen.value) FROM seen WHERE seen.value IS NOT NULL
+        )
+        SELECT value FROM seen WHERE value IS NOT NULL"""
+    return [row[0] for row in project.conn.execute(sql)]
 
 
 def known_labels(project: Project) -> list[str]:
     """Label names in the project's order, then any label only spans still use, by name."""
     names = [label.name for label in project.labels()]
     listed = set(names)
-    extra = [r[0] for r in project.conn.execute("SELECT DISTINCT label FROM spans ORDER BY label") if r[0] not in listed]
-    return names + extra
+    return names + [name for name in _distinct_span_values(project, "label") if name not in listed]
 
 
 def known_annotators(project: Project) -> list[str]:
-    """Every annotator with spans or a status, the gold layer included."""
-    return project.annotators(include_gold=True)
+    """Every annotator with spans or a status, the gold layer included (as ``Project.annotators``,
+    without its scan of every span)."""
+    names = {row[0] for row in project.conn.execute("SELECT name FROM annotators")}
+    return sorted(names | set(_distinct_span_values(project, "annotator")))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import sqlite3
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,18 +27,12 @@ from annotator.core.model import (
     Document,
     Label,
     Span,
+    hotkey_problem,
 )
-from annotator.core.text import sha256_text
-from annotator.store.errors import (
-    CorruptProjectError,
-    NewerSchemaError,
-    NotAProjectError,
-    ProjectBusyError,
-    ProjectError,
-)
-from annotator.store.schema import APPLICATION_ID, MIGRATION_SET, migrations
+from annotator.core.text import sha256_text, text_problem
+from annotator.store.errors import NotAProjectError, ProjectError, is_busy, not_writable, project_error
+from annotator.store.schema import APPLICATION_ID, check_header, migrations, verify_read_only
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 BUSY_TIMEOUT_S = 5.0
 PAGE_SIZE = 16384
 # In Span's field order, NULLs turned into Span's defaults, so a row becomes a Span with Span._make.
@@ -52,60 +47,10 @@ def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
-def _check_header(path: Path) -> None:
-    with path.open("rb") as fh:
-        head = fh.read(len(SQLITE_MAGIC))
-    if head != SQLITE_MAGIC:
-        raise NotAProjectError(path, "not an Annotator project (the file is not an SQLite database)")
-
-
 def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
     conn.execute("PRAGMA trusted_schema=OFF")
     return conn
-
-
-def _quick_check(path: Path, conn: sqlite3.Connection) -> None:
-    try:
-        result = conn.execute("PRAGMA quick_check").fetchall()
-    except sqlite3.DatabaseError as exc:
-        if "locked" in str(exc):
-            raise ProjectBusyError(path, "project is busy: another program is writing to it") from exc
-        raise CorruptProjectError(path, f"the project file is damaged ({exc})") from exc
-    if result != [("ok",)]:
-        detail = "; ".join(r[0] for r in result[:3])
-        raise CorruptProjectError(path, f"the project file is damaged (integrity check: {detail})")
-
-
-def _verify(path: Path, conn: sqlite3.Connection) -> None:
-    """Refuse a corrupt file, a foreign database or one written by a newer Annotator."""
-    _quick_check(path, conn)
-    try:
-        app_id = conn.execute("PRAGMA application_id").fetchone()[0]
-        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-    except sqlite3.DatabaseError as exc:
-        raise CorruptProjectError(path, f"the project file is damaged ({exc})") from exc
-    if app_id != APPLICATION_ID:
-        raise NotAProjectError(path, "not an Annotator project (an SQLite database of another program)")
-    known = {m.name for m in migrations._migrations}
-    applied = {
-        row[0]
-        for row in conn.execute(
-            "SELECT name FROM _sqlite_migrations WHERE migration_set = ?", [MIGRATION_SET]
-        )
-    } if _has_table(conn, "_sqlite_migrations") else set()
-    unknown = sorted(applied - known)
-    if unknown:
-        raise NewerSchemaError(
-            path,
-            f"written by a newer version of Annotator (schema step {unknown[-1]}); "
-            "upgrade Annotator to open it. The file was not changed.",
-        )
-
-
-def _has_table(conn: sqlite3.Connection, name: str) -> bool:
-    row = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", [name]).fetchone()
-    return row is not None
 
 
 class Project:
@@ -122,60 +67,84 @@ class Project:
     def open(cls, path: str | Path, *, create: bool = True) -> Project:
         """Open (and migrate) a project; create it when missing and ``create`` is set.
 
-        ``PRAGMA quick_check`` runs first: O(file size), about 0.3 s for a 450 MB project.
+        An existing file is checked through a read-only connection first (SQLite
+        header, ``PRAGMA quick_check``, application_id, schema version), so a
+        file that is refused is never written, not even by a checkpoint of its
+        -wal. ``quick_check`` is O(file size): about 0.3 s for a 450 MB project.
         """
         path = Path(path)
+        if path.is_dir():
+            raise NotAProjectError(path, "is a folder, not a project file")
         fresh = not path.exists() or path.stat().st_size == 0
         if fresh and not create:
             raise ProjectError(path, "no such project file")
-        if path.is_dir():
-            raise NotAProjectError(path, "is a folder, not a project file")
         if not fresh:
-            _check_header(path)
+            check_header(path)
+            verify_read_only(path)
         try:
             if fresh:
                 path.parent.mkdir(parents=True, exist_ok=True)
+            why = not_writable(path)
+            if why:
+                doing = "create the project file" if fresh else "open the project for writing"
+                raise ProjectError(path, f"cannot {doing}: {why}")
             conn = _connect(path)
-        except (OSError, sqlite3.Error) as exc:
+        except OSError as exc:
             if isinstance(exc, (FileExistsError, NotADirectoryError)):
                 reason = "part of its folder path is a file"
             else:
-                reason = getattr(exc, "strerror", None) or str(exc)
+                reason = exc.strerror or str(exc)
             raise ProjectError(path, f"cannot {'create' if fresh else 'open'} the project file ({reason})") from exc
+        except sqlite3.Error as exc:
+            raise project_error(path, exc) from exc
         try:
-            if not fresh:
-                _verify(path, conn)
             project = cls(path, conn)
-            project._prepare(fresh)
-        except sqlite3.OperationalError as exc:
+            project._prepare()
+        except sqlite3.Error as exc:
             conn.close()
-            if "locked" in str(exc) or "busy" in str(exc):
-                raise ProjectBusyError(path, "project is busy: another Annotator is writing to it; try again") from exc
-            raise ProjectError(path, str(exc)) from exc
+            raise project_error(path, exc) from exc
         except BaseException:
             conn.close()
             raise
         return project
 
-    def _prepare(self, fresh: bool) -> None:
-        if fresh:
+    def _prepare(self) -> None:
+        self.conn.execute("PRAGMA foreign_keys=ON")
+        self.conn.execute("PRAGMA synchronous=FULL")
+        if self._is_empty():
             # Set before the first write fixes it. Document rows (a few KB of text) pack
             # into 16 KB pages with far less overflow: a 40 MB import writes ~30% fewer
             # pages (benchmarks/import_speed.py).
             self.conn.execute(f"PRAGMA page_size={PAGE_SIZE}")
-        self.conn.execute("PRAGMA foreign_keys=ON")
-        self.conn.execute("PRAGMA synchronous=FULL")
-        if self.db.journal_mode != "wal":
-            self.db.enable_wal()
-        if not fresh and not migrations.pending(self.db):
+        self._enable_wal()
+        if not self._is_empty() and not migrations.pending(self.db):
             return  # opening needs no write lock, so a busy project still opens for reading
         with self.transaction():
-            if fresh:
+            # Decided under the write lock: of two processes creating the same
+            # project at once, the second finds it made and seeds nothing.
+            empty = self._is_empty()
+            if empty:
                 self.conn.execute(f"PRAGMA application_id={APPLICATION_ID}")
             migrations.apply(self.db)
-            if fresh:
+            if empty:
                 for label in DEFAULT_LABELS:
                     self._insert_label(label)
+
+    def _enable_wal(self) -> None:
+        # Switching to WAL needs every other connection gone for a moment, and SQLite
+        # does not wait for that on its own (a second process creating the same new
+        # project gets "database is locked" at once): retry for the busy timeout.
+        deadline = time.monotonic() + BUSY_TIMEOUT_S
+        while self.db.journal_mode != "wal":
+            try:
+                self.db.enable_wal()
+            except sqlite3.OperationalError as exc:
+                if not is_busy(exc) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.01)
+
+    def _is_empty(self) -> bool:
+        return self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
 
     def close(self) -> None:
         self.conn.close()
@@ -195,14 +164,17 @@ class Project:
             return
         try:
             self.conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            raise ProjectBusyError(self.path, "project is busy: another Annotator is writing to it; try again") from exc
+        except sqlite3.Error as exc:
+            raise project_error(self.path, exc) from exc
         try:
             yield self
+            self.conn.execute("COMMIT")
         except BaseException:
-            self.conn.execute("ROLLBACK")
+            # SQLite may have rolled back already (disk full, I/O error): a second
+            # ROLLBACK would replace the real error with "no transaction is active".
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
             raise
-        self.conn.execute("COMMIT")
 
     def schema_steps(self) -> list[str]:
         return [m.name for m in migrations.applied(self.db)]
@@ -222,8 +194,9 @@ class Project:
             return self._add_document(text, title=title, source=source, meta=meta, uid=uid)
 
     def _add_document(self, text: str, *, title: str, source: str, meta: dict[str, Any] | None, uid: str | None) -> tuple[int, bool]:
-        if "\r" in text:
-            raise ValueError("document text must have its newlines normalized before it is stored")
+        problem = text_problem(text)
+        if problem:
+            raise ValueError(f"document text cannot be stored: {problem}")
         sha = sha256_text(text)
         existing = self.document_id_by_sha(sha)
         if existing is not None:
@@ -360,6 +333,9 @@ class Project:
     def _check_label(self, label: Label, *, replacing: str | None) -> None:
         if not label.name.strip():
             raise ValueError("a label needs a name")
+        problem = hotkey_problem(label.hotkey)
+        if problem:
+            raise ValueError(problem)
         for other in self.labels():
             if other.name == replacing:
                 continue
@@ -601,19 +577,27 @@ class Project:
 
     # ------------------------------------------------------------------- stats
     def stats(self) -> dict[str, Any]:
-        by_status: dict[str, dict[str, int]] = {}
+        """Counts for ``annotator stats``: every annotator gets every status (a document
+        with no status row is *new* for them) and every label its span count, zeros included."""
+        documents = self.document_count()
+        annotators = self.annotators(include_gold=True)
+        by_status = {name: dict.fromkeys(DOC_STATUSES, 0) for name in annotators}
         for annotator, status, count in self.conn.execute(
-            "SELECT annotator, status, count(*) FROM doc_status GROUP BY annotator, status"
+            "SELECT annotator, status, count(*) FROM doc_status WHERE status != 'new' GROUP BY annotator, status"
         ):
-            by_status.setdefault(annotator, {})[status] = count
+            by_status.setdefault(annotator, dict.fromkeys(DOC_STATUSES, 0))[status] = count
+        for counts in by_status.values():
+            counts["new"] = documents - sum(counts.values())
+        by_label = {label.name: 0 for label in self.labels()}
+        by_label.update(self.conn.execute("SELECT label, count(*) FROM spans GROUP BY label ORDER BY label"))
         return {
             "project": str(self.path),
-            "documents": self.document_count(),
+            "documents": documents,
             "spans": self.span_count(),
             "labels": [label.name for label in self.labels()],
-            "annotators": self.annotators(include_gold=True),
+            "annotators": annotators,
             "status_by_annotator": by_status,
-            "spans_by_label": dict(self.conn.execute("SELECT label, count(*) FROM spans GROUP BY label ORDER BY label")),
+            "spans_by_label": by_label,
             "spans_by_annotator": dict(
                 self.conn.execute("SELECT annotator, count(*) FROM spans GROUP BY annotator ORDER BY annotator")
             ),

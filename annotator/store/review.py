@@ -12,26 +12,33 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from annotator.core.agreement import AgreementError, AgreementInputs, DocumentInput, agreement_report
+from annotator.core.agreement import AgreementError, AgreementInputs, DocumentInput, agreement_report, document_order
 from annotator.core.model import GOLD_ANNOTATOR, Span
 from annotator.store.project import _SPAN_COLUMNS, Project, _span, now
 
 
 # ------------------------------------------------------------------ queries
-def done_documents(project: Project, annotators: Sequence[str]) -> dict[int, set[str]]:
-    """Document id -> which of ``annotators`` did it (marked it done)."""
+def done_documents(project: Project, annotators: Sequence[str], *, doc_id: int | None = None) -> dict[int, set[str]]:
+    """Document id -> which of ``annotators`` did it (marked it done); all documents or just ``doc_id``."""
     names = json.dumps(list(annotators))
+    only = "" if doc_id is None else " AND doc_id = ?"
+    extra = [] if doc_id is None else [doc_id]
     done: dict[int, set[str]] = {}
-    for doc_id, name in project.conn.execute(
+    for found, name in project.conn.execute(
         "SELECT doc_id, annotator FROM doc_status WHERE status = 'done'"
-        " AND annotator IN (SELECT value FROM json_each(?))",
-        [names],
+        " AND annotator IN (SELECT value FROM json_each(?))" + only,
+        [names, *extra],
     ):
-        done.setdefault(doc_id, set()).add(name)
+        done.setdefault(found, set()).add(name)
     if GOLD_ANNOTATOR in annotators:
-        for (doc_id,) in project.conn.execute("SELECT doc_id FROM review_status WHERE status = 'reviewed'"):
-            done.setdefault(doc_id, set()).add(GOLD_ANNOTATOR)
+        for (found,) in project.conn.execute("SELECT doc_id FROM review_status WHERE status = 'reviewed'" + only, extra):
+            done.setdefault(found, set()).add(GOLD_ANNOTATOR)
     return done
+
+
+def annotators_who_did(project: Project, doc_id: int, annotators: Sequence[str]) -> set[str]:
+    """Which of ``annotators`` marked document ``doc_id`` done (the same rule as ``done_documents``)."""
+    return done_documents(project, annotators, doc_id=doc_id).get(doc_id, set())
 
 
 def annotators_with_done_documents(project: Project) -> list[str]:
@@ -198,5 +205,24 @@ def review_list(project: Project, annotators: Sequence[str] | None = None) -> li
 
 
 def document_ids_by_agreement(project: Project, annotators: Sequence[str] | None = None) -> list[int]:
-    """Document ids sorted by agreement ascending (the ones that need discussion first)."""
-    return [row["doc_id"] for row in review_list(project, annotators)]
+    """Documents done by at least two of ``annotators``, least agreement first (the ones to discuss).
+
+    The order of ``review_list``, computed from the span figures alone (no tokenizing).
+    With the default annotators, nothing to compare yet gives an empty list.
+    """
+    try:
+        return document_order(agreement_inputs(project, annotators))
+    except AgreementError:
+        if annotators is not None:
+            raise
+        return []
+
+
+def change_marker(project: Project) -> tuple[int, int]:
+    """Changes when another program commits to the project or a document is added.
+
+    ``PRAGMA data_version`` moves only with other connections' commits; edits made
+    through this connection are announced by the window's change notices instead.
+    """
+    version = project.conn.execute("PRAGMA data_version").fetchone()[0]
+    return version, project.document_count()

@@ -228,6 +228,16 @@ class DocumentListPanel(QWidget):
         self.model.refresh(doc_id)
         self.update_progress()
 
+    def status_changed(self, doc_id: int, shown: int | None) -> None:
+        """A document's status changed: re-read its row, or filter again when the list is filtered
+        by status (a document marked done leaves "Unfinished"); ``shown`` stays selected if listed."""
+        if self.filter.currentData() is None:
+            self.refresh(doc_id)
+            return
+        self.apply_filter()
+        if shown is not None:
+            self.select(shown)
+
     def select(self, doc_id: int) -> None:
         row = self.model.row_of(doc_id)
         if row is None:

@@ -1,16 +1,19 @@
 """File > Export: choose a format (from the registry), filters and a destination; preview, run, summary.
 
 The work is ``annotator.io.exporting.export_project``; this dialog only collects
-its options, feeds its ``progress``/``cancelled`` callbacks (processing events in
-between, so Cancel stays clickable) and shows its summary. Format-specific
-options are shown for the formats that list them; no format name is switched on.
+its options, feeds its ``progress``/``cancelled`` callbacks (events are processed
+at each progress report, a few times a second, so Cancel stays clickable; the
+export asks ``cancelled`` before every record) and shows its summary.
+Format-specific options are shown for the formats that list them; no format
+name is switched on. The preview reads only the first record and is refreshed
+once the options stop changing (a single-shot timer), never on every click.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -60,9 +63,13 @@ def _checked(widget: QListWidget) -> tuple[str, ...]:
     )
 
 
+PREVIEW_DELAY_MS = 200  # quiet time after the last change before the preview is read again
+
+
 class ExportDialog(QDialog):
     progressed = Signal(int, int)  # records done, total (for tests and observers)
     finished_export = Signal(list)  # the summary lines
+    preview_updated = Signal()  # the preview was read again
 
     def __init__(self, project: Project, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,6 +78,10 @@ class ExportDialog(QDialog):
         self._cancel_requested = False
         self._running = False
         self.formats = exporters()
+        self._preview_timer = QTimer(self)
+        self._preview_timer.setSingleShot(True)
+        self._preview_timer.setInterval(PREVIEW_DELAY_MS)
+        self._preview_timer.timeout.connect(self.update_preview)
         layout = QVBoxLayout(self)
         layout.addWidget(self._format_box())
         layout.addWidget(self._filter_box())
@@ -90,6 +101,7 @@ class ExportDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addLayout(self._buttons())
         self._format_changed()
+        self.update_preview()  # the first one at once: the dialog opens with it
 
     # ------------------------------------------------------------------ building
     def _format_box(self) -> QGroupBox:
@@ -207,10 +219,16 @@ class ExportDialog(QDialog):
         )
 
     def _refresh_preview(self, *_args: object) -> None:
+        """Read the preview again once the options have been still for PREVIEW_DELAY_MS."""
+        self._preview_timer.start()
+
+    def update_preview(self) -> None:
+        self._preview_timer.stop()
         try:
             self.preview.setPlainText(preview_text(self.project, self.options()))
         except (ExportError, ValueError, ProjectError) as exc:
             self.preview.setPlainText(f"(nothing to preview: {exc})")
+        self.preview_updated.emit()
 
     def _browse(self) -> None:
         exporter = self.exporter
@@ -233,8 +251,7 @@ class ExportDialog(QDialog):
         QApplication.processEvents()
 
     def _cancelled(self) -> bool:
-        QApplication.processEvents()
-        return self._cancel_requested
+        return self._cancel_requested  # asked before every record: no event processing here
 
     def _show(self, lines: list[str], error: bool = False) -> None:
         self.summary.setStyleSheet("color: #b00020;" if error else "")

@@ -22,6 +22,7 @@ MAX_LISTED = 10  # files named in the summary itself; the full lists go to the d
 
 ProgressHook = Callable[[QProgressDialog, int, int, Path], None]
 SummaryHook = Callable[[QMessageBox], None]
+OffsetQuestion = Callable[[QWidget | None, list[Path]], "str | None"]  # -> "codepoints", "utf16" or None
 
 _open_summaries: set[QMessageBox] = set()  # parentless boxes shown non-blocking, kept alive until closed
 
@@ -121,7 +122,7 @@ def summary_lists(report: ImportReport) -> str:
     if report.imported:
         sections.append("Imported:\n" + "\n".join(_listed([f"  {p.name}" for p in report.imported])))
     if report.duplicates:
-        lines = [f"  {p.name}: same text as {name!r}" for p, name in report.duplicates]
+        lines = [f"  {duplicate.describe(duplicate.path.name)}" for duplicate in report.duplicates]
         sections.append("Already in the project:\n" + "\n".join(_listed(lines)))
     if report.failed:
         reasons = {}
@@ -141,7 +142,7 @@ def summary_details(report: ImportReport) -> str:
     if report.failed:
         sections.append("Problems:\n" + "\n".join(str(problem) for problem in report.failed))
     if report.duplicates:
-        sections.append("Already in the project:\n" + "\n".join(f"{p}: same text as {n!r}" for p, n in report.duplicates))
+        sections.append("Already in the project:\n" + "\n".join(str(d) for d in report.duplicates))
     if report.imported:
         sections.append("Imported:\n" + "\n".join(str(p) for p in report.imported))
     if report.not_imported:
@@ -170,6 +171,26 @@ def open_summary(box: QMessageBox) -> None:
     box.open()
 
 
+# ------------------------------------------------------------ offset units
+def ask_offset_unit(parent: QWidget | None, files: list[Path]) -> str | None:
+    """Which unit the spans of ``files`` count in; None leaves the files out.
+
+    Asked only when the files cannot tell: spans without their text, after an emoji,
+    where Python code points and the UTF-16 units of browser tools name different characters.
+    """
+    names = ", ".join(path.name for path in files[:3]) + (" ..." if len(files) > 3 else "")
+    box = QMessageBox(QMessageBox.Icon.Question, "Which tool made these files?",
+                      f"{names}: span offsets come after emoji or other characters outside the BMP, and the "
+                      "records give no span text to check them against. Browser tools count such a character "
+                      "as two positions, Python tools as one.", QMessageBox.StandardButton.NoButton, parent)
+    box.setObjectName("offsetQuestion")
+    codepoints = box.addButton("Python, spaCy, Prodigy, brat (code points)", QMessageBox.ButtonRole.AcceptRole)
+    utf16 = box.addButton("doccano, Label Studio (UTF-16)", QMessageBox.ButtonRole.AcceptRole)
+    box.addButton("Leave them out", QMessageBox.ButtonRole.RejectRole)
+    box.exec()
+    return {codepoints: "codepoints", utf16: "utf16"}.get(box.clickedButton())
+
+
 # --------------------------------------------------------------------- entry
 def import_with_progress(
     project: Project,
@@ -177,25 +198,36 @@ def import_with_progress(
     annotator: str,
     parent: QWidget | None,
     *,
-    offsets: str = "codepoints",
+    offsets: str = "auto",
     show_summary: SummaryHook | None = None,
     on_progress: ProgressHook | None = None,
+    ask_offsets: OffsetQuestion = ask_offset_unit,
 ) -> ImportReport | None:
     """Import ``paths`` showing progress, then a summary; None when nothing was imported at all
     (no paths given, or the project refused the write, which is shown to the user)."""
     if not paths:
         return None
+    report = _import(project, list(paths), annotator, parent, offsets, on_progress)
+    if report is None:
+        return None
+    if offsets == "auto" and report.ambiguous_files and not report.cancelled:
+        unit = ask_offsets(parent, report.ambiguous_files)
+        retry = _import(project, report.ambiguous_files, annotator, parent, unit, on_progress) if unit else None
+        if retry is not None:
+            report.absorb_retry(retry)
+    (open_summary if show_summary is None else show_summary)(build_summary(report, parent))
+    return report
+
+
+def _import(project: Project, paths: list[Path], annotator: str, parent: QWidget | None, offsets: str,
+            on_progress: ProgressHook | None) -> ImportReport | None:
     progress = ImportProgress(parent, on_progress)
     try:
-        report = import_paths(
-            project, list(paths), annotator=annotator, offsets=offsets,
-            progress=progress.progress, cancelled=progress.cancelled,
-        )
+        return import_paths(project, paths, annotator=annotator, offsets=offsets,
+                            progress=progress.progress, cancelled=progress.cancelled)
     except ProjectError as exc:  # e.g. another Annotator holds the write lock
         progress.close()
         QMessageBox.warning(parent, "Import stopped", f"{exc.reason}.\nFiles finished before this stay imported.")
         return None
     finally:
         progress.close()
-    (open_summary if show_summary is None else show_summary)(build_summary(report, parent))
-    return report

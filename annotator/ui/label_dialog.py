@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.model import DEFAULT_LABELS, EXTRA_COLORS, Label
+from annotator.core.model import DEFAULT_LABELS, EXTRA_COLORS, Label, hotkey_problem
 from annotator.store import Project
 from annotator.ui.label_commands import (
     AddLabelCommand,
@@ -118,7 +118,7 @@ class LabelSchemaDialog(QDialog):
         self.hotkey_edit = QLineEdit()
         self.hotkey_edit.setMaxLength(1)
         self.hotkey_edit.setValidator(QRegularExpressionValidator(QRegularExpression("[0-9A-Za-z]?")))
-        self.hotkey_edit.setPlaceholderText("1-9, 0 or a letter")
+        self.hotkey_edit.setPlaceholderText("1-9, 0 or a letter but n, p, a, x")
         self.color_edit = QLineEdit()
         self.color_edit.setValidator(QRegularExpressionValidator(QRegularExpression("#[0-9A-Fa-f]{0,6}")))
         self.color_edit.setMinimumWidth(self.color_edit.fontMetrics().horizontalAdvance("#MMMMMM") + 16)
@@ -294,12 +294,12 @@ class LabelSchemaDialog(QDialog):
         if not HEX_COLOR.fullmatch(color):
             self._show_error(f"colour {color!r} is not of the form #rrggbb")
             return None
-        return Label(
-            self.name_edit.text().strip(),
-            color,
-            self.hotkey_edit.text().strip().lower(),
-            self.description_edit.text().strip(),
-        )
+        hotkey = self.hotkey_edit.text().strip().lower()
+        problem = hotkey_problem(hotkey)
+        if problem:
+            self._show_error(problem)
+            return None
+        return Label(self.name_edit.text().strip(), color, hotkey, self.description_edit.text().strip())
 
     def apply(self) -> None:
         """Add the new label or save the edits of the selected one (Enter)."""

@@ -6,13 +6,14 @@ edit is a QUndoCommand from ``ui/commands.py`` pushed on ``self.undo_stack``.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMenu, QToolBar, QVBoxLayout, QWidget)
 
-from annotator.core.model import Label, Span
+from annotator.core.model import Label, Span, hotkey_problem
 from annotator.core.tokens import snap_to_words, trim_whitespace
 from annotator.store import Project
 from annotator.ui import project_files
@@ -20,7 +21,7 @@ from annotator.ui.actions import MENU_ORDER, WORKSPACE_ACTIONS, ActionSpec, buil
 from annotator.ui.commands import (AddSpanCommand, ChangeNotifier, DeleteSpanCommand, EditCommand,
                                    SetStatusCommand, note_command, relabel_command)
 from annotator.ui.document_list import DocumentListPanel
-from annotator.ui.highlighter import label_style
+from annotator.ui.highlighter import label_style, paused_gc
 from annotator.ui.palette import LabelPalette
 from annotator.ui.prompts import ask_text, show_error
 from annotator.ui.review_mode import install_review
@@ -111,7 +112,10 @@ class MainWindow(QMainWindow):
         self.recent_menu = QMenu("Open &recent", self)
         self.actions_by_name = self.add_actions(WORKSPACE_ACTIONS)
         self.menus["&File"].insertMenu(self.actions_by_name["import_files"], self.recent_menu)
-        self.actions_by_name["snap_words"].setChecked(self.snap_to_words)
+        snap = self.actions_by_name["snap_words"]
+        snap.blockSignals(True)  # restore the saved state silently: no message, no settings write
+        snap.setChecked(self.snap_to_words)
+        snap.blockSignals(False)
         self.label_actions: list[QAction] = []
 
     def add_actions(self, specs: tuple[ActionSpec, ...] | list[ActionSpec]) -> dict[str, QAction]:
@@ -135,12 +139,16 @@ class MainWindow(QMainWindow):
 
     # ----------------------------------------------------- project & labels
     def set_project(self, project: Project) -> None:
-        """Show ``project`` (after opening or creating it); the previous one is closed by the caller."""
+        """Show ``project`` (after opening or creating it); the previous one is closed by the caller.
+
+        Raises ProjectError or sqlite3.Error, with the window unchanged, when the project
+        cannot be used (e.g. another program holds its write lock).
+        """
+        project_files.prepare_project(project, self.own_annotator)
         if getattr(self, "review", None) is not None:
             self.review.set_active(False)
         self.project = project
         self.undo_stack.clear()
-        project.ensure_annotator(self.annotator)
         self.documents.set_project(project, self.annotator)
         self.reload_labels()
         self.setWindowTitle(f"{project.path.name} — Annotator")
@@ -158,8 +166,14 @@ class MainWindow(QMainWindow):
             self.spans_panel.model_.set_spans("", [])
             self._update_position()
 
+    @property
+    def own_annotator(self) -> str:
+        """The analyst's own name (in review mode ``annotator`` is the gold layer being edited)."""
+        review = getattr(self, "review", None)
+        return review.reviewer if review is not None and review.active else self.annotator
+
     def reload_labels(self) -> None:
-        self.labels = self.project.labels()
+        self.labels = [self._usable_hotkey(label) for label in self.project.labels()]
         colors = {label.name: label.color for label in self.labels}
         self.style = label_style(colors)
         self.spans_panel.model_.colors = colors
@@ -182,23 +196,29 @@ class MainWindow(QMainWindow):
         if self.doc_id is not None:
             self.open_document(self.doc_id, keep_view=True)
 
+    def _usable_hotkey(self, label: Label) -> Label:
+        """A label as the window binds it: a hotkey that breaks the rules (kept from an older project,
+        e.g. N, which review mode needs) is not bound; the label dialog shows why when it is edited."""
+        problem = hotkey_problem(label.hotkey)
+        if problem is None:
+            return label
+        self.statusBar().showMessage(f"Label {label.name}: {problem}; it has no hotkey until you change it "
+                                     "(Labels > Edit labels).", 15000)
+        return replace(label, hotkey="")
+
     def _maybe_labels_changed(self) -> None:
         if self.project.labels() != self.labels:  # a label edit was undone or redone
             self.reload_labels()
 
     # ------------------------------------------------------------ documents
     def open_document(self, doc_id: int, *, keep_view: bool = False) -> None:
-        """Show a document with the current annotator's spans. Does not change its status."""
+        """Show a document with every span of the current annotator. Does not change its status."""
         scroll = self.text_view.verticalScrollBar().value() if keep_view else 0
         current = self.text_view.current_span_id if keep_view else None
         self.doc_id = doc_id
-        text = self.project.document_text(doc_id)
-        annotator = self.annotator
-        self._unloaded_doc = doc_id
-        self.text_view.show_document(
-            text, self.style, lambda start, end: self.project.spans_in_range(doc_id, annotator, start, end), scroll)
-        self.spans_panel.model_.set_spans(text, [])
-        self._load_timer.start()
+        self.load_all_spans()
+        if scroll:
+            self.text_view.verticalScrollBar().setValue(scroll)
         self.documents.select(doc_id)
         if keep_view:
             self.select_span(current)
@@ -206,15 +226,13 @@ class MainWindow(QMainWindow):
         self.documentOpened.emit(doc_id)
 
     def load_all_spans(self) -> None:
-        """Read every span of the document shown (opening read only those on screen)."""
-        self._load_timer.stop()
-        doc_id, self._unloaded_doc = self._unloaded_doc, None
-        if doc_id is None or doc_id != self.doc_id:
+        """Read the current document and all its spans into the text view and the spans list."""
+        if self.doc_id is None:
             return
-        spans = self.project.spans(doc_id, self.annotator)
-        self.text_view.set_all_spans(spans)
-        self.spans_panel.model_.set_spans(self.text_view.text, spans)
-        self.spans_panel.select_span(self.text_view.current_span_id)
+        with paused_gc():  # ~50,000 short-lived objects for 10,000 spans
+            text = self.project.document_text(self.doc_id)
+            self.text_view.set_document(text, self.project.spans(self.doc_id, self.annotator), self.style)
+            self.spans_panel.model_.set_spans(text, self.text_view.spans())
 
     def _document_activated(self, doc_id: int) -> None:
         if doc_id != self.doc_id:
@@ -246,9 +264,10 @@ class MainWindow(QMainWindow):
     def _set_status_and_next(self, status: str) -> None:
         if self.doc_id is None:
             return
+        following = self.documents.next_unfinished(self.doc_id)  # before a status filter drops this one
         if not self.push(SetStatusCommand(self.project, self.notifier, self.doc_id, self.annotator, status)):
             return
-        self._go(self.documents.next_unfinished(self.doc_id), "All documents in the list are done or skipped.")
+        self._go(following, "All documents in the list are done or skipped.")
 
     def _update_position(self) -> None:
         row = self.documents.model.row_of(self.doc_id) if self.doc_id is not None else None
@@ -276,13 +295,19 @@ class MainWindow(QMainWindow):
         """A label's hotkey or button: label the selection, or relabel the selected span."""
         selection = self.text_view.selection()
         if selection is None:
-            span = self.current_span()
-            if span is None:
+            if self.current_span() is None:
                 self.statusBar().showMessage("Select some text first, then press a label's key.", 4000)
-            elif span.label != label:
-                self.push(relabel_command(self.project, self.notifier, span, label))
+            else:
+                self.relabel_current_span(label)
             return
         self.add_span(selection[0], selection[1], label)
+
+    def _already_labelled(self, start: int, end: int, label: str) -> bool:
+        """True (and say so) when the layer shown already has this exact span."""
+        if self.doc_id is None or not self.project.has_span(self.doc_id, start, end, label, self.annotator):
+            return False
+        self.statusBar().showMessage(f"“{self.text_view.text[start:end][:40]}” is already labelled {label}.", 4000)
+        return True
 
     def add_span(self, start: int, end: int, label: str) -> Span | None:
         if self.doc_id is None:
@@ -292,6 +317,8 @@ class MainWindow(QMainWindow):
         bounds = trim_whitespace(text, start, end) if exact else snap_to_words(text, start, end)
         if bounds is None:
             self.statusBar().showMessage("Nothing to label: the selection is only spaces or punctuation.", 4000)
+            return None
+        if self._already_labelled(bounds[0], bounds[1], label):
             return None
         command = AddSpanCommand(self.project, self.notifier, self.doc_id, bounds[0], bounds[1], label, self.annotator,
                                  **self.new_span_options)
@@ -333,7 +360,7 @@ class MainWindow(QMainWindow):
 
     def relabel_current_span(self, label: str) -> None:
         span = self.current_span()
-        if span is not None and span.label != label:
+        if span is not None and span.label != label and not self._already_labelled(span.start, span.end, label):
             self.push(relabel_command(self.project, self.notifier, span, label))
 
     def edit_note(self) -> None:
@@ -399,13 +426,14 @@ class MainWindow(QMainWindow):
 
     def _on_span_added(self, span: Span) -> None:
         if self._shows(span):
-            self.spans_panel.hold_repaint()
+            self.spans_panel.hold_repaint()  # the text's paragraph is painted first
             self.text_view.add_span(span)
             self.spans_panel.model_.add(span)
         self.documents.model.refresh_later(span.doc_id)  # span count; the done count cannot change
 
     def _on_span_removed(self, span: Span) -> None:
         if self._shows(span):
+            self.spans_panel.hold_repaint()
             self.text_view.remove_span(span.id)
             self.spans_panel.model_.remove(span.id)
             self.spans_panel.select_span(self.text_view.current_span_id)
@@ -417,8 +445,10 @@ class MainWindow(QMainWindow):
             self.spans_panel.model_.replace(new)
             self.select_span(new.id)
 
-    def _on_status_changed(self, doc_id: int, _annotator: str) -> None:
-        self.documents.refresh(doc_id)
+    def _on_status_changed(self, doc_id: int, annotator: str) -> None:
+        self.documents.status_changed(doc_id, self.doc_id)
+        if annotator == self.annotator and doc_id != self.doc_id:
+            self.open_document(doc_id)  # an undo or redo of another document's status: show it
         self._update_position()
 
     def _set_saved(self, ok: bool, reason: str = "") -> None:
@@ -488,8 +518,14 @@ class MainWindow(QMainWindow):
         if problem:
             show_error(self, "Cannot switch annotator", problem)
             return False
+        try:
+            self.project.ensure_annotator(name)
+        except project_files.OPEN_ERRORS as exc:  # e.g. another program is writing to the project
+            show_error(self, "Cannot switch annotator", f"{name} was not recorded; you are still {self.own_annotator}.",
+                       project_files.open_error_reason(exc))
+            return False
         self.review.set_active(False)
-        self.annotator = self.project.ensure_annotator(name)
+        self.annotator = name
         self.settings.setValue("annotator", name)
         self.undo_stack.clear()  # each annotator undoes only their own edits
         self.status_annotator.setText(f"Annotator: {name}")

@@ -1,11 +1,11 @@
 """File-menu work for the main window: open/new/recent projects, import, export, label editing.
 
-Dialogs written by other parts of the program are imported when their action
-runs, so the window works whichever of them are installed.
+The dialogs are imported when their action first runs, to keep the window's start quick.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +22,8 @@ if TYPE_CHECKING:
 RECENT_KEY = "recentProjects"
 RECENT_MAX = 8
 PROJECT_FILTER = "Annotator projects (*.db *.annotator);;All files (*)"
+# What opening or first using a project file can raise; each is shown to the user as a reason.
+OPEN_ERRORS = (ProjectError, sqlite3.Error, OSError, ValueError)
 
 
 def annotator_name_problem(name: str) -> str | None:
@@ -53,23 +55,45 @@ def fill_recent_menu(window: MainWindow) -> None:
     menu.setEnabled(not menu.isEmpty())
 
 
+def prepare_project(project: Project, annotator: str) -> None:
+    """Every step of showing ``project`` that can fail, done before a window switches to it:
+    recording the annotator (a write: refused when another program holds the project) and
+    the first reads. Raises one of OPEN_ERRORS."""
+    project.ensure_annotator(annotator)
+    project.labels()
+    project.document_count()
+
+
+def open_error_reason(exc: BaseException) -> str:
+    return exc.reason if isinstance(exc, ProjectError) else str(exc)
+
+
 def open_project(window: MainWindow, path: Path, *, create: bool = False) -> bool:
     """Switch the window to another project file; on failure say why and keep the current one."""
     path = Path(path)
     if path.resolve() == window.project.path.resolve():
         return True
+    old = window.project
     try:
         project = Project.open(path, create=create)
-    except ProjectError as exc:
-        show_error(window, "Cannot open project", f"{path.name} was not opened.", exc.reason)
+    except OPEN_ERRORS as exc:
+        _refuse(window, path, exc)
         return False
-    except OSError as exc:
-        show_error(window, "Cannot open project", f"{path.name} was not opened.", str(exc))
+    try:
+        window.set_project(project)  # checks the project before it switches anything
+    except OPEN_ERRORS as exc:
+        if window.project is not old:  # failed half-way: go back to the project that works
+            window.set_project(old)
+        project.close()
+        _refuse(window, path, exc)
         return False
-    old = window.project
-    window.set_project(project)
     old.close()
     return True
+
+
+def _refuse(window: MainWindow, path: Path, exc: BaseException) -> None:
+    show_error(window, "Cannot open project",
+               f"{path.name} was not opened; {window.project.path.name} stays open.", open_error_reason(exc))
 
 
 def choose_project_to_open(window: MainWindow) -> None:
@@ -90,23 +114,18 @@ def choose_new_project(window: MainWindow) -> None:
 
 
 def import_files(window: MainWindow, *, folder: bool) -> None:
-    if folder:
-        chosen = QFileDialog.getExistingDirectory(window, "Import a folder")
-        paths = [Path(chosen)] if chosen else []
-    else:
-        names, _ = QFileDialog.getOpenFileNames(window, "Import files")
-        paths = [Path(n) for n in names]
+    """File > Import: the file picker lists the importable types (from the io registry)."""
+    from annotator.ui.import_dialog import choose_import_paths
+
+    paths = choose_import_paths(window, folder)
     if paths:
         import_paths(window, paths)
 
 
 def import_paths(window: MainWindow, paths: list[Path]) -> None:
-    try:
-        from annotator.ui.import_dialog import import_with_progress
-    except ImportError:
-        show_error(window, "Import", "Importing is not available in this installation.")
-        return
-    report = import_with_progress(window.project, paths, window.annotator, window)
+    from annotator.ui.import_dialog import import_with_progress
+
+    report = import_with_progress(window.project, paths, window.own_annotator, window)
     if report is None:
         return
     window.documents.apply_filter()
@@ -117,21 +136,15 @@ def import_paths(window: MainWindow, paths: list[Path]) -> None:
 
 
 def export(window: MainWindow) -> None:
-    try:
-        from annotator.ui.export_dialog import ExportDialog
-    except ImportError:
-        show_error(window, "Export", "Exporting is not available in this installation.")
-        return
+    from annotator.ui.export_dialog import ExportDialog
+
     dialog = ExportDialog(window.project, window)
     dialog.open()
 
 
 def edit_labels(window: MainWindow) -> None:
-    try:
-        from annotator.ui.label_dialog import LabelSchemaDialog
-    except ImportError:
-        show_error(window, "Labels", "The label editor is not available in this installation.")
-        return
+    from annotator.ui.label_dialog import LabelSchemaDialog
+
     dialog = LabelSchemaDialog(window.project, window.undo_stack, window)
     dialog.labelsChanged.connect(window.reload_labels)
     dialog.open()

@@ -6,6 +6,10 @@ undo) works on gold, and new gold spans record the reviewer. Each selected
 annotator's spans are drawn as lanes over the text (see ``review_overlay``)
 and the review dock lists their disagreements. Switching off restores the
 reviewer's own layer.
+
+*Sort documents by agreement* ranks documents for the compared annotators once
+(``AgreementOrder``) and reuses the ranking on every refresh of the list (each
+search keystroke) until a span or status of a compared annotator changes.
 """
 
 from __future__ import annotations
@@ -19,10 +23,10 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu
 
 from annotator.core.agreement import AgreementError
 from annotator.core.disagreements import Disagreement
-from annotator.core.model import GOLD_ANNOTATOR
-from annotator.store import ProjectError, review
+from annotator.core.model import GOLD_ANNOTATOR, Span
+from annotator.store import Project, ProjectError, review
 from annotator.ui.agreement_dialog import AgreementDialog, agreement_dialog_for
-from annotator.ui.prompts import show_error
+from annotator.ui.prompts import ask_text, show_error
 from annotator.ui.review_overlay import LaneOverlay
 from annotator.ui.review_panel import ReviewPanel
 
@@ -30,6 +34,34 @@ if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
 
 REVIEW_MENU = "&Review"
+
+
+class AgreementOrder:
+    """Document ids, least agreement first, for some annotators: computed once, then reused.
+
+    The ranking is kept until ``invalidate()`` (a change notice: a compared
+    annotator's span or status changed here) or until the key changes: other
+    annotators, another project, another program's commit, a document added.
+    """
+
+    def __init__(self) -> None:
+        self._key: tuple | None = None
+        self._ids: list[int] = []
+        self.computed = 0  # how many rankings were computed
+
+    def invalidate(self) -> None:
+        self._key = None
+
+    def ids(self, project: Project, annotators: list[str] | None) -> list[int]:
+        key = (project, None if annotators is None else tuple(annotators), review.change_marker(project))
+        if key != self._key:
+            try:
+                self._ids = review.document_ids_by_agreement(project, annotators)
+            except AgreementError:
+                self._ids = []  # fewer than two compared, or nothing done by two: list order stays
+            self._key = key
+            self.computed += 1
+        return self._ids
 
 
 class ReviewMode(QObject):
@@ -41,9 +73,15 @@ class ReviewMode(QObject):
         self.dock: QDockWidget | None = None
         self.overlay: LaneOverlay | None = None
         self.agreement: AgreementDialog | None = None
+        self.order = AgreementOrder()
         self.menu = self._menu()
         self.actions = self._build_actions()
         window.documentOpened.connect(self._document_opened)
+        notifier = window.notifier
+        notifier.spanAdded.connect(self._span_changed)
+        notifier.spanRemoved.connect(self._span_changed)
+        notifier.spanUpdated.connect(lambda old, new: (self._span_changed(old), self._span_changed(new)))
+        notifier.statusChanged.connect(lambda _doc, annotator: self._data_changed(annotator))
 
     @property
     def active(self) -> bool:
@@ -104,25 +142,46 @@ class ReviewMode(QObject):
         if paths:
             self.merge_files([Path(p) for p in paths])
 
-    def merge_files(self, paths: list[Path]) -> list[str]:
-        """Merge colleagues' project files or JSONL exports; returns the summary lines shown."""
-        from annotator.io.merge import MergeError, format_summary, merge_source
+    def merge_files(self, paths: list[Path], annotator: str | None = None) -> list[str]:
+        """Merge colleagues' project files or JSONL exports; returns the summary lines shown.
+
+        A file whose records name no annotator makes the window ask whose work it is
+        (``annotator``), then merge it again.
+        """
+        from annotator.io.merge import MergeError, MissingAnnotatorError, format_summary, merge_source
 
         lines: list[str] = []
         for path in paths:
             try:
-                lines += format_summary(merge_source(self.window.project, path))
+                lines += format_summary(merge_source(self.window.project, path, annotator=annotator))
+            except MissingAnnotatorError as exc:
+                self._ask_owner(path, exc.places)
             except (MergeError, ProjectError) as exc:
                 show_error(self.window, "Nothing merged", f"{path.name}: {exc}")
+        self.order.invalidate()
         window = self.window
-        window.documents.apply_filter()
         if self.panel is not None:
-            self.panel.load_annotators()
-            self.panel.reload()
-            self._update_lanes()
+            listed, ticked = set(self.panel.listed_annotators()), self.panel.selected_annotators()
+            newcomers = [n for n in review.annotators_with_done_documents(window.project) if n not in listed]
+            self.panel.set_selected_annotators(ticked + newcomers)  # the reviewer's ticks stay
+        self._refill_list(always=True)  # merged documents join the list
         if lines:
             window.statusBar().showMessage(" · ".join(lines), 8000)
         return lines
+
+    def _ask_owner(self, path: Path, places: list[str]) -> None:
+        from annotator.io.merge import reserved_name_problem
+
+        def merge_as(name: str) -> None:
+            problem = "an annotator needs a name" if not name.strip() else reserved_name_problem(name)
+            if problem:
+                show_error(self.window, "Nothing merged", f"{path.name}: {problem}")
+            else:
+                self.merge_files([path], annotator=name.strip())
+
+        where = ", ".join(places)
+        ask_text(self.window, "Whose work is this?",
+                 f"Records in {path.name} name no annotator (first: {where}).\nWhose spans are they?", "", merge_as)
 
     def _next(self) -> None:
         if self.panel is not None:
@@ -157,6 +216,7 @@ class ReviewMode(QObject):
         self.panel = ReviewPanel(window.project, window.undo_stack, window.notifier, self.reviewer)
         self.panel.disagreementChanged.connect(self._show_disagreement)
         self.panel.annotatorsChanged.connect(self._update_lanes)
+        self.panel.annotatorsChanged.connect(self._refill_list)
         self.panel.reviewStatusChanged.connect(lambda doc_id, _status: window.documents.refresh(doc_id))
         self.dock = window.add_dock("Review", self.panel, Qt.DockWidgetArea.RightDockWidgetArea)
         window.tabifyDockWidget(window.spans_dock, self.dock)  # a tall list beside the gold spans
@@ -166,6 +226,7 @@ class ReviewMode(QObject):
         window.status_annotator.setText(f"Reviewing as {self.reviewer} · editing gold")
         if window.doc_id is not None:
             window.open_document(window.doc_id)
+        self._refill_list()
         self.panel.list.setFocus()
 
     def _leave(self) -> None:
@@ -184,6 +245,7 @@ class ReviewMode(QObject):
         window.status_annotator.setText(f"Annotator: {self.reviewer}")
         if window.doc_id is not None:
             window.open_document(window.doc_id)
+        self._refill_list()
 
     # ------------------------------------------------------------- showing
     def _document_opened(self, doc_id: int) -> None:
@@ -214,16 +276,38 @@ class ReviewMode(QObject):
 
     # -------------------------------------------------------- documents, agreement
     def sort_by_agreement(self, on: bool) -> None:
-        """Order the document list with the least agreement first (then the rest, by id)."""
-        documents = self.window.documents
-        documents.order = self._agreement_order if on else None
-        documents.apply_filter()
+        """Order the document list with the least agreement first (then the rest, by id).
+
+        Switching it on ranks afresh; afterwards the ranking is reused (see ``AgreementOrder``).
+        """
+        self.order.invalidate()
+        self.window.documents.order = self._agreement_order if on else None
+        self._refill_list(always=True)
+
+    def compared_annotators(self) -> list[str] | None:
+        """The ticked annotators in review mode; None (everyone who marked documents done) otherwise."""
+        return self.panel.selected_annotators() if self.panel is not None else None
 
     def _agreement_order(self, ids: list[int]) -> list[int]:
         wanted = set(ids)
-        ranked = [d for d in review.document_ids_by_agreement(self.window.project) if d in wanted]
+        ranked = [d for d in self.order.ids(self.window.project, self.compared_annotators()) if d in wanted]
         seen = set(ranked)
         return ranked + [d for d in ids if d not in seen]
+
+    def _refill_list(self, *, always: bool = False) -> None:
+        """Filter and sort the document list again (when sorted by agreement), keeping the shown document."""
+        documents = self.window.documents
+        if always or documents.order is not None:
+            documents.apply_filter()
+            if self.window.doc_id is not None:
+                documents.select(self.window.doc_id)
+
+    def _span_changed(self, span: Span) -> None:
+        self._data_changed(span.annotator)
+
+    def _data_changed(self, annotator: str) -> None:
+        if annotator != GOLD_ANNOTATOR:  # gold is never compared: editing it keeps the ranking
+            self.order.invalidate()
 
     def show_agreement(self) -> None:
         selected = self.panel.selected_annotators() if self.panel is not None else None

@@ -4,6 +4,9 @@ Keys while the panel has focus: N / P next / previous disagreement, 1..9 accept
 that annotator's version into gold, X reject all (the region's gold is cleared),
 A accept every agreed span. Each resolution is one command on the window's undo
 stack; the panel itself never writes to the store except the review status.
+
+A document compares the ticked annotators who marked it done, the rule the
+agreement report uses; ticked annotators who did not are listed as "not done".
 """
 
 from __future__ import annotations
@@ -11,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QUndoStack
+from PySide6.QtGui import QColor, QKeyEvent, QUndoStack
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -33,6 +36,8 @@ from annotator.ui.review_overlay import lane_icon
 
 REVIEW_TEXT = {"unreviewed": "unreviewed", "in_review": "in review", "reviewed": "reviewed"}
 MAX_KEYED = 9
+NOT_DONE = "not done"
+NOT_DONE_COLOR = QColor("#8a8a8a")
 
 
 def kind_text(d: Disagreement) -> str:
@@ -53,7 +58,7 @@ def version_of(d: Disagreement, annotator: str) -> list[tuple[int, int, str]]:
 
 
 class ReviewPanel(QWidget):
-    annotatorsChanged = Signal()  # the checked annotators changed
+    annotatorsChanged = Signal()  # the ticked annotators changed
     disagreementChanged = Signal(object)  # the current Disagreement, or None
     reviewStatusChanged = Signal(int, str)  # doc_id, status
 
@@ -64,7 +69,8 @@ class ReviewPanel(QWidget):
         self.project, self.undo_stack, self.notifier, self.reviewer = project, undo_stack, notifier, reviewer
         self.doc_id: int | None = None
         self.text = ""
-        self.spans_by_annotator: dict[str, list[Span]] = {}
+        self.not_done: list[str] = []  # ticked, but they did not mark this document done
+        self.spans_by_annotator: dict[str, list[Span]] = {}  # the compared annotators, in list order
         self.disagreements: list[Disagreement] = []
         self._build()
         self._shortcuts()
@@ -140,10 +146,10 @@ class ReviewPanel(QWidget):
 
     # ---------------------------------------------------------- annotators
     def load_annotators(self, checked: list[str] | None = None) -> None:
-        """List every annotator but gold; tick ``checked`` (default: everyone who has spans)."""
+        """List every annotator but gold; tick ``checked`` (default: everyone who marked a document done)."""
         names = self.project.annotators()
         if checked is None:
-            checked = [name for name in self.project.stats()["spans_by_annotator"] if name != GOLD_ANNOTATOR]
+            checked = review.annotators_with_done_documents(self.project)
         keep = set(checked)
         self.annotator_list.blockSignals(True)
         self.annotator_list.clear()
@@ -155,6 +161,9 @@ class ReviewPanel(QWidget):
             self.annotator_list.addItem(item)
         self.annotator_list.blockSignals(False)
         self._number_annotators()
+
+    def listed_annotators(self) -> list[str]:
+        return [self.annotator_list.item(i).data(Qt.ItemDataRole.UserRole) for i in range(self.annotator_list.count())]
 
     def selected_annotators(self) -> list[str]:
         return [
@@ -169,22 +178,29 @@ class ReviewPanel(QWidget):
         self.annotatorsChanged.emit()
 
     def _number_annotators(self) -> None:
-        selected = self.selected_annotators()
+        """Number the compared annotators (their key and lane); grey out the ticked ones who are not done."""
+        compared = list(self.spans_by_annotator)
         self.annotator_list.blockSignals(True)
         for i in range(self.annotator_list.count()):
             item = self.annotator_list.item(i)
             name = item.data(Qt.ItemDataRole.UserRole)
-            if name in selected:
-                n = selected.index(name)
+            item.setData(Qt.ItemDataRole.ForegroundRole, None)
+            item.setToolTip("")
+            if name in compared:
+                n = compared.index(name)
                 item.setText(f"{n + 1}  {name}" if n < MAX_KEYED else name)
                 item.setIcon(lane_icon(n))
+            elif name in self.not_done:
+                item.setText(f"    {name} — {NOT_DONE}")
+                item.setIcon(lane_icon(0, "#ffffff"))
+                item.setForeground(NOT_DONE_COLOR)
+                item.setToolTip(f"{name} has not marked this document done, so it is not compared here")
             else:
                 item.setText(f"    {name}")
                 item.setIcon(lane_icon(0, "#ffffff"))
         self.annotator_list.blockSignals(False)
 
     def _annotator_toggled(self, _item: QListWidgetItem) -> None:
-        self._number_annotators()
         self.reload()
         self.annotatorsChanged.emit()
 
@@ -195,13 +211,14 @@ class ReviewPanel(QWidget):
         self.reload()
 
     def reload(self) -> None:
-        """Recompute the disagreements of the current document for the checked annotators."""
+        """Recompute the disagreements of the current document among the ticked annotators who did it."""
         selected = self.selected_annotators()
-        if self.doc_id is None:
-            self.spans_by_annotator = {}
-        else:
-            self.spans_by_annotator = review.spans_by_annotator(self.project, self.doc_id, selected)
-        self.disagreements = find_disagreements(self.spans_by_annotator) if len(selected) >= 2 else []
+        did = review.annotators_who_did(self.project, self.doc_id, selected) if self.doc_id is not None else set()
+        compared = [name for name in selected if name in did]
+        self.not_done = [name for name in selected if name not in did] if self.doc_id is not None else []
+        self.spans_by_annotator = review.spans_by_annotator(self.project, self.doc_id, compared) if compared else {}
+        self.disagreements = find_disagreements(self.spans_by_annotator) if len(compared) >= 2 else []
+        self._number_annotators()
         self.list.blockSignals(True)
         self.list.clear()
         for d in self.disagreements:

@@ -7,6 +7,16 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout, QWidget
 
 
+# Keys that are not window actions (so not in any menu), listed after the menus' actions.
+# The README's shortcut table lists every one of these and every action's keys (a test checks).
+KEY_NOTES: tuple[tuple[str, str], ...] = (
+    ("Select text", "Shift+arrows, or drag, double-click, Shift+click"),
+    ("Select exact characters (no snapping to words)", "Alt+Shift+arrows, or hold Alt while dragging"),
+    ("Review dock: take annotator N's version", "1-9"),
+    ("Review dock: reject every version", "X"),
+)
+
+
 def shortcut_text(action: QAction) -> str:
     keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts() if not k.isEmpty()]
     return " or ".join(keys)
@@ -22,7 +32,9 @@ def cheat_sheet_html(groups: list[tuple[str, list[QAction]]]) -> str:
         )
         if rows:
             parts.append(f"<h3>{title}</h3><table>{rows}</table>")
-    parts.append("<p>Select text with the mouse or Shift+arrows; hold Alt to select exact characters.</p>")
+    rows = "".join(f"<tr><td style='padding-right:24px'>{text}</td><td><b>{keys}</b></td></tr>"
+                   for text, keys in KEY_NOTES)
+    parts.append(f"<h3>Other keys</h3><table>{rows}</table>")
     return "".join(parts)
 
 

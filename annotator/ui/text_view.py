@@ -6,10 +6,10 @@ position crossing the widget boundary goes through ``Utf16Map``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Sequence
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPaintEvent, QTextBlock, QTextCursor, QTextFormat
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QTextBlock, QTextCursor, QTextFormat
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from annotator.core.model import Span
@@ -41,54 +41,26 @@ class SpanTextView(QPlainTextEdit):
         self.exact_selection = False  # Alt was held while the selection was made
         self.current_span_id: int | None = None
         self._zoom_steps = 0
-        # Set by the owner when it shows a document before reading all its spans: reads
-        # them and calls set_all_spans. Called at once when a span off screen is needed.
-        self.load_all: Callable[[], None] | None = None
 
     # ----------------------------------------------------------- content
-    def set_document(self, text: str, spans: list[Span], style: StyleFunction | None = None) -> None:
-        """Show ``text`` with ``spans`` painted by ``style`` (label colours by default)."""
-        self._set_text(text, style or label_style({}), spans)
-
-    def show_document(self, text: str, style: StyleFunction, spans_in_range: Callable[[int, int], list[Span]],
-                      scroll: int = 0) -> None:
-        """Show ``text`` scrolled to ``scroll``, reading only the spans on screen.
-
-        The owner then calls ``set_all_spans`` (on the next event-loop turn); until it
-        does, painting a paragraph off that range or asking for a span calls ``load_all``.
-        """
-        self._set_text(text, style, [], covered=(0, 0))
-        if scroll:
-            self.verticalScrollBar().setValue(scroll)
-        start, end = self.visible_range()
-        self.highlighter.configure(self.offsets, spans_in_range(start, end), style, covered=(start, end))
-
-    def _set_text(self, text: str, style: StyleFunction, spans: list[Span],
-                  covered: tuple[int, int] | None = None) -> None:
+    def set_document(self, text: str, spans: Sequence[Span], style: StyleFunction | None = None) -> None:
+        """Show ``text`` with every one of ``spans`` painted by ``style`` (label colours by default)."""
         self.text = text
         self.offsets = Utf16Map(text)
         self.current_span_id = None
         self.setExtraSelections([])
-        # Configure first; highlightBlock stays unarmed during setPlainText, paintEvent paints what shows.
-        self.highlighter.configure(self.offsets, spans, style, covered)
+        self.highlighter.configure(self.offsets, spans, style or label_style({}))
         with self.highlighter.detached():
             self.setPlainText(text)
-
-    def set_all_spans(self, spans: list[Span]) -> None:
-        """Every span of the document shown by ``show_document`` (painted blocks stay as they are)."""
-        self.highlighter.complete(spans)
-        self.viewport().update()  # blocks scrolled into view since the first paint
-        self._paint_current()
+        self.highlighter.apply_all()
 
     def ensure_all_spans(self) -> None:
-        """Read the spans not read yet, if any (see ``show_document``)."""
-        if self.highlighter.covered is not None and self.load_all is not None:
-            self.load_all()
+        """Nothing to do: a document is shown with all its spans (kept for older callers)."""
 
-    def set_spans(self, spans: list[Span], style: StyleFunction | None = None) -> None:
+    def set_spans(self, spans: Sequence[Span], style: StyleFunction | None = None) -> None:
         """Change which spans are shown and how (e.g. review mode), keeping the text."""
         self.highlighter.configure(self.offsets, spans, style or self.highlighter.style)
-        self.highlighter.rehighlight()  # unarmed: clears old formats cheaply; paintEvent paints what shows
+        self.highlighter.apply_all()
         self.viewport().update()
         self._paint_current()
 
@@ -96,28 +68,35 @@ class SpanTextView(QPlainTextEdit):
         self.set_spans(self.spans(), style)
 
     def spans(self) -> list[Span]:
-        self.ensure_all_spans()
+        """Every span shown, in text order."""
         return self.highlighter.index.all()
 
     def span(self, span_id: int) -> Span | None:
-        self.ensure_all_spans()
         return self.highlighter.index.get(span_id)
 
     def add_span(self, span: Span) -> None:
-        self.ensure_all_spans()
-        self.highlighter.add_span(span)
+        self._repaint(self.highlighter.add_span(span))
 
     def remove_span(self, span_id: int) -> None:
-        self.ensure_all_spans()
-        self.highlighter.remove_span(span_id)
+        self._repaint(self.highlighter.remove_span(span_id))
         if span_id == self.current_span_id:
             self.set_current_span(None)
 
     def replace_span(self, span: Span) -> None:
-        self.ensure_all_spans()
-        self.highlighter.remove_span(span.id)
-        self.highlighter.add_span(span)
+        self._repaint(self.highlighter.remove_span(span.id) + self.highlighter.add_span(span))
         self._paint_current()
+
+    def _repaint(self, blocks: list[QTextBlock]) -> None:
+        """Repaint these paragraphs where they are on screen: that region only, not the whole view.
+
+        Paragraphs off screen are skipped: asking where one is would lay out the paragraphs in between.
+        """
+        first = self.firstVisibleBlock().blockNumber()
+        last = self.cursorForPosition(QPoint(0, self.viewport().height())).blockNumber()
+        offset = self.contentOffset()
+        for block in blocks:
+            if first <= block.blockNumber() <= last:
+                self.viewport().update(self.blockBoundingGeometry(block).translated(offset).toAlignedRect())
 
     # --------------------------------------------------------- selection
     def selection(self) -> tuple[int, int] | None:
@@ -147,8 +126,6 @@ class SpanTextView(QPlainTextEdit):
     def spans_at(self, offset: int) -> list[Span]:
         if not 0 <= offset < len(self.text):
             return []
-        if not self.highlighter.covers(offset, offset + 1):
-            self.ensure_all_spans()
         return self.highlighter.index.at(offset)
 
     def spans_at_point(self, point: QPoint) -> list[Span]:
@@ -198,35 +175,6 @@ class SpanTextView(QPlainTextEdit):
         return self.font().pointSizeF()
 
     # ------------------------------------------------------------ events
-    def visible_blocks(self) -> list[QTextBlock]:
-        blocks, block = [], self.firstVisibleBlock()
-        offset = self.contentOffset()
-        height = self.viewport().height()
-        while block.isValid():
-            if self.blockBoundingGeometry(block).translated(offset).top() > height:
-                break
-            blocks.append(block)
-            block = block.next()
-        return blocks
-
-    def visible_range(self) -> tuple[int, int]:
-        """The code-point range of the paragraphs on screen."""
-        return self._range_of(self.visible_blocks())
-
-    def _range_of(self, blocks: list[QTextBlock]) -> tuple[int, int]:
-        if not blocks:
-            return 0, 0
-        last = blocks[-1]
-        return (self.offsets.to_codepoint(blocks[0].position()),
-                self.offsets.to_codepoint(last.position() + last.length() - 1))
-
-    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        blocks = self.visible_blocks()
-        if self.highlighter.covered is not None and not self.highlighter.covers(*self._range_of(blocks)):
-            self.ensure_all_spans()  # scrolled past the spans read so far, before the rest arrived
-        self.highlighter.ensure_blocks(blocks)
-        super().paintEvent(event)
-
     def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         if event.button() == Qt.MouseButton.LeftButton:
             self.exact_selection = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)

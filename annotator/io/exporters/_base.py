@@ -44,6 +44,9 @@ class ExportOptions:
     offsets: str = "codepoints"  # doccano, labelstudio: "codepoints" or "utf16"
 
 
+# Why a span is left out of a token-based format: it covers nothing but whitespace.
+ONLY_WHITESPACE = "cover no token (only whitespace)"
+
 # Human descriptions of the per-format options, for the CLI help and the dialog.
 OPTION_HELP: dict[str, str] = {
     "lang": "Language of the blank spaCy pipeline that tokenizes (default en).",
@@ -63,6 +66,8 @@ class ExportSummary:
     left_out: Counter[str] = field(default_factory=Counter)  # reason -> spans not written
     files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    splits: dict[str, list[int]] = field(default_factory=dict)  # split -> [documents, records]
+    warnings: list[str] = field(default_factory=list)
     cancelled: bool = False
 
     @property
@@ -75,10 +80,12 @@ class ExportSummary:
         lines = [
             f"Exported {self.documents} documents, {self.records} records, {self.spans_written} spans."
         ]
+        lines += [f"  split {name}: {docs} documents, {records} records" for name, (docs, records) in self.splits.items()]
         lines += [f"  {count} spans {reason}" for reason, count in sorted(self.adjusted.items())]
         lines += [f"  {count} spans left out: {reason}" for reason, count in sorted(self.left_out.items())]
         lines += [f"  wrote {path}" for path in self.files]
         lines += [f"  note: {note}" for note in self.notes]
+        lines += [f"warning: {warning}" for warning in self.warnings]
         return lines
 
 

@@ -9,11 +9,10 @@ others are left out and counted.
 
 from __future__ import annotations
 
-from annotator.io.exporters._base import ExportContext, ExportRecord, non_overlapping
+from annotator.io.exporters._base import ONLY_WHITESPACE, ExportContext, ExportRecord, non_overlapping
 
 EXPANDED = "aligned to whole tokens (widened to the tokens they touch, edge spaces dropped)"
 OVERLAP = "overlap a longer span (longest wins, ties to the earlier start)"
-NO_TOKEN = "cover no token (only whitespace)"
 SENTENCE_END = frozenset(".!?。！？…")
 
 
@@ -26,7 +25,7 @@ def bio_tags(record: ExportRecord, context: ExportContext) -> list[str]:
     for start, end, label, _note in record.spans:
         bounds = document.token_range(start, end)
         if bounds is None:
-            context.left_out(NO_TOKEN)
+            context.left_out(ONLY_WHITESPACE)
             continue
         first, last = bounds
         ranges.append((first, last + 1, label))

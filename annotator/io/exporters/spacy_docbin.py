@@ -4,16 +4,25 @@ Every span goes into ``doc.spans[spans_key]``; the spans that do not overlap go
 into ``doc.ents`` too: the longest (in tokens) wins, ties go to the earlier
 start, then the label name. A span whose ends fall inside a token is widened to
 the tokens it touches (``alignment_mode="expand"``, counted in the summary);
-with ``--strict`` the export fails instead. ``doc.user_data`` keeps the
-document uid, title, annotator and status. The DocBin is built in memory (that is
-how spaCy writes it) and written at the end.
+with ``--strict`` the export fails instead. A span of nothing but whitespace is
+left out (and counted), as the CoNLL and Hugging Face formats do. ``doc.user_data``
+keeps the document uid, title, annotator and status. The DocBin is built in
+memory (that is how spaCy writes it) and written at the end.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from annotator.io.exporters._base import BaseExporter, ExportContext, ExportError, ExportRecord, Output, non_overlapping
+from annotator.io.exporters._base import (
+    ONLY_WHITESPACE,
+    BaseExporter,
+    ExportContext,
+    ExportError,
+    ExportRecord,
+    Output,
+    non_overlapping,
+)
 from annotator.io.registry import register_exporter
 
 EXPANDED = "expanded to token boundaries"
@@ -53,7 +62,11 @@ class _SpacyWriter:
 
     def _spans(self, doc: Any, record: ExportRecord) -> list[Any]:
         spans = []
+        text = record.document.text
         for start, end, label, _note in record.spans:
+            if text[start:end].isspace():  # spaCy makes whitespace tokens; an entity of one breaks training
+                self.context.left_out(ONLY_WHITESPACE)
+                continue
             span = doc.char_span(start, end, label=label, alignment_mode="strict")
             if span is None:
                 if self.strict:

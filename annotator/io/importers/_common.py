@@ -11,14 +11,27 @@ from __future__ import annotations
 
 import codecs
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
-# Legacy 8-bit encodings tried first: on short texts an unrestricted detector
-# guesses Baltic or Central European code pages for plain French or German.
+# Detection order for bytes that are not UTF-8 and carry no byte order mark.
+# Western code pages come first: on short texts an unrestricted detector guesses
+# Baltic or Central European code pages for plain French or German, and UTF-16
+# or DOS code pages for a few smart quotes. UTF-16/32 are accepted only with a BOM.
 WESTERN_8BIT = ["cp1252", "latin_1"]
+OTHER_LEGACY = [
+    "cp1250", "cp1251", "koi8_r", "cp1253", "cp1254", "cp1255", "cp1256", "cp1257", "cp1258",
+    "cp932", "euc_jp", "gb18030", "big5", "euc_kr",
+]
+# charset-normalizer's mess ratio above which it rejects a decoding. A text of a
+# few words with smart quotes or a euro sign scores 0.5-0.67 even in its real
+# code page, so the last pass accepts Western text up to this ratio.
+SHORT_TEXT_MESS = 0.7
+# Bytes that are printable in cp1252 but C1 control characters in latin-1.
+_C1_BYTE = re.compile(rb"[\x80-\x9f]")
 SNIFF_BYTES = 1 << 20
 
 
@@ -85,18 +98,38 @@ def _bom_encoding(head: bytes) -> tuple[str, int] | None:
 
 
 def _detect_legacy(data: bytes) -> str | None:
+    """The legacy encoding charset-normalizer finds among the candidates, in order of preference."""
     from charset_normalizer import from_bytes
 
-    best = from_bytes(data, cp_isolation=WESTERN_8BIT).best() or from_bytes(data).best()
-    return best.encoding if best is not None else None
+    passes = ((WESTERN_8BIT, 0.2), (OTHER_LEGACY, 0.2), (WESTERN_8BIT, SHORT_TEXT_MESS))
+    for candidates, mess in passes:
+        best = from_bytes(data, cp_isolation=candidates, threshold=mess).best()
+        if best is not None:
+            return _prefer_cp1252(best.encoding, data)
+    return None
 
 
-BINARY_MESSAGE = "binary file (contains NUL bytes), not text; nothing imported"
+def _prefer_cp1252(encoding: str, data: bytes) -> str:
+    """cp1252 over latin-1 when bytes 0x80-0x9f are there: they are quotes and dashes, not controls."""
+    if encoding != "latin_1" or not _C1_BYTE.search(data):
+        return encoding
+    try:
+        data.decode("cp1252")
+    except UnicodeDecodeError:
+        return encoding
+    return "cp1252"
+
+
+BINARY_MESSAGE = "binary file (contains NUL bytes), not text; nothing imported (UTF-16 text needs a byte order mark)"
 UNDECODABLE_MESSAGE = "cannot decode the file: not UTF-8, UTF-16 or a known 8-bit encoding; nothing imported"
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
-    """(text, encoding name) of a whole file; RecordError for binary or undecodable bytes."""
+    """(text, encoding name) of a whole file; RecordError for binary or undecodable bytes.
+
+    The order: a byte order mark, then strict UTF-8, then charset-normalizer among
+    the legacy candidates (see ``_detect_legacy``).
+    """
     bom = _bom_encoding(data[:4])
     if bom:
         codec, skip = bom
@@ -113,25 +146,77 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
-    encoding = _detect_legacy(data)
+    encoding = _detect_legacy(_sample(data))
+    if encoding is not None:
+        try:
+            return data.decode(encoding), encoding
+        except UnicodeDecodeError:
+            encoding = _detect_legacy(data)  # the sample misled: the whole file decides
     if encoding is None:
         raise RecordError(UNDECODABLE_MESSAGE)
     return data.decode(encoding), encoding
 
 
+def _sample(data: bytes) -> bytes:
+    """What the detector sees of a file: its first MiB.
+
+    The detector holds several copies of what it is given: a sample keeps a
+    100 MB file from costing 300 MB more just to be detected.
+    """
+    return data if len(data) <= SNIFF_BYTES else _whole_lines(data[:SNIFF_BYTES])
+
+
+def _whole_lines(head: bytes) -> bytes:
+    """The first part of a file up to its last line break, so no multi-byte character is cut."""
+    cut = head.rfind(b"\n")
+    return head[: cut + 1] if cut > 0 else head
+
+
 def read_text(source: SourceFile, path: Path | None = None) -> str:
-    """The whole file as text; records the encoding on ``source``."""
+    """The whole file as text; records the encoding on ``source``.
+
+    The bytes are dropped as soon as they are decoded: a 100 MB file is held
+    twice only while it is decoded.
+    """
     text, source.encoding = decode_bytes((path or source.path).read_bytes())
-    if not text.strip():
+    if not text or text.isspace():
         raise RecordError("empty file (no text); nothing imported")
     return text
+
+
+def encoding_name(encoding: str) -> str:
+    """How messages name an encoding ("UTF-8", "cp1252")."""
+    return {"utf-8": "UTF-8", "utf-8-sig": "UTF-8", "utf-16": "UTF-16", "utf-32": "UTF-32"}.get(encoding, encoding)
+
+
+def _not_text(encoding: str, exc: UnicodeDecodeError, line: int | None) -> RecordError:
+    name = encoding_name(encoding)
+    byte = exc.object[exc.start : exc.start + 1].hex()
+    return RecordError(
+        f"not valid {name} text (byte 0x{byte} at byte {exc.start + 1} of the line; the file begins as {name}): "
+        "save the whole file in one encoding, e.g. UTF-8; nothing imported",
+        line,
+    )
+
+
+def undecodable_line(line: bytes | str, number: int, encoding: str) -> RecordError | None:
+    """The problem with a UTF-8 line that does not decode, else None (its trouble is elsewhere)."""
+    if isinstance(line, str):
+        return None
+    try:
+        line.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return _not_text(encoding, exc, number)
+    return None
 
 
 def iter_lines(source: SourceFile) -> Iterator[tuple[int, bytes | str]]:
     """(line number, line) of a line-per-record file, streamed.
 
-    UTF-8 lines stay bytes (orjson parses them without a decode step); other
-    encodings are decoded line by line. Records ``source.encoding``.
+    The encoding is told from the first MiB. UTF-8 lines stay bytes (orjson
+    parses them without a decode step: use ``undecodable_line`` on a line it
+    refuses); other encodings are decoded line by line, and a line that does not
+    decode stops the file with a RecordError naming it. Records ``source.encoding``.
     """
     fh: BinaryIO = source.path.open("rb")
     with fh:
@@ -142,17 +227,17 @@ def iter_lines(source: SourceFile) -> Iterator[tuple[int, bytes | str]]:
             raise RecordError(BINARY_MESSAGE)
         if bom and bom[0] != "utf-8":
             source.encoding = bom[0]
-            yield from _text_lines(fh, bom[0])
+            yield from _wide_lines(fh, bom[0])
             return
         if bom:
             source.encoding = "utf-8-sig"
             fh.seek(3)
         elif not _is_utf8_prefix(head):
-            encoding = _detect_legacy(head)
+            encoding = _detect_legacy(head if len(head) < SNIFF_BYTES else _whole_lines(head))
             if encoding is None:
                 raise RecordError(UNDECODABLE_MESSAGE)
             source.encoding = encoding
-            yield from _text_lines(fh, encoding)
+            yield from _legacy_lines(fh, encoding)
             return
         else:
             source.encoding = "utf-8"
@@ -167,12 +252,26 @@ def _is_utf8_prefix(head: bytes) -> bool:
     return True
 
 
-def _text_lines(fh: BinaryIO, encoding: str) -> Iterator[tuple[int, str]]:
-    # newline="\n": a CR inside a record is data, and JSON lines end with LF (or CRLF).
+def _legacy_lines(fh: BinaryIO, encoding: str) -> Iterator[tuple[int, str]]:
+    # Split on LF bytes: no candidate legacy encoding uses 0x0A inside a character.
+    # A CR before it stays (JSON treats it as whitespace).
+    for number, raw in enumerate(fh, 1):
+        try:
+            yield number, raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            raise _not_text(encoding, exc, number) from exc
+
+
+def _wide_lines(fh: BinaryIO, encoding: str) -> Iterator[tuple[int, str]]:
+    """Lines of a UTF-16/32 file (with its BOM); LF is not one byte there."""
     wrapper = io.TextIOWrapper(fh, encoding=encoding, newline="\n")
+    number = 0
     try:
-        yield from enumerate(wrapper, 1)
+        for number, line in enumerate(wrapper, 1):
+            yield number, line
     except UnicodeDecodeError as exc:
-        raise RecordError(f"cannot decode the file as {encoding} ({exc.reason})") from exc
+        raise RecordError(
+            f"not valid {encoding_name(encoding)} text after line {number} ({exc.reason}); nothing imported"
+        ) from exc
     finally:
         wrapper.detach()

@@ -3,17 +3,37 @@
 Every format goes through here, so each imported span satisfies
 ``text[start:end]`` on the stored text, and a span the record gives with its
 text matches that slice.
+
+Offsets come in one of ``OFFSET_MODES``. "codepoints" and "utf16" are the
+user's explicit word. "auto" (no ``--offsets``) reads code points but refuses
+what it cannot verify: a span with no span text whose end lies after a
+character outside the BMP (an emoji), where code points and the UTF-16 units of
+JavaScript tools (doccano, Label Studio) name different characters. Our own
+native JSONL counts code points by definition and is exempt.
 """
 
 from __future__ import annotations
 
 import functools
+import re
 from typing import Callable
 
+from annotator.core.model import GOLD_ANNOTATOR
 from annotator.core.offsets import OffsetError, Utf16Map
-from annotator.core.text import NewlineRemap, normalize_newlines
+from annotator.core.text import NewlineRemap, normalize_newlines, text_problem
 from annotator.io.importers._common import RawSpan, Record, RecordError
 from annotator.store.bulk import QueuedDocument, SpanRow, StatusRow
+from annotator.store.export_queries import REVIEW_TO_GOLD_STATUS
+
+OFFSET_MODES = ("auto", "codepoints", "utf16")
+GOLD_STATUS_TO_REVIEW = {status: review for review, status in REVIEW_TO_GOLD_STATUS.items()}
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
+
+
+class AmbiguousOffsets(RecordError):
+    """Offsets whose unit cannot be told; the cure (``--offsets``) is the same for the whole file,
+    so a report may show the first of these and count the rest."""
+
 
 def _short(text: str, limit: int = 40) -> str:
     return repr(text if len(text) <= limit else text[: limit - 1] + "…")
@@ -49,6 +69,20 @@ def _utf16_hint(record: Record, offsets: str) -> str:
     return ""
 
 
+def _first_astral(text: str) -> int | None:
+    """Index of the first character outside the BMP; code points and UTF-16 units coincide before it."""
+    if text.isascii():
+        return None
+    found = _ASTRAL.search(text)
+    return found.start() if found else None
+
+
+def _ambiguity(record: Record) -> str:
+    units = "--offsets codepoints or --offsets utf16" if record.utf16_offsets else "--offsets codepoints"
+    return ("emoji or other characters outside the BMP come before the span's end, where code points and "
+            f"UTF-16 units differ, and the record gives no span text to tell which it counts; pass {units}")
+
+
 def _check_span(span: RawSpan, offsets: _Offsets, text: str, hint: Callable[[], str], prefix: str) -> tuple[int, int]:
     where = f"{prefix}{span.name} ({span.start}-{span.end} {span.label!r})"
     try:
@@ -69,8 +103,17 @@ def _spans(record: Record, text: str, offsets: str, record_annotator: str) -> tu
     hint = functools.partial(_utf16_hint, record, offsets)
     rows: list[SpanRow] = []
     errors: list[RecordError] = []
+    # Our native format counts code points by definition; other records may come from a JavaScript tool.
+    astral = _first_astral(record.text) if offsets == "auto" and not record.native else None
+    told = False
     for span in record.spans:
         span.line = span.line or record.line
+        if astral is not None and span.text is None and span.end > astral:
+            if not told:  # one message per record: the cure is the same for each such span
+                where = f"{record.where}{span.name} ({span.start}-{span.end} {span.label!r})"
+                errors.append(AmbiguousOffsets(f"{where}: {_ambiguity(record)}", span.line))
+                told = True
+            continue
         try:
             start, end = _check_span(span, converter, text, hint, record.where)
         except RecordError as exc:
@@ -85,8 +128,9 @@ def prepare(
 ) -> tuple[QueuedDocument | None, list[RecordError]]:
     """The canonical record, or the problems that keep it (and its file) out."""
     text = normalize_newlines(record.text)
-    if not text or text.isspace():
-        return None, [RecordError(f"{record.where}the text is empty", record.line)]
+    problem = text_problem(text)
+    if problem:
+        return None, [RecordError(f"{record.where}{problem}", record.line)]
     record_annotator = record.annotator or default_annotator
     spans: list[SpanRow] = []
     if record.spans:
@@ -95,7 +139,8 @@ def prepare(
             return None, errors
     meta = record.meta if record.native else {**record.meta, "encoding": record.meta.get("encoding", encoding)}
     statuses = _statuses(record, spans) if spans or record.native else []
-    return QueuedDocument(text, record.title, source, meta, record.uid, spans, statuses), []
+    review = GOLD_STATUS_TO_REVIEW.get(record.status or "") if record.native and record.annotator == GOLD_ANNOTATOR else None
+    return QueuedDocument(text, record.title, source, meta, record.uid, spans, statuses, review, default_annotator), []
 
 
 def _statuses(record: Record, spans: list[SpanRow]) -> list[StatusRow]:

@@ -13,7 +13,14 @@ from typing import Any
 
 import orjson
 
-from annotator.io.importers._common import Record, RecordError, SourceFile, decode_bytes, iter_lines
+from annotator.io.importers._common import (
+    Record,
+    RecordError,
+    SourceFile,
+    decode_bytes,
+    iter_lines,
+    undecodable_line,
+)
 from annotator.io.importers._schemas import record_from_json
 from annotator.io.registry import register_importer
 
@@ -47,7 +54,7 @@ def _from_lines(source: SourceFile, lines: Iterable[tuple[int, bytes | str]]) ->
         try:
             obj = orjson.loads(line)
         except orjson.JSONDecodeError as exc:
-            yield RecordError(_parse_error(exc), number)
+            yield undecodable_line(line, number, source.encoding) or RecordError(_parse_error(exc), number)
             continue
         yield _record(obj, source, number, f"{stem} #{number}")
 
@@ -55,7 +62,7 @@ def _from_lines(source: SourceFile, lines: Iterable[tuple[int, bytes | str]]) ->
 def _from_document(source: SourceFile) -> Iterator[Record | RecordError]:
     """A whole JSON file: one object, a list of objects, or (sniffed) JSON Lines."""
     text, source.encoding = decode_bytes(source.path.read_bytes())
-    if not text.strip():
+    if not text or text.isspace():
         raise RecordError("empty file (no text); nothing imported")
     try:
         value = orjson.loads(text)

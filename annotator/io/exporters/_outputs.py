@@ -1,0 +1,127 @@
+"""Where an export writes: a file or a folder filled under a temporary name and put in place at the end.
+
+An error or a cancel leaves nothing half-written: the temporary entry is
+removed and whatever was there before stays. A folder export (brat) replaces an
+existing folder only when it is empty or carries ``EXPORT_MARKER``, the file
+every folder export writes; any other folder (a hand-made brat corpus, notes)
+is refused untouched.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from annotator.io.exporters._base import ExportError, Output
+
+WRITE_BUFFER = 1 << 20
+EXPORT_MARKER = ".annotator-export"
+MARKER_TEXT = (
+    "This folder was written by Annotator's export. The next export to this folder\n"
+    "replaces it whole: keep your own files elsewhere.\n"
+)
+
+
+@contextlib.contextmanager
+def cannot_write(path: Path) -> Iterator[None]:
+    """An OSError while creating ``path`` becomes one line naming it (not our temporary name)."""
+    try:
+        yield
+    except (FileExistsError, NotADirectoryError) as exc:
+        raise ExportError(f"cannot write {path} (part of its folder path is a file)") from exc
+    except OSError as exc:
+        raise ExportError(f"cannot write {path} ({exc.strerror or exc})") from exc
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def _usual_mode(path: Path, folder: bool) -> None:
+    """mkstemp/mkdtemp create private (0600/0700) entries; an export gets the usual permissions."""
+    os.chmod(path, (0o777 if folder else 0o666) & ~_umask())
+
+
+class AtomicFile:
+    """A file written under a temporary name in its folder and renamed into place at the end."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        if path.is_dir():
+            raise ExportError(f"{path} is a folder; give the name of a file to write")
+        with cannot_write(path):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+        self.temp = Path(temp)
+        _usual_mode(self.temp, folder=False)
+        self.stream: BinaryIO = os.fdopen(fd, "wb", buffering=WRITE_BUFFER)
+
+    def output(self) -> Output:
+        return Output(stream=self.stream)
+
+    def commit(self) -> None:
+        self.stream.close()
+        with cannot_write(self.path):
+            os.replace(self.temp, self.path)
+
+    def abort(self) -> None:
+        self.stream.close()
+        self.temp.unlink(missing_ok=True)
+
+
+def replaceable_folder(folder: Path) -> bool:
+    """A folder an export may replace: empty, or written by an earlier export (it carries the marker)."""
+    return (folder / EXPORT_MARKER).is_file() or not any(folder.iterdir())
+
+
+class AtomicFolder:
+    """A folder filled under a temporary name next to it and swapped into place at the end."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        if path.exists() and (not path.is_dir() or not replaceable_folder(path)):
+            raise ExportError(
+                f"{path} exists and is neither empty nor an earlier Annotator export (it has no {EXPORT_MARKER} "
+                "file); nothing was changed: choose an empty or new folder"
+            )
+        with cannot_write(path):
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.temp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part"))
+        _usual_mode(self.temp, folder=True)
+        (self.temp / EXPORT_MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+
+    def output(self) -> Output:
+        return Output(folder=self.temp)
+
+    def commit(self) -> None:
+        old = None
+        if self.path.exists():
+            old = Path(tempfile.mkdtemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".old"))
+            os.replace(self.path, old / "previous")
+        os.replace(self.temp, self.path)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+    def abort(self) -> None:
+        shutil.rmtree(self.temp, ignore_errors=True)
+
+
+class Stdout:
+    def __init__(self, stream: BinaryIO) -> None:
+        self.stream = stream
+
+    def output(self) -> Output:
+        return Output(stream=self.stream)
+
+    def commit(self) -> None:
+        self.stream.flush()
+
+    def abort(self) -> None:
+        self.stream.flush()

@@ -1,0 +1,199 @@
+"""What the fast paths of the text view must still get right.
+
+Opening gives every paragraph its formats in one pass without laying any out; one added or
+removed span re-formats only its paragraph and repaints only that region. These tests check
+the result, never the time: every span is highlighted at once (far off screen too, with astral
+characters before it), the list and the highlight follow an edit at once, only the changed
+paragraph is repainted, zoom and a change of style keep the formats right.
+"""
+
+from __future__ import annotations
+
+import gc
+
+import pytest
+from PySide6.QtCore import QEvent, QObject, QRect, QSettings, Qt
+from PySide6.QtGui import QTextCharFormat
+from PySide6.QtWidgets import QApplication
+
+from annotator.core.model import Span
+from annotator.store import Project
+from annotator.ui.highlighter import SpanStyle, paused_gc
+from annotator.ui.main_window import MainWindow
+
+pytestmark = pytest.mark.gui
+
+PARAGRAPH = "Alice met Bob in Paris and they talked about the budget of the fleet for a long while."
+
+
+def make_window(qtbot, tmp_path, text: str, spans: list[tuple[int, int, str]]) -> tuple[MainWindow, int]:
+    project = Project.open(tmp_path / "speed.db")
+    doc_id, _ = project.add_document(text, title="long")
+    project.add_spans({"doc_id": doc_id, "start": s, "end": e, "label": label, "annotator": "alice",
+                       "origin": "manual"} for s, e, label in spans)
+    window = MainWindow(project, "alice", QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitExposed(window)
+    window.activateWindow()
+    window.text_view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.text_view)  # hotkeys reach the window
+    return window, doc_id
+
+
+@pytest.fixture
+def long_window(qtbot, tmp_path):
+    text = "\n".join(f"{n} {PARAGRAPH}" for n in range(400))
+    last = text.rindex("\n") + 1
+    spans = [(text.index("Alice", p), text.index("Alice", p) + 5, "actor") for p in (0, len(text) // 2, last)]
+    spans += [(last, len(text), "quote"),  # the whole last paragraph, with "Alice" nested in it
+              (text.index("fleet", len(text) // 3), text.index("Alice", len(text) // 3 + 100) + 5, "claim")]  # across paragraphs
+    window, doc_id = make_window(qtbot, tmp_path, text, spans)
+    yield window, doc_id, text
+    window.project.close()
+
+
+def formats_over(window: MainWindow, start: int, end: int) -> list[QTextCharFormat | None]:
+    """The format on each character of [start, end) (None where there is none), read from the layouts."""
+    view = window.text_view
+    found = []
+    for offset in range(start, end):
+        position = view.offsets.to_utf16(offset)
+        block = view.document().findBlock(position)
+        inside = position - block.position()
+        if inside == block.length() - 1:
+            continue  # the paragraph separator is never drawn
+        ranges = [r for r in block.layout().formats() if r.start <= inside < r.start + r.length]
+        found.append(QTextCharFormat(ranges[0].format) if ranges else None)
+    return found
+
+
+def highlighted(window: MainWindow, span: Span) -> bool:
+    """Every character of the span has a background or an underline."""
+    return all(f is not None and (f.background().style() != Qt.BrushStyle.NoBrush
+                                  or f.underlineStyle() != QTextCharFormat.UnderlineStyle.NoUnderline)
+               for f in formats_over(window, span.start, span.end))
+
+
+def test_every_span_is_highlighted_and_listed_as_soon_as_the_document_opens(long_window):
+    window, doc_id, text = long_window
+    window.open_document(doc_id)  # no event-loop turn, no scrolling: nothing may be left for later
+    spans = window.project.spans(doc_id, "alice")
+    assert len(spans) == 5 and all(highlighted(window, span) for span in spans)
+    assert [s.id for s in window.spans_panel.model_.spans] == [s.id for s in spans]
+    nested_actor = next(s for s in spans if s.label == "actor" and s.start == text.rindex("Alice"))
+    assert all(f.underlineStyle() != QTextCharFormat.UnderlineStyle.NoUnderline
+               for f in formats_over(window, nested_actor.start, nested_actor.end))
+    plain = text.index("Paris")
+    assert formats_over(window, plain, plain + 5) == [None] * 5
+
+
+def test_astral_characters_before_a_span_do_not_shift_its_highlight(qtbot, tmp_path):
+    text = "😀🇫🇷 Alice 👩‍👩‍👧 met Bob\nand 𝔸 Carol"
+    spans = [(text.index("Alice"), text.index("Alice") + 5, "actor"), (text.index("Carol"), len(text), "actor")]
+    window, doc_id = make_window(qtbot, tmp_path, text, spans)
+    view = window.text_view
+    bob = text.index("Bob")
+    view.select_range(bob, bob + 3)
+    qtbot.keyClick(view, Qt.Key.Key_1)
+    assert [s.start for s in view.spans()] == [spans[0][0], bob, spans[1][0]]
+    for start, end, _label in (*spans, (bob, bob + 3, "actor")):
+        assert all(f is not None for f in formats_over(window, start, end))
+        assert formats_over(window, start - 1, start) == [None] and formats_over(window, end, end + 1) in ([None], [])
+    window.project.close()
+
+
+def test_a_span_added_by_hotkey_is_listed_highlighted_and_saved_at_once(qtbot, long_window):
+    window, doc_id, text = long_window
+    view = window.text_view
+    bob = text.index("Bob", 200)
+    view.select_range(bob, bob + 3)
+    qtbot.keyClick(view, Qt.Key.Key_1)  # no waiting: the list model and the formats are up to date now
+    added = next(s for s in view.spans() if s.start == bob)
+    assert highlighted(window, added)
+    model = window.spans_panel.model_
+    assert [s.start for s in model.spans] == sorted(s.start for s in view.spans())
+    assert model.spans[model.row_of(added.id)] == added
+    assert window.project.has_span(doc_id, bob, bob + 3, "actor", "alice")
+
+
+def test_adding_a_span_repaints_its_paragraph_not_the_whole_view(qtbot, long_window):
+    window, _doc_id, text = long_window
+    view = window.text_view
+    qtbot.wait(20)
+    second = view.document().firstBlock().next()
+    bob = text.index("Bob", second.position())
+    view.select_range(bob, bob + 3)
+    qtbot.wait(20)
+    painted = PaintedRegion(view.viewport())
+    qtbot.keyClick(view, Qt.Key.Key_1)
+    qtbot.waitUntil(lambda: painted.rect.isValid())
+    qtbot.wait(20)
+    paragraph = view.blockBoundingGeometry(second).translated(view.contentOffset()).toAlignedRect()
+    assert paragraph.contains(painted.rect.adjusted(0, 1, 0, -1).center())
+    assert painted.rect.height() < view.viewport().height() / 2
+
+
+def test_undoing_a_span_far_off_screen_removes_its_highlight(qtbot, long_window):
+    window, doc_id, text = long_window
+    view = window.text_view
+    bob = text.index("Bob")
+    view.select_range(bob, bob + 3)
+    qtbot.keyClick(view, Qt.Key.Key_1)
+    added = next(s for s in view.spans() if s.start == bob)
+    view.verticalScrollBar().setValue(view.verticalScrollBar().maximum())
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert view.span(added.id) is None and formats_over(window, bob, bob + 3) == [None] * 3
+    assert window.spans_panel.model_.row_of(added.id) is None
+
+
+def test_a_new_style_and_span_set_replace_every_paragraphs_formats(long_window):
+    window, doc_id, text = long_window
+    view = window.text_view
+    spans = view.spans()
+    view.set_spans(spans[:1], lambda span: SpanStyle("#0072b2", role="underline", underline="dash"))
+    first, rest = spans[0], spans[1:]  # the first "Alice" overlaps no other span
+    assert all(f.underlineStyle() == QTextCharFormat.UnderlineStyle.DashUnderline
+               for f in formats_over(window, first.start, first.end))
+    assert all(f is None for span in rest for f in formats_over(window, span.start, span.end))
+
+
+def test_zooming_keeps_every_highlight(qtbot, long_window):
+    window, doc_id, _text = long_window
+    window.zoom_in()
+    window.zoom_in()
+    qtbot.wait(10)
+    assert all(highlighted(window, span) for span in window.project.spans(doc_id, "alice"))
+
+
+class PaintedRegion(QObject):
+    """The bounding rectangle of every paint event a widget gets from now on."""
+
+    def __init__(self, widget) -> None:
+        super().__init__(widget)
+        self.rect = QRect()
+        widget.installEventFilter(self)
+
+    def eventFilter(self, _watched, event) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.Paint:
+            self.rect = self.rect.united(event.rect())
+        return False
+
+
+def test_the_garbage_collector_is_paused_only_while_a_document_loads(long_window):
+    window, doc_id, _text = long_window
+    seen = []
+    original = window.text_view.highlighter.configure
+    window.text_view.highlighter.configure = lambda *args: (seen.append(gc.isenabled()), original(*args))
+    window.open_document(doc_id)
+    assert seen == [False] and gc.isenabled()
+    with pytest.raises(RuntimeError), paused_gc():
+        raise RuntimeError("a failed load")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with paused_gc():
+            pass
+        assert not gc.isenabled()  # whoever turned it off turns it back on
+    finally:
+        gc.enable()
