@@ -281,3 +281,78 @@ def test_a_first_schema_project_is_migrated_with_its_data(tmp_path):
         assert proj.status(1, "ana") == "done"
         assert proj.search_document_ids("Trump") == [1]
         assert proj.review_status(1) == "unreviewed"
+
+
+# ----------------------------------------------- the document list's queries, the edit path
+def _annotator_rows(path: Path) -> list[str]:
+    with sqlite3.connect(path) as conn:
+        return [r[0] for r in conn.execute("SELECT name FROM annotators ORDER BY name")]
+
+
+def test_document_ids_for_the_list_are_ascending_with_or_without_gaps(project):
+    assert list(project.all_document_ids()) == []
+    ids = [project.add_document(f"Document number {n}.")[0] for n in range(3)]
+    assert list(project.all_document_ids()) == ids == project.document_ids()
+    with project.transaction():  # an id of its own, as a merge or bulk import may give
+        project.conn.execute("INSERT INTO documents (id, uid, sha256, text, meta) VALUES (10, 'u', 's', 'Ten.', '{}')")
+    ids.append(10)
+    ids.append(project.add_document("After the gap.")[0])
+    assert list(project.all_document_ids()) == ids == [1, 2, 3, 10, 11]
+
+
+def test_status_filters_and_the_done_count(project):
+    ids = [project.add_document(f"Document number {n}.")[0] for n in range(5)]
+    project.set_status(ids[0], "ana", "done")
+    project.set_status(ids[1], "ana", "skipped")
+    project.set_status(ids[2], "ana", "in_progress")
+    project.set_status(ids[3], "ana", "done")
+    project.set_status(ids[3], "ana", "new")  # an undo leaves a row that says new
+    project.set_status(ids[4], "bob", "done")
+    assert project.document_ids_with_status("ana", ["new", "in_progress"]) == [ids[2], ids[3], ids[4]]
+    assert project.document_ids_with_status("ana", ["new"]) == [ids[3], ids[4]]
+    assert project.document_ids_with_status("ana", ["done", "skipped"]) == [ids[0], ids[1]]
+    assert project.document_ids_with_status("bob", ["new"]) == ids[:4]
+    assert project.count_with_status("ana", "done") == 1
+    assert project.count_with_status("bob", "done") == 1
+
+
+def test_the_first_span_starts_a_document_and_no_other_status_changes(project):
+    doc_id, _ = project.add_document(TEXT)
+    project.add_span(doc_id, 0, 3, "actor", "ana")
+    assert project.status(doc_id, "ana") == "in_progress"
+    project.set_status(doc_id, "ana", "done")
+    project.add_span(doc_id, 4, 8, "actor", "ana")
+    assert project.status(doc_id, "ana") == "done"
+    project.set_status(doc_id, "ana", "new")
+    project.add_span(doc_id, 9, 12, "actor", "ana")
+    assert project.status(doc_id, "ana") == "in_progress"
+
+
+def test_an_annotator_is_recorded_even_when_an_enclosing_transaction_rolled_back(project):
+    doc_id, _ = project.add_document(TEXT)
+    with pytest.raises(RuntimeError), project.transaction():
+        project.add_span(doc_id, 0, 3, "actor", "cleo")
+        raise RuntimeError("the import failed")
+    assert _annotator_rows(project.path) == []
+    project.add_span(doc_id, 0, 3, "actor", "cleo")
+    project.set_status(doc_id, "dan", "done")
+    assert _annotator_rows(project.path) == ["cleo", "dan"]
+
+
+def test_labels_changed_by_another_connection_or_rolled_back_are_seen(project):
+    doc_id, _ = project.add_document(TEXT)
+    assert "place" not in [label.name for label in project.labels()]
+    with sqlite3.connect(project.path) as other:
+        other.execute("INSERT INTO labels (name, color, sort_order) VALUES ('place', '#112233', 9)")
+    assert project.add_span(doc_id, 0, 3, "place", "ana").label == "place"
+    with sqlite3.connect(project.path) as other:
+        other.execute("DELETE FROM labels WHERE name = 'place'")
+    with pytest.raises(ValueError, match="unknown label 'place'"):
+        project.add_span(doc_id, 4, 8, "place", "ana")
+    with pytest.raises(RuntimeError), project.transaction():
+        project.add_label(Label("ghost", "#000000"))
+        assert project.label("ghost") is not None
+        raise RuntimeError
+    assert project.label("ghost") is None
+    project.update_label("actor", Label("person", "#ff0000", "1"))
+    assert [label.name for label in project.labels()][0] == "person"

@@ -7,15 +7,17 @@ style per annotator. Outer spans get a background, spans nested inside another
 get an underline, so overlaps stay visible. Positions are converted between
 code points (stored) and UTF-16 (Qt) only through Utf16Map.
 
-Opening a document gives every paragraph its formats in one pass over the spans
-(``apply_all``) without laying any paragraph out: Qt lays out only what it paints.
-One span added or removed re-highlights only the paragraphs it touches.
+A paragraph gets its formats when it is first painted (``format_blocks``, called by
+the view before each paint), so opening a document costs the same whatever its length:
+the spans are indexed once, and the few paragraphs on screen are formatted. Off-screen
+paragraphs are formatted as they scroll into view. One span added or removed
+re-formats only the paragraphs it touches.
 """
 
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import NamedTuple
 
@@ -98,22 +100,24 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._astral = False  # some character takes two UTF-16 positions: convert every offset
         self._formats: dict[tuple, QTextCharFormat] = {}
         self._pool: list[QTextLayout.FormatRange] = []  # reused: setFormats copies them
+        self._formatted: set[int] = set()  # numbers of the blocks whose formats match the spans and style
         self._replacing = False  # the text is being replaced (see detached)
 
     def configure(self, offsets: Utf16Map, spans: Sequence[Span], style: StyleFunction) -> None:
-        """Set the spans and style without repainting (the caller then calls ``apply_all``)."""
+        """Set the spans and style; each paragraph is formatted again when next painted (``format_blocks``)."""
         self.offsets = offsets
         self._astral = offsets.to_codepoint(offsets.utf16_length) != offsets.utf16_length
         self.index = IntervalIndex(spans)
         self.style = style
         self._formats.clear()
+        self._formatted.clear()  # every paragraph is formatted afresh when next painted
 
     @contextmanager
     def detached(self) -> Iterator[None]:
         """Replace the document's text without a highlightBlock call per paragraph.
 
-        Qt reformats every block of a new text (~12 ms for 2 MB, for nothing: apply_all
-        follows). The connection is Qt's private slot; if a Qt version lacks it, nothing
+        Qt reformats every block of a new text (~12 ms for 2 MB, for nothing: paragraphs
+        are formatted when painted). The connection is Qt's private slot; if a Qt version lacks it, nothing
         is detached, highlightBlock returns at once and only that time is lost.
         """
         signal, slot = SIGNAL("contentsChange(int,int,int)"), SLOT("_q_reformatBlocks(int,int,int)")
@@ -130,40 +134,19 @@ class SpanHighlighter(QSyntaxHighlighter):
             if detached:
                 QObject.connect(document, signal, self, slot)
 
-    # ------------------------------------------------------------ whole text
-    def apply_all(self) -> None:
-        """Give every paragraph the formats of its spans, in one pass, laying none out."""
-        with paused_gc():
-            self._apply_all()
+    # ------------------------------------------------------- painted blocks
+    def format_blocks(self, blocks: Iterable[QTextBlock]) -> None:
+        """Give each of ``blocks`` (those about to be painted) its formats, unless it has them."""
+        for block in blocks:
+            number = block.blockNumber()
+            if number not in self._formatted:
+                self._format_block(block)
+                self._formatted.add(number)
 
-    def _apply_all(self) -> None:
-        found = pieces(self.index.all())
-        formats = self._piece_formats(found)
-        count, i = len(found), 0
-        block = self.document().firstBlock()
-        while block.isValid():
-            position, start, end = self._bounds(block)
-            while i < count and found[i][1] <= start:
-                i += 1
-            self._write(block, position, start, end, found, formats, i)
-            block = block.next()
-
-    def _piece_formats(self, found: list[Piece]) -> list[QTextCharFormat]:
-        """The format of each piece; a piece under one span (most) costs a style lookup."""
-        overlapping = {span for _, _, covering in found if len(covering) > 1 for span in covering}
-        inner = nested_ids(overlapping)
-        alone: dict[SpanStyle, QTextCharFormat] = {}
-        formats = []
-        for _, _, covering in found:
-            if len(covering) == 1:
-                style = self.style(covering[0])
-                fmt = alone.get(style)
-                if fmt is None:
-                    fmt = alone[style] = self._format(covering, inner)
-            else:
-                fmt = self._format(covering, inner)
-            formats.append(fmt)
-        return formats
+    def _format_block(self, block: QTextBlock) -> None:
+        position, start, end = self._bounds(block)
+        found, formats = self._local(start, end)
+        self._write(block, position, start, end, found, formats)
 
     def _bounds(self, block: QTextBlock) -> tuple[int, int, int]:
         """The block's UTF-16 position, and its text's code-point range (without the separator)."""
@@ -174,12 +157,11 @@ class SpanHighlighter(QSyntaxHighlighter):
         return position, position, end
 
     def _write(self, block: QTextBlock, position: int, start: int, end: int, found: list[Piece],
-               formats: list[QTextCharFormat], first: int) -> None:
-        """Set the block's formats from the pieces ``found[first:]`` that start before ``end``."""
+               formats: list[QTextCharFormat]) -> None:
+        """Set the block's formats from the pieces ``found`` (those of the spans touching it)."""
         pool, to_utf16 = self._pool, (self.offsets.to_utf16 if self._astral else None)
-        used, k, count = 0, first, len(found)
-        while k < count and found[k][0] < end:
-            a, b, _ = found[k]
+        used = 0
+        for (a, b, _), fmt in zip(found, formats):
             a, b = (a if a > start else start), (b if b < end else end)
             if a < b:  # (a span may run across an empty paragraph)
                 if to_utf16 is not None:
@@ -187,9 +169,8 @@ class SpanHighlighter(QSyntaxHighlighter):
                 if used == len(pool):
                     pool.append(QTextLayout.FormatRange())
                 target = pool[used]
-                target.start, target.length, target.format = a - position, b - a, formats[k]
+                target.start, target.length, target.format = a - position, b - a, fmt
                 used += 1
-            k += 1
         block.layout().setFormats(pool[:used])
 
     def _local(self, start: int, end: int) -> tuple[list[Piece], list[QTextCharFormat]]:
@@ -207,9 +188,8 @@ class SpanHighlighter(QSyntaxHighlighter):
         last = document.findBlock(self.offsets.to_utf16(max(start, end - 1)))
         changed = []
         while block.isValid():
-            position, first, stop = self._bounds(block)
-            found, formats = self._local(first, stop)
-            self._write(block, position, first, stop, found, formats, 0)
+            self._format_block(block)
+            self._formatted.add(block.blockNumber())
             changed.append(block)
             if block == last:
                 break

@@ -30,6 +30,11 @@ from annotator.ui.spans_panel import SpansPanel
 from annotator.ui.text_view import SpanTextView
 
 
+def bindable(label: Label) -> Label:
+    """``label`` as the window binds it: without a hotkey that breaks the rules."""
+    return label if hotkey_problem(label.hotkey) is None else replace(label, hotkey="")
+
+
 class MainWindow(QMainWindow):
     documentOpened = Signal(int)  # review mode follows the document shown
 
@@ -129,6 +134,9 @@ class MainWindow(QMainWindow):
         self.text_view.spanMenuRequested.connect(self.show_span_menu)
         self.spans_panel.spanSelected.connect(lambda span_id: self.select_span(span_id, scroll=True))
         self.documents.documentActivated.connect(self._document_activated)
+        # The list counts the change first: the slots after it may read rows (opening another document).
+        self.notifier.spanAdded.connect(lambda span: self.documents.model.count_span(span, 1))
+        self.notifier.spanRemoved.connect(lambda span: self.documents.model.count_span(span, -1))
         self.notifier.spanAdded.connect(self._on_span_added)
         self.notifier.spanRemoved.connect(self._on_span_removed)
         self.notifier.spanUpdated.connect(self._on_span_updated)
@@ -199,15 +207,17 @@ class MainWindow(QMainWindow):
     def _usable_hotkey(self, label: Label) -> Label:
         """A label as the window binds it: a hotkey that breaks the rules (kept from an older project,
         e.g. N, which review mode needs) is not bound; the label dialog shows why when it is edited."""
-        problem = hotkey_problem(label.hotkey)
-        if problem is None:
-            return label
-        self.statusBar().showMessage(f"Label {label.name}: {problem}; it has no hotkey until you change it "
-                                     "(Labels > Edit labels).", 15000)
-        return replace(label, hotkey="")
+        usable = bindable(label)
+        if usable != label:
+            self.statusBar().showMessage(f"Label {label.name}: {hotkey_problem(label.hotkey)}; it has no hotkey "
+                                         "until you change it (Labels > Edit labels).", 15000)
+        return usable
 
     def _maybe_labels_changed(self) -> None:
-        if self.project.labels() != self.labels:  # a label edit was undone or redone
+        """After every edit, undo and redo: reload the labels if a label edit was undone or redone.
+        ``Project.labels()`` is cached (no query); compared as bound, or a label whose hotkey is
+        not bound would reload the labels, and reopen the document, after every edit."""
+        if [bindable(label) for label in self.project.labels()] != self.labels:
             self.reload_labels()
 
     # ------------------------------------------------------------ documents
@@ -303,8 +313,8 @@ class MainWindow(QMainWindow):
         self.add_span(selection[0], selection[1], label)
 
     def _already_labelled(self, start: int, end: int, label: str) -> bool:
-        """True (and say so) when the layer shown already has this exact span."""
-        if self.doc_id is None or not self.project.has_span(self.doc_id, start, end, label, self.annotator):
+        """True (and say so) when the layer shown already has this exact span (the view holds all of them)."""
+        if not any(s.start == start and s.end == end and s.label == label for s in self.text_view.spans_at(start)):
             return False
         self.statusBar().showMessage(f"“{self.text_view.text[start:end][:40]}” is already labelled {label}.", 4000)
         return True
@@ -429,7 +439,6 @@ class MainWindow(QMainWindow):
             self.spans_panel.hold_repaint()  # the text's paragraph is painted first
             self.text_view.add_span(span)
             self.spans_panel.model_.add(span)
-        self.documents.model.refresh_later(span.doc_id)  # span count; the done count cannot change
 
     def _on_span_removed(self, span: Span) -> None:
         if self._shows(span):
@@ -437,7 +446,6 @@ class MainWindow(QMainWindow):
             self.text_view.remove_span(span.id)
             self.spans_panel.model_.remove(span.id)
             self.spans_panel.select_span(self.text_view.current_span_id)
-        self.documents.model.refresh_later(span.doc_id)
 
     def _on_span_updated(self, _old: Span, new: Span) -> None:
         if self._shows(new):

@@ -6,10 +6,10 @@ position crossing the widget boundary goes through ``Utf16Map``.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QTextBlock, QTextCursor, QTextFormat
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPaintEvent, QTextBlock, QTextCursor, QTextFormat
 from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from annotator.core.model import Span
@@ -52,7 +52,6 @@ class SpanTextView(QPlainTextEdit):
         self.highlighter.configure(self.offsets, spans, style or label_style({}))
         with self.highlighter.detached():
             self.setPlainText(text)
-        self.highlighter.apply_all()
 
     def ensure_all_spans(self) -> None:
         """Nothing to do: a document is shown with all its spans (kept for older callers)."""
@@ -60,7 +59,6 @@ class SpanTextView(QPlainTextEdit):
     def set_spans(self, spans: Sequence[Span], style: StyleFunction | None = None) -> None:
         """Change which spans are shown and how (e.g. review mode), keeping the text."""
         self.highlighter.configure(self.offsets, spans, style or self.highlighter.style)
-        self.highlighter.apply_all()
         self.viewport().update()
         self._paint_current()
 
@@ -97,6 +95,17 @@ class SpanTextView(QPlainTextEdit):
         for block in blocks:
             if first <= block.blockNumber() <= last:
                 self.viewport().update(self.blockBoundingGeometry(block).translated(offset).toAlignedRect())
+
+    def visible_blocks(self) -> Iterator[QTextBlock]:
+        """The paragraphs on screen, top to bottom."""
+        block, offset, bottom = self.firstVisibleBlock(), self.contentOffset(), self.viewport().height()
+        while block.isValid() and self.blockBoundingGeometry(block).translated(offset).top() <= bottom:
+            yield block
+            block = block.next()
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        self.highlighter.format_blocks(self.visible_blocks())  # before Qt draws them
+        super().paintEvent(event)
 
     # --------------------------------------------------------- selection
     def selection(self) -> tuple[int, int] | None:
