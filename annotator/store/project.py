@@ -8,12 +8,10 @@ UI shows as done survives a killed process or a power cut.
 from __future__ import annotations
 
 import contextlib
-import functools
 import json
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
@@ -23,45 +21,27 @@ from sqlite_utils import Database
 from annotator.core.model import (
     DEFAULT_LABELS,
     DOC_STATUSES,
-    EXTRA_COLORS,
     GOLD_ANNOTATOR,
     REVIEW_STATUSES,
     Document,
     Label,
     Span,
-    hotkey_problem,
 )
 from annotator.core.text import sha256_text, text_problem
 from annotator.store.errors import NotAProjectError, ProjectError, is_busy, not_writable, project_error
+from annotator.store.labels import LabelStore
+from annotator.store.rows import SPAN_COLUMNS, now, row_text_order, span_from_list, span_from_row
 from annotator.store.schema import APPLICATION_ID, check_header, migrations, verify_read_only
 
 BUSY_TIMEOUT_S = 5.0
 PAGE_SIZE = 16384
-# In Span's field order, NULLs turned into Span's defaults, so a row becomes a Span with Span._make.
-_SPAN_COLUMNS = (
-    "id, doc_id, start, [end], label, annotator, coalesce(origin, 'manual'), note, reviewer,"
-    " coalesce(created, ''), coalesce(updated, '')"
-)
-_span = Span._make
-_span_from_list = functools.partial(tuple.__new__, Span)  # Span._make without its Python frame and length check
-
-
-def _row_text_order(row: list[Any]) -> tuple[int, int, int]:
-    """``text_order`` of a span row in ``_SPAN_COLUMNS`` order (id, doc_id, start, end, ...)."""
-    return (row[2], -row[3], row[0])
-
-
-def now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
-
-
 def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
     conn.execute("PRAGMA trusted_schema=OFF")
     return conn
 
 
-class Project:
+class Project(LabelStore):
     """One open project file."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
@@ -318,108 +298,6 @@ class Project:
             )
         ]
 
-    # ------------------------------------------------------------------ labels
-    def labels(self) -> list[Label]:
-        """The labels in palette order. Asked on every edit, read from the file only after a change:
-        one of ours (the writers forget the copy) or another connection's (``PRAGMA data_version``)."""
-        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
-        if self._labels_read is not None and self._labels_read[0] == version:
-            return list(self._labels_read[1])
-        labels = [
-            Label(r[0], r[1], r[2] or "", r[3] or "", r[4] or 0)
-            for r in self.conn.execute(
-                "SELECT name, color, hotkey, description, sort_order FROM labels ORDER BY sort_order, name"
-            )
-        ]
-        if not self.conn.in_transaction:  # what a transaction wrote may still be rolled back
-            self._labels_read = (version, labels)
-        return list(labels)
-
-    def label(self, name: str) -> Label | None:
-        return next((label for label in self.labels() if label.name == name), None)
-
-    def _insert_label(self, label: Label) -> None:
-        self._labels_read = None
-        self.conn.execute(
-            "INSERT INTO labels (name, color, hotkey, description, sort_order) VALUES (?, ?, ?, ?, ?)",
-            [label.name, label.color, label.hotkey, label.description, label.order],
-        )
-
-    def add_label(self, label: Label) -> Label:
-        """Add a label; a name or hotkey already in use is refused."""
-        with self.transaction():
-            self._check_label(label, replacing=None)
-            self._insert_label(label)
-        return label
-
-    def ensure_label(self, name: str) -> Label:
-        """The label called ``name``, created with the next free colour if missing (for imports)."""
-        existing = self.label(name)
-        if existing:
-            return existing
-        labels = self.labels()
-        used = {lb.color for lb in labels}
-        color = next((c for c in EXTRA_COLORS if c not in used), EXTRA_COLORS[len(labels) % len(EXTRA_COLORS)])
-        order = max((lb.order for lb in labels), default=-1) + 1
-        return self.add_label(Label(name, color, "", "", order))
-
-    def update_label(self, name: str, new: Label) -> Label:
-        """Replace label ``name`` by ``new``; a rename relabels every span that used it."""
-        with self.transaction():
-            if self.label(name) is None:
-                raise KeyError(f"no label {name!r}")
-            self._check_label(new, replacing=name)
-            self._labels_read = None
-            self.conn.execute(
-                "UPDATE labels SET name = ?, color = ?, hotkey = ?, description = ?, sort_order = ? WHERE name = ?",
-                [new.name, new.color, new.hotkey, new.description, new.order, name],
-            )
-            if new.name != name:
-                self.conn.execute("UPDATE spans SET label = ?, updated = ? WHERE label = ?", [new.name, now(), name])
-        return new
-
-    def _check_label(self, label: Label, *, replacing: str | None) -> None:
-        if not label.name.strip():
-            raise ValueError("a label needs a name")
-        problem = hotkey_problem(label.hotkey)
-        if problem:
-            raise ValueError(problem)
-        for other in self.labels():
-            if other.name == replacing:
-                continue
-            if other.name == label.name:
-                raise ValueError(f"a label called {label.name!r} already exists")
-            if label.hotkey and other.hotkey == label.hotkey:
-                raise ValueError(f"hotkey {label.hotkey!r} is already used by {other.name!r}")
-
-    def set_label_order(self, names: Sequence[str]) -> None:
-        with self.transaction():
-            self._labels_read = None
-            for order, name in enumerate(names):
-                self.conn.execute("UPDATE labels SET sort_order = ? WHERE name = ?", [order, name])
-
-    def label_span_count(self, name: str) -> int:
-        return self.conn.execute("SELECT count(*) FROM spans WHERE label = ?", [name]).fetchone()[0]
-
-    def delete_label(self, name: str) -> tuple[Label, list[Span]]:
-        """Delete a label and its spans; returns both so the deletion can be undone."""
-        with self.transaction():
-            label = self.label(name)
-            if label is None:
-                raise KeyError(f"no label {name!r}")
-            spans = [_span(r) for r in self.conn.execute(f"SELECT {_SPAN_COLUMNS} FROM spans WHERE label = ?", [name])]
-            self.conn.execute("DELETE FROM spans WHERE label = ?", [name])
-            self._labels_read = None
-            self.conn.execute("DELETE FROM labels WHERE name = ?", [name])
-        return label, spans
-
-    def restore_label(self, label: Label, spans: Iterable[Span]) -> None:
-        """Undo of delete_label: the label and its spans come back with their ids."""
-        with self.transaction():
-            self._insert_label(label)
-            for span in spans:
-                self._insert_span_row(span)
-
     # -------------------------------------------------------------- annotators
     def ensure_annotator(self, name: str) -> str:
         name = name.strip()
@@ -547,10 +425,10 @@ class Project:
         return span
 
     def span(self, span_id: int) -> Span:
-        row = self.conn.execute(f"SELECT {_SPAN_COLUMNS} FROM spans WHERE id = ?", [span_id]).fetchone()
+        row = self.conn.execute(f"SELECT {SPAN_COLUMNS} FROM spans WHERE id = ?", [span_id]).fetchone()
         if row is None:
             raise KeyError(f"no span {span_id}")
-        return _span(row)
+        return span_from_row(row)
 
     def delete_span(self, span_id: int) -> Span:
         with self.transaction():
@@ -579,7 +457,7 @@ class Project:
         one array parsed by orjson costs a third of that. Sorted here, not by SQL, which
         would sort whole rows in a temporary B-tree.
         """
-        sql = f"SELECT json_group_array(json_array({_SPAN_COLUMNS})) FROM spans WHERE doc_id = ?"
+        sql = f"SELECT json_group_array(json_array({SPAN_COLUMNS})) FROM spans WHERE doc_id = ?"
         params: list[Any] = [doc_id]
         if isinstance(annotator, str):
             sql += " AND annotator = ?"
@@ -589,20 +467,8 @@ class Project:
             sql += f" AND annotator IN ({','.join('?' * len(names))})"
             params += names
         rows = orjson.loads(self.conn.execute(sql, params).fetchone()[0])
-        rows.sort(key=_row_text_order)
-        return list(map(_span_from_list, rows))
-
-    def spans_in_range(self, doc_id: int, annotator: str, start: int, end: int) -> list[Span]:
-        """One annotator's spans sharing a character with [start, end), in text order.
-
-        Reads the (doc_id, annotator, start) index up to ``end`` only: the part of a
-        document on screen is shown before all of its spans are read.
-        """
-        return list(map(_span, self.conn.execute(
-            f"SELECT {_SPAN_COLUMNS} FROM spans WHERE doc_id = ? AND annotator = ? AND start < ? AND [end] > ?"
-            " ORDER BY start, [end] DESC, id",
-            [doc_id, annotator, end, start],
-        )))
+        rows.sort(key=row_text_order)
+        return list(map(span_from_list, rows))
 
     def span_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM spans").fetchone()[0]

@@ -14,7 +14,8 @@ from typing import Any
 
 from annotator.core.agreement import AgreementError, AgreementInputs, DocumentInput, agreement_report, document_order
 from annotator.core.model import GOLD_ANNOTATOR, Span
-from annotator.store.project import _SPAN_COLUMNS, Project, _span, now
+from annotator.store.project import Project
+from annotator.store.rows import SPAN_COLUMNS, now, span_from_row
 
 
 # ------------------------------------------------------------------ queries
@@ -98,9 +99,9 @@ def delete_spans(project: Project, ids: Iterable[int]) -> list[Span]:
     ids = list(dict.fromkeys(ids))
     with project.transaction():
         deleted = [
-            _span(r)
+            span_from_row(r)
             for r in project.conn.execute(
-                f"SELECT {_SPAN_COLUMNS} FROM spans WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
+                f"SELECT {SPAN_COLUMNS} FROM spans WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
                 [json.dumps(ids)],
             )
         ]

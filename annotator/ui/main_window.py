@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMenu, QToolBar, QVBoxLayout, QWidget)
 
@@ -52,9 +52,6 @@ class MainWindow(QMainWindow):
         self.new_span_options: dict[str, str] = {}  # review mode: gold spans get origin and reviewer
         # A document is shown with the spans on screen first; the rest are read on the next
         # event-loop turn (or at once, when something needs them sooner).
-        self._unloaded_doc: int | None = None
-        self._load_timer = QTimer(self, singleShot=True, interval=0)
-        self._load_timer.timeout.connect(self.load_all_spans)
         self._build_widgets()
         self._build_actions()
         self._connect()
@@ -129,7 +126,6 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.palette.labelChosen.connect(self.apply_label)
-        self.text_view.load_all = self.load_all_spans
         self.text_view.spanClicked.connect(self._span_clicked)
         self.text_view.spanMenuRequested.connect(self.show_span_menu)
         self.spans_panel.spanSelected.connect(lambda span_id: self.select_span(span_id, scroll=True))
@@ -399,7 +395,6 @@ class MainWindow(QMainWindow):
         self._step_span(-1)
 
     def _step_span(self, step: int) -> None:
-        self.text_view.ensure_all_spans()
         spans = self.spans_panel.model_.spans
         if not spans:
             return

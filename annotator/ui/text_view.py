@@ -53,9 +53,6 @@ class SpanTextView(QPlainTextEdit):
         with self.highlighter.detached():
             self.setPlainText(text)
 
-    def ensure_all_spans(self) -> None:
-        """Nothing to do: a document is shown with all its spans (kept for older callers)."""
-
     def set_spans(self, spans: Sequence[Span], style: StyleFunction | None = None) -> None:
         """Change which spans are shown and how (e.g. review mode), keeping the text."""
         self.highlighter.configure(self.offsets, spans, style or self.highlighter.style)
