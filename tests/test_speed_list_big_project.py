@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 
 from annotator.store import Project
 from ui_fixtures import *  # noqa: F403
-from ui_fixtures import press
+from ui_fixtures import press, shown_window
 
 pytestmark = pytest.mark.gui
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -35,15 +35,7 @@ def big_project(tmp_path) -> Project:
 
 @pytest.fixture
 def big_window(qtbot, big_project, settings):
-    from annotator.ui.main_window import MainWindow
-
-    window = MainWindow(big_project, "alice", settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    window.text_view.setFocus()
-    return window
+    return shown_window(qtbot, big_project, "alice", settings)
 
 
 def shown_row(window, row: int) -> list:
