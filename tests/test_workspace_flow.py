@@ -8,13 +8,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QFileDialog, QListWidget, QMessageBox
+from PySide6.QtWidgets import QApplication, QListWidget, QMessageBox
 
 from annotator.ui.shortcuts import KEY_NOTES
 from ui_fixtures import *  # noqa: F403
-from ui_fixtures import FIRST, answer_message_box, press, read_spans, select_with_keys
+from ui_fixtures import FIRST, answer_message_box, pick_file_in_dialog, press, read_spans, select_with_keys
 
 pytestmark = pytest.mark.gui
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -91,20 +91,6 @@ def test_undo_and_redo_of_mark_done_bring_its_document_back(qtbot, main_window):
 
 
 # ------------------------------------------------------------------------ import
-def pick_files(paths: list[Path], filters: list[list[str]]) -> None:
-    def pick() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, QFileDialog):
-            QTimer.singleShot(20, pick)
-            return
-        filters.append(dialog.nameFilters())
-        dialog.setDirectory(str(paths[0].parent))
-        dialog.selectFile(" ".join(f'"{p.name}"' for p in paths) if len(paths) > 1 else str(paths[0]))
-        dialog.accept()
-
-    QTimer.singleShot(0, pick)
-
-
 def close_import_summary(qtbot, window) -> str:
     box = next(b for b in window.findChildren(QMessageBox, "importSummary") if b.isVisible())
     text = box.text()
@@ -115,7 +101,7 @@ def close_import_summary(qtbot, window) -> str:
 
 def import_through_menu(qtbot, window, paths: list[Path]) -> tuple[list[list[str]], str]:
     filters: list[list[str]] = []
-    pick_files(paths, filters)
+    pick_file_in_dialog(paths, filters)
     press(qtbot, window, Qt.Key.Key_I, CTRL)  # File > Import files...
     qtbot.waitUntil(lambda: any(b.isVisible() for b in window.findChildren(QMessageBox, "importSummary")))
     return filters, close_import_summary(qtbot, window)

@@ -16,7 +16,7 @@ import annotator.store.project as store_project
 from annotator.app import choose_annotator, run
 from annotator.store import Project
 from ui_fixtures import *  # noqa: F403
-from ui_fixtures import answer_message_box, error_dialog, pick_file_in_dialog, press, read_spans, select_with_keys
+from ui_fixtures import answer_message_box, error_dialog, pick_file_in_dialog, press, read_spans, select_with_keys, when_modal
 
 pytestmark = pytest.mark.gui
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -208,11 +208,7 @@ def test_starting_on_a_corrupt_project_says_why_and_exits(qtbot, tmp_path, setti
 
 def type_into_input_dialog(qtbot, answers: list[str], seen: list[str]) -> None:
     """Answer each name prompt in turn: select the default, type the answer, press Enter."""
-    def answer() -> None:
-        dialog = QApplication.activeModalWidget()
-        if not isinstance(dialog, QInputDialog):
-            QTimer.singleShot(20, answer)
-            return
+    def answer(dialog: QInputDialog) -> None:
         seen.append(dialog.labelText())
         edit = dialog.findChild(QLineEdit)
         qtbot.keyClick(edit, Qt.Key.Key_A, CTRL)
@@ -220,9 +216,9 @@ def type_into_input_dialog(qtbot, answers: list[str], seen: list[str]) -> None:
         qtbot.keyClicks(edit, answers.pop(0))
         qtbot.keyClick(edit, Qt.Key.Key_Return)
         if answers:
-            QTimer.singleShot(0, answer)
+            when_modal(QInputDialog, answer)
 
-    QTimer.singleShot(0, answer)
+    when_modal(QInputDialog, answer)
 
 
 def test_first_launch_name_prompt_is_the_real_dialog(qtbot, settings):

@@ -130,13 +130,16 @@ def answer_message_box(seen: list[str], button: QMessageBox.StandardButton | str
     when_modal(QMessageBox, click)
 
 
-def pick_file_in_dialog(path: Path, filters: list[list[str]] | None = None) -> None:
-    """Answer the next QFileDialog with ``path``; ``filters`` gets its name filters."""
+def pick_file_in_dialog(path: Path | list[Path], filters: list[list[str]] | None = None) -> None:
+    """Answer the next QFileDialog with ``path`` (or several files of one folder); ``filters`` gets
+    its name filters."""
+    paths = path if isinstance(path, list) else [path]
+
     def pick(dialog: QFileDialog) -> None:
         if filters is not None:
             filters.append(dialog.nameFilters())
-        dialog.setDirectory(str(path.parent))
-        dialog.selectFile(str(path))
+        dialog.setDirectory(str(paths[0].parent))
+        dialog.selectFile(" ".join(f'"{p.name}"' for p in paths) if len(paths) > 1 else str(paths[0]))
         dialog.accept()
 
     when_modal(QFileDialog, pick)
