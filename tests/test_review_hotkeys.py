@@ -61,6 +61,6 @@ def test_an_older_projects_reserved_hotkey_is_not_bound_and_n_stays_next_disagre
     qtbot.addWidget(window)
     bound = {a.objectName(): a.shortcut().toString() for a in window.label_actions}
     assert bound["label_quote"] == "" and bound["label_actor"] == "1"
-    assert "Label quote: hotkey 'n' is reserved" in window.statusBar().currentMessage()
+    assert "Not bound as hotkeys: quote (hotkey 'n' is reserved" in window.statusBar().currentMessage()
     assert stored_hotkeys(project)["quote"] == "n"  # the project is not changed behind the analyst's back
     project.close()

@@ -40,7 +40,7 @@ class IntervalIndex(Generic[S]):
 
     def __init__(self, spans: Iterable[S] = (), bucket: int = BUCKET) -> None:
         self._bucket = bucket
-        ordered = in_text_order(spans)
+        ordered = sorted(spans, key=text_order)  # presorted input (as the store gives it): one pass
         self._by_id: dict[int, S] = {span.id: span for span in ordered}
         if len(self._by_id) != len(ordered):  # a repeated id: the last one wins, as with add()
             ordered = sorted(self._by_id.values(), key=text_order)
@@ -125,11 +125,6 @@ class IntervalIndex(Generic[S]):
         return self.overlapping(offset, offset + 1)
 
 
-def in_text_order(spans: Iterable[S]) -> list[S]:
-    """The spans sorted by ``text_order`` (already-sorted input, as the store gives it, costs one pass)."""
-    return sorted(spans, key=text_order)
-
-
 def nested_ids(spans: Iterable[S]) -> set[int]:
     """Ids of spans lying inside another span of the list (inner spans are drawn differently).
 
@@ -139,7 +134,7 @@ def nested_ids(spans: Iterable[S]) -> set[int]:
     """
     inner: set[int] = set()
     reach = -1
-    for span in in_text_order(spans):
+    for span in sorted(spans, key=text_order):
         if span.end <= reach:
             inner.add(span.id)
         else:

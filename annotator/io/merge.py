@@ -25,7 +25,7 @@ from annotator.core.model import GOLD_ANNOTATOR
 from annotator.io.importing import import_paths, importable_suffixes
 from annotator.store import Project
 from annotator.store.colleague import MergeSummary, merge_colleague, read_colleague
-from annotator.store.schema import SQLITE_MAGIC
+from annotator.store.schema import is_sqlite
 
 NO_ANNOTATOR_HINT = "names no annotator; pass --annotator NAME"
 MAX_LINES_NAMED = 3
@@ -66,11 +66,6 @@ def parse_renames(values: Sequence[str]) -> dict[str, str]:
             raise ValueError(f"--rename {value!r}: {problem}; the gold layer cannot be renamed, nor anyone renamed to it")
         renames[old] = new
     return renames
-
-
-def _is_sqlite(path: Path) -> bool:
-    with path.open("rb") as fh:
-        return fh.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
 
 
 def _unnamed_records(scratch: Project, placeholder: str, source: Path) -> list[str]:
@@ -125,7 +120,7 @@ def merge_source(project: Project, source: str | Path, renames: Mapping[str, str
         raise MergeError(f"{source}: no such file")
     if source.resolve() == Path(project.path).resolve():
         raise MergeError(f"{source}: is the project itself")
-    if _is_sqlite(source):
+    if is_sqlite(source):
         colleague = read_colleague(source)
         return merge_colleague(project, colleague, renames)
     if source.suffix.lower() not in importable_suffixes():
@@ -135,12 +130,6 @@ def merge_source(project: Project, source: str | Path, renames: Mapping[str, str
 
 def _where(line: int | None) -> str:
     return "" if line is None else f"line {line}: "
-
-
-def merge_sources(project: Project, sources: Sequence[str | Path], renames: Mapping[str, str] | None = None,
-                  annotator: str | None = None) -> list[MergeSummary]:
-    """Merge several sources one after the other; stops at the first refused one (earlier ones stay merged)."""
-    return [merge_source(project, source, renames, annotator) for source in sources]
 
 
 def format_summary(summary: MergeSummary) -> list[str]:

@@ -104,10 +104,14 @@ SQLITE_MAGIC = b"SQLite format 3\x00"
 READ_TIMEOUT_S = 5.0
 
 
-def check_header(path: Path) -> None:
+def is_sqlite(path: Path) -> bool:
+    """Whether the file starts with SQLite's header (read-only: opens nothing as a database)."""
     with path.open("rb") as fh:
-        head = fh.read(len(SQLITE_MAGIC))
-    if head != SQLITE_MAGIC:
+        return fh.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+
+
+def check_header(path: Path) -> None:
+    if not is_sqlite(path):
         raise NotAProjectError(path, "not an Annotator project (the file is not an SQLite database)")
 
 

@@ -188,12 +188,12 @@ class SpanHighlighter(QSyntaxHighlighter):
         last = document.findBlock(self.offsets.to_utf16(max(start, end - 1)))
         changed = []
         while block.isValid():
-            self._format_block(block)
-            self._formatted.add(block.blockNumber())
             changed.append(block)
             if block == last:
                 break
             block = block.next()
+        self._formatted.difference_update(block.blockNumber() for block in changed)
+        self.format_blocks(changed)
         return changed
 
     def add_span(self, span: Span) -> list[QTextBlock]:

@@ -50,8 +50,6 @@ class MainWindow(QMainWindow):
         self.notifier = ChangeNotifier(self)
         self.cheat_sheet: CheatSheet | None = None
         self.new_span_options: dict[str, str] = {}  # review mode: gold spans get origin and reviewer
-        # A document is shown with the spans on screen first; the rest are read on the next
-        # event-loop turn (or at once, when something needs them sooner).
         self._build_widgets()
         self._build_actions()
         self._connect()
@@ -177,7 +175,9 @@ class MainWindow(QMainWindow):
         return review.reviewer if review is not None and review.active else self.annotator
 
     def reload_labels(self) -> None:
-        self.labels = [self._usable_hotkey(label) for label in self.project.labels()]
+        stored = self.project.labels()
+        self.labels = [bindable(label) for label in stored]
+        self._say_unbound_hotkeys(stored)
         colors = {label.name: label.color for label in self.labels}
         self.style = label_style(colors)
         self.spans_panel.model_.colors = colors
@@ -200,14 +200,13 @@ class MainWindow(QMainWindow):
         if self.doc_id is not None:
             self.open_document(self.doc_id, keep_view=True)
 
-    def _usable_hotkey(self, label: Label) -> Label:
-        """A label as the window binds it: a hotkey that breaks the rules (kept from an older project,
-        e.g. N, which review mode needs) is not bound; the label dialog shows why when it is edited."""
-        usable = bindable(label)
-        if usable != label:
-            self.statusBar().showMessage(f"Label {label.name}: {hotkey_problem(label.hotkey)}; it has no hotkey "
-                                         "until you change it (Labels > Edit labels).", 15000)
-        return usable
+    def _say_unbound_hotkeys(self, stored: list[Label]) -> None:
+        """A hotkey that breaks the rules (kept from an older project, e.g. N, which review mode
+        needs) is not bound: say so once, naming every such label."""
+        unbound = [f"{label.name} ({hotkey_problem(label.hotkey)})" for label in stored if bindable(label) != label]
+        if unbound:
+            self.statusBar().showMessage(f"Not bound as hotkeys: {'; '.join(unbound)}. Change them in "
+                                         "Labels > Edit labels.", 15000)
 
     def _maybe_labels_changed(self) -> None:
         """After every edit, undo and redo: reload the labels if a label edit was undone or redone.

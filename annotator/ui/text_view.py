@@ -86,11 +86,10 @@ class SpanTextView(QPlainTextEdit):
 
         Paragraphs off screen are skipped: asking where one is would lay out the paragraphs in between.
         """
-        first = self.firstVisibleBlock().blockNumber()
-        last = self.cursorForPosition(QPoint(0, self.viewport().height())).blockNumber()
+        on_screen = {block.blockNumber() for block in self.visible_blocks()}
         offset = self.contentOffset()
         for block in blocks:
-            if first <= block.blockNumber() <= last:
+            if block.blockNumber() in on_screen:
                 self.viewport().update(self.blockBoundingGeometry(block).translated(offset).toAlignedRect())
 
     def visible_blocks(self) -> Iterator[QTextBlock]:

@@ -17,8 +17,8 @@ from annotator.io.importers._common import (
     Record,
     RecordError,
     SourceFile,
-    decode_bytes,
     iter_lines,
+    read_text,
     undecodable_line,
 )
 from annotator.io.importers._schemas import record_from_json
@@ -61,9 +61,7 @@ def _from_lines(source: SourceFile, lines: Iterable[tuple[int, bytes | str]]) ->
 
 def _from_document(source: SourceFile) -> Iterator[Record | RecordError]:
     """A whole JSON file: one object, a list of objects, or (sniffed) JSON Lines."""
-    text, source.encoding = decode_bytes(source.path.read_bytes())
-    if not text or text.isspace():
-        raise RecordError("empty file (no text); nothing imported")
+    text = read_text(source)
     try:
         value = orjson.loads(text)
     except orjson.JSONDecodeError as exc:
