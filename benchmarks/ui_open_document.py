@@ -13,7 +13,7 @@ The baseline is the same gesture on a bare QPlainTextEdit of the same size and f
 setPlainText of the same text until painted. Each run starts from a small document already
 shown, in both cases. Runs alternate between the two, and the medians are compared.
 
-Usage: python benchmarks/ui_open_document.py [--scale 0.25] [--repeat 9]
+Usage: python benchmarks/ui_open_document.py [--scale 0.25] [--repeat 21]
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ SMALL = "A small document."
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--repeat", type=int, default=9)
+    parser.add_argument("--repeat", type=int, default=21)
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
     from annotator.ui.main_window import MainWindow

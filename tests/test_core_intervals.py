@@ -6,8 +6,9 @@ import random
 
 import pytest
 
-from annotator.core.intervals import IntervalIndex, nested_ids, pieces, text_order
-from annotator.core.model import Span
+from annotator.core.intervals import IntervalIndex, nested_ids, pieces
+from annotator.core.model import Span, text_order
+from annotator.core.span_rows import SpanRows
 
 
 def brute(spans: dict[int, Span], start: int, end: int) -> list[Span]:
@@ -24,7 +25,8 @@ def test_queries_match_a_full_scan_through_adds_and_removes(bucket):
         for i in range(rng.randint(0, 50)):
             start = rng.randrange(0, 200)
             spans[i] = Span(i, 1, start, start + rng.choice([1, 2, 5, 20, 100, 300]), "actor", "a")
-        index = IntervalIndex(list(spans.values()), bucket=bucket)
+        given = list(spans.values())
+        index = IntervalIndex(SpanRows(given) if rng.random() < 0.5 else given, bucket=bucket)  # rows: taken as they are
         next_id = 1000
         for _ in range(40):
             if rng.random() < 0.3:  # a new span, or a changed one under an existing id

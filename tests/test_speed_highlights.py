@@ -10,8 +10,6 @@ of style keep the formats right.
 
 from __future__ import annotations
 
-import gc
-
 import pytest
 from PySide6.QtCore import QEvent, QObject, QRect, QSettings, Qt
 from PySide6.QtGui import QTextCharFormat
@@ -19,7 +17,7 @@ from PySide6.QtWidgets import QApplication
 
 from annotator.core.model import Span
 from annotator.store import Project
-from annotator.ui.highlighter import SpanStyle, paused_gc
+from annotator.ui.highlighter import SpanStyle
 from annotator.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
@@ -189,22 +187,3 @@ class PaintedRegion(QObject):
         if event.type() == QEvent.Type.Paint:
             self.rect = self.rect.united(event.rect())
         return False
-
-
-def test_the_garbage_collector_is_paused_only_while_a_document_loads(long_window):
-    window, doc_id, _text = long_window
-    seen = []
-    original = window.text_view.highlighter.configure
-    window.text_view.highlighter.configure = lambda *args: (seen.append(gc.isenabled()), original(*args))
-    window.open_document(doc_id)
-    assert seen == [False] and gc.isenabled()
-    with pytest.raises(RuntimeError), paused_gc():
-        raise RuntimeError("a failed load")
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        with paused_gc():
-            pass
-        assert not gc.isenabled()  # whoever turned it off turns it back on
-    finally:
-        gc.enable()

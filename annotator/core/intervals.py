@@ -2,18 +2,22 @@
 
 The text view asks "which spans touch this paragraph" once per paragraph, and
 adds or removes one span at a time. Most spans are short, so they are kept in
-one list in text order with a parallel list of starts: a span no longer than
-``bucket`` that ends after ``a`` starts after ``a - bucket``, so a query is two
-bisects and a short scan. The few long spans are filed under every fixed-width
-bucket they touch. Building from 10,000 spans is a sort and a list comprehension,
-not 10,000 Python-level inserts. No Qt here.
+one ``SpanRows`` in text order, whose list of starts is bisected: a span no
+longer than ``bucket`` that ends after ``a`` starts after ``a - bucket``, so a
+query is two bisects and a short scan of the ends. The few long spans are filed
+under every fixed-width bucket they touch. Built from the store's ``SpanRows``,
+the index takes them as they are: no sort and no Span object made. No Qt here.
 """
 
 from __future__ import annotations
 
 import bisect
+import operator
 from collections.abc import Iterable, Sequence
-from typing import Generic, Protocol, TypeVar
+from typing import Protocol, TypeVar
+
+from annotator.core.model import Span, text_order
+from annotator.core.span_rows import SpanRows
 
 
 class HasRange(Protocol):
@@ -30,97 +34,87 @@ S = TypeVar("S", bound=HasRange)
 BUCKET = 2048
 
 
-def text_order(span: HasRange) -> tuple[int, int, int]:
-    """Text order: by start, longer (outer) spans first, then by id."""
-    return (span.start, -span.end, span.id)
+class IntervalIndex:
+    """Spans looked up by the range they overlap, or by id."""
 
-
-class IntervalIndex(Generic[S]):
-    """Spans (anything with id, start, end) looked up by the range they overlap."""
-
-    def __init__(self, spans: Iterable[S] = (), bucket: int = BUCKET) -> None:
+    def __init__(self, spans: Iterable[Span] = (), bucket: int = BUCKET) -> None:
+        """Index ``spans``; a ``SpanRows`` with unique ids is taken, not copied. Of repeated ids the last wins."""
         self._bucket = bucket
-        ordered = sorted(spans, key=text_order)  # presorted input (as the store gives it): one pass
-        self._by_id: dict[int, S] = {span.id: span for span in ordered}
-        if len(self._by_id) != len(ordered):  # a repeated id: the last one wins, as with add()
-            ordered = sorted(self._by_id.values(), key=text_order)
-        self._short: list[S] = [span for span in ordered if span.end - span.start <= bucket]
-        self._starts: list[int] = [span.start for span in self._short]
-        self._long: dict[int, list[S]] = {}
-        if len(self._short) != len(ordered):
-            for span in ordered:
-                if span.end - span.start > bucket:
-                    self._file_long(span)
+        if not isinstance(spans, SpanRows) or len(set(spans.ids)) != len(spans):
+            spans = SpanRows({span.id: span for span in spans}.values())
+        self._short = spans
+        self._long: dict[int, list[Span]] = {}
+        self._long_by_id: dict[int, Span] = {}
+        if max(map(operator.sub, spans.ends, spans.starts), default=0) > bucket:
+            long_rows = [row for row, (a, b) in enumerate(zip(spans.starts, spans.ends)) if b - a > bucket]
+            for row in reversed(long_rows):
+                self._file_long(spans.pop(row))
 
     def __len__(self) -> int:
-        return len(self._by_id)
+        return len(self._short) + len(self._long_by_id)
 
     def __contains__(self, span_id: object) -> bool:
-        return span_id in self._by_id
+        return span_id in self._long_by_id or self._short.has_id(span_id)
 
-    def get(self, span_id: int) -> S | None:
-        return self._by_id.get(span_id)
+    def get(self, span_id: int) -> Span | None:
+        span = self._long_by_id.get(span_id)
+        if span is not None:
+            return span
+        row = self._short.row_of(span_id)
+        return None if row is None else self._short[row]
 
-    def all(self) -> list[S]:
-        if not self._long:
-            return list(self._short)
-        return sorted(self._by_id.values(), key=text_order)
+    def all(self) -> SpanRows:
+        """Every span, in text order (a copy)."""
+        if not self._long_by_id:
+            return self._short.copy()
+        return SpanRows([*self._short, *self._long_by_id.values()])
 
     def _keys(self, start: int, end: int) -> range:
         return range(start // self._bucket, max(start, end - 1) // self._bucket + 1)
 
-    def _file_long(self, span: S) -> None:
+    def _file_long(self, span: Span) -> None:
+        self._long_by_id[span.id] = span
         for key in self._keys(span.start, span.end):
             self._long.setdefault(key, []).append(span)
 
-    def _short_row(self, span: S) -> int:
-        return bisect.bisect_left(self._short, text_order(span), key=text_order)
-
-    def add(self, span: S) -> None:
-        if span.id in self._by_id:
+    def add(self, span: Span) -> None:
+        if span.id in self:
             self.remove(span.id)
-        self._by_id[span.id] = span
         if span.end - span.start > self._bucket:
             self._file_long(span)
-            return
-        row = self._short_row(span)
-        self._short.insert(row, span)
-        self._starts.insert(row, span.start)
+        else:
+            self._short.add(span)
 
-    def remove(self, span_id: int) -> S | None:
-        span = self._by_id.pop(span_id, None)
-        if span is None:
-            return None
-        if span.end - span.start > self._bucket:
+    def remove(self, span_id: int) -> Span | None:
+        span = self._long_by_id.pop(span_id, None)
+        if span is not None:
             for key in self._keys(span.start, span.end):
                 bucket = self._long.get(key, [])
                 bucket[:] = [s for s in bucket if s.id != span_id]
                 if not bucket:
                     self._long.pop(key, None)
             return span
-        row = self._short_row(span)
-        if row < len(self._short) and self._short[row].id == span_id:
-            del self._short[row]
-            del self._starts[row]
-        return span
+        row = self._short.row_of(span_id)
+        return None if row is None else self._short.pop(row)
 
-    def overlapping(self, start: int, end: int) -> list[S]:
+    def overlapping(self, start: int, end: int) -> list[Span]:
         """Spans sharing at least one character with [start, end), in text order."""
         if end <= start:
             return []
-        first = bisect.bisect_left(self._starts, start - self._bucket)
-        last = bisect.bisect_left(self._starts, end, first)
-        found = [span for span in self._short[first:last] if span.end > start]
+        starts, ends = self._short.starts, self._short.ends
+        first = bisect.bisect_left(starts, start - self._bucket)
+        last = bisect.bisect_left(starts, end, first)
+        found = [self._short[row] for row in range(first, last) if ends[row] > start]
         if not self._long:
             return found
-        extra: dict[int, S] = {}
+        extra: dict[int, Span] = {}
         for key in self._keys(start, end):
             for span in self._long.get(key, ()):
                 if span.start < end and span.end > start:
                     extra[span.id] = span
         return sorted(found + list(extra.values()), key=text_order) if extra else found
 
-    def at(self, offset: int) -> list[S]:
+    def at(self, offset: int) -> list[Span]:
         """Spans covering the character at ``offset``, outermost first."""
         return self.overlapping(offset, offset + 1)
 

@@ -59,6 +59,11 @@ class Span(NamedTuple):
         return text[self.start : self.end]
 
 
+def text_order(span: Any) -> tuple[int, int, int]:
+    """Text order of anything with start, end and id: by start, longer (outer) spans first, then by id."""
+    return (span.start, -span.end, span.id)
+
+
 @dataclass(frozen=True)
 class Document:
     id: int

@@ -16,7 +16,6 @@ re-formats only the paragraphs it touches.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import NamedTuple
@@ -56,24 +55,6 @@ def label_style(colors: dict[str, str]) -> StyleFunction:
     return lambda span: styles.get(span.label, unknown)
 
 
-@contextmanager
-def paused_gc() -> Iterator[None]:
-    """Run a burst of allocations (a document's spans, their pieces and formats) without the cyclic GC.
-
-    None of those objects form cycles; refcounting frees the temporary ones. With the
-    collector on, the ~50,000 objects of one 10,000-span document outlive a few young
-    collections, get promoted, and trigger a full collection (~50 ms) every second or
-    third document opened; paused, the temporary ones are never seen by it.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def light(color: str, amount: float = 0.55) -> QColor:
     """The label colour blended towards white, so black text stays readable on it."""
     c = QColor(color)
@@ -94,7 +75,7 @@ class SpanHighlighter(QSyntaxHighlighter):
 
     def __init__(self, document: QTextDocument) -> None:
         super().__init__(document)
-        self.index: IntervalIndex[Span] = IntervalIndex()
+        self.index = IntervalIndex()
         self.style: StyleFunction = label_style({})
         self.offsets = Utf16Map("")
         self._astral = False  # some character takes two UTF-16 positions: convert every offset

@@ -21,7 +21,7 @@ from annotator.ui.actions import MENU_ORDER, WORKSPACE_ACTIONS, ActionSpec, buil
 from annotator.ui.commands import (AddSpanCommand, ChangeNotifier, DeleteSpanCommand, EditCommand,
                                    SetStatusCommand, note_command, relabel_command)
 from annotator.ui.document_list import DocumentListPanel
-from annotator.ui.highlighter import label_style, paused_gc
+from annotator.ui.highlighter import label_style
 from annotator.ui.palette import LabelPalette
 from annotator.ui.prompts import ask_text, show_error
 from annotator.ui.review_mode import install_review
@@ -234,10 +234,9 @@ class MainWindow(QMainWindow):
         """Read the current document and all its spans into the text view and the spans list."""
         if self.doc_id is None:
             return
-        with paused_gc():  # ~50,000 short-lived objects for 10,000 spans
-            text = self.project.document_text(self.doc_id)
-            self.text_view.set_document(text, self.project.spans(self.doc_id, self.annotator), self.style)
-            self.spans_panel.model_.set_spans(text, self.text_view.spans())
+        text = self.project.document_text(self.doc_id)
+        self.text_view.set_document(text, self.project.spans(self.doc_id, self.annotator), self.style)
+        self.spans_panel.model_.set_spans(text, self.text_view.spans())
 
     def _document_activated(self, doc_id: int) -> None:
         if doc_id != self.doc_id:

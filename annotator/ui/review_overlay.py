@@ -47,7 +47,7 @@ class LaneOverlay(QObject):
     def __init__(self, view: QPlainTextEdit) -> None:
         super().__init__(view)
         self.view = view
-        self.index: IntervalIndex[Span] = IntervalIndex()
+        self.index = IntervalIndex()
         self.lanes: dict[str, int] = {}
         self.colors: dict[str, str] = {}
         self.offsets = Utf16Map("")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import functools
 from typing import Any
 
@@ -11,10 +10,11 @@ from PySide6.QtCore import (QAbstractTableModel, QItemSelectionModel, QModelInde
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from annotator.core.intervals import text_order
-from annotator.core.model import Span
+from annotator.core.model import Span, text_order
+from annotator.core.span_rows import SpanRows
 
 COLUMNS = ("Text", "Label", "Annotator", "Note")
+COLUMN_FIELDS = (None, "label", "annotator", "note")  # the Span field each column after the text shows
 _ROLES = frozenset((Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.DecorationRole,
                     Qt.ItemDataRole.UserRole))
 
@@ -28,37 +28,30 @@ def swatch(color: str) -> QIcon:
 
 
 class SpanListModel(QAbstractTableModel):
-    """Spans in text order; a row's cells are computed only when the view asks for them."""
+    """Spans in text order; a row's cells are read from the columns only when the view asks for them."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.text = ""
-        self.spans: list[Span] = []
-        self._by_id: dict[int, Span] = {}
+        self.spans = SpanRows()
         self.colors: dict[str, str] = {}
 
-    def set_spans(self, text: str, spans: list[Span]) -> None:
-        """Show ``spans``, already in text order (as ``SpanTextView.spans()`` gives them); the list is kept, not copied."""
+    def set_spans(self, text: str, spans: SpanRows) -> None:
+        """Show ``spans`` (as ``SpanTextView.spans()`` gives them); they are kept, not copied."""
         self.beginResetModel()
         self.text = text
         self.spans = spans
-        self._by_id = {span.id: span for span in self.spans}
         self.endResetModel()
 
     def row_of(self, span_id: int) -> int | None:
-        span = self._by_id.get(span_id)
-        if span is None:
-            return None
-        row = bisect.bisect_left(self.spans, text_order(span), key=text_order)
-        return row if row < len(self.spans) and self.spans[row].id == span_id else None
+        return self.spans.row_of(span_id)
 
     def add(self, span: Span) -> None:
-        if span.id in self._by_id:
+        if self.spans.has_id(span.id):
             self.remove(span.id)
-        row = bisect.bisect_left(self.spans, text_order(span), key=text_order)
+        row = self.spans.insertion_row(span)
         self.beginInsertRows(QModelIndex(), row, row)
         self.spans.insert(row, span)
-        self._by_id[span.id] = span
         self.endInsertRows()
 
     def remove(self, span_id: int) -> None:
@@ -66,8 +59,7 @@ class SpanListModel(QAbstractTableModel):
         if row is None:
             return
         self.beginRemoveRows(QModelIndex(), row, row)
-        del self.spans[row]
-        del self._by_id[span_id]
+        self.spans.pop(row)
         self.endRemoveRows()
 
     def replace(self, span: Span) -> None:
@@ -78,8 +70,7 @@ class SpanListModel(QAbstractTableModel):
             self.remove(span.id)
             self.add(span)
             return
-        self.spans[row] = span
-        self._by_id[span.id] = span
+        self.spans.replace(row, span)
         self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
@@ -102,16 +93,15 @@ class SpanListModel(QAbstractTableModel):
         row = index.row()
         if not 0 <= row < len(self.spans):
             return None
-        span = self.spans[row]
+        spans, column = self.spans, index.column()  # cells read from the columns: no Span made per call
         if role == Qt.ItemDataRole.UserRole:
-            return span.id
+            return spans.ids[row]
         if role == Qt.ItemDataRole.DecorationRole:
-            return swatch(self.colors.get(span.label, "#999999")) if index.column() == 1 else None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            words = " ".join(self.text[span.start : span.end].split())
-            return (words if role == Qt.ItemDataRole.ToolTipRole or len(words) <= 80 else words[:77] + "…",
-                    span.label, span.annotator, span.note or "")[index.column()]
-        return None
+            return swatch(self.colors.get(spans.column("label")[row], "#999999")) if column == 1 else None
+        if column == 0:
+            words = " ".join(self.text[spans.starts[row] : spans.ends[row]].split())
+            return words if role == Qt.ItemDataRole.ToolTipRole or len(words) <= 80 else words[:77] + "…"
+        return spans.column(COLUMN_FIELDS[column])[row] or ""
 
 
 class SpansPanel(QTableView):
@@ -182,8 +172,8 @@ class SpansPanel(QTableView):
 
     def selected_span_id(self) -> int | None:
         index = self.currentIndex()
-        return self.model_.spans[index.row()].id if index.isValid() and self.selectionModel().hasSelection() else None
+        return self.model_.spans.ids[index.row()] if index.isValid() and self.selectionModel().hasSelection() else None
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         if not self._quiet and current.isValid():
-            self.spanSelected.emit(self.model_.spans[current.row()].id)
+            self.spanSelected.emit(self.model_.spans.ids[current.row()])

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
 
 from annotator.core.model import Span
 from annotator.core.offsets import OffsetError, Utf16Map
+from annotator.core.span_rows import SpanRows
 from annotator.ui.highlighter import SpanHighlighter, StyleFunction, label_style
 
 _ARROWS = {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Home, Qt.Key.Key_End}
@@ -44,7 +45,10 @@ class SpanTextView(QPlainTextEdit):
 
     # ----------------------------------------------------------- content
     def set_document(self, text: str, spans: Sequence[Span], style: StyleFunction | None = None) -> None:
-        """Show ``text`` with every one of ``spans`` painted by ``style`` (label colours by default)."""
+        """Show ``text`` with every one of ``spans`` painted by ``style`` (label colours by default).
+
+        A ``SpanRows`` (as the store reads them) is taken, not copied.
+        """
         self.text = text
         self.offsets = Utf16Map(text)
         self.current_span_id = None
@@ -62,8 +66,8 @@ class SpanTextView(QPlainTextEdit):
     def set_style(self, style: StyleFunction) -> None:
         self.set_spans(self.spans(), style)
 
-    def spans(self) -> list[Span]:
-        """Every span shown, in text order."""
+    def spans(self) -> SpanRows:
+        """Every span shown, in text order (a copy)."""
         return self.highlighter.index.all()
 
     def span(self, span_id: int) -> Span | None:

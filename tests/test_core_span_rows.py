@@ -1,0 +1,93 @@
+"""SpanRows: spans kept as columns in text order, against plain sorted lists of Span; and the store's read."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+from annotator.core.model import Span, text_order
+from annotator.core.span_rows import SpanRows
+from annotator.store import Project
+
+
+def random_spans(rng: random.Random, count: int) -> list[Span]:
+    """Spans with many equal starts, so that ties (outer first, then id) decide the order."""
+    spans = []
+    for span_id in rng.sample(range(1, 10 * count + 2), count):
+        start = rng.randrange(0, 30)
+        spans.append(Span(span_id, 7, start, start + rng.randrange(1, 6), rng.choice(["actor", "claim"]), "ann",
+                          note=rng.choice([None, "a note"])))
+    return spans
+
+
+def columns_of(spans: list[Span]) -> list[list]:
+    return [list(column) for column in zip(*spans)] if spans else [[] for _ in Span._fields]
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_rows_come_out_in_text_order_whatever_order_they_go_in(seed):
+    rng = random.Random(seed)
+    spans = random_spans(rng, rng.randrange(0, 40))
+    expected = sorted(spans, key=text_order)
+    by_start_only = sorted(spans, key=lambda span: (span.start, rng.random()))  # as an index on start gives them
+    shuffled = rng.sample(spans, len(spans))
+    for given in (by_start_only, shuffled):
+        rows = SpanRows.from_columns(columns_of(given))
+        assert list(rows) == expected
+        assert rows.ids == [span.id for span in expected] and rows.starts == [span.start for span in expected]
+    assert list(SpanRows(shuffled)) == expected
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_adds_removes_and_replacements_keep_text_order(seed):
+    rng = random.Random(seed)
+    spans = random_spans(rng, 30)
+    rows, kept = SpanRows(spans[:10]), sorted(spans[:10], key=text_order)
+    for span in spans[10:]:
+        row = rows.add(span)
+        kept = sorted([*kept, span], key=text_order)
+        assert kept[row] == span and list(rows) == kept
+    for _ in range(10):
+        row = rng.randrange(len(rows))
+        assert rows.pop(row) == kept.pop(row)
+    row = rng.randrange(len(rows))
+    relabelled = kept[row]._replace(label="quote", note="changed")
+    rows.replace(row, relabelled)
+    kept[row] = relabelled
+    assert rows == kept and rows[2:5] == kept[2:5] and rows[-1] == kept[-1]
+    assert rows.row_of(relabelled.id) == row and rows.row_of(-1) is None
+    assert rows.column("note") == [span.note for span in kept]
+
+
+def test_a_copy_is_independent_and_bad_columns_are_refused():
+    rows = SpanRows([Span(1, 1, 0, 4, "actor", "a"), Span(2, 1, 2, 9, "claim", "a")])
+    copy = rows.copy()
+    copy.pop(0)
+    assert len(rows) == 2 and len(copy) == 1 and rows != copy
+    assert SpanRows() == [] and len(SpanRows()) == 0 and list(SpanRows()) == []
+    with pytest.raises(ValueError, match="columns"):
+        SpanRows.from_columns([[1], [1]])
+    with pytest.raises(ValueError, match="columns"):
+        SpanRows.from_columns([[1, 2]] + [[1]] * (len(Span._fields) - 1))
+
+
+def test_the_store_reads_spans_as_rows_in_text_order_for_one_or_several_annotators(tmp_path):
+    project = Project.open(tmp_path / "p.db")
+    text = "Kim Jong Un met 😀 officials in 北京.\nThey said 1.3 million."
+    doc_id, _ = project.add_document(text)
+    added = []
+    for start, end, label, annotator in [(4, 8, "actor", "ann"), (0, 12, "claim", "ann"), (0, 3, "actor", "ann"),
+                                         (0, 12, "quote", "bob"), (16, 17, "figure", "ann"), (31, 33, "actor", "bob")]:
+        added.append(project.add_span(doc_id, start, end, label, annotator))
+    for annotator in ("ann", ["ann", "bob"], None):
+        rows = project.spans(doc_id, annotator)
+        names = {annotator} if isinstance(annotator, str) else {"ann", "bob"}
+        assert isinstance(rows, SpanRows)
+        assert list(rows) == sorted((s for s in added if s.annotator in names), key=text_order)
+        assert all(rows[row] == project.span(rows.ids[row]) for row in range(len(rows)))  # every field, as stored
+    ann = project.spans(doc_id, "ann")
+    assert [span.text_in(text) for span in ann] == ["Kim Jong Un ", "Kim", "Jong", "😀"]  # a tie: the longer first
+    assert project.spans(doc_id, "bob")[1].text_in(text) == "北京"
+    assert project.spans(doc_id, "nobody") == []
+    project.close()
