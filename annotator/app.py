@@ -37,7 +37,8 @@ def ask_name_dialog(default: str, problem: str, parent: QWidget | None = None) -
 
 def choose_annotator(settings: QSettings, ask: AskName = ask_name_dialog) -> str | None:
     """The remembered annotator name, or ask for one (first launch) and remember it."""
-    from annotator.ui.project_files import annotator_name_problem
+    from annotator.core.model import annotator_name_problem
+    from annotator.ui.prompts import sentence
 
     stored = str(settings.value("annotator", "") or "")
     if stored and annotator_name_problem(stored) is None:
@@ -47,7 +48,7 @@ def choose_annotator(settings: QSettings, ask: AskName = ask_name_dialog) -> str
         name = ask(default, problem)
         if name is None:
             return None
-        problem = annotator_name_problem(name) or ""
+        problem = sentence(annotator_name_problem(name) or "")
         if not problem:
             settings.setValue("annotator", name.strip())
             settings.sync()

@@ -165,14 +165,16 @@ def merge(project: Path, sources: tuple[Path, ...], renames: tuple[str, ...], an
     project file is only read, never changed. Each source is merged whole or
     not at all. The gold layer cannot be renamed, nor anyone renamed to gold.
     """
-    from annotator.io.merge import MergeError, format_summary, merge_source, parse_renames, reserved_name_problem
+    from annotator.core.model import annotator_name_problem
+    from annotator.io.merge import MergeError, format_summary, merge_source, parse_renames
 
     try:
         mapping = parse_renames(renames)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--rename") from exc
-    if annotator is not None and (not annotator.strip() or reserved_name_problem(annotator)):
-        raise click.BadParameter(reserved_name_problem(annotator) or "an annotator needs a name", param_hint="--annotator")
+    problem = annotator_name_problem(annotator) if annotator is not None else None
+    if problem:
+        raise click.BadParameter(problem, param_hint="--annotator")
     failed = []
     with open_project(project, create=True) as proj:
         for source in sources:

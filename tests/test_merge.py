@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 
 from annotator.cli import main
-from annotator.core.model import GOLD_ANNOTATOR
+from annotator.core.model import GOLD_ANNOTATOR, annotator_name_problem
 from annotator.io.merge import MergeError, merge_source, parse_renames
 from annotator.store import NewerSchemaError, NotAProjectError, Project
 from annotator.store.review import add_gold_spans
@@ -78,6 +78,21 @@ def test_rename_separates_two_colleagues_with_the_same_name(project, colleague, 
     assert span_keys(project, doc_id, "ben") == {(0, 3, "actor", "ben")}
     assert (0, 11, "actor", "ben.k") in span_keys(project, doc_id, "ben.k")
     assert project.status(doc_id, "ben.k") == "done" and project.status(doc_id, "ben") == "in_progress"
+
+
+@pytest.mark.parametrize("rename", [{"ben": "Gold"}, {"ben": " gold "}, {"gold": "ben"}])
+def test_the_store_refuses_a_rename_to_or_from_gold_in_any_case_and_merges_nothing(project, colleague, rename):
+    before = (project.document_count(), project.span_count())
+    with pytest.raises(ValueError, match="gold layer cannot be renamed"):
+        merge_source(project, colleague, rename)  # the library call, past the CLI's own check
+    assert (project.document_count(), project.span_count()) == before
+
+
+def test_one_rule_names_annotators_everywhere():
+    assert annotator_name_problem("ana") is None and annotator_name_problem(" ana.k ") is None
+    assert annotator_name_problem("  ") == "an annotator needs a name"
+    for gold in ("gold", "Gold", " GOLD "):
+        assert "reserved for the reviewed layer" in annotator_name_problem(gold)
 
 
 def test_parse_renames_refuses_malformed_and_conflicting_entries():

@@ -152,6 +152,9 @@ def test_switch_annotator_hides_other_spans_and_refuses_gold(qtbot, main_window)
     select_with_keys(qtbot, main_window, 16, 3)
     press(qtbot, main_window, "2")
     assert [(s[3], s[4]) for s in read_spans(main_window.project.path)] == [("actor", "alice"), ("claim", "bob")]
-    assert main_window.set_annotator("gold") is False
-    error_dialog(main_window).accept()
+    for reserved in ("gold", " Gold "):
+        assert main_window.set_annotator(reserved) is False
+        dialog = error_dialog(main_window)
+        assert dialog.text() == "'gold' is reserved for the reviewed layer."
+        dialog.accept()
     assert main_window.annotator == "bob"

@@ -19,6 +19,18 @@ REVIEW_KEYS = {"n": "next disagreement", "p": "previous disagreement", "a": "acc
 HOTKEY_CHARACTERS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
+def annotator_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be an annotator's (for annotating, or owning merged work), or None.
+
+    The gold layer is written only by reviewing; "Gold" or " gold " would read as it in lists and exports.
+    """
+    if not name.strip():
+        return "an annotator needs a name"
+    if name.strip().lower() == GOLD_ANNOTATOR:
+        return f"{GOLD_ANNOTATOR!r} is reserved for the reviewed layer"
+    return None
+
+
 def hotkey_problem(key: str) -> str | None:
     """Why ``key`` cannot be a label's hotkey, or None ("" means no hotkey, which is fine)."""
     if key == "":

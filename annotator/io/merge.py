@@ -21,7 +21,7 @@ import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from annotator.core.model import GOLD_ANNOTATOR
+from annotator.core.model import annotator_name_problem
 from annotator.io.importing import import_paths, importable_suffixes
 from annotator.store import Project
 from annotator.store.colleague import MergeSummary, merge_colleague, read_colleague
@@ -44,13 +44,6 @@ class MissingAnnotatorError(MergeError):
         self.places = places  # 'FILE:LINE' of the first records naming nobody
 
 
-def reserved_name_problem(name: str) -> str | None:
-    """Why ``name`` cannot own merged work: the gold layer is only written by reviewing."""
-    if name.strip().lower() == GOLD_ANNOTATOR:
-        return f"{GOLD_ANNOTATOR!r} is reserved for the reviewed layer"
-    return None
-
-
 def parse_renames(values: Sequence[str]) -> dict[str, str]:
     """``["OLD=NEW", ...]`` -> {OLD: NEW}; malformed or conflicting entries raise ValueError."""
     renames: dict[str, str] = {}
@@ -61,7 +54,7 @@ def parse_renames(values: Sequence[str]) -> dict[str, str]:
             raise ValueError(f"--rename {value!r}: expected OLD=NEW, e.g. --rename ana=ana.k")
         if renames.get(old, new) != new:
             raise ValueError(f"--rename {old}: given twice ({renames[old]} and {new})")
-        problem = reserved_name_problem(old) or reserved_name_problem(new)
+        problem = annotator_name_problem(old) or annotator_name_problem(new)
         if problem:
             raise ValueError(f"--rename {value!r}: {problem}; the gold layer cannot be renamed, nor anyone renamed to it")
         renames[old] = new
@@ -114,8 +107,9 @@ def merge_source(project: Project, source: str | Path, renames: Mapping[str, str
     source = Path(source)
     renames = dict(renames or {})
     annotator = (annotator or "").strip() or None
-    if annotator and reserved_name_problem(annotator):
-        raise ValueError(f"--annotator {annotator}: {reserved_name_problem(annotator)}")
+    problem = annotator_name_problem(annotator) if annotator is not None else None
+    if problem:
+        raise ValueError(f"--annotator {annotator!r}: {problem}")
     if not source.is_file():
         raise MergeError(f"{source}: no such file")
     if source.resolve() == Path(project.path).resolve():

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.core.model import DOC_STATUSES, GOLD_ANNOTATOR, REVIEW_STATUSES, Label, hotkey_problem
+from annotator.core.model import DOC_STATUSES, GOLD_ANNOTATOR, REVIEW_STATUSES, Label, annotator_name_problem, hotkey_problem
 from annotator.store.errors import NotAProjectError, ProjectError
 from annotator.core.text import text_problem
 from annotator.store.project import BUSY_TIMEOUT_S, Project, now
@@ -313,7 +313,7 @@ def _merge_statuses(project: Project, colleague: ColleagueProject, docs: dict[in
 def merge_colleague(project: Project, colleague: ColleagueProject, rename: Mapping[str, str] | None = None) -> MergeSummary:
     """Bring a colleague's documents, spans and statuses into ``project`` in one transaction."""
     rename = dict(rename or {})
-    if any(GOLD_ANNOTATOR in pair for pair in rename.items()):
+    if any(annotator_name_problem(name) for pair in rename.items() for name in pair):
         raise ValueError(f"the gold layer cannot be renamed, nor anyone renamed to {GOLD_ANNOTATOR!r}")
     summary = MergeSummary(colleague.path)
     summary.notes += colleague.ignored

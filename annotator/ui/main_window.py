@@ -13,7 +13,7 @@ from PySide6.QtCore import QPoint, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMenu, QToolBar, QVBoxLayout, QWidget)
 
-from annotator.core.model import Label, Span, hotkey_problem
+from annotator.core.model import Label, Span, annotator_name_problem, hotkey_problem
 from annotator.core.tokens import snap_to_words, trim_whitespace
 from annotator.store import Project
 from annotator.ui import project_files
@@ -23,7 +23,7 @@ from annotator.ui.commands import (AddSpanCommand, ChangeNotifier, DeleteSpanCom
 from annotator.ui.document_list import DocumentListPanel
 from annotator.ui.highlighter import label_style
 from annotator.ui.palette import LabelPalette
-from annotator.ui.prompts import ask_text, show_error
+from annotator.ui.prompts import ask_text, sentence, show_error
 from annotator.ui.review_mode import install_review
 from annotator.ui.shortcuts import CheatSheet
 from annotator.ui.spans_panel import SpansPanel
@@ -515,9 +515,9 @@ class MainWindow(QMainWindow):
 
     def set_annotator(self, name: str) -> bool:
         name = name.strip()
-        problem = project_files.annotator_name_problem(name)
+        problem = annotator_name_problem(name)
         if problem:
-            show_error(self, "Cannot switch annotator", problem)
+            show_error(self, "Cannot switch annotator", sentence(problem))
             return False
         try:
             self.project.ensure_annotator(name)

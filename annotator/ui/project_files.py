@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QSettings
 from PySide6.QtWidgets import QFileDialog
 
-from annotator.core.model import GOLD_ANNOTATOR
 from annotator.store import Project, ProjectError
 from annotator.ui.prompts import show_error
 
@@ -24,15 +23,6 @@ RECENT_MAX = 8
 PROJECT_FILTER = "Annotator projects (*.db *.annotator);;All files (*)"
 # What opening or first using a project file can raise; each is shown to the user as a reason.
 OPEN_ERRORS = (ProjectError, sqlite3.Error, OSError, ValueError)
-
-
-def annotator_name_problem(name: str) -> str | None:
-    """Why a name cannot be used for annotating, or None."""
-    if not name.strip():
-        return "An annotator needs a name."
-    if name.strip().lower() == GOLD_ANNOTATOR:
-        return f"“{GOLD_ANNOTATOR}” is reserved for the reviewed layer; choose another name."
-    return None
 
 
 def recent_projects(settings: QSettings) -> list[str]:

@@ -8,6 +8,11 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
 
+def sentence(message: str) -> str:
+    """A problem as the model words it ("an annotator needs a name") as a sentence for a dialog."""
+    return f"{message[:1].upper()}{message[1:]}." if message else ""
+
+
 def show_error(parent: QWidget, title: str, text: str, detail: str = "") -> QMessageBox:
     """A warning the user closes; opened window-modal, so the caller returns at once."""
     box = QMessageBox(QMessageBox.Icon.Warning, title, text, QMessageBox.StandardButton.Ok, parent)

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu
 
 from annotator.core.agreement import AgreementError
 from annotator.core.disagreements import Disagreement
-from annotator.core.model import GOLD_ANNOTATOR, Span
+from annotator.core.model import GOLD_ANNOTATOR, Span, annotator_name_problem
 from annotator.store import Project, ProjectError, review
 from annotator.ui.agreement_dialog import AgreementDialog, agreement_dialog_for
 from annotator.ui.prompts import ask_text, show_error
@@ -170,10 +170,8 @@ class ReviewMode(QObject):
         return lines
 
     def _ask_owner(self, path: Path, places: list[str]) -> None:
-        from annotator.io.merge import reserved_name_problem
-
         def merge_as(name: str) -> None:
-            problem = "an annotator needs a name" if not name.strip() else reserved_name_problem(name)
+            problem = annotator_name_problem(name)
             if problem:
                 show_error(self.window, "Nothing merged", f"{path.name}: {problem}")
             else:
