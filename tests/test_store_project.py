@@ -87,6 +87,19 @@ def test_edit_cycle_relabel_note_delete_restore(project):
     assert project.spans(doc_id) == [removed]
 
 
+def test_annotators_and_span_labels_are_read_by_index_seeks(project):
+    doc_id, _ = project.add_document("Kim met Putin in 北京.")
+    project.add_span(doc_id, 0, 3, "actor", "zoe")
+    project.add_span(doc_id, 8, 13, "actor", "ana")
+    project.add_span(doc_id, 17, 19, "figure", "gold", origin="gold")
+    project.set_status(doc_id, "bob", "done")  # a status, no span
+    assert project.annotators() == ["ana", "bob", "zoe"]
+    assert project.annotators(include_gold=True) == ["ana", "bob", "gold", "zoe"]
+    assert project.distinct_span_values("label") == ["actor", "figure"]
+    with pytest.raises(ValueError, match="no index"):
+        project.distinct_span_values("note")
+
+
 def test_status_per_annotator(project):
     doc_id, _ = project.add_document(TEXT)
     assert project.status(doc_id, "ana") == "new"

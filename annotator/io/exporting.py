@@ -48,7 +48,6 @@ from annotator.store.export_queries import (
     has_selected_spans,
     iter_record_rows,
     iter_span_rows,
-    known_annotators,
     known_labels,
 )
 
@@ -113,11 +112,6 @@ def split_of(uid: str, ratios: dict[str, float], seed: int) -> str:
     return next(name for name in reversed(ratios) if ratios[name] > 0)  # the sum fell a hair under 1
 
 
-def assign_splits(uids: list[str], ratios: dict[str, float], seed: int) -> dict[str, str]:
-    """Document uid -> split name (see ``split_of``)."""
-    return {uid: split_of(uid, ratios, seed) for uid in uids}
-
-
 def split_path(out: Path, split: str | None, suffix: str) -> Path:
     """``out.jsonl`` -> ``out.train.jsonl``; a folder ``out`` -> ``out.train``."""
     if split is None:
@@ -158,7 +152,7 @@ def _selection(project: Project, options: ExportOptions) -> Selection:
         if annotators and annotators != (GOLD_ANNOTATOR,):
             raise ExportError("--gold exports only the reviewed layer; leave out --annotator or name only 'gold'")
         annotators = (GOLD_ANNOTATOR,)
-    names = known_annotators(project)
+    names = project.annotators(include_gold=True)
     missing = [a for a in annotators if a not in names]
     if missing:
         if missing == [GOLD_ANNOTATOR]:

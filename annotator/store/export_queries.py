@@ -54,6 +54,10 @@ def _literal(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+# Review statuses under which a document's gold layer is a record (SQL list of literals).
+_GOLD_REVIEWED = ", ".join(map(_literal, REVIEW_TO_GOLD_STATUS))
+
+
 def _annotator_condition(selection: Selection, column: str = "annotator") -> tuple[str, list[Any]]:
     if selection.annotators:
         return f"{column} IN ({_marks(selection.annotators)})", list(selection.annotators)
@@ -78,8 +82,7 @@ def _records_sql(selection: Selection, columns: str, order: str = "",
             f"SELECT doc_id, annotator FROM doc_status WHERE {who}{within}"]
     params = who_params + within_params + who_params + within_params
     if selection.takes_gold:
-        reviewed = ", ".join(map(_literal, REVIEW_TO_GOLD_STATUS))
-        arms.append(f"SELECT doc_id, {_literal(GOLD_ANNOTATOR)} FROM review_status WHERE status IN ({reviewed}){within}")
+        arms.append(f"SELECT doc_id, {_literal(GOLD_ANNOTATOR)} FROM review_status WHERE status IN ({_GOLD_REVIEWED}){within}")
         params += within_params
     status = _status_sql("p.annotator")
     keep_pair = f"{status} IN ({_marks(selection.statuses)})" if selection.statuses else "1"
@@ -173,7 +176,7 @@ def has_selected_spans(project: Project, selection: Selection) -> bool:
 def annotators_with_work(project: Project, selection: Selection, enough: int = 2) -> list[str]:
     """The annotators the selection names (or everyone but gold) who have a span, a status or
     (gold) a review status in the project; stops after ``enough``. Index look-ups only."""
-    names = list(selection.annotators) or [a for a in known_annotators(project) if a != GOLD_ANNOTATOR]
+    names = list(selection.annotators) or project.annotators()
     found = []
     for name in names:
         if _has_work(project, name):
@@ -187,32 +190,12 @@ def _has_work(project: Project, name: str) -> bool:
     probes = ["SELECT 1 FROM spans WHERE annotator = ? LIMIT 1", "SELECT 1 FROM doc_status WHERE annotator = ? LIMIT 1"]
     found = any(project.conn.execute(sql, [name]).fetchone() for sql in probes)
     if not found and name == GOLD_ANNOTATOR:
-        reviewed = ", ".join(map(_literal, REVIEW_TO_GOLD_STATUS))
-        found = project.conn.execute(f"SELECT 1 FROM review_status WHERE status IN ({reviewed}) LIMIT 1").fetchone() is not None
+        found = project.conn.execute(f"SELECT 1 FROM review_status WHERE status IN ({_GOLD_REVIEWED}) LIMIT 1").fetchone() is not None
     return found
-
-
-def _distinct_span_values(project: Project, column: str) -> list[str]:
-    """Distinct values of an indexed spans column, sorted: one index seek per value, not a scan."""
-    sql = f"""
-        WITH RECURSIVE seen(value) AS (
-            SELECT (SELECT min({column}) FROM spans)
-            UNION ALL
-            SELECT (SELECT min({column}) FROM spans WHERE {column} > seen.value) FROM seen WHERE seen.value IS NOT NULL
-        )
-        SELECT value FROM seen WHERE value IS NOT NULL"""
-    return [row[0] for row in project.conn.execute(sql)]
 
 
 def known_labels(project: Project) -> list[str]:
     """Label names in the project's order, then any label only spans still use, by name."""
     names = [label.name for label in project.labels()]
     listed = set(names)
-    return names + [name for name in _distinct_span_values(project, "label") if name not in listed]
-
-
-def known_annotators(project: Project) -> list[str]:
-    """Every annotator with spans or a status, the gold layer included (as ``Project.annotators``,
-    without its scan of every span)."""
-    names = {row[0] for row in project.conn.execute("SELECT name FROM annotators")}
-    return sorted(names | set(_distinct_span_values(project, "annotator")))
+    return names + [name for name in project.distinct_span_values("label") if name not in listed]
