@@ -45,10 +45,11 @@ def test_queries_match_a_full_scan_through_adds_and_removes(bucket):
             assert len(index) == len(spans)
 
 
-def test_repeated_ids_keep_the_last_span_and_unknown_removes_are_none():
+def test_repeated_ids_keep_the_last_span_in_text_order_and_unknown_removes_are_none():
     first, second = Span(1, 1, 0, 5, "actor", "a"), Span(1, 1, 10, 15, "claim", "a")
-    index = IntervalIndex([first, second])
-    assert index.all() == [second] and index.at(2) == [] and index.at(12) == [second]
+    for given in ([first, second], [second, first], SpanRows([second, first])):
+        index = IntervalIndex(given)
+        assert index.all() == [second] and index.at(2) == [] and index.at(12) == [second] and index.get(1) == second
     assert index.remove(99) is None
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy as copy_module
 import random
 
 import pytest
@@ -62,14 +63,25 @@ def test_adds_removes_and_replacements_keep_text_order(seed):
 
 def test_a_copy_is_independent_and_bad_columns_are_refused():
     rows = SpanRows([Span(1, 1, 0, 4, "actor", "a"), Span(2, 1, 2, 9, "claim", "a")])
-    copy = rows.copy()
-    copy.pop(0)
-    assert len(rows) == 2 and len(copy) == 1 and rows != copy
+    for copy in (rows.copy(), copy_module.copy(rows)):
+        copy.pop(0)
+        assert len(rows) == 2 and len(copy) == 1 and rows != copy
     assert SpanRows() == [] and len(SpanRows()) == 0 and list(SpanRows()) == []
     with pytest.raises(ValueError, match="columns"):
         SpanRows.from_columns([[1], [1]])
     with pytest.raises(ValueError, match="columns"):
         SpanRows.from_columns([[1, 2]] + [[1]] * (len(Span._fields) - 1))
+
+
+def test_rows_can_be_taken_out_at_once_and_a_replacement_may_not_move():
+    spans = [Span(i, 1, i * 3, i * 3 + (50 if i % 3 == 0 else 2), "actor", "a") for i in range(12)]
+    rows = SpanRows(spans)
+    rows.row_of(4)  # the id lookup is built: taking rows out must not leave it stale
+    taken = rows.pop_rows([span.end - span.start > 10 for span in rows])
+    assert taken == [s for s in spans if s.id % 3 == 0] and list(rows) == [s for s in spans if s.id % 3]
+    assert rows.row_of(3) is None and rows.row_of(4) == 2
+    with pytest.raises(ValueError, match="starts at"):
+        rows.replace(0, rows[0]._replace(start=rows[0].start + 1))
 
 
 def test_the_store_reads_spans_as_rows_in_text_order_for_one_or_several_annotators(tmp_path):

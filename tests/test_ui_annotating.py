@@ -194,3 +194,18 @@ def test_emoji_cjk_crlf_document_offsets(qtbot, main_window):
     press(qtbot, main_window, "2")
     spans = [s for s in read_spans(main_window.project.path) if s[0] == doc_id]
     assert [text[s:e] for _, s, e, *_ in spans] == ["東京", target, "👨‍👩‍👧"]
+
+
+def test_the_spans_list_takes_any_sequence_and_reads_cells_from_columns(qtbot):
+    from annotator.core.model import Span
+    from annotator.ui.spans_panel import SpanListModel
+
+    model = SpanListModel()
+    model.set_spans("", [])  # what the window shows before any document
+    assert model.rowCount() == 0 and model.row_of(1) is None
+    text = "Kim 😀 met 北京 officials"
+    model.set_spans(text, [Span(2, 1, 10, 12, "actor", "ann", note="the city"), Span(1, 1, 0, 3, "actor", "ann")])
+    model.add(Span(3, 1, 4, 5, "figure", "ann"))
+    cells = [[model.data(model.index(row, column)) for column in range(4)] for row in range(model.rowCount())]
+    assert cells == [["Kim", "actor", "ann", ""], ["😀", "figure", "ann", ""], ["北京", "actor", "ann", "the city"]]
+    assert model.data(model.index(2, 0), Qt.ItemDataRole.UserRole) == 2 and model.row_of(3) == 1

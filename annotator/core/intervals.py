@@ -38,17 +38,21 @@ class IntervalIndex:
     """Spans looked up by the range they overlap, or by id."""
 
     def __init__(self, spans: Iterable[Span] = (), bucket: int = BUCKET) -> None:
-        """Index ``spans``; a ``SpanRows`` with unique ids is taken, not copied. Of repeated ids the last wins."""
+        """Index ``spans``. A ``SpanRows`` is taken, not copied: the index changes it, so do not keep it.
+
+        Of spans with the same id, the last in text order wins.
+        """
         self._bucket = bucket
-        if not isinstance(spans, SpanRows) or len(set(spans.ids)) != len(spans):
+        if not isinstance(spans, SpanRows):
+            spans = SpanRows(spans)
+        if len(set(spans.ids)) != len(spans):
             spans = SpanRows({span.id: span for span in spans}.values())
         self._short = spans
         self._long: dict[int, list[Span]] = {}
         self._long_by_id: dict[int, Span] = {}
         if max(map(operator.sub, spans.ends, spans.starts), default=0) > bucket:
-            long_rows = [row for row, (a, b) in enumerate(zip(spans.starts, spans.ends)) if b - a > bucket]
-            for row in reversed(long_rows):
-                self._file_long(spans.pop(row))
+            for span in spans.pop_rows([b - a > bucket for a, b in zip(spans.starts, spans.ends)]):
+                self._file_long(span)
 
     def __len__(self) -> int:
         return len(self._short) + len(self._long_by_id)

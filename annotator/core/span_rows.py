@@ -70,6 +70,8 @@ class SpanRows(Sequence[Span]):
         rows._columns, rows._starts_by_id = [column.copy() for column in self._columns], None
         return rows
 
+    __copy__ = copy
+
     # ------------------------------------------------------------ sequence
     def __len__(self) -> int:
         return len(self._columns[_ID])
@@ -147,8 +149,18 @@ class SpanRows(Sequence[Span]):
             del self._starts_by_id[span.id]
         return span
 
+    def pop_rows(self, chosen: Sequence[bool]) -> list[Span]:
+        """Remove every row whose flag is set, in one pass; returns their spans in text order."""
+        taken = [self[row] for row in itertools.compress(range(len(self)), chosen)]
+        kept = [not flag for flag in chosen]
+        self._columns = [list(itertools.compress(column, kept)) for column in self._columns]
+        self._starts_by_id = None
+        return taken
+
     def replace(self, row: int, span: Span) -> None:
-        """Put ``span`` at ``row`` in place; it must keep the row's place in text order."""
+        """Put ``span`` at ``row`` in place: a span with the row's start (a moved span is popped and added)."""
+        if span.start != self.starts[row]:
+            raise ValueError(f"span {span.id} starts at {span.start}, not at row {row}'s {self.starts[row]}")
         if self._starts_by_id is not None:
             del self._starts_by_id[self.ids[row]]
             self._starts_by_id[span.id] = span.start

@@ -14,6 +14,7 @@ from typing import Any
 
 from annotator.core.agreement import AgreementError, AgreementInputs, DocumentInput, agreement_report, document_order
 from annotator.core.model import GOLD_ANNOTATOR, Span
+from annotator.core.span_rows import SpanRows
 from annotator.store.project import Project
 from annotator.store.rows import SPAN_COLUMNS, now, span_from_row
 
@@ -90,7 +91,7 @@ def add_gold_spans(project: Project, doc_id: int, spans: Sequence[tuple[int, int
     return created
 
 
-def gold_spans(project: Project, doc_id: int) -> list[Span]:
+def gold_spans(project: Project, doc_id: int) -> SpanRows:
     return project.spans(doc_id, GOLD_ANNOTATOR)
 
 

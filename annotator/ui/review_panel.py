@@ -11,7 +11,7 @@ agreement report uses; ticked annotators who did not are listed as "not done".
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QUndoStack
@@ -230,7 +230,7 @@ class ReviewPanel(QWidget):
         if not self.disagreements:
             self._current_row_changed(-1)
 
-    def gold_spans(self) -> list[Span]:
+    def gold_spans(self) -> Sequence[Span]:
         return self.project.spans(self.doc_id, GOLD_ANNOTATOR) if self.doc_id is not None else []
 
     def _refresh_marks(self) -> None:

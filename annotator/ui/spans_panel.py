@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import (QAbstractTableModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, QTimer,
@@ -36,11 +37,11 @@ class SpanListModel(QAbstractTableModel):
         self.spans = SpanRows()
         self.colors: dict[str, str] = {}
 
-    def set_spans(self, text: str, spans: SpanRows) -> None:
-        """Show ``spans`` (as ``SpanTextView.spans()`` gives them); they are kept, not copied."""
+    def set_spans(self, text: str, spans: Sequence[Span]) -> None:
+        """Show ``spans``: a ``SpanRows`` (as ``SpanTextView.spans()`` gives) is kept, not copied."""
         self.beginResetModel()
         self.text = text
-        self.spans = spans
+        self.spans = spans if isinstance(spans, SpanRows) else SpanRows(spans)
         self.endResetModel()
 
     def row_of(self, span_id: int) -> int | None:

@@ -47,7 +47,7 @@ class SpanTextView(QPlainTextEdit):
     def set_document(self, text: str, spans: Sequence[Span], style: StyleFunction | None = None) -> None:
         """Show ``text`` with every one of ``spans`` painted by ``style`` (label colours by default).
 
-        A ``SpanRows`` (as the store reads them) is taken, not copied.
+        A ``SpanRows`` (as the store reads them) is taken, not copied: the view changes it, so do not keep it.
         """
         self.text = text
         self.offsets = Utf16Map(text)
