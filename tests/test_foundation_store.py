@@ -228,3 +228,14 @@ def test_a_full_disk_reports_itself_and_writes_nothing(tmp_path):
         project.conn.execute("PRAGMA max_page_count = 1073741823")  # space again: it goes on working
         project.add_document("A long text. " * 20_000)
         assert project.document_count() == 2
+
+
+def test_opening_a_project_leaves_pandas_unloaded_yet_importable(tmp_path):
+    """sqlite-utils would import pandas (~0.6 s, ~100 MB) at every start where it is installed."""
+    pytest.importorskip("pandas")
+    code = ("import sys; from annotator.store import Project; p = Project.open(sys.argv[1]);"
+            " p.add_document('Kim met Putin.'); p.close(); print('pandas' in sys.modules);"
+            " import pandas; print(pandas.DataFrame({'a': [1]}).shape)")
+    result = subprocess.run([sys.executable, "-c", code, str(tmp_path / "p.db")], capture_output=True, text=True,
+                            timeout=120)
+    assert result.stdout.split("\n")[:2] == ["False", "(1, 1)"], result.stderr

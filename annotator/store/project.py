@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any, Literal
 
 import orjson
-from sqlite_utils import Database
 
 from annotator.core.model import (
     DEFAULT_LABELS,
@@ -29,6 +28,7 @@ from annotator.core.model import (
 )
 from annotator.core.span_rows import SpanRows
 from annotator.core.text import sha256_text, text_problem
+from annotator.store.database import Database
 from annotator.store.errors import NotAProjectError, ProjectError, is_busy, not_writable, project_error
 from annotator.store.labels import LabelStore
 from annotator.store.rows import SPAN_COLUMN_ARRAYS, SPAN_COLUMNS, now, span_from_row

@@ -10,9 +10,7 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
-from sqlite_utils import Database
-from sqlite_utils.migrations import Migrations
-
+from annotator.store.database import Database, Migrations
 from annotator.store.errors import CorruptProjectError, NewerSchemaError, NotAProjectError, project_error
 
 MIGRATION_SET = "annotator"
