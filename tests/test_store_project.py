@@ -98,6 +98,10 @@ def test_annotators_and_span_labels_are_read_by_index_seeks(project):
     assert project.distinct_span_values("label") == ["actor", "figure"]
     with pytest.raises(ValueError, match="no index"):
         project.distinct_span_values("note")
+    later, _ = project.add_document("A second text.")
+    project.add_span(later, 0, 1, "actor", "ana")
+    assert project.documents_annotated_by("ana", 5) == [doc_id, later]
+    assert project.documents_annotated_by("ana", 1) == [doc_id] and project.documents_annotated_by("bob", 5) == []
 
 
 def test_status_per_annotator(project):

@@ -64,14 +64,9 @@ def parse_renames(values: Sequence[str]) -> dict[str, str]:
 def _unnamed_records(scratch: Project, placeholder: str, source: Path) -> list[str]:
     """Where the records whose spans fell to ``placeholder`` are: 'FILE:LINE' (or 'FILE: record TITLE')."""
     places: list[str] = []
-    if placeholder not in scratch.annotators():
-        return places
-    for document in scratch.iter_documents():
-        if scratch.spans(document.id, placeholder):
-            line = document.source.rpartition(":")[2]
-            places.append(f"{source}:{line}" if line.isdigit() else f"{source}: record {document.title!r}")
-            if len(places) == MAX_LINES_NAMED:
-                break
+    for document in scratch.iter_documents(scratch.documents_annotated_by(placeholder, MAX_LINES_NAMED)):
+        line = document.source.rpartition(":")[2]
+        places.append(f"{source}:{line}" if line.isdigit() else f"{source}: record {document.title!r}")
     return places
 
 

@@ -228,6 +228,11 @@ class Project(LabelStore):
         for doc_id in ids if ids is not None else self.document_ids():
             yield self.document(doc_id)
 
+    def documents_annotated_by(self, annotator: str, limit: int) -> list[int]:
+        """The first ``limit`` document ids (in id order) holding spans of ``annotator``: one index scan."""
+        sql = "SELECT DISTINCT doc_id FROM spans WHERE annotator = ? ORDER BY doc_id LIMIT ?"
+        return [row[0] for row in self.conn.execute(sql, [annotator, limit])]
+
     def document_rows(self, ids: Sequence[int], annotator: str) -> list[dict[str, Any]]:
         """Title, status and span count of a handful of documents, for a lazy list view."""
         if not ids:
