@@ -31,7 +31,7 @@ from annotator.core.text import sha256_text, text_problem
 from annotator.store.database import Database
 from annotator.store.errors import NotAProjectError, ProjectError, is_busy, not_writable, project_error
 from annotator.store.labels import LabelStore
-from annotator.store.rows import SPAN_COLUMN_ARRAYS, SPAN_COLUMNS, now, span_from_row
+from annotator.store.rows import SPAN_COLUMNS, now, span_column_arrays, span_columns, span_from_row
 from annotator.store.schema import APPLICATION_ID, check_header, migrations, verify_read_only
 
 BUSY_TIMEOUT_S = 5.0
@@ -476,16 +476,17 @@ class Project(LabelStore):
         index on (doc_id, annotator, start) gives one annotator's rows sorted by start,
         so only ties are reordered; SQL's ORDER BY would sort whole rows in a temporary B-tree.
         """
-        sql = f"SELECT {SPAN_COLUMN_ARRAYS} FROM spans WHERE doc_id = ?"
-        params: list[Any] = [doc_id]
+        known: dict[str, Any] = {"doc_id": doc_id}
+        where, params = "doc_id = ?", [doc_id]
         if isinstance(annotator, str):
-            sql += " AND annotator = ?"
-            params.append(annotator)
+            known["annotator"] = annotator
+            where, params = where + " AND annotator = ?", [*params, annotator]
         elif annotator is not None:
             names = list(annotator)
-            sql += f" AND annotator IN ({','.join('?' * len(names))})"
-            params += names
-        return SpanRows.from_columns(orjson.loads(self.conn.execute(sql, params).fetchone()[0]))
+            where, params = where + f" AND annotator IN ({','.join('?' * len(names))})", [*params, *names]
+        sql = f"SELECT {span_column_arrays(known)} FROM spans WHERE {where}"
+        arrays = orjson.loads(self.conn.execute(sql, params).fetchone()[0])
+        return SpanRows.from_columns(span_columns(arrays, known))
 
     def span_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM spans").fetchone()[0]
