@@ -80,6 +80,8 @@ def test_rows_can_be_taken_out_at_once_and_a_replacement_may_not_move():
     taken = rows.pop_rows([span.end - span.start > 10 for span in rows])
     assert taken == [s for s in spans if s.id % 3 == 0] and list(rows) == [s for s in spans if s.id % 3]
     assert rows.row_of(3) is None and rows.row_of(4) == 2
+    with pytest.raises(ValueError, match="flags for"):
+        rows.pop_rows([True])
     with pytest.raises(ValueError, match="starts at"):
         rows.replace(0, rows[0]._replace(start=rows[0].start + 1))
 

@@ -151,6 +151,8 @@ class SpanRows(Sequence[Span]):
 
     def pop_rows(self, chosen: Sequence[bool]) -> list[Span]:
         """Remove every row whose flag is set, in one pass; returns their spans in text order."""
+        if len(chosen) != len(self):
+            raise ValueError(f"{len(chosen)} flags for {len(self)} rows")
         taken = [self[row] for row in itertools.compress(range(len(self)), chosen)]
         kept = [not flag for flag in chosen]
         self._columns = [list(itertools.compress(column, kept)) for column in self._columns]
