@@ -18,8 +18,21 @@ KEY_NOTES: tuple[tuple[str, str], ...] = (
 
 
 def shortcut_text(action: QAction) -> str:
-    keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts() if not k.isEmpty()]
+    """The action's keys as a reader types them, leaving out dedicated keys few keyboards have.
+
+    Qt's standard bindings add keys such as "New", "Open" or "Find" (multimedia and office
+    keyboards); the action still answers them, but the sheet lists the keys everyone has.
+    """
+    keys = [k.toString(QKeySequence.SequenceFormat.NativeText) for k in action.shortcuts()
+            if not k.isEmpty() and not _dedicated_key(k)]
     return " or ".join(keys)
+
+
+def _dedicated_key(sequence: QKeySequence) -> bool:
+    """A single application or multimedia key (Qt numbers them from Key_Back up), without modifiers."""
+    combination = sequence[0]
+    return (sequence.count() == 1 and combination.keyboardModifiers() == Qt.KeyboardModifier.NoModifier
+            and Qt.Key.Key_Back.value <= combination.key().value < Qt.Key.Key_unknown.value)
 
 
 def cheat_sheet_html(groups: list[tuple[str, list[QAction]]]) -> str:
