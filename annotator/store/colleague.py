@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from annotator.core.model import DOC_STATUSES, GOLD_ANNOTATOR, REVIEW_STATUSES, Label, annotator_name_problem, hotkey_problem
+from annotator.core.model import (DOC_STATUSES, GOLD_ANNOTATOR, REVIEW_STATUSES, Label, annotator_name_problem,
+                                  hotkey_problem)
 from annotator.store.errors import NotAProjectError, ProjectError
 from annotator.core.text import text_problem
 from annotator.store.project import BUSY_TIMEOUT_S, Project, now

@@ -82,7 +82,8 @@ def _records_sql(selection: Selection, columns: str, order: str = "",
             f"SELECT doc_id, annotator FROM doc_status WHERE {who}{within}"]
     params = who_params + within_params + who_params + within_params
     if selection.takes_gold:
-        arms.append(f"SELECT doc_id, {_literal(GOLD_ANNOTATOR)} FROM review_status WHERE status IN ({_GOLD_REVIEWED}){within}")
+        arms.append(f"SELECT doc_id, {_literal(GOLD_ANNOTATOR)} FROM review_status"
+                    f" WHERE status IN ({_GOLD_REVIEWED}){within}")
         params += within_params
     status = _status_sql("p.annotator")
     keep_pair = f"{status} IN ({_marks(selection.statuses)})" if selection.statuses else "1"
@@ -190,7 +191,8 @@ def _has_work(project: Project, name: str) -> bool:
     probes = ["SELECT 1 FROM spans WHERE annotator = ? LIMIT 1", "SELECT 1 FROM doc_status WHERE annotator = ? LIMIT 1"]
     found = any(project.conn.execute(sql, [name]).fetchone() for sql in probes)
     if not found and name == GOLD_ANNOTATOR:
-        found = project.conn.execute(f"SELECT 1 FROM review_status WHERE status IN ({_GOLD_REVIEWED}) LIMIT 1").fetchone() is not None
+        sql = f"SELECT 1 FROM review_status WHERE status IN ({_GOLD_REVIEWED}) LIMIT 1"
+        found = project.conn.execute(sql).fetchone() is not None
     return found
 
 

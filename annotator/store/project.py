@@ -345,7 +345,8 @@ class Project(LabelStore):
             WITH RECURSIVE seen(value) AS (
                 SELECT (SELECT min({column}) FROM spans)
                 UNION ALL
-                SELECT (SELECT min({column}) FROM spans WHERE {column} > seen.value) FROM seen WHERE seen.value IS NOT NULL
+                SELECT (SELECT min({column}) FROM spans WHERE {column} > seen.value)
+                FROM seen WHERE seen.value IS NOT NULL
             )
             SELECT value FROM seen WHERE value IS NOT NULL"""
         return [row[0] for row in self.conn.execute(sql)]
