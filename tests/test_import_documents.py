@@ -239,6 +239,16 @@ def test_project_file_inside_the_imported_folder_is_not_counted(tmp_path):
     assert report.ok and report.skipped == 0 and report.documents_added == 1
 
 
+def test_project_opened_through_a_symlink_is_not_counted_in_its_folder(tmp_path):
+    (tmp_path / "doc.txt").write_text("text\n", encoding="utf-8")
+    elsewhere = tmp_path.parent / f"{tmp_path.name}-links"
+    elsewhere.mkdir()
+    (elsewhere / "link.db").symlink_to(tmp_path / "real.db")
+    with Project.open(elsewhere / "link.db") as proj:
+        report = import_paths(proj, [tmp_path])
+    assert report.ok and report.skipped == 0 and report.documents_added == 1
+
+
 # ------------------------------------------------------ progress and cancel
 def test_progress_reports_each_file(project, tmp_path):
     for name in ("a", "b", "c"):

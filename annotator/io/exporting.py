@@ -50,6 +50,7 @@ from annotator.store.export_queries import (
     iter_span_rows,
     known_labels,
 )
+from annotator.store.schema import database_files
 
 __all__ = ["ExportError", "ExportOptions", "ExportSummary", "export_project", "parse_split", "exporter_names"]
 
@@ -129,8 +130,7 @@ def sidecar_path(out: Path, suffix: str, tail: str) -> Path:
 # ------------------------------------------------------------------ outputs
 def _refuse_project_files(project: Project, paths: list[Path]) -> None:
     """An output named like the project (or its -wal/-shm) would replace the project itself."""
-    own = Path(project.path).resolve()
-    protected = {own.with_name(own.name + tail) for tail in ("", "-wal", "-shm", "-journal")}
+    protected = database_files(project.path)
     for path in paths:
         if path.resolve() in protected:
             raise ExportError(f"{path} is the project file itself; choose another output")

@@ -23,6 +23,7 @@ from annotator.io import importers as importer_package
 from annotator.io.registry import IMPORTERS
 from annotator.store import Project
 from annotator.store.bulk import BulkWriter, QueuedDocument, Written
+from annotator.store.schema import database_files
 
 log = logging.getLogger(__name__)
 
@@ -150,7 +151,7 @@ def _plan(paths: Sequence[Path], report: ImportReport, project_path: Path) -> li
     registry = importers()
     jobs: dict[Path, _Job] = {}
     # The project file and its WAL files may sit in an imported folder.
-    own_files = {project_path.resolve().with_name(project_path.name + tail) for tail in ("", "-wal", "-shm", "-journal")}
+    own_files = database_files(project_path)
     for given in map(Path, paths):
         if given.is_dir():
             found = sorted(

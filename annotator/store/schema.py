@@ -108,6 +108,12 @@ def is_sqlite(path: Path) -> bool:
         return fh.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
 
 
+def database_files(path: Path) -> set[Path]:
+    """The SQLite file at ``path`` and the journal files SQLite keeps beside it, resolved."""
+    real = Path(path).resolve()
+    return {real.with_name(real.name + tail) for tail in ("", "-wal", "-shm", "-journal")}
+
+
 def check_header(path: Path) -> None:
     if not is_sqlite(path):
         raise NotAProjectError(path, "not an Annotator project (the file is not an SQLite database)")
