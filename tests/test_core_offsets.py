@@ -2,7 +2,7 @@
 
 import pytest
 
-from annotator.core.offsets import OffsetError, Utf16Map, codepoint_to_utf16, utf16_to_codepoint
+from annotator.core.offsets import OffsetError, Utf16Map, codepoint_to_utf16, first_astral, utf16_to_codepoint
 from annotator.core.text import NewlineRemap, normalize_newlines, sha256_text
 
 SAMPLES = {
@@ -71,3 +71,11 @@ def test_newline_remap_moves_offsets_with_the_text():
 
 def test_sha256_is_of_the_utf8_text():
     assert sha256_text("a") == "ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb"
+
+
+@pytest.mark.parametrize(("text", "first"), [("", None), ("plain", None), ("é and 北京", None), ("a😀b😀", 1),
+                                             ("🇫🇷 flag", 0), ("lone \ud800 surrogate", None)])
+def test_first_astral_is_where_code_points_and_utf16_part(text, first):
+    assert first_astral(text) == first
+    if first is not None:
+        assert codepoint_to_utf16(text, first + 1) == first + 2  # the character takes two UTF-16 units

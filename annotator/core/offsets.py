@@ -53,6 +53,11 @@ def _has_astral(text: str) -> bool:
     return not text.isascii() and len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text)
 
 
+def first_astral(text: str) -> int | None:
+    """Index of the first character outside the BMP (code points and UTF-16 agree before it), or None."""
+    return _ASTRAL.search(text).start() if _has_astral(text) else None  # type: ignore[union-attr]
+
+
 def utf16_to_codepoint(text: str, position: int) -> int:
     return Utf16Map(text).to_codepoint(position)
 

@@ -15,11 +15,10 @@ native JSONL counts code points by definition and is exempt.
 from __future__ import annotations
 
 import functools
-import re
 from typing import Callable
 
 from annotator.core.model import GOLD_ANNOTATOR
-from annotator.core.offsets import OffsetError, Utf16Map
+from annotator.core.offsets import OffsetError, Utf16Map, first_astral
 from annotator.core.text import NewlineRemap, normalize_newlines, text_problem
 from annotator.io.importers._common import RawSpan, Record, RecordError
 from annotator.store.bulk import QueuedDocument, SpanRow, StatusRow
@@ -27,7 +26,6 @@ from annotator.store.export_queries import REVIEW_TO_GOLD_STATUS
 
 OFFSET_MODES = ("auto", "codepoints", "utf16")
 GOLD_STATUS_TO_REVIEW = {status: review for review, status in REVIEW_TO_GOLD_STATUS.items()}
-_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
 class AmbiguousOffsets(RecordError):
@@ -59,22 +57,10 @@ class _Offsets:
         return start, end
 
 
-def _has_astral(text: str) -> bool:
-    return not text.isascii() and any(ord(ch) > 0xFFFF for ch in text)
-
-
 def _utf16_hint(record: Record, offsets: str) -> str:
-    if offsets != "utf16" and record.utf16_offsets and _has_astral(record.text):
+    if offsets != "utf16" and record.utf16_offsets and first_astral(record.text) is not None:
         return " (offsets counted in UTF-16 by the exporting tool? try --offsets utf16)"
     return ""
-
-
-def _first_astral(text: str) -> int | None:
-    """Index of the first character outside the BMP; code points and UTF-16 units coincide before it."""
-    if text.isascii():
-        return None
-    found = _ASTRAL.search(text)
-    return found.start() if found else None
 
 
 def _ambiguity(record: Record) -> str:
@@ -104,7 +90,7 @@ def _spans(record: Record, text: str, offsets: str, record_annotator: str) -> tu
     rows: list[SpanRow] = []
     errors: list[RecordError] = []
     # Our native format counts code points by definition; other records may come from a JavaScript tool.
-    astral = _first_astral(record.text) if offsets == "auto" and not record.native else None
+    astral = first_astral(record.text) if offsets == "auto" and not record.native else None
     told = False
     for span in record.spans:
         span.line = span.line or record.line
