@@ -346,7 +346,6 @@ def _write_all(project: Project, selection: Selection, run: _Run, total: int,
         progress(0, total)
     reported, report_at = 0, clock() + PROGRESS_INTERVAL
     last_doc = None
-    done = 0
     for record in iter_records(project, selection):
         if cancelled is not None and cancelled():
             summary.cancelled = True
@@ -362,10 +361,9 @@ def _write_all(project: Project, selection: Selection, run: _Run, total: int,
         summary.records += 1
         summary.spans_in_records += len(record.spans)
         writer.write(record)
-        done += 1
         if progress is not None and clock() >= report_at:
-            progress(done, total)
-            reported, report_at = done, clock() + PROGRESS_INTERVAL
+            progress(summary.records, total)
+            reported, report_at = summary.records, clock() + PROGRESS_INTERVAL
     if progress is not None and reported != total:
         progress(total, total)
 
