@@ -239,3 +239,12 @@ def test_opening_a_project_leaves_pandas_unloaded_yet_importable(tmp_path):
     result = subprocess.run([sys.executable, "-c", code, str(tmp_path / "p.db")], capture_output=True, text=True,
                             timeout=120)
     assert result.stdout.split("\n")[:2] == ["False", "(1, 1)"], result.stderr
+
+
+def test_the_window_starts_without_numpy_until_agreement_is_computed():
+    """numpy (~0.1 s) is loaded by core.agreement, when agreement is computed, not at start-up."""
+    code = ("import sys; import annotator.app, annotator.ui.main_window; print('numpy' in sys.modules);"
+            " import annotator.store.review; print('numpy' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "QT_QPA_PLATFORM": "offscreen"})
+    assert result.stdout.split("\n")[:2] == ["False", "False"], result.stderr

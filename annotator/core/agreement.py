@@ -27,38 +27,17 @@ Per document: ``agreement`` is the mean over compared pairs of strict span F1
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from annotator.core.agreement_inputs import AgreementError, AgreementInputs, DocumentInput  # noqa: F401 (re-exported)
 from annotator.core.agreement_stats import alpha_from_codes, kappa_from_codes, max_overlap_matching
 from annotator.core.tokens import token_bounds
 
 OUTSIDE = "O"
-
-
-class AgreementError(ValueError):
-    """Agreement cannot be computed on this selection; the message says why."""
-
-
-@dataclass(frozen=True)
-class DocumentInput:
-    doc_id: int
-    text: str
-    # Annotators who did this document -> their spans as (start, end, label), code points.
-    spans: Mapping[str, Sequence[tuple[int, int, str]]]
-    title: str = ""
-
-
-@dataclass(frozen=True)
-class AgreementInputs:
-    annotators: tuple[str, ...]
-    documents: Sequence[DocumentInput]
-    labels: tuple[str, ...] = ()  # report order; only labels that occur are reported
-    label: str | None = None  # compare only this label
-    notes: tuple[str, ...] = field(default=())  # passed through to the report's warnings
 
 
 @dataclass

@@ -12,7 +12,7 @@ import json
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from annotator.core.agreement import AgreementError, AgreementInputs, DocumentInput, agreement_report, document_order
+from annotator.core.agreement_inputs import AgreementError, AgreementInputs, DocumentInput
 from annotator.core.model import GOLD_ANNOTATOR, Span
 from annotator.core.span_rows import SpanRows
 from annotator.store.project import Project
@@ -177,12 +177,17 @@ def agreement_inputs(
     return AgreementInputs(tuple(names), documents, tuple(lb.name for lb in project.labels()), label)
 
 
+# core.agreement (numpy) is imported when agreement is computed, not when the window starts.
 def project_agreement(project: Project, annotators: Sequence[str] | None = None, label: str | None = None) -> dict[str, Any]:
+    from annotator.core.agreement import agreement_report
+
     return agreement_report(agreement_inputs(project, annotators, label))
 
 
 def document_agreement(project: Project, doc_id: int, annotators: Sequence[str] | None = None) -> dict[str, Any] | None:
     """Agreement on one document (its per_document row), or None when fewer than two did it."""
+    from annotator.core.agreement import agreement_report
+
     inputs = agreement_inputs(project, annotators, doc_ids=[doc_id])
     if not inputs.documents:
         return None
@@ -212,6 +217,8 @@ def document_ids_by_agreement(project: Project, annotators: Sequence[str] | None
     The order of ``review_list``, computed from the span figures alone (no tokenizing).
     With the default annotators, nothing to compare yet gives an empty list.
     """
+    from annotator.core.agreement import document_order
+
     try:
         return document_order(agreement_inputs(project, annotators))
     except AgreementError:

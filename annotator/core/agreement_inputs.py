@@ -1,0 +1,29 @@
+"""What an agreement computation takes, and its error: kept apart from ``agreement`` so that
+the window and the store can name them without loading numpy (~0.1 s) at start-up."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+
+class AgreementError(ValueError):
+    """Agreement cannot be computed on this selection; the message says why."""
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    doc_id: int
+    text: str
+    # Annotators who did this document -> their spans as (start, end, label), code points.
+    spans: Mapping[str, Sequence[tuple[int, int, str]]]
+    title: str = ""
+
+
+@dataclass(frozen=True)
+class AgreementInputs:
+    annotators: tuple[str, ...]
+    documents: Sequence[DocumentInput]
+    labels: tuple[str, ...] = ()  # report order; only labels that occur are reported
+    label: str | None = None  # compare only this label
+    notes: tuple[str, ...] = field(default=())  # passed through to the report's warnings
