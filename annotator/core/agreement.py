@@ -53,6 +53,8 @@ class _Corpus:
 
     def __init__(self, inputs: AgreementInputs, *, tokens: bool = True) -> None:
         names = list(inputs.annotators)
+        if len(set(names)) < 2:
+            raise AgreementError(f"agreement needs at least two annotators (selected: {', '.join(names) or 'none'})")
         self.names = names
         self.docs = [d for d in inputs.documents if sum(name in d.spans for name in names) >= 2]
         if not self.docs:
@@ -306,8 +308,6 @@ def _per_document(corpus: _Corpus, pair_docs: list[dict[str, np.ndarray]]) -> li
 def agreement_report(inputs: AgreementInputs) -> dict[str, Any]:
     """Every agreement figure for the selection, as plain JSON-ready data (see the module docstring)."""
     names = list(inputs.annotators)
-    if len(set(names)) < 2:
-        raise AgreementError(f"agreement needs at least two annotators (selected: {', '.join(names) or 'none'})")
     corpus = _Corpus(inputs)
     cats = [corpus.categories(i) for i in range(len(names))]
     pairs, pair_docs, warnings = [], [], list(inputs.notes)
@@ -358,8 +358,6 @@ def document_order(inputs: AgreementInputs) -> list[int]:
     The order needs only the span figures (strict, then lenient F1 per document),
     so this skips the token-level kappa and alpha: several times quicker.
     """
-    if len(set(inputs.annotators)) < 2:
-        raise AgreementError(f"agreement needs at least two annotators (selected: {', '.join(inputs.annotators) or 'none'})")
     corpus = _Corpus(inputs, tokens=False)
     n = len(corpus.names)
     pair_docs = [_pair_spans(corpus, i, j) for i in range(n) for j in range(i + 1, n)]
