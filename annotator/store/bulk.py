@@ -162,7 +162,7 @@ class BulkWriter:
 
     def _ensure_annotator(self, name: str) -> None:
         if name not in self._annotators:
-            self.conn.execute("INSERT OR IGNORE INTO annotators (name, created) VALUES (?, ?)", [name, self._stamp])
+            self.project.record_annotators([name], self._stamp)
             self._annotators.add(name)
 
     def _add_spans(self, doc_id: int, spans: Sequence[SpanRow], *, fresh: bool) -> int:

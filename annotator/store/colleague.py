@@ -277,9 +277,7 @@ def _add_spans(project: Project, rows: list[tuple], summary: MergeSummary) -> No
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         fresh,
     )
-    project.conn.executemany(
-        "INSERT OR IGNORE INTO annotators (name, created) VALUES (?, ?)", [(name, now()) for name in summary.spans_added]
-    )
+    project.record_annotators(summary.spans_added, now())
 
 
 def _merge_statuses(project: Project, colleague: ColleagueProject, docs: dict[int, tuple[int, int]], rename: Mapping[str, str], summary: MergeSummary) -> None:
@@ -301,7 +299,7 @@ def _merge_statuses(project: Project, colleague: ColleagueProject, docs: dict[in
             " ON CONFLICT (doc_id, annotator) DO UPDATE SET status = excluded.status, updated = excluded.updated",
             [doc_id, annotator, status, updated or now()],
         )
-        project.conn.execute("INSERT OR IGNORE INTO annotators (name, created) VALUES (?, ?)", [annotator, now()])
+        project.record_annotators([annotator], now())
         summary.statuses_set += 1
     for row in colleague.reviews:
         if row.get("doc_id") in docs and row.get("status") in REVIEW_STATUSES:

@@ -50,7 +50,6 @@ class Project(LabelStore):
         self.db = Database(conn, execute_plugins=False)
         self.conn = conn
         self._lengths: dict[int, int] = {}
-        self._annotators_recorded: set[str] = set()  # committed to the annotators table by this connection
         self._labels_read: tuple[int, list[Label]] | None = None  # (PRAGMA data_version, labels)
 
     # ----------------------------------------------------------------- opening
@@ -219,7 +218,7 @@ class Project(LabelStore):
         return self.conn.execute("SELECT text FROM documents WHERE id = ?", [doc_id]).fetchone()[0]
 
     def document_ids(self) -> list[int]:
-        return [r[0] for r in self.conn.execute("SELECT id FROM documents ORDER BY id")]
+        return list(self.all_document_ids())
 
     def document_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
@@ -315,19 +314,16 @@ class Project(LabelStore):
 
     @contextlib.contextmanager
     def _writing_as(self, annotator: str) -> Iterator[str]:
-        """A write transaction that records ``annotator`` in the annotators table; yields its time stamp.
-
-        Once committed, a name is not written again by this connection (no row is ever deleted):
-        the analyst's every edit would otherwise repeat the same INSERT OR IGNORE.
-        """
-        outermost = not self.conn.in_transaction
+        """A write transaction that records ``annotator`` in the annotators table; yields its time stamp."""
         stamp = now()
         with self.transaction():
-            if annotator not in self._annotators_recorded:
-                self.conn.execute("INSERT OR IGNORE INTO annotators (name, created) VALUES (?, ?)", [annotator, stamp])
+            self.record_annotators([annotator], stamp)
             yield stamp
-        if outermost:  # committed: an enclosing transaction can no longer roll the row back
-            self._annotators_recorded.add(annotator)
+
+    def record_annotators(self, names: Iterable[str], stamp: str) -> None:
+        """Add these names to the annotators table (inside the caller's transaction); known ones stay as they are."""
+        self.conn.executemany("INSERT OR IGNORE INTO annotators (name, created) VALUES (?, ?)",
+                              [(name, stamp) for name in set(names)])
 
     def annotators(self, *, include_gold: bool = False) -> list[str]:
         """Everyone with spans or a status, sorted; the gold layer only when asked for."""
@@ -393,9 +389,7 @@ class Project(LabelStore):
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 rows,
             )
-            self.conn.executemany(
-                "INSERT OR IGNORE INTO annotators (name, created) VALUES (?, ?)", {(r[4], stamp) for r in rows}
-            )
+            self.record_annotators((r[4] for r in rows), stamp)
         return len(rows)
 
     def has_span(self, doc_id: int, start: int, end: int, label: str, annotator: str) -> bool:
@@ -418,7 +412,7 @@ class Project(LabelStore):
         length = self.text_length(doc_id)
         if not 0 <= start < end <= length:
             raise ValueError(f"span {start}-{end} is outside document {doc_id} (length {length})")
-        if all(known.name != label for known in self.labels()):  # cached: no query while labels stay the same
+        if all(known.name != label for known in self.labels()):  # cached: one PRAGMA while labels stay the same
             raise ValueError(f"unknown label {label!r}")
 
     def _mark_started(self, doc_id: int, annotator: str, stamp: str) -> None:

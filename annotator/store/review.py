@@ -85,9 +85,7 @@ def add_gold_spans(project: Project, doc_id: int, spans: Sequence[tuple[int, int
             )
             created.append(Span(int(cursor.lastrowid), doc_id, start, end, label, GOLD_ANNOTATOR, "gold", None, reviewer, stamp, stamp))
         if created:
-            project.conn.execute(
-                "INSERT OR IGNORE INTO annotators (name, created) VALUES (?, ?)", [GOLD_ANNOTATOR, stamp]
-            )
+            project.record_annotators([GOLD_ANNOTATOR], stamp)
     return created
 
 
