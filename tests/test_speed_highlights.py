@@ -156,6 +156,24 @@ def test_undoing_a_span_far_off_screen_removes_its_highlight(qtbot, long_window)
     assert window.spans_panel.model_.row_of(added.id) is None
 
 
+def test_a_span_over_the_whole_text_formats_only_painted_paragraphs_until_the_rest_are_shown(qtbot, long_window):
+    window, doc_id, text = long_window
+    view = window.text_view
+    last = view.document().lastBlock()
+    view.select_range(0, len(text))
+    qtbot.keyClick(view, Qt.Key.Key_2)
+    claim = next(s for s in view.spans() if s.label == "claim" and s.end > len(text) - 5)
+    assert last.layout().formats() == []  # never painted: formatted when it first is
+    tail = (claim.end - 3, claim.end)
+    with_claim = formats_over(window, *tail)
+    assert with_claim and all(f is not None for f in with_claim)  # shown now, so formatted
+    assert all(f is not None for f in formats_over(window, 0, 3))
+    qtbot.keyClick(view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    after_undo = formats_over(window, *tail)  # a painted paragraph is redone at once
+    window.open_document(doc_id)
+    assert after_undo == formats_over(window, *tail) != with_claim  # as freshly opened, without the claim
+
+
 def test_a_new_style_and_span_set_replace_every_paragraphs_formats(long_window):
     window, doc_id, text = long_window
     view = window.text_view

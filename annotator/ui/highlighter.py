@@ -125,9 +125,15 @@ class SpanHighlighter(QSyntaxHighlighter):
                 self._formatted.add(number)
 
     def _format_block(self, block: QTextBlock) -> None:
-        position, start, end = self._bounds(block)
-        found, formats = self._local(start, end)
-        self._write(block, position, start, end, found, formats)
+        """Set the block's formats straight on its layout (Qt lays it out again when it paints it)."""
+        pool, used = self._pool, 0
+        for start, length, fmt in self._ranges(block):
+            if used == len(pool):
+                pool.append(QTextLayout.FormatRange())
+            target = pool[used]
+            target.start, target.length, target.format = start, length, fmt
+            used += 1
+        block.layout().setFormats(pool[:used])
 
     def _bounds(self, block: QTextBlock) -> tuple[int, int, int]:
         """The block's UTF-16 position, and its text's code-point range (without the separator)."""
@@ -137,22 +143,17 @@ class SpanHighlighter(QSyntaxHighlighter):
             return position, self.offsets.to_codepoint(position), self.offsets.to_codepoint(end)
         return position, position, end
 
-    def _write(self, block: QTextBlock, position: int, start: int, end: int, found: list[Piece],
-               formats: list[QTextCharFormat]) -> None:
-        """Set the block's formats from the pieces ``found`` (those of the spans touching it)."""
-        pool, to_utf16 = self._pool, (self.offsets.to_utf16 if self._astral else None)
-        used = 0
+    def _ranges(self, block: QTextBlock) -> Iterator[tuple[int, int, QTextCharFormat]]:
+        """(UTF-16 start within the block, length, format) of each piece of span touching the block."""
+        position, start, end = self._bounds(block)
+        found, formats = self._local(start, end)
+        to_utf16 = self.offsets.to_utf16 if self._astral else None
         for (a, b, _), fmt in zip(found, formats):
             a, b = (a if a > start else start), (b if b < end else end)
             if a < b:  # (a span may run across an empty paragraph)
                 if to_utf16 is not None:
                     a, b = to_utf16(a), to_utf16(b)
-                if used == len(pool):
-                    pool.append(QTextLayout.FormatRange())
-                target = pool[used]
-                target.start, target.length, target.format = a - position, b - a, fmt
-                used += 1
-        block.layout().setFormats(pool[:used])
+                yield a - position, b - a, fmt
 
     def _local(self, start: int, end: int) -> tuple[list[Piece], list[QTextCharFormat]]:
         """The pieces (and their formats) of the spans touching a code-point range."""
@@ -163,7 +164,8 @@ class SpanHighlighter(QSyntaxHighlighter):
 
     # ------------------------------------------------------- partial updates
     def reformat(self, start: int, end: int) -> list[QTextBlock]:
-        """Format again the paragraphs a code-point range touches; returns them, for repainting."""
+        """Format again the painted paragraphs a code-point range touches (the rest wait for their first paint);
+        returns every paragraph it touches, for repainting."""
         document = self.document()
         block = document.findBlock(self.offsets.to_utf16(start))
         last = document.findBlock(self.offsets.to_utf16(max(start, end - 1)))
@@ -173,8 +175,9 @@ class SpanHighlighter(QSyntaxHighlighter):
             if block == last:
                 break
             block = block.next()
-        self._formatted.difference_update(block.blockNumber() for block in changed)
-        self.format_blocks(changed)
+        for block in changed:
+            if block.blockNumber() in self._formatted:  # the others get their formats when first painted
+                self._format_block(block)
         return changed
 
     def add_span(self, span: Span) -> list[QTextBlock]:
@@ -186,15 +189,9 @@ class SpanHighlighter(QSyntaxHighlighter):
         return self.reformat(span.start, span.end) if span is not None else []
 
     def highlightBlock(self, _text: str) -> None:  # noqa: N802 (Qt's name; for Qt's own rehighlight calls)
-        if self._replacing:
-            return
-        position, start, end = self._bounds(self.currentBlock())
-        found, formats = self._local(start, end)
-        to_utf16 = self.offsets.to_utf16
-        for (a, b, _), fmt in zip(found, formats):
-            a, b = max(a, start), min(b, end)
-            if a < b:
-                self.setFormat(to_utf16(a) - position, to_utf16(b) - to_utf16(a), fmt)
+        if not self._replacing:
+            for start, length, fmt in self._ranges(self.currentBlock()):
+                self.setFormat(start, length, fmt)
 
     def _format(self, covering: tuple[Span, ...], inner: set[int]) -> QTextCharFormat:
         background: SpanStyle | None = None
