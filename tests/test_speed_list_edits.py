@@ -73,3 +73,17 @@ def test_a_label_edit_undone_reloads_the_palette(qtbot, main_window):
     assert [label.name for label in main_window.labels][0] == "person"
     press(qtbot, main_window, Qt.Key.Key_Z, CTRL)
     assert [label.name for label in main_window.labels][0] == "actor"
+
+
+def test_the_first_span_under_unfinished_rereads_one_row_not_the_whole_list(qtbot, main_window):
+    combo = main_window.documents.filter
+    combo.setCurrentIndex(combo.findText("Unfinished"))
+    model = main_window.documents.model
+    resets: list[bool] = []
+    model.modelReset.connect(lambda: resets.append(True))
+    select_with_keys(qtbot, main_window, 0, 5)
+    press(qtbot, main_window, "1")  # new -> in progress: still unfinished, still listed
+    assert main_window.project.status(1, "alice") == "in_progress" and resets == []
+    assert model.row_of(1) is not None
+    press(qtbot, main_window, Qt.Key.Key_Return, CTRL)  # done: it leaves the list
+    assert resets and model.row_of(1) is None
