@@ -30,6 +30,11 @@ class Utf16Map:
         self._astral_utf16 = [cp + n for n, cp in enumerate(self._astral)]
 
     @property
+    def has_astral(self) -> bool:
+        """Whether some character takes two UTF-16 positions (so the two kinds of offset differ)."""
+        return bool(self._astral)
+
+    @property
     def utf16_length(self) -> int:
         return self._length + len(self._astral)
 

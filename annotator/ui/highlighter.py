@@ -87,7 +87,7 @@ class SpanHighlighter(QSyntaxHighlighter):
     def configure(self, offsets: Utf16Map, spans: Sequence[Span], style: StyleFunction) -> None:
         """Set the spans and style; each paragraph is formatted again when next painted (``format_blocks``)."""
         self.offsets = offsets
-        self._astral = offsets.to_codepoint(offsets.utf16_length) != offsets.utf16_length
+        self._astral = offsets.has_astral
         self.index = IntervalIndex(spans)
         self.style = style
         self._formats.clear()

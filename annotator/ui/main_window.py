@@ -128,9 +128,6 @@ class MainWindow(QMainWindow):
         self.text_view.spanMenuRequested.connect(self.show_span_menu)
         self.spans_panel.spanSelected.connect(lambda span_id: self.select_span(span_id, scroll=True))
         self.documents.documentActivated.connect(self._document_activated)
-        # The list counts the change first: the slots after it may read rows (opening another document).
-        self.notifier.spanAdded.connect(lambda span: self.documents.model.count_span(span, 1))
-        self.notifier.spanRemoved.connect(lambda span: self.documents.model.count_span(span, -1))
         self.notifier.spanAdded.connect(self._on_span_added)
         self.notifier.spanRemoved.connect(self._on_span_removed)
         self.notifier.spanUpdated.connect(self._on_span_updated)
@@ -398,7 +395,7 @@ class MainWindow(QMainWindow):
             return
         row = self.spans_panel.model_.row_of(self.text_view.current_span_id) if self.text_view.current_span_id else None
         row = (0 if step > 0 else len(spans) - 1) if row is None else max(0, min(len(spans) - 1, row + step))
-        self.select_span(spans[row].id, scroll=True)
+        self.select_span(spans.ids[row], scroll=True)
 
     def show_span_menu(self, span_id: int, where: QPoint) -> QMenu:
         menu = QMenu(self)
@@ -428,12 +425,14 @@ class MainWindow(QMainWindow):
         return True
 
     def _on_span_added(self, span: Span) -> None:
+        self.documents.model.count_span(span, 1)  # first: what follows may read rows (opening another document)
         if self._shows(span):
             self.spans_panel.hold_repaint()  # the text's paragraph is painted first
             self.text_view.add_span(span)
             self.spans_panel.model_.add(span)
 
     def _on_span_removed(self, span: Span) -> None:
+        self.documents.model.count_span(span, -1)
         if self._shows(span):
             self.spans_panel.hold_repaint()
             self.text_view.remove_span(span.id)
