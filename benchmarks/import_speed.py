@@ -1,7 +1,7 @@
 """Import speed and memory against `sqlite-utils insert`, measured in one run.
 
 Goals:
-  1. Importing 20,000 generated documents (~40 MB of JSONL) with `annotator import`
+  1. Importing 20,000 generated documents (~47 MB of JSONL) with `annotator import`
      takes at most 1.5x the time of `sqlite-utils insert DB docs FILE --nl` on the same file.
   2. Peak memory (max RSS of the importing process) while importing a 200 MB JSONL
      stays under 300 MB.
