@@ -25,6 +25,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ui_common import verdict  # noqa: E402
+
 TIME_GOAL, MEMORY_GOAL_MB = 1.5, 150
 
 CHILD = r"""
@@ -96,14 +99,10 @@ def main() -> int:
     total = med["big"]["total"] / med["empty"]["total"]
     window = med["big"]["window"] / med["empty"]["window"]
     extra = med["big"]["rss_mb"] - med["empty"]["rss_mb"]
-    print(f"start to usable ratio {total:.2f}x (goal <= {TIME_GOAL}x): {_verdict(total <= TIME_GOAL)}")
-    print(f"window alone ratio {window:.2f}x (goal <= {TIME_GOAL}x): {_verdict(window <= TIME_GOAL)}")
-    print(f"extra memory {extra:.0f} MB (goal <= {MEMORY_GOAL_MB} MB): {_verdict(extra <= MEMORY_GOAL_MB)}")
+    print(f"start to usable ratio {total:.2f}x (goal <= {TIME_GOAL}x): {verdict(total, TIME_GOAL)}")
+    print(f"window alone ratio {window:.2f}x (goal <= {TIME_GOAL}x): {verdict(window, TIME_GOAL)}")
+    print(f"extra memory {extra:.0f} MB (goal <= {MEMORY_GOAL_MB} MB): {verdict(extra, MEMORY_GOAL_MB)}")
     return 0
-
-
-def _verdict(ok: bool) -> str:
-    return "PASS" if ok else "FAIL"
 
 
 if __name__ == "__main__":

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import random
-import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -52,13 +51,21 @@ def make_project(path: Path, size: int, span_count: int, annotator: str = "bench
     return project, doc_id, text
 
 
-def median_ms(func: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        func()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times)
+def elapsed_ms(func: Callable[[], object]) -> float:
+    started = time.perf_counter()
+    func()
+    return (time.perf_counter() - started) * 1000
+
+
+def bench_window(project: Project, folder: Path):
+    """The real window on ``project`` as the analyst "bench", shown, with its settings in ``folder``."""
+    from PySide6.QtCore import QSettings
+
+    from annotator.ui.main_window import MainWindow
+
+    window = MainWindow(project, "bench", QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat))
+    window.show()
+    return window
 
 
 def verdict(ratio: float, goal: float) -> str:

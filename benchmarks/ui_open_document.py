@@ -27,9 +27,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ui_common import make_project, verdict  # noqa: E402
+from ui_common import bench_window, make_project, verdict  # noqa: E402
 
-from PySide6.QtCore import QSettings  # noqa: E402
 from PySide6.QtWidgets import QApplication, QPlainTextEdit  # noqa: E402
 
 GOAL = 4.0
@@ -42,14 +41,11 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=21)
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
-    from annotator.ui.main_window import MainWindow
-
     with tempfile.TemporaryDirectory() as tmp:
         project, doc_id, text = make_project(Path(tmp) / "bench.db", int(2_000_000 * args.scale),
                                              int(10_000 * args.scale))
         small, _ = project.add_document(SMALL, title="small")
-        window = MainWindow(project, "bench", QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
-        window.show()
+        window = bench_window(project, Path(tmp))
         plain = QPlainTextEdit()
         plain.setFont(window.text_view.font())
         plain.resize(window.text_view.size())
