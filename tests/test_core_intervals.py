@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from annotator.core.intervals import IntervalIndex, nested_ids, pieces
+from annotator.core.intervals import IntervalIndex, nested_ids, overlap_groups, pieces
 from annotator.core.model import Span, text_order
 from annotator.core.span_rows import SpanRows
 
@@ -100,3 +100,9 @@ def test_a_span_covering_many_others_is_cut_where_they_start_and_end():
         (0, 20, [1]), (20, 23, [1, 2]), (23, 30, [1]), (30, 33, [1, 3]), (33, 40, [1]), (40, 43, [1, 4]),
         (43, 50, [1]), (50, 53, [1, 5]), (53, 100, [1])]
     assert nested_ids([whole, *inside]) == {2, 3, 4, 5}
+
+
+def test_overlap_groups_join_chains_of_overlaps_and_part_at_touching_ends():
+    a, b, c, d = Span(1, 1, 0, 4, "x", "a"), Span(2, 1, 3, 8, "x", "a"), Span(3, 1, 7, 9, "x", "a"), Span(4, 1, 9, 12, "x", "a")
+    assert [list(g) for g in overlap_groups([a, b, c, d])] == [[a, b, c], [d]]  # a-b-c chain; d only touches c
+    assert list(overlap_groups([])) == []

@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+from annotator.core.intervals import overlap_groups
 from annotator.core.model import Span
 
 KINDS = ("label", "boundary", "missing")
@@ -34,18 +35,7 @@ class Disagreement:
 def _clusters(spans: Sequence[Span]) -> Iterator[list[Span]]:
     """Maximal groups of transitively overlapping spans, in text order."""
     ordered = sorted(spans, key=lambda s: (s.start, -s.end, s.annotator, s.label, s.id))
-    cluster: list[Span] = []
-    reach = -1
-    for span in ordered:
-        if cluster and span.start >= reach:
-            yield cluster
-            cluster = []
-        if not cluster:
-            reach = span.end
-        cluster.append(span)
-        reach = max(reach, span.end)
-    if cluster:
-        yield cluster
+    yield from map(list, overlap_groups(ordered))
 
 
 def _classify(cluster: list[Span], selected: Sequence[str]) -> Disagreement | None:

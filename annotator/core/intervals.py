@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Protocol, TypeVar
 
 from annotator.core.model import Span, text_order
@@ -148,20 +148,23 @@ def pieces(spans: Sequence[S]) -> list[tuple[int, int, tuple[S, ...]]]:
     case, one step); a group of overlapping spans is swept cut by cut.
     """
     found: list[tuple[int, int, tuple[S, ...]]] = []
-    starts, ends = [span.start for span in spans], [span.end for span in spans]
+    for group in overlap_groups(spans):
+        if len(group) == 1:
+            found.append((group[0].start, group[0].end, (group[0],)))
+        else:
+            _sweep(group, found)
+    return found
+
+
+def overlap_groups(spans: Sequence[S]) -> Iterator[Sequence[S]]:
+    """Maximal runs of transitively overlapping spans; ``spans`` sorted by start."""
     count, i = len(spans), 0
     while i < count:
-        reach, j = ends[i], i + 1
-        while j < count and starts[j] < reach:
-            if ends[j] > reach:
-                reach = ends[j]
-            j += 1
-        if j == i + 1:
-            found.append((starts[i], reach, (spans[i],)))
-        else:
-            _sweep(spans[i:j], found)
+        reach, j = spans[i].end, i + 1
+        while j < count and spans[j].start < reach:
+            reach, j = max(reach, spans[j].end), j + 1
+        yield spans[i:j]
         i = j
-    return found
 
 
 def _sweep(group: Sequence[S], found: list[tuple[int, int, tuple[S, ...]]]) -> None:
