@@ -23,8 +23,8 @@ from annotator.core.model import (DOC_STATUSES, GOLD_ANNOTATOR, REVIEW_STATUSES,
                                   hotkey_problem)
 from annotator.store.errors import NotAProjectError, ProjectError
 from annotator.core.text import text_problem
-from annotator.store.project import BUSY_TIMEOUT_S, Project, now
-from annotator.store.schema import check_header, verify
+from annotator.store.project import Project, now
+from annotator.store.schema import check_header, open_verified
 
 # Table -> the columns we read from it (those present are selected).
 KNOWN_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -77,19 +77,10 @@ def open_untrusted(path: str | Path) -> sqlite3.Connection:
     check_header(path)
     wal, _ = _side_files(path)
     immutable = not wal.exists() or wal.stat().st_size == 0
-    uri = path.resolve().as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
     try:
-        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None)
+        return open_verified(path, immutable=immutable)
     except sqlite3.Error as exc:
         raise ProjectError(path, f"cannot open the file read-only ({exc})") from exc
-    try:
-        conn.execute("PRAGMA trusted_schema=OFF")
-        conn.execute("PRAGMA query_only=ON")
-        verify(path, conn)
-    except BaseException:
-        conn.close()
-        raise
-    return conn
 
 
 def _real_columns(conn: sqlite3.Connection, table: str) -> list[str] | None:

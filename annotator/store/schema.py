@@ -165,19 +165,32 @@ def verify(path: Path, conn: sqlite3.Connection) -> None:
         )
 
 
+def open_verified(path: Path, *, immutable: bool = False) -> sqlite3.Connection:
+    """A connection that cannot write (``mode=ro``, query only, untrusted schema), to a file ``verify`` accepts.
+
+    ``immutable`` also takes no locks and makes no side files (only right when there is no -wal).
+    A connection error propagates as ``sqlite3.Error``, for the caller to word.
+    """
+    uri = Path(path).resolve().as_uri() + ("?mode=ro&immutable=1" if immutable else "?mode=ro")
+    conn = sqlite3.connect(uri, uri=True, timeout=READ_TIMEOUT_S, isolation_level=None)
+    try:
+        conn.execute("PRAGMA trusted_schema=OFF")
+        conn.execute("PRAGMA query_only=ON")
+        verify(path, conn)
+    except BaseException:
+        conn.close()
+        raise
+    return conn
+
+
 def verify_read_only(path: Path) -> None:
     """``verify`` an existing file through a connection that cannot write.
 
     Closing a read-write connection would checkpoint a pending -wal into the
     file: a file that is refused must keep its bytes.
     """
-    uri = path.resolve().as_uri() + "?mode=ro"
     try:
-        conn = sqlite3.connect(uri, uri=True, timeout=READ_TIMEOUT_S, isolation_level=None)
+        conn = open_verified(path)
     except sqlite3.Error as exc:
         raise project_error(path, exc) from exc
-    try:
-        conn.execute("PRAGMA trusted_schema=OFF")
-        verify(path, conn)
-    finally:
-        conn.close()
+    conn.close()
