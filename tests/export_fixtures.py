@@ -1,17 +1,20 @@
 """A project with the texts every exporter gets wrong somewhere: emoji, ZWJ sequences, CJK,
 combining accents, a CRLF source (imported through the importer), nested and overlapping
-spans, a note, a gold layer and a document nobody annotated.
+spans, a note, a gold layer and a document nobody annotated. Also the file helpers every
+non-GUI test shares: JSON Lines in and out, a file's digest, a CLI runner.
 
 Use with ``from export_fixtures import *`` in a test module (tests/ is on sys.path).
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
 import orjson
 import pytest
+from click.testing import CliRunner
 
 from annotator.core.model import GOLD_ANNOTATOR
 from annotator.io.importing import import_paths
@@ -76,5 +79,25 @@ def tricky(tmp_path) -> Project:
     project.close()
 
 
+def parse_jsonl(text: str) -> list[dict]:
+    # Split on "\n" only: str.splitlines() also breaks at U+2028, U+0085 and the like, which a
+    # JSON string may hold raw (orjson writes them so), and would cut such a record in two.
+    return [json.loads(line) for line in text.split("\n") if line]
+
+
 def read_jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
+    return parse_jsonl(path.read_text(encoding="utf-8"))
+
+
+def write_jsonl(path: Path, *records: dict) -> Path:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()

@@ -2,16 +2,9 @@
 
 import json
 
-import pytest
-from click.testing import CliRunner
-
 from annotator.cli import main
 from annotator.store import Project
-
-
-@pytest.fixture
-def runner():
-    return CliRunner()
+from export_fixtures import *  # noqa: F403
 
 
 def test_every_command_has_help(runner):

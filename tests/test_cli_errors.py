@@ -6,15 +6,10 @@ import subprocess
 import sys
 
 import pytest
-from click.testing import CliRunner
 
 from annotator.cli import main
 from annotator.store import Project
-
-
-@pytest.fixture
-def runner():
-    return CliRunner()
+from export_fixtures import *  # noqa: F403
 
 
 @pytest.fixture

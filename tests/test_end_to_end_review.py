@@ -17,10 +17,10 @@ from PySide6.QtCore import Qt
 from annotator.cli import main
 from annotator.store import Project
 from annotator.ui.main_window import MainWindow
-from ui_fixtures import SAMPLE_DOCS, press, select_with_keys, settings, shown_window  # noqa: F401
+from export_fixtures import read_jsonl
+from ui_fixtures import CTRL, SAMPLE_DOCS, press, select_with_keys, settings, shown_window  # noqa: F401
 
 pytestmark = pytest.mark.gui
-CTRL = Qt.KeyboardModifier.ControlModifier
 KOREA = "korea-peninsula-threat"
 RUSSIA = "north-korea-russia-alliance-2025"
 
@@ -124,7 +124,7 @@ def test_two_analysts_a_merge_agreement_review_and_gold_export(qtbot, tmp_path, 
 
     out = tmp_path / "gold.jsonl"
     cli("export", str(review), "--gold", "-o", str(out))
-    records = {r["title"]: r for r in map(json.loads, out.read_text(encoding="utf-8").splitlines())}
+    records = {r["title"]: r for r in read_jsonl(out)}
     assert sorted(records) == [KOREA, RUSSIA]
     for title, expected in GOLD.items():
         record = records[title]

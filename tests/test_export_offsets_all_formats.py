@@ -13,6 +13,7 @@ import pytest
 
 from annotator.io.exporting import ExportOptions, export_project
 from annotator.io.importing import import_paths
+from export_fixtures import read_jsonl
 
 RAW_TEXTS = [
     "Hi 👩‍👩‍👧 family 🇩🇪 flag\r\nnext line\rlone CR\r\nend",
@@ -48,11 +49,6 @@ def imported(project, tmp_path):
     return project
 
 
-def _lines(path) -> list[dict]:
-    # Not str.splitlines(): a U+2028 inside a JSON string is a line break to it, not to JSON Lines.
-    return [json.loads(line) for line in path.read_text("utf-8").split("\n") if line]
-
-
 def _export(project, tmp_path, fmt, name, **options):
     out = tmp_path / name
     export_project(project, ExportOptions(format=fmt, **options), out)
@@ -64,7 +60,7 @@ def _expected() -> list[list[str]]:
 
 
 def test_native_spans_and_tokens_slice_the_text(imported, tmp_path):
-    lines = _lines(_export(imported, tmp_path, "jsonl", "o.jsonl"))
+    lines = read_jsonl(_export(imported, tmp_path, "jsonl", "o.jsonl"))
     assert [[s["text"] for s in r["spans"]] for r in lines] == _expected()
     for record in lines:
         assert "\r" not in record["text"]
@@ -75,7 +71,7 @@ def test_native_spans_and_tokens_slice_the_text(imported, tmp_path):
 @pytest.mark.parametrize("unit", ["codepoints", "utf16"])
 def test_doccano_offsets(imported, tmp_path, unit):
     out = _export(imported, tmp_path, "doccano", "o.jsonl", offsets=unit)
-    for record, words in zip(_lines(out), _expected()):
+    for record, words in zip(read_jsonl(out), _expected()):
         text = record["text"]
         convert = (lambda i: _codepoint(text, i)) if unit == "utf16" else (lambda i: i)
         assert [text[convert(s):convert(e)] for s, e, _label in record["label"]] == words
@@ -120,7 +116,7 @@ def test_token_formats_tag_every_word(imported, tmp_path, fmt):
     out = _export(imported, tmp_path, fmt, f"o.{fmt}")
     content = out.read_text(encoding="utf-8")
     if fmt == "hf":
-        rows = _lines(out)
+        rows = read_jsonl(out)
         records = [list(zip(r["tokens"], r["ner_tags"])) for r in rows]
     else:
         records = [[tuple(line.split("\t")) for line in block.split("\n")] for block in content.strip("\n").split("\n\n")]

@@ -14,7 +14,7 @@ from annotator.io.importing import import_paths
 from annotator.store import Project
 from annotator.store.review import add_gold_spans
 from export_fixtures import *  # noqa: F403
-from export_fixtures import read_jsonl
+from export_fixtures import at, read_jsonl
 
 
 def _export(project, out, **options):
@@ -47,6 +47,16 @@ def test_round_trip_keeps_notes_statuses_and_a_status_without_spans(project, tmp
         second = tmp_path / "b.jsonl"
         export_project(fresh, ExportOptions(), second)
     assert second.read_bytes() == first.read_bytes()
+
+
+def test_a_text_with_line_separators_is_one_record_when_read_back(project, tmp_path):
+    """orjson writes U+2028 and U+0085 raw; only a newline ends a JSON Lines record (str.splitlines cut it there)."""
+    text = "First part\u2028second part\x85third part."
+    doc, _ = project.add_document(text, title="separators")
+    project.add_span(doc, *at(text, "second"), "actor", "ana")
+    records = read_jsonl(_export(project, tmp_path / "separators.jsonl"))
+    assert [r["text"] for r in records] == [text]
+    assert [(s["start"], s["end"], s["text"]) for s in records[0]["spans"]] == [(*at(text, "second"), "second")]
 
 
 # ------------------------------------------------------------------ identical spans

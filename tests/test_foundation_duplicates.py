@@ -6,11 +6,7 @@ from click.testing import CliRunner
 
 from annotator.cli import main
 from annotator.io.importing import import_paths
-
-
-def write_jsonl(path, *records):
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
-    return path
+from export_fixtures import write_jsonl
 
 
 def test_repeats_inside_a_jsonl_are_named_with_their_lines(project, tmp_path):

@@ -1,7 +1,6 @@
 """Opening projects under stress: two creators at once, read-only storage, a full disk,
 and refused files that must keep every byte (their pending -wal included)."""
 
-import hashlib
 import os
 import shutil
 import sqlite3
@@ -16,14 +15,11 @@ import pytest
 from annotator.core.model import DEFAULT_LABELS
 from annotator.store import NewerSchemaError, NotAProjectError, Project, ProjectError
 from annotator.store.errors import project_error
+from export_fixtures import digest
 
 
 def python(code: str, *args: str) -> list[str]:
     return [sys.executable, "-c", textwrap.dedent(code), *args]
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 # ------------------------------------------------------------ creating at once

@@ -10,6 +10,7 @@ import pytest
 from annotator.core.offsets import Utf16Map
 from annotator.io.importing import import_paths
 from annotator.store import Project
+from export_fixtures import write_jsonl
 
 DATA = Path(__file__).parent / "data" / "import"
 # Emoji, a ZWJ sequence, a flag, CJK, a combining accent, a tab, U+2028 and an NBSP.
@@ -20,11 +21,6 @@ HARD_WORDS = [("Kim", "actor"), ("Putin", "actor"), ("北京", "place"), ("cafe\
 def offsets_of(text: str, word: str) -> tuple[int, int]:
     start = text.index(word)
     return start, start + len(word)
-
-
-def write_jsonl(path: Path, *records: dict) -> Path:
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
-    return path
 
 
 def all_spans(project: Project) -> list[tuple[str, str, str]]:

@@ -19,7 +19,7 @@ from annotator.io.exporting import ExportOptions, export_project
 from annotator.io.importing import import_paths
 from annotator.store import Project
 from export_fixtures import *  # noqa: F403
-from export_fixtures import read_jsonl
+from export_fixtures import read_jsonl, write_jsonl
 
 TEXT = "Kim 😀 met Trump in Hanoi."
 UTF16 = Utf16Map(TEXT)
@@ -29,11 +29,6 @@ def at(word: str, utf16: bool = False) -> list[int]:
     start = TEXT.index(word)
     end = start + len(word)
     return [UTF16.to_utf16(start), UTF16.to_utf16(end)] if utf16 else [start, end]
-
-
-def write_jsonl(path: Path, *records: dict) -> Path:
-    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
-    return path
 
 
 def stored(project: Project) -> list[tuple[str, str, str]]:

@@ -1,6 +1,5 @@
 """What a merge refuses or adjusts: unfit documents, the reserved gold name, label hotkeys, records naming nobody."""
 
-import json
 import sqlite3
 
 import pytest
@@ -11,6 +10,7 @@ from annotator.core.model import GOLD_ANNOTATOR
 from annotator.io.merge import MissingAnnotatorError, merge_source, parse_renames
 from annotator.store import Project
 from annotator.store.review import add_gold_spans
+from export_fixtures import write_jsonl
 
 TEXT = "Kim met Putin in Moscow on Friday."
 
@@ -113,18 +113,14 @@ def test_a_colleagues_label_with_an_unusable_hotkey_comes_in_without_it(project,
 
 
 # --------------------------------------------------- records naming nobody
-def write_jsonl(path, records):
-    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
-    return path
-
-
 @pytest.fixture
 def anonymous(tmp_path):
-    return write_jsonl(tmp_path / "export.jsonl", [
+    return write_jsonl(
+        tmp_path / "export.jsonl",
         {"text": TEXT, "annotator": "ana", "spans": [{"start": 0, "end": 3, "label": "actor"}]},
         {"text": "A second text, spans without a name.", "spans": [{"start": 0, "end": 8, "label": "claim"}]},
         {"text": "A third text, no spans at all."},
-    ])
+    )
 
 
 def test_records_naming_no_annotator_are_refused_with_file_and_line(project, anonymous, tmp_path):

@@ -3,11 +3,11 @@
 import sqlite3
 
 import pytest
-from PySide6.QtCore import QSettings
 
 from annotator.core.model import REVIEW_KEYS, Label, hotkey_problem
 from annotator.store import Project
 from annotator.ui.main_window import MainWindow
+from ui_fixtures import *  # noqa: F403
 
 
 def stored_hotkeys(project):
@@ -49,7 +49,7 @@ def test_the_rule_covers_every_review_key():
     assert [k for k in "0123456789abcdefghijklmnopqrstuvwxyz" if hotkey_problem(k)] == ["a", "n", "p", "x"]
 
 
-def test_an_older_projects_reserved_hotkey_is_not_bound_and_n_stays_next_disagreement(qtbot, tmp_path):
+def test_an_older_projects_reserved_hotkey_is_not_bound_and_n_stays_next_disagreement(qtbot, tmp_path, settings):
     """A project written before the rule may have a label on N: the window leaves it unbound and says so."""
     path = tmp_path / "old.db"
     with Project.open(path) as project:
@@ -57,7 +57,7 @@ def test_an_older_projects_reserved_hotkey_is_not_bound_and_n_stays_next_disagre
     with sqlite3.connect(path) as conn:  # as an older Annotator could have stored it
         conn.execute("UPDATE labels SET hotkey = 'n' WHERE name = 'quote'")
     project = Project.open(path)
-    window = MainWindow(project, "ana", QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(project, "ana", settings)
     qtbot.addWidget(window)
     bound = {a.objectName(): a.shortcut().toString() for a in window.label_actions}
     assert bound["label_quote"] == "" and bound["label_actor"] == "1"

@@ -11,7 +11,7 @@ of style keep the formats right.
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QEvent, QObject, QRect, QSettings, Qt
+from PySide6.QtCore import QEvent, QObject, QRect, Qt
 from PySide6.QtGui import QTextCharFormat
 from PySide6.QtWidgets import QApplication
 
@@ -19,35 +19,32 @@ from annotator.core.model import Span
 from annotator.store import Project
 from annotator.ui.highlighter import SpanStyle
 from annotator.ui.main_window import MainWindow
+from ui_fixtures import *  # noqa: F403
+from ui_fixtures import shown_window
 
 pytestmark = pytest.mark.gui
 
 PARAGRAPH = "Alice met Bob in Paris and they talked about the budget of the fleet for a long while."
 
 
-def make_window(qtbot, tmp_path, text: str, spans: list[tuple[int, int, str]]) -> tuple[MainWindow, int]:
+def make_window(qtbot, tmp_path, settings, text: str, spans: list[tuple[int, int, str]]) -> tuple[MainWindow, int]:
     project = Project.open(tmp_path / "speed.db")
     doc_id, _ = project.add_document(text, title="long")
     project.add_spans({"doc_id": doc_id, "start": s, "end": e, "label": label, "annotator": "alice",
                        "origin": "manual"} for s, e, label in spans)
-    window = MainWindow(project, "alice", QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    window.text_view.setFocus()
+    window = shown_window(qtbot, project, "alice", settings)
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.text_view)  # hotkeys reach the window
     return window, doc_id
 
 
 @pytest.fixture
-def long_window(qtbot, tmp_path):
+def long_window(qtbot, tmp_path, settings):
     text = "\n".join(f"{n} {PARAGRAPH}" for n in range(400))
     last = text.rindex("\n") + 1
     spans = [(text.index("Alice", p), text.index("Alice", p) + 5, "actor") for p in (0, len(text) // 2, last)]
     spans += [(last, len(text), "quote"),  # the whole last paragraph, with "Alice" nested in it
               (text.index("fleet", len(text) // 3), text.index("Alice", len(text) // 3 + 100) + 5, "claim")]  # across paragraphs
-    window, doc_id = make_window(qtbot, tmp_path, text, spans)
+    window, doc_id = make_window(qtbot, tmp_path, settings, text, spans)
     yield window, doc_id, text
     window.project.close()
 
@@ -97,10 +94,10 @@ def test_every_span_is_highlighted_and_listed_as_soon_as_the_document_opens(long
     assert formats_over(window, plain, plain + 5) == [None] * 5
 
 
-def test_astral_characters_before_a_span_do_not_shift_its_highlight(qtbot, tmp_path):
+def test_astral_characters_before_a_span_do_not_shift_its_highlight(qtbot, tmp_path, settings):
     text = "😀🇫🇷 Alice 👩‍👩‍👧 met Bob\nand 𝔸 Carol"
     spans = [(text.index("Alice"), text.index("Alice") + 5, "actor"), (text.index("Carol"), len(text), "actor")]
-    window, doc_id = make_window(qtbot, tmp_path, text, spans)
+    window, doc_id = make_window(qtbot, tmp_path, settings, text, spans)
     view = window.text_view
     bob = text.index("Bob")
     view.select_range(bob, bob + 3)

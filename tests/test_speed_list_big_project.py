@@ -10,10 +10,9 @@ from PySide6.QtCore import Qt
 
 from annotator.store import Project
 from ui_fixtures import *  # noqa: F403
-from ui_fixtures import press, shown_window
+from ui_fixtures import CTRL, press, shown_window
 
 pytestmark = pytest.mark.gui
-CTRL = Qt.KeyboardModifier.ControlModifier
 COUNT = 5000
 UNFINISHED = (3, 4998)  # every other document is done, but the last one, which is skipped
 
@@ -98,21 +97,13 @@ def test_status_filters_and_search_over_the_big_list(qtbot, big_window):
 
 
 def test_a_list_whose_ids_have_gaps_navigates_in_order(qtbot, tmp_path, settings):
-    from annotator.ui.main_window import MainWindow
-
     with Project.open(tmp_path / "gaps.db") as project:
         project.add_document("First document.", title="first")
         with project.transaction():  # ids as a merge from another project can leave them
             project.conn.execute("INSERT INTO documents (id, uid, sha256, title, text, meta) "
                                  "VALUES (40, 'u40', 'sha40', 'forty', 'Document forty.', '{}')")
         project.add_document("Last document.", title="last")
-        window = MainWindow(project, "alice", settings)
-        qtbot.addWidget(window)
-        window.show()
-        qtbot.waitExposed(window)
-        window.activateWindow()
-        qtbot.waitUntil(window.isActiveWindow)
-        window.text_view.setFocus()
+        window = shown_window(qtbot, project, "alice", settings)
         assert window.documents.model.ids == [1, 40, 41]
         assert window.doc_id == 1
         press(qtbot, window, Qt.Key.Key_PageDown)

@@ -9,10 +9,9 @@ import pytest
 from PySide6.QtCore import Qt
 
 from ui_fixtures import *  # noqa: F403
-from ui_fixtures import press, read_spans, select_with_keys
+from ui_fixtures import CTRL, press, read_spans, select_with_keys
 
 pytestmark = pytest.mark.gui
-CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 def listed_spans(window, doc_id: int) -> int:

@@ -1,6 +1,5 @@
 """The project file: schema, edits, durability and refusal of bad files, on real SQLite files."""
 
-import hashlib
 import shutil
 import sqlite3
 import subprocess
@@ -19,13 +18,10 @@ from annotator.store import (
     ProjectBusyError,
 )
 from annotator.store.schema import APPLICATION_ID
+from export_fixtures import digest
 
 DATA = Path(__file__).parent / "data"
 TEXT = "Kim Jong Un 😀 met 朝鲜 leaders\nand said “no”."
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def run_python(code: str, *args: str) -> subprocess.CompletedProcess:

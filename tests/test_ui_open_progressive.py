@@ -8,10 +8,10 @@ span, hover a span), must see every span, exactly once.
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QSettings
 
 from annotator.store import Project
 from annotator.ui.main_window import MainWindow
+from ui_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.gui
 
@@ -19,14 +19,14 @@ PARAGRAPH = "Alice met Bob in Paris and they talked about the budget of the flee
 
 
 @pytest.fixture
-def long_doc_window(qtbot, tmp_path):
+def long_doc_window(qtbot, tmp_path, settings):
     project = Project.open(tmp_path / "long.db")
     text = "\n".join(f"{n} {PARAGRAPH}" for n in range(400))
     doc_id, _ = project.add_document(text, title="long")
     starts = [text.index("Alice", p) for p in (0, len(text) // 2, text.rindex("\n"))]
     project.add_spans({"doc_id": doc_id, "start": s, "end": s + 5, "label": "actor", "annotator": "alice",
                        "origin": "manual"} for s in starts)
-    window = MainWindow(project, "alice", QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(project, "alice", settings)
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)

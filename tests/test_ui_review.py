@@ -16,10 +16,9 @@ from annotator.store import Project
 from annotator.ui.commands import ChangeNotifier
 from annotator.ui.main_window import MainWindow
 from annotator.ui.review_panel import ReviewPanel
-from ui_fixtures import SAMPLE_DOCS, press, select_with_keys, settings, shown_window  # noqa: F401
+from ui_fixtures import CTRL, SAMPLE_DOCS, press, select_with_keys, settings, shown_window  # noqa: F401
 
 pytestmark = pytest.mark.gui
-CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 def at(text: str, words: str) -> tuple[int, int]:
@@ -200,13 +199,7 @@ def test_unticking_an_annotator_leaves_nothing_to_compare(qtbot, panel):
 # ------------------------------------------------------------------ the window
 @pytest.fixture
 def window(qtbot, review_project, settings) -> MainWindow:  # noqa: F811
-    win = MainWindow(review_project, "rita", settings)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.open_document(1)
-    win.text_view.setFocus()
-    return win
+    return shown_window(qtbot, review_project, "rita", settings, doc_id=1)
 
 
 def test_ctrl_r_switches_the_window_to_the_gold_layer_and_back(qtbot, window):

@@ -11,10 +11,9 @@ from PySide6.QtWidgets import QInputDialog
 
 from annotator.store import Project
 from ui_fixtures import *  # noqa: F403
-from ui_fixtures import error_dialog, press, read_spans, select_with_keys
+from ui_fixtures import CTRL, error_dialog, press, read_spans, select_with_keys
 
 pytestmark = pytest.mark.gui
-CTRL = Qt.KeyboardModifier.ControlModifier
 
 
 def statuses(path) -> dict[int, str]:

@@ -8,10 +8,9 @@ from PySide6.QtGui import QContextMenuEvent, QHelpEvent
 from PySide6.QtWidgets import QApplication, QMenu, QToolTip
 
 from ui_fixtures import *  # noqa: F403
-from ui_fixtures import FIRST, point_of, press, read_spans, select_with_keys
+from ui_fixtures import FIRST, SHIFT, point_of, press, read_spans, select_with_keys
 
 pytestmark = pytest.mark.gui
-SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 
 def show_text(qtbot, window, text: str) -> int:

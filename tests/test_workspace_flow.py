@@ -14,11 +14,12 @@ from PySide6.QtWidgets import QApplication, QListWidget, QMessageBox
 
 from annotator.ui.shortcuts import KEY_NOTES
 from ui_fixtures import *  # noqa: F403
-from ui_fixtures import FIRST, answer_message_box, pick_file_in_dialog, press, read_spans, select_with_keys
+from ui_fixtures import (
+    CTRL, FIRST, SHIFT, answer_message_box, back_to,
+    pick_file_in_dialog, press, read_spans, select_with_keys,
+)
 
 pytestmark = pytest.mark.gui
-CTRL = Qt.KeyboardModifier.ControlModifier
-SHIFT = Qt.KeyboardModifier.ShiftModifier
 README = Path(__file__).resolve().parent.parent / "README.md"
 
 
@@ -27,13 +28,6 @@ def status(window, doc_id: int) -> str:
         row = conn.execute("SELECT status FROM doc_status WHERE doc_id = ? AND annotator = 'alice'",
                            [doc_id]).fetchone()
     return row[0] if row else "new"
-
-
-def back_to(qtbot, window) -> None:
-    """Once a dialog closed, the window is active again (offscreen, it must be asked)."""
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    window.text_view.setFocus()
 
 
 def choose_filter(qtbot, window, text: str) -> None:

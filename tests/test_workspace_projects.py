@@ -3,7 +3,6 @@ are refused with their reason, left byte for byte as they were, and the current 
 
 from __future__ import annotations
 
-import hashlib
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,15 +14,14 @@ from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit
 import annotator.store.project as store_project
 from annotator.app import choose_annotator, run
 from annotator.store import Project
+from export_fixtures import digest
 from ui_fixtures import *  # noqa: F403
-from ui_fixtures import answer_message_box, error_dialog, pick_file_in_dialog, press, read_spans, select_with_keys, when_modal
+from ui_fixtures import (
+    CTRL, answer_message_box, back_to, error_dialog, pick_file_in_dialog,
+    press, read_spans, select_with_keys, when_modal,
+)
 
 pytestmark = pytest.mark.gui
-CTRL = Qt.KeyboardModifier.ControlModifier
-
-
-def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def make_project(path: Path, text: str = "Only document of the other project.") -> Path:
@@ -61,13 +59,6 @@ def locks(short_busy_wait) -> Iterator[Locks]:
     yield held
     for path in list(held.held):
         held.release(path)
-
-
-def back_to(qtbot, window) -> None:
-    """Once a dialog closed, the window is active again (offscreen, it must be asked)."""
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    window.text_view.setFocus()
 
 
 def test_a_busy_project_is_refused_and_labels_still_go_to_the_current_one(qtbot, main_window, tmp_path, locks):

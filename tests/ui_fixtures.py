@@ -22,6 +22,9 @@ FIRST = "Alice Smith met Bob Jones in Paris.\nThey said: \"the budget is 40 mill
 SECOND = "Second document about the harbour and the fleet."
 THIRD = "Third document, with nothing in it."
 
+CTRL = Qt.KeyboardModifier.ControlModifier
+SHIFT = Qt.KeyboardModifier.ShiftModifier
+
 
 @pytest.fixture
 def settings(tmp_path) -> QSettings:
@@ -41,13 +44,7 @@ def ws_project(tmp_path) -> Project:
 @pytest.fixture
 def main_window(qtbot, ws_project, settings) -> MainWindow:
     """The real window on a three-document project, annotator "alice", shown and focused on the text."""
-    window = MainWindow(ws_project, "alice", settings)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    window.activateWindow()
-    window.text_view.setFocus()
-    return window
+    return shown_window(qtbot, ws_project, "alice", settings)
 
 
 def read_spans(path: Path) -> list[tuple]:
@@ -159,6 +156,13 @@ def shown_window(qtbot, project: Project, who: str, settings: QSettings, doc_id:
     return window
 
 
+def back_to(qtbot, window: MainWindow) -> None:
+    """Once a dialog closed, the window is active again (offscreen, it must be asked)."""
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.text_view.setFocus()
+
+
 def error_dialog(window: MainWindow) -> QMessageBox | None:
     boxes = [w for w in QApplication.topLevelWidgets() if isinstance(w, QMessageBox) and w.isVisible()]
     boxes += [w for w in window.findChildren(QMessageBox) if w.isVisible() and w not in boxes]
@@ -167,4 +171,4 @@ def error_dialog(window: MainWindow) -> QMessageBox | None:
 
 __all__ = ["FIRST", "SECOND", "THIRD", "SAMPLE_DOCS", "settings", "ws_project", "main_window", "read_spans",
            "select_with_keys", "point_of", "drag_select", "press", "error_dialog", "when_modal",
-           "answer_message_box", "pick_file_in_dialog", "shown_window"]
+           "answer_message_box", "pick_file_in_dialog", "shown_window", "back_to", "CTRL", "SHIFT"]
