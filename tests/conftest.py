@@ -1,4 +1,5 @@
 import os
+import sys
 
 # Every test runs without a display; set before Qt is imported anywhere.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -14,3 +15,35 @@ def project(tmp_path):
     proj = Project.open(tmp_path / "project.db")
     yield proj
     proj.close()
+
+
+def _leftover_qt_objects() -> list[str]:
+    """Active timers and visible windows still around after a test and its fixtures are gone."""
+    widgets = sys.modules.get("PySide6.QtWidgets")
+    if widgets is None or widgets.QApplication.instance() is None:
+        return []  # the test never touched Qt
+    from PySide6.QtCore import QTimer
+
+    leftovers = []
+    for top in widgets.QApplication.topLevelWidgets():
+        if top.isVisible() and not top.inherits("QMenu"):
+            leftovers.append(f"visible window {type(top).__name__} {top.windowTitle()!r}")
+        leftovers += [f"active timer in {type(top).__name__} ({t.interval()} ms)"
+                      for t in top.findChildren(QTimer) if t.isActive()]
+    return leftovers
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item):
+    """No timer or window may outlive the test that made it: on a busy machine a timer
+    that fires after its project was closed fails the *next* test, far from the cause."""
+    result = yield
+    leftovers = _leftover_qt_objects()
+    if leftovers:
+        widgets = sys.modules["PySide6.QtWidgets"]
+        for top in widgets.QApplication.topLevelWidgets():  # do not let them fail the next test too
+            top.close()
+            for timer in top.findChildren(sys.modules["PySide6.QtCore"].QTimer):
+                timer.stop()
+        pytest.fail("left running after the test: " + "; ".join(leftovers), pytrace=False)
+    return result

@@ -7,7 +7,8 @@ from PySide6.QtCore import Qt
 
 from annotator.ui.export_dialog import PREVIEW_DELAY_MS, ExportDialog
 from export_fixtures import *  # noqa: F403
-from export_fixtures import read_jsonl
+from export_fixtures import build_project, read_jsonl
+from ui_fixtures import *  # noqa: F403
 
 pytestmark = pytest.mark.gui
 
@@ -125,3 +126,32 @@ def test_preview_waits_for_the_clicks_to_stop(qtbot, dialog):
     qtbot.waitUntil(lambda: len(updates) == 2)
     assert '"label":"figure"' in dialog.preview.toPlainText() and '"label":"actor"' not in dialog.preview.toPlainText()
 
+
+
+def test_a_pending_preview_never_reads_a_closed_project(qtbot, tmp_path):
+    """CI flaked under load: a preview still waiting when the dialog closed fired after its project
+    was closed (sqlite3.ProgrammingError in the next test's set-up)."""
+    project = build_project(tmp_path / "p.db", tmp_path)
+    widget = ExportDialog(project)
+    qtbot.addWidget(widget)
+    widget.show()
+    updates = []
+    widget.preview_updated.connect(lambda: updates.append(1))
+    qtbot.mouseClick(widget.gold_check, Qt.MouseButton.LeftButton)  # starts the debounce
+    qtbot.keyClick(widget, Qt.Key.Key_Escape)  # closes the dialog before the preview is due
+    assert not widget.isVisible()
+    project.close()
+    qtbot.wait(PREVIEW_DELAY_MS * 2)  # an exception in the event loop fails this test
+    assert updates == []
+
+
+def test_the_window_stops_its_timers_and_closes_its_dialogs_when_it_closes(qtbot, main_window):
+    from PySide6.QtCore import QTimer
+
+    qtbot.keyClicks(main_window.documents.search, "harb")  # starts the search debounce
+    qtbot.keyClick(main_window, Qt.Key.Key_F1)
+    assert main_window.cheat_sheet.isVisible()
+    assert any(t.isActive() for t in main_window.findChildren(QTimer))
+    main_window.close()
+    assert not main_window.cheat_sheet.isVisible()
+    assert not any(t.isActive() for t in main_window.findChildren(QTimer))

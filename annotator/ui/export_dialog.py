@@ -294,3 +294,8 @@ class ExportDialog(QDialog):
             self._request_cancel()
             return
         super().reject()
+
+    def done(self, result: int) -> None:
+        # A preview still waiting would read the project after its owner may have closed it.
+        self._preview_timer.stop()
+        super().done(result)

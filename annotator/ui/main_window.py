@@ -9,9 +9,9 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QPoint, QSettings, Qt, Signal
+from PySide6.QtCore import QPoint, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoStack
-from PySide6.QtWidgets import (QDockWidget, QLabel, QMainWindow, QMenu, QToolBar, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QDialog, QDockWidget, QLabel, QMainWindow, QMenu, QToolBar, QVBoxLayout, QWidget)
 
 from annotator.core.model import Label, Span, annotator_name_problem, hotkey_problem
 from annotator.core.tokens import snap_to_words, trim_whitespace
@@ -537,4 +537,8 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.sync()
+        for dialog in self.findChildren(QDialog):  # the F1 sheet and other open dialogs go with the window
+            dialog.close()
+        for timer in self.findChildren(QTimer):  # nothing pending may reach the project once it is closed
+            timer.stop()
         super().closeEvent(event)

@@ -9,7 +9,7 @@ import sqlite3
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QFileDialog
 
 from annotator.store import Project, ProjectError
@@ -129,6 +129,7 @@ def export(window: MainWindow) -> None:
     from annotator.ui.export_dialog import ExportDialog
 
     dialog = ExportDialog(window.project, window)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # one per use, not one more per use
     dialog.open()
 
 
@@ -137,4 +138,5 @@ def edit_labels(window: MainWindow) -> None:
 
     dialog = LabelSchemaDialog(window.project, window.undo_stack, window)
     dialog.labelsChanged.connect(window.reload_labels)
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
