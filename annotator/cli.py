@@ -261,10 +261,14 @@ class _ExportProgress:
 @click.option("--sentences", is_flag=True, help="conll: a blank line after each sentence too.")
 @click.option("--offsets", type=click.Choice(["codepoints", "utf16"]), default="codepoints", show_default=True,
               help="doccano/labelstudio: offset unit (utf16: what JavaScript front ends count).")
+@click.option("--untouched", type=click.Choice(["leave-out", "include", "negative"]),
+              help="Records with no span that nobody marked done: leave-out (default for spacy, conll, hf), "
+                   "include (default for the others; spacy: entities missing, not O) or negative "
+                   "(written as documents without entities).")
 @reports_errors
 def export(project: Path, format_: str, output: Path | None, annotators: tuple[str, ...], statuses: tuple[str, ...],
            labels: tuple[str, ...], gold: bool, split: str | None, seed: int, lang: str, spans_key: str,
-           strict: bool, sentences: bool, offsets: str) -> None:
+           strict: bool, sentences: bool, offsets: str, untouched: str | None) -> None:
     """Export PROJECT's annotations as training data (one record per document and annotator).
 
     A summary (documents, records, spans written, spans adjusted or left out and
@@ -285,7 +289,7 @@ def export(project: Path, format_: str, output: Path | None, annotators: tuple[s
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--split") from exc
     options = ExportOptions(format_, annotators, statuses, labels, gold, ratios, seed, lang, spans_key, strict,
-                            sentences, offsets)
+                            sentences, offsets, untouched)
     progress = _ExportProgress()
     with open_project(project) as proj:
         try:

@@ -155,3 +155,27 @@ def test_the_window_stops_its_timers_and_closes_its_dialogs_when_it_closes(qtbot
     main_window.close()
     assert not main_window.cheat_sheet.isVisible()
     assert not any(t.isActive() for t in main_window.findChildren(QTimer))
+
+
+def choose_untouched(qtbot, dialog, choice):
+    combo = dialog.untouched_combo
+    combo.setFocus()
+    target = combo.findData(choice)
+    assert target >= 0, f"{choice} not offered"
+    while combo.currentIndex() != target:
+        qtbot.keyClick(combo, Qt.Key.Key_Down if combo.currentIndex() < target else Qt.Key.Key_Up)
+
+
+def test_untouched_choices_follow_the_format_and_reach_the_export(qtbot, dialog, tmp_path):
+    assert dialog.untouched_combo.currentData() == "include"  # jsonl keeps them as tasks
+    choose_format(qtbot, dialog, "hf")
+    offered = [dialog.untouched_combo.itemData(i) for i in range(dialog.untouched_combo.count())]
+    assert offered == ["leave-out", "negative"]  # BIO cannot say "not annotated"
+    dialog.destination.setText(str(tmp_path / "hf.jsonl"))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert "1 untouched records left out" in dialog.summary.text()
+    assert "Nobody" not in (tmp_path / "hf.jsonl").read_text(encoding="utf-8")
+    choose_untouched(qtbot, dialog, "negative")
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert "Nobody" in (tmp_path / "hf.jsonl").read_text(encoding="utf-8")
+    assert "untouched records left out" not in dialog.summary.text()

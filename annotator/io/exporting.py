@@ -14,6 +14,7 @@ importer applies the same rule, so export -> import -> export gives the same byt
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 import sys
@@ -25,6 +26,8 @@ from typing import Any, BinaryIO
 
 from annotator.core.model import DOC_STATUSES, GOLD_ANNOTATOR
 from annotator.io.exporters._base import (
+    LEAVE_OUT,
+    NEGATIVE,
     ExportContext,
     ExportDocument,
     ExportError,
@@ -137,6 +140,18 @@ def _refuse_project_files(project: Project, paths: list[Path]) -> None:
 
 
 # ------------------------------------------------------------------ checking
+def resolve_untouched(exporter: Any, options: ExportOptions) -> ExportOptions:
+    """``options`` with ``untouched`` set to the format's default when not given; refused when the format cannot."""
+    mode = options.untouched or exporter.untouched_default
+    if mode not in exporter.untouched_choices:
+        choices = " or ".join(exporter.untouched_choices)
+        raise ExportError(
+            f"the {exporter.name} format cannot mark a record as not annotated (its tags have no 'unknown'); "
+            f"--untouched must be {choices} ({NEGATIVE}: written as documents without entities)"
+        )
+    return dataclasses.replace(options, untouched=mode)
+
+
 def _selection(project: Project, options: ExportOptions) -> Selection:
     if project.document_count() == 0:
         raise ExportError("the project has no documents; nothing to export")
@@ -158,7 +173,8 @@ def _selection(project: Project, options: ExportOptions) -> Selection:
         if missing == [GOLD_ANNOTATOR]:
             raise ExportError("the project has no reviewed (gold) spans yet; review documents first")
         raise ExportError(f"unknown annotator {missing[0]!r}; known: {', '.join(names) or '(none)'}")
-    return Selection(annotators, tuple(dict.fromkeys(options.statuses)), tuple(dict.fromkeys(options.labels)))
+    return Selection(annotators, tuple(dict.fromkeys(options.statuses)), tuple(dict.fromkeys(options.labels)),
+                     untouched=options.untouched != LEAVE_OUT)
 
 
 def _describe(selection: Selection) -> str:
@@ -202,7 +218,7 @@ def iter_records(project: Project, selection: Selection) -> Iterator[ExportRecor
     spans = iter_span_rows(project, selection)
     pending = next(spans, None)
     document: ExportDocument | None = None
-    for doc_id, uid, title, text, meta, annotator, status in iter_record_rows(project, selection):
+    for doc_id, uid, title, text, meta, annotator, status, untouched in iter_record_rows(project, selection):
         if document is None or document.id != doc_id:
             document = ExportDocument(doc_id, uid, title, text, meta)
         items: list[tuple[int, int, str, str | None]] = []
@@ -211,16 +227,16 @@ def iter_records(project: Project, selection: Selection) -> Iterator[ExportRecor
             while pending is not None and (pending[0], pending[1]) < key:
                 pending = next(spans, None)  # spans of a record the status filter left out
             items, pending = _take_spans(spans, pending, doc_id, annotator)
-        yield ExportRecord(document, annotator, status, items)
+        yield ExportRecord(document, annotator, status, items, bool(untouched))
 
 
 def _one_record(project: Project, selection: Selection, row: RecordRow) -> ExportRecord:
-    doc_id, uid, title, text, meta, annotator, status = row
+    doc_id, uid, title, text, meta, annotator, status, untouched = row
     items: list[tuple[int, int, str, str | None]] = []
     if annotator is not None:
         spans = iter_span_rows(project, selection, doc_id=doc_id, annotator=annotator)
         items, _rest = _take_spans(spans, next(spans, None), doc_id, annotator)
-    return ExportRecord(ExportDocument(doc_id, uid, title, text, meta), annotator, status, items)
+    return ExportRecord(ExportDocument(doc_id, uid, title, text, meta), annotator, status, items, bool(untouched))
 
 
 def _context(project: Project, selection: Selection, options: ExportOptions, summary: ExportSummary) -> ExportContext:
@@ -297,13 +313,20 @@ def export_project(
     exporter = get_exporter(options.format)
     if out is None and (exporter.layout != "lines" or options.split):
         raise ExportError(f"the {exporter.name} format{' with --split' if options.split else ''} needs an output path (-o)")
+    options = resolve_untouched(exporter, options)
     selection = _selection(project, options)
-    total = count_records(project, selection)
+    total, documents = count_records(project, selection)
+    left_out = (0, 0)
+    if not selection.untouched:
+        every, every_document = count_records(project, dataclasses.replace(selection, untouched=True))
+        left_out = (every - total, every_document - documents)
     if total == 0:
-        raise ExportError(f"no records match the filters ({_describe(selection)}); nothing written")
+        untouched = (f" once {left_out[0]} untouched records (no span, not marked done) are left out; "
+                     "--untouched include or negative writes them" if left_out[0] else "")
+        raise ExportError(f"no records match the filters ({_describe(selection)}){untouched}; nothing written")
     if selection.labels and not has_selected_spans(project, selection):
         raise ExportError(f"no spans with label {', '.join(selection.labels)} for {_describe(selection)}; nothing written")
-    summary = ExportSummary()
+    summary = ExportSummary(untouched_left_out=left_out)
     context = _context(project, selection, options, summary)
     splits: list[str | None] = list(options.split) if options.split else [None]
     if out is not None:
@@ -373,13 +396,18 @@ def preview_text(project: Project, options: ExportOptions, limit: int = 4000) ->
     import io
 
     exporter = get_exporter(options.format)
+    options = resolve_untouched(exporter, options)
     selection = _selection(project, options)
     row = first_record_row(project, selection)
     if row is None:
         return "(no records match the filters)"
     record = _one_record(project, selection, row)
     context = _context(project, selection, options, ExportSummary())
-    if exporter.layout == "folder":
+    if exporter.binary:
+        from annotator.io.exporters.jsonl import native_line
+
+        text = "(a binary file; the first record as native JSON:)\n" + native_line(record).decode("utf-8")
+    elif exporter.layout == "folder":
         with tempfile.TemporaryDirectory(prefix="annotator-preview-") as tmp:
             writer = exporter.open(Output(folder=Path(tmp)), context)
             writer.write(record)
@@ -392,7 +420,5 @@ def preview_text(project: Project, options: ExportOptions, limit: int = 4000) ->
         writer.close()
         text = buffer.getvalue().decode("utf-8", errors="replace")
     else:
-        from annotator.io.exporters.jsonl import native_line
-
-        text = "(a binary file; the first record as native JSON:)\n" + native_line(record).decode("utf-8")
+        raise ExportError(f"the {exporter.name} format has no preview")
     return text if len(text) <= limit else text[:limit] + "\n…"

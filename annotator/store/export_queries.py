@@ -5,6 +5,11 @@ cursors ordered the same way (document id, then annotator name), which the
 export driver walks side by side. Documents nobody annotated come out once,
 with annotator ``None`` and status ``new``.
 
+A record is *untouched* when it has no span and its status is not ``done``:
+nobody said the document holds nothing worth labelling, so it is not a
+negative example. ``Selection.untouched=False`` leaves such records out; every
+record row ends with its untouched flag.
+
 The gold layer's status is its document's review status (``REVIEW_TO_GOLD_STATUS``):
 a reviewed document is a ``done`` gold record, one in review ``in_progress``.
 """
@@ -18,8 +23,8 @@ from typing import Any
 from annotator.core.model import GOLD_ANNOTATOR
 from annotator.store.project import Project
 
-# (doc id, uid, title, text, meta JSON, annotator or None, status)
-RecordRow = tuple[int, str, str, str, str, "str | None", str]
+# (doc id, uid, title, text, meta JSON, annotator or None, status, untouched 0/1)
+RecordRow = tuple[int, str, str, str, str, "str | None", str, int]
 # (doc id, annotator, start, end, label, note)
 SpanRow = tuple[int, str, int, int, str, "str | None"]
 
@@ -35,6 +40,7 @@ class Selection:
     annotators: tuple[str, ...] = ()  # empty: every annotator except the gold layer
     statuses: tuple[str, ...] = ()
     labels: tuple[str, ...] = ()
+    untouched: bool = True  # take records without spans that are not marked done
 
     @property
     def takes_unannotated(self) -> bool:
@@ -71,6 +77,11 @@ def _status_sql(annotator: str, status: str = "s.status", review: str = "r.statu
             f" {status}, 'new')")
 
 
+# A pair without a span whose status is not done (an unannotated document has no pair: always untouched).
+_UNTOUCHED = (f"(p.annotator IS NULL OR ({_status_sql('p.annotator')} != 'done' AND NOT EXISTS"
+              " (SELECT 1 FROM spans x WHERE x.doc_id = p.doc_id AND x.annotator = p.annotator)))")
+
+
 def _records_sql(selection: Selection, columns: str, order: str = "",
                  doc_range: tuple[int, int] | None = None) -> tuple[str, list[Any]]:
     """SQL over the selected records: pairs with a span, a status row or (gold) a review
@@ -87,6 +98,8 @@ def _records_sql(selection: Selection, columns: str, order: str = "",
         params += within_params
     status = _status_sql("p.annotator")
     keep_pair = f"{status} IN ({_marks(selection.statuses)})" if selection.statuses else "1"
+    if not selection.untouched:
+        keep_pair = f"({keep_pair}) AND NOT {_UNTOUCHED}"
     union = "\n            UNION\n            ".join(arms)
     sql = f"""
         WITH pairs(doc_id, annotator) AS (
@@ -97,14 +110,15 @@ def _records_sql(selection: Selection, columns: str, order: str = "",
         LEFT JOIN pairs p ON p.doc_id = d.id
         LEFT JOIN doc_status s ON s.doc_id = p.doc_id AND s.annotator = p.annotator
         LEFT JOIN review_status r ON r.doc_id = p.doc_id
-        WHERE ((p.annotator IS NOT NULL AND {keep_pair}) OR (p.annotator IS NULL AND ?))
+        WHERE ((p.annotator IS NOT NULL AND {keep_pair}) OR (p.annotator IS NULL AND ? AND ?))
         {"AND d.id BETWEEN ? AND ?" if doc_range else ""}
         {order}"""
-    params += list(selection.statuses) + [int(selection.takes_unannotated)] + within_params
+    params += list(selection.statuses) + [int(selection.takes_unannotated), int(selection.untouched)] + within_params
     return sql, params
 
 
-_RECORD_COLUMNS = "d.id, d.uid, coalesce(d.title, ''), d.text, coalesce(d.meta, '{}'), p.annotator, " + _status_sql("p.annotator")
+_RECORD_COLUMNS = ("d.id, d.uid, coalesce(d.title, ''), d.text, coalesce(d.meta, '{}'), p.annotator, "
+                   + _status_sql("p.annotator") + f", {_UNTOUCHED}")
 
 
 def iter_record_rows(project: Project, selection: Selection) -> Iterator[RecordRow]:
@@ -150,10 +164,11 @@ def iter_span_rows(project: Project, selection: Selection, *, doc_id: int | None
     yield from project.conn.cursor().execute(sql, params)
 
 
-def count_records(project: Project, selection: Selection) -> int:
-    """How many records the selection holds."""
-    sql, params = _records_sql(selection, "count(*)")
-    return project.conn.execute(sql, params).fetchone()[0]
+def count_records(project: Project, selection: Selection) -> tuple[int, int]:
+    """How many records the selection holds, and in how many documents."""
+    sql, params = _records_sql(selection, "count(*), count(DISTINCT d.id)")
+    records, documents = project.conn.execute(sql, params).fetchone()
+    return records, documents
 
 
 def has_selected_spans(project: Project, selection: Selection) -> bool:

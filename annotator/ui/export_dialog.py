@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import DOC_STATUSES, GOLD_ANNOTATOR
-from annotator.io.exporters._base import OPTION_HELP
+from annotator.io.exporters._base import INCLUDE, LEAVE_OUT, NEGATIVE, OPTION_HELP
 from annotator.io.exporting import ExportError, ExportOptions, export_project, parse_split, preview_text
 from annotator.io.registry import exporters
 from annotator.store import Project, ProjectError
@@ -63,6 +63,11 @@ def _checked(widget: QListWidget) -> tuple[str, ...]:
     )
 
 
+UNTOUCHED_TEXT = {
+    LEAVE_OUT: "Leave out",
+    INCLUDE: "Include, as not annotated",
+    NEGATIVE: "Include, as documents without entities",
+}
 PREVIEW_DELAY_MS = 200  # quiet time after the last change before the preview is read again
 
 
@@ -145,6 +150,10 @@ class ExportDialog(QDialog):
         self.gold_check.toggled.connect(self.annotator_list.setDisabled)
         self.gold_check.toggled.connect(self._refresh_preview)
         form.addRow("", self.gold_check)
+        self.untouched_combo = QComboBox()
+        self.untouched_combo.setToolTip(OPTION_HELP["untouched"])
+        self.untouched_combo.currentIndexChanged.connect(self._refresh_preview)
+        form.addRow("&Untouched records:", self.untouched_combo)
         split_row = QHBoxLayout()
         self.split_edit = QLineEdit()
         self.split_edit.setPlaceholderText("e.g. train=0.8,dev=0.1,test=0.1 (empty: one file)")
@@ -197,7 +206,18 @@ class ExportDialog(QDialog):
         for name, widget in self.option_widgets.items():
             widget.setVisible(name in wanted)
             self.option_rows[name].setVisible(name in wanted)
+        self._fill_untouched_choices()
         self._refresh_preview()
+
+    def _fill_untouched_choices(self) -> None:
+        """The choices the format offers for records with no span that nobody marked done, its default first."""
+        exporter = self.exporter
+        combo = self.untouched_combo
+        combo.blockSignals(True)
+        combo.clear()
+        for choice in sorted(exporter.untouched_choices, key=lambda c: c != exporter.untouched_default):
+            combo.addItem(UNTOUCHED_TEXT[choice] + (" (default)" if choice == exporter.untouched_default else ""), choice)
+        combo.blockSignals(False)
 
     def options(self) -> ExportOptions:
         """The export the dialog describes; ValueError for a malformed split."""
@@ -216,6 +236,7 @@ class ExportDialog(QDialog):
             strict=widgets["strict"].isChecked(),
             sentences=widgets["sentences"].isChecked(),
             offsets=widgets["offsets"].currentText(),
+            untouched=self.untouched_combo.currentData(),
         )
 
     def _refresh_preview(self, *_args: object) -> None:

@@ -42,7 +42,13 @@ class ExportOptions:
     strict: bool = False  # spacy: fail on a span off token boundaries instead of expanding it
     sentences: bool = False  # conll: a blank line after each sentence
     offsets: str = "codepoints"  # doccano, labelstudio: "codepoints" or "utf16"
+    untouched: str | None = None  # one of UNTOUCHED_CHOICES; None: the format's default
 
+
+# What to do with an untouched record (no span, not marked done: nobody said the document has nothing):
+# leave it out, include it as not annotated (spaCy: entities missing), or include it as a negative example.
+LEAVE_OUT, INCLUDE, NEGATIVE = "leave-out", "include", "negative"
+UNTOUCHED_CHOICES = (LEAVE_OUT, INCLUDE, NEGATIVE)
 
 # Why a span is left out of a token-based format: it covers nothing but whitespace.
 ONLY_WHITESPACE = "cover no token (only whitespace)"
@@ -54,6 +60,8 @@ OPTION_HELP: dict[str, str] = {
     "strict": "Fail on a span that does not fall on token boundaries instead of expanding it.",
     "sentences": "Separate sentences (not only documents) with a blank line.",
     "offsets": "Offsets in code points (Python, spaCy) or UTF-16 units (JavaScript front ends).",
+    "untouched": "Records with no span that nobody marked done: leave-out, include (as not annotated) or "
+                 "negative (as documents without entities).",
 }
 
 
@@ -67,6 +75,7 @@ class ExportSummary:
     files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     splits: dict[str, list[int]] = field(default_factory=dict)  # split -> [documents, records]
+    untouched_left_out: tuple[int, int] = (0, 0)  # (records, documents with no record left) not written
     warnings: list[str] = field(default_factory=list)
     cancelled: bool = False
 
@@ -81,6 +90,10 @@ class ExportSummary:
             f"Exported {self.documents} documents, {self.records} records, {self.spans_written} spans."
         ]
         lines += [f"  split {name}: {docs} documents, {records} records" for name, (docs, records) in self.splits.items()]
+        records, documents = self.untouched_left_out
+        if records:
+            lines.append(f"  {records} untouched records left out (no span, not marked done; {documents} documents "
+                         "have no record at all): --untouched include or negative writes them")
         lines += [f"  {count} spans {reason}" for reason, count in sorted(self.adjusted.items())]
         lines += [f"  {count} spans left out: {reason}" for reason, count in sorted(self.left_out.items())]
         lines += [f"  wrote {path}" for path in self.files]
@@ -135,6 +148,7 @@ class ExportRecord:
     annotator: str | None
     status: str
     spans: list[tuple[int, int, str, str | None]]  # (start, end, label, note), in export order
+    untouched: bool = False  # no span in the project and not marked done (see UNTOUCHED_CHOICES)
 
 
 @dataclass
@@ -174,6 +188,9 @@ class Exporter(Protocol):
     suffix: str  # of a file output; "" for a folder
     layout: str  # "lines", "file" or "folder"
     options: tuple[str, ...]
+    binary: bool
+    untouched_default: str
+    untouched_choices: tuple[str, ...]
 
     def open(self, output: Output, context: ExportContext) -> Writer: ...
 
@@ -198,6 +215,11 @@ class BaseExporter:
 
     writer: Any
     options: tuple[str, ...] = ()
+    binary = False  # the preview shows the first record as native JSON instead
+    # Task formats keep untouched records (no spans is no claim there); token-tag formats leave them
+    # out by default, since all-O would teach a model that the document has no entities.
+    untouched_default = INCLUDE
+    untouched_choices: tuple[str, ...] = UNTOUCHED_CHOICES
 
     def open(self, output: Output, context: ExportContext) -> Writer:
         return self.writer(output, context)

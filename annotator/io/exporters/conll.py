@@ -7,7 +7,7 @@ the spans left out.
 
 from __future__ import annotations
 
-from annotator.io.exporters._base import BaseExporter, ExportRecord, StreamWriter
+from annotator.io.exporters._base import LEAVE_OUT, NEGATIVE, BaseExporter, ExportRecord, StreamWriter
 from annotator.io.exporters._bio import bio_tags, sentence_breaks
 from annotator.io.registry import register_exporter
 
@@ -27,6 +27,8 @@ class _ConllWriter(StreamWriter):
 
 
 class ConllExporter(BaseExporter):
+    untouched_default = LEAVE_OUT  # all-O would teach that an untouched document has no entities
+    untouched_choices = (LEAVE_OUT, NEGATIVE)  # BIO tags cannot say "not annotated"
     name = "conll"
     title = "CoNLL IOB2 (token<TAB>tag lines)"
     suffix = ".conll"

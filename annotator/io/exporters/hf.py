@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import orjson
 
-from annotator.io.exporters._base import BaseExporter, ExportContext, ExportRecord, StreamWriter
+from annotator.io.exporters._base import LEAVE_OUT, NEGATIVE, BaseExporter, ExportContext, ExportRecord, StreamWriter
 from annotator.io.exporters._bio import bio_tags, tag_names
 from annotator.io.registry import register_exporter
 
@@ -27,6 +27,8 @@ class _HfWriter(StreamWriter):
 
 
 class HfExporter(BaseExporter):
+    untouched_default = LEAVE_OUT  # all-O would teach that an untouched document has no entities
+    untouched_choices = (LEAVE_OUT, NEGATIVE)  # BIO tags cannot say "not annotated"
     name = "hf"
     title = "Hugging Face datasets (JSON lines: tokens, ner_tags)"
     suffix = ".jsonl"

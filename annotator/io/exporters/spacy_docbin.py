@@ -15,6 +15,8 @@ from __future__ import annotations
 from typing import Any
 
 from annotator.io.exporters._base import (
+    INCLUDE,
+    LEAVE_OUT,
     ONLY_WHITESPACE,
     BaseExporter,
     ExportContext,
@@ -85,12 +87,20 @@ class _SpacyWriter:
     def write(self, record: ExportRecord) -> None:
         document = record.document
         doc = self.nlp.make_doc(document.text)
+        if record.untouched and self.context.options.untouched == INCLUDE:
+            doc.set_ents([], default="missing")  # not annotated: teaches no entity and no "O" either
+            self._add(doc, record)
+            return
         spans = self._spans(doc, record)
         doc.spans[self.key] = spans
         kept, _dropped = non_overlapping([(s.start, s.end, s.label_) for s in spans])
         if _dropped:
             self.context.adjusted(OVERLAP_ENTS, len(_dropped))
-        doc.ents = [spans[i] for i in kept]
+        doc.ents = [spans[i] for i in kept]  # every other token is "O": a known non-entity
+        self._add(doc, record)
+
+    def _add(self, doc: Any, record: ExportRecord) -> None:
+        document = record.document
         doc.user_data.update(
             {"id": document.uid, "title": document.title, "annotator": record.annotator, "status": record.status}
         )
@@ -106,6 +116,8 @@ class SpacyExporter(BaseExporter):
     suffix = ".spacy"
     layout = "file"
     options: tuple[str, ...] = ("lang", "spans_key", "strict")
+    binary = True
+    untouched_default = LEAVE_OUT  # explicit "O" would teach that an untouched document has no entities
 
     def open(self, output: Output, context: ExportContext) -> _SpacyWriter:
         load_spacy()
