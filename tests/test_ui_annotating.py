@@ -146,8 +146,15 @@ def test_overlapping_spans_stay_distinct(qtbot, main_window):
 
     inner, outer = format_at(2), format_at(12)
     assert outer.background().color().isValid() and outer.underlineStyle() == QTextCharFormat.UnderlineStyle.NoUnderline
-    assert inner.underlineStyle() != QTextCharFormat.UnderlineStyle.NoUnderline
     assert inner.background().color() == outer.background().color()  # the quote's background continues
+    view = main_window.text_view
+    quote, alice, paris = (span.id for span in view.spans())
+    assert view.decorations.bar_rects(quote) == []  # the outer span is its background
+    for span_id, (start, end) in ((alice, (0, 5)), (paris, (29, 34))):  # each nested one: a bar as wide as it
+        [bar] = view.decorations.bar_rects(span_id)
+        [line] = view.paragraphs_on_screen()[0].rects(start, end)
+        assert bar.left() == line.left() and bar.width() == line.width()
+        assert bar.top() > line.bottom() and bar.height() >= 3  # below the letters, readable
     tip = main_window.text_view.tooltip_text(main_window.text_view.spans_at_point(point_of(main_window, 2)))
     assert "quote" in tip and "actor" in tip
 

@@ -179,3 +179,24 @@ def _sweep(group: Sequence[S], found: list[tuple[int, int, tuple[S, ...]]]) -> N
             k += 1
         if active:
             found.append((a, b, tuple(active)))
+
+
+def stack_levels(spans: Sequence[S]) -> dict[int, int]:
+    """A level per span id such that spans sharing a character never share a level.
+
+    ``spans`` in text order. Level 0 is the first free level (drawn as a background); a span
+    nested in or crossing one already open gets the lowest level free at its start (drawn as an
+    underline bar, one per level), so every span's whole extent stays visible.
+    """
+    levels: dict[int, int] = {}
+    open_spans: list[tuple[int, int]] = []  # (end, level) of the spans covering the current start
+    for span in spans:
+        if open_spans:
+            open_spans = [(end, level) for end, level in open_spans if end > span.start]
+        taken = {level for _, level in open_spans}
+        level = 0
+        while level in taken:
+            level += 1
+        levels[span.id] = level
+        open_spans.append((span.end, level))
+    return levels

@@ -3,9 +3,11 @@
 The spans shown and how each looks are data: a list of spans plus a style
 function (span -> SpanStyle). Annotation mode shows one annotator's spans in
 their label colours; review mode can pass several annotators' spans with a
-style per annotator. Outer spans get a background, spans nested inside another
-get an underline, so overlaps stay visible. Positions are converted between
-code points (stored) and UTF-16 (Qt) only through Utf16Map.
+style per annotator. Spans get a level each (``stack_levels``): level 0 gets a
+background here, a span nested in or crossing another gets a bar under the text,
+painted by ``decorations``. Headings (from the document's meta) get a larger bold
+font. Positions are converted between code points (stored) and UTF-16 (Qt) only
+through Utf16Map.
 
 A paragraph gets its formats when it is first painted (``format_blocks``, called by
 the view before each paint), so opening a document costs the same whatever its length:
@@ -16,14 +18,15 @@ re-formats only the paragraphs it touches.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import NamedTuple
 
 from PySide6.QtCore import SIGNAL, SLOT, QObject
-from PySide6.QtGui import QColor, QSyntaxHighlighter, QTextBlock, QTextCharFormat, QTextDocument, QTextLayout
+from PySide6.QtGui import QColor, QFont, QSyntaxHighlighter, QTextBlock, QTextCharFormat, QTextDocument, QTextLayout
 
-from annotator.core.intervals import IntervalIndex, nested_ids, pieces
+from annotator.core.intervals import IntervalIndex, pieces, stack_levels
 from annotator.core.model import Span
 from annotator.core.offsets import Utf16Map
 
@@ -40,7 +43,7 @@ class SpanStyle(NamedTuple):
     happens for every span of a document."""
 
     color: str  # "#rrggbb"
-    role: str = "auto"  # "auto" (outer: background, nested: underline), "background" or "underline"
+    role: str = "auto"  # "auto" (level 0: background, nested or crossing: a bar), "background" or "underline"
     underline: str = "single"  # a key of UNDERLINES
 
 
@@ -55,11 +58,7 @@ def label_style(colors: dict[str, str]) -> StyleFunction:
     return lambda span: styles.get(span.label, unknown)
 
 
-def light(color: str, amount: float = 0.55) -> QColor:
-    """The label colour blended towards white, so black text stays readable on it."""
-    c = QColor(color)
-    return QColor(round(c.red() + (255 - c.red()) * amount), round(c.green() + (255 - c.green()) * amount),
-                  round(c.blue() + (255 - c.blue()) * amount))
+HEADING_SCALE = {1: 1.6, 2: 1.4, 3: 1.25, 4: 1.15, 5: 1.1, 6: 1.05}
 
 
 class SpanHighlighter(QSyntaxHighlighter):
@@ -83,6 +82,10 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._pool: list[QTextLayout.FormatRange] = []  # reused: setFormats copies them
         self._formatted: set[int] = set()  # numbers of the blocks whose formats match the spans and style
         self._replacing = False  # the text is being replaced (see detached)
+        self.hidden: frozenset[str] = frozenset()  # labels whose spans are not shown
+        self.headings: list[tuple[int, int, int]] = []  # (start, end, level), code points, by start
+        self.base_point_size = 11.0
+        self.tint: Callable[[str], QColor] = lambda color: QColor(color)
 
     def configure(self, offsets: Utf16Map, spans: Sequence[Span], style: StyleFunction) -> None:
         """Set the spans and style; each paragraph is formatted again when next painted (``format_blocks``)."""
@@ -90,8 +93,22 @@ class SpanHighlighter(QSyntaxHighlighter):
         self._astral = offsets.has_astral
         self.index = IntervalIndex(spans)
         self.style = style
+        self.invalidate()
+
+    def invalidate(self) -> None:
+        """Format every paragraph afresh when next painted (after a change of style, fonts or hidden labels)."""
         self._formats.clear()
-        self._formatted.clear()  # every paragraph is formatted afresh when next painted
+        self._formatted.clear()
+
+    def shown_spans(self, block: QTextBlock) -> list[Span]:
+        """The spans touching a paragraph whose labels are shown, in text order."""
+        _, start, end = self._bounds(block)
+        return self._shown(start, end)
+
+    def _shown(self, start: int, end: int) -> list[Span]:
+        spans = self.index.overlapping(start, end)
+        hidden = self.hidden
+        return [span for span in spans if span.label not in hidden] if hidden else spans
 
     @contextmanager
     def detached(self) -> Iterator[None]:
@@ -147,6 +164,8 @@ class SpanHighlighter(QSyntaxHighlighter):
         """(UTF-16 start within the block, length, format) of each piece of span touching the block."""
         position, start, end = self._bounds(block)
         found, formats = self._local(start, end)
+        if self.headings:
+            found, formats = self._heading_ranges(start, end) + found, self._heading_formats(start, end) + formats
         to_utf16 = self.offsets.to_utf16 if self._astral else None
         for (a, b, _), fmt in zip(found, formats):
             a, b = (a if a > start else start), (b if b < end else end)
@@ -157,28 +176,58 @@ class SpanHighlighter(QSyntaxHighlighter):
 
     def _local(self, start: int, end: int) -> tuple[list[Piece], list[QTextCharFormat]]:
         """The pieces (and their formats) of the spans touching a code-point range."""
-        spans = self.index.overlapping(start, end)
-        inner = nested_ids(spans)
+        spans = self._shown(start, end)
+        levels = stack_levels(spans) if len(spans) > 1 else {}
         found = pieces(spans)
-        return found, [self._format(covering, inner) for _, _, covering in found]
+        return found, [self._format(covering, levels) for _, _, covering in found]
+
+    def _headings_in(self, start: int, end: int) -> list[tuple[int, int, int]]:
+        first = bisect.bisect_right(self.headings, start, key=lambda h: h[1])
+        found = []
+        for heading in self.headings[first:]:
+            if heading[0] >= end:
+                break
+            found.append(heading)
+        return found
+
+    def _heading_ranges(self, start: int, end: int) -> list[Piece]:
+        return [(a, b, ()) for a, b, _ in self._headings_in(start, end)]
+
+    def _heading_formats(self, start: int, end: int) -> list[QTextCharFormat]:
+        return [self._heading_format(level) for _, _, level in self._headings_in(start, end)]
+
+    def _heading_format(self, level: int) -> QTextCharFormat:
+        key = ("heading", level)
+        fmt = self._formats.get(key)
+        if fmt is None:
+            fmt = QTextCharFormat()
+            fmt.setFontPointSize(self.base_point_size * HEADING_SCALE.get(level, 1.0))
+            fmt.setFontWeight(QFont.Weight.Bold)
+            self._formats[key] = fmt
+        return fmt
 
     # ------------------------------------------------------- partial updates
     def reformat(self, start: int, end: int) -> list[QTextBlock]:
         """Format again the painted paragraphs a code-point range touches (the rest wait for their first paint);
         returns every paragraph it touches, for repainting."""
-        document = self.document()
-        block = document.findBlock(self.offsets.to_utf16(start))
-        last = document.findBlock(self.offsets.to_utf16(max(start, end - 1)))
-        changed = []
-        while block.isValid():
-            changed.append(block)
-            if block == last:
-                break
-            block = block.next()
+        changed = self.blocks(start, end)
         for block in changed:
             if block.blockNumber() in self._formatted:  # the others get their formats when first painted
                 self._format_block(block)
         return changed
+
+    def blocks(self, start: int, end: int) -> list[QTextBlock]:
+        """The paragraphs a code-point range touches."""
+        document = self.document()
+        block = document.findBlock(self.offsets.to_utf16(start))
+        last = document.findBlock(self.offsets.to_utf16(max(start, end - 1)))
+        found = []
+        while block.isValid():
+            found.append(block)
+            if block == last:
+                break
+            block = block.next()
+        return found
 
     def add_span(self, span: Span) -> list[QTextBlock]:
         self.index.add(span)
@@ -193,24 +242,22 @@ class SpanHighlighter(QSyntaxHighlighter):
             for start, length, fmt in self._ranges(self.currentBlock()):
                 self.setFormat(start, length, fmt)
 
-    def _format(self, covering: tuple[Span, ...], inner: set[int]) -> QTextCharFormat:
+    def _format(self, covering: tuple[Span, ...], levels: dict[int, int]) -> QTextCharFormat:
+        """A piece's format: the background of its level-0 span (the other levels are bars, painted)."""
         background: SpanStyle | None = None
         underline: SpanStyle | None = None
         for span in covering:  # text order: outer first, so the innermost wins each role
             style = self.style(span)
-            role = style.role if style.role != "auto" else ("underline" if span.id in inner else "background")
-            if role == "background":
-                if background is not None and background.color != style.color:
-                    underline = underline or background  # crossing spans: keep the other one visible
-                background = style
-            else:
+            if style.role == "underline":
                 underline = style
+            elif style.role == "background" or levels.get(span.id, 0) == 0:
+                background = style
         key = (background, underline)
         fmt = self._formats.get(key)
         if fmt is None:
             fmt = QTextCharFormat()
             if background is not None:
-                fmt.setBackground(light(background.color))
+                fmt.setBackground(self.tint(background.color))
             if underline is not None:
                 fmt.setUnderlineStyle(UNDERLINES.get(underline.underline, UNDERLINES["single"]))
                 fmt.setUnderlineColor(QColor(underline.color).darker(115))

@@ -231,9 +231,10 @@ class MainWindow(QMainWindow):
         """Read the current document and all its spans into the text view and the spans list."""
         if self.doc_id is None:
             return
-        text = self.project.document_text(self.doc_id)
-        self.text_view.set_document(text, self.project.spans(self.doc_id, self.annotator), self.style)
-        self.spans_panel.model_.set_spans(text, self.text_view.spans())
+        document = self.project.document(self.doc_id)  # text and meta (headings) in one read
+        self.text_view.set_document(document.text, self.project.spans(self.doc_id, self.annotator), self.style,
+                                    headings=document.meta.get("headings") or ())
+        self.spans_panel.model_.set_spans(document.text, self.text_view.spans())
 
     def _document_activated(self, doc_id: int) -> None:
         if doc_id != self.doc_id:

@@ -7,7 +7,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from annotator.core.model import Label
-from annotator.ui.highlighter import light
+from annotator.ui.theme import text_color, tint
 
 
 class LabelPalette(QWidget):
@@ -39,8 +39,8 @@ class LabelPalette(QWidget):
         button.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keep focus (and selection) in the text
         border = QColor(label.color).darker(130).name()
         button.setStyleSheet(
-            f"QPushButton {{ background: {light(label.color).name()}; border: 2px solid {border};"
-            f" border-radius: 4px; padding: 3px 10px; color: black; font-weight: 600; }}"
+            f"QPushButton {{ background: {tint(label.color).name()}; border: 2px solid {border};"
+            f" border-radius: 4px; padding: 3px 10px; color: {text_color().name()}; font-weight: 600; }}"
             f" QPushButton:hover {{ background: {label.color}; }}"
         )
         hint = f"Hotkey: {label.hotkey}" if label.hotkey else "No hotkey"

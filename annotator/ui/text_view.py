@@ -2,6 +2,13 @@
 
 Never reads text back out of the widget: the stored text is kept here and every
 position crossing the widget boundary goes through ``Utf16Map``.
+
+Reading comfort without touching the text: lines are capped at a measure (about 80
+characters, centred with viewport margins), and the reading layout spaces lines and
+paragraphs; headings (offsets from the document's meta) get larger type. What the
+highlighter's character formats cannot show is painted per visible paragraph by the
+painters in ``self.extra_painters`` (``decorations``): bars for nested and crossing spans,
+the selected span's frame, label tags, find hits, review lanes.
 """
 
 from __future__ import annotations
@@ -9,13 +16,19 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QMouseEvent, QPaintEvent, QTextBlock, QTextCursor, QTextFormat
-from PySide6.QtWidgets import QPlainTextEdit, QTextEdit, QToolTip, QWidget
+from PySide6.QtGui import (QFont, QFontMetricsF, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette,
+                           QResizeEvent, QTextBlock, QTextCursor, QTextDocument)
+from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from annotator.core.model import Span
 from annotator.core.offsets import OffsetError, Utf16Map
 from annotator.core.span_rows import SpanRows
+from annotator.ui.decorations import PITCH, Painter, Paragraph, SpanDecorations, tag_font
 from annotator.ui.highlighter import SpanHighlighter, StyleFunction, label_style
+from annotator.ui.reading_layout import ReadingLayout, Spacing
+from annotator.ui.theme import tint
+
+MEASURE = 80  # characters per line, at most (0: the whole width)
 
 _ARROWS = {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Home, Qt.Key.Key_End}
 
@@ -35,33 +48,99 @@ class SpanTextView(QPlainTextEdit):
         font = QFont(self.font())
         font.setPointSize(max(font.pointSize(), 11))
         self.setFont(font)
-        self.document().setDocumentMargin(12)
-        self.highlighter = SpanHighlighter(self.document())
+        self.setAutoFillBackground(True)  # the margins beside the measure take the page colour
+        self.setBackgroundRole(QPalette.ColorRole.Base)
+        self.decorations = SpanDecorations(self)
+        self.extra_painters: list[Painter] = []  # more painters (review lanes) take the first bar slots
+        document = QTextDocument(self)
+        document.setDocumentMargin(12)
+        self.highlighter = SpanHighlighter(document)
+        self.highlighter.base_point_size = font.pointSizeF()
+        self.reading_layout = ReadingLayout(document, self.spacing)  # kept: Python must not collect it
+        document.setDocumentLayout(self.reading_layout)
+        self.setDocument(document)
         self.text = ""
         self.offsets = Utf16Map("")
         self.exact_selection = False  # Alt was held while the selection was made
         self.current_span_id: int | None = None
+        self.measure = MEASURE
         self._zoom_steps = 0
+        self.set_dark(None)
 
     # ----------------------------------------------------------- content
-    def set_document(self, text: str, spans: Sequence[Span], style: StyleFunction | None = None) -> None:
-        """Show ``text`` with every one of ``spans`` painted by ``style`` (label colours by default).
+    def set_document(self, text: str, spans: Sequence[Span], style: StyleFunction | None = None,
+                     headings: Sequence[Sequence[int]] = ()) -> None:
+        """Show ``text`` with every one of ``spans`` painted by ``style`` (label colours by default),
+        and ``headings`` (``[start, end, level]`` in code points) as headings.
 
         A ``SpanRows`` (as the store reads them) is taken, not copied: the view changes it, so do not keep it.
         """
         self.text = text
         self.offsets = Utf16Map(text)
         self.current_span_id = None
-        self.setExtraSelections([])
+        self.decorations.hits, self.decorations.current_hit = [], None
+        self.highlighter.headings = _valid_headings(headings, len(text))
         self.highlighter.configure(self.offsets, spans, style or label_style({}))
+        self.decorations.invalidate()
         with self.highlighter.detached():
             self.setPlainText(text)
 
     def set_spans(self, spans: Sequence[Span], style: StyleFunction | None = None) -> None:
         """Change which spans are shown and how (e.g. review mode), keeping the text."""
         self.highlighter.configure(self.offsets, spans, style or self.highlighter.style)
+        self.relayout()
+
+    def relayout(self) -> None:
+        """Format, space and paint every paragraph afresh (spans, style, fonts or hidden labels changed)."""
+        self.highlighter.invalidate()
+        self.decorations.invalidate()
         self.viewport().update()
-        self._paint_current()
+
+    def set_hidden_labels(self, hidden: set[str] | frozenset[str]) -> None:
+        """Hide the spans of these labels (they still exist, and can be selected from the spans list)."""
+        self.highlighter.hidden = frozenset(hidden)
+        self.relayout()
+
+    def set_show_tags(self, on: bool) -> None:
+        self.decorations.show_tags = on
+        self.relayout()
+
+    def set_dark(self, dark: bool | None) -> None:
+        """Span backgrounds for a dark or light page (None: the palette's)."""
+        self.highlighter.tint = lambda color: tint(color, dark)
+        self.relayout()
+
+    def set_hits(self, hits: list[tuple[int, int]], current: int | None) -> None:
+        """Find-in-document matches (code points, in order, not overlapping) and the current one."""
+        self.decorations.hits, self.decorations.current_hit = hits, current
+        self.viewport().update()
+
+    # ----------------------------------------------------------- reading
+    def spacing(self, block: QTextBlock) -> Spacing:
+        """Room around a paragraph's lines: tags above, leading and bar slots below, a gap after."""
+        line = QFontMetricsF(self.font()).lineSpacing()
+        slots = sum(painter.slots(block) for painter in self.extra_painters) + self.decorations.slots(block)
+        above = QFontMetricsF(tag_font(self.font())).height() + 1 if self.decorations.show_tags else 0.0
+        return Spacing(above, max(round(line * 0.35), slots * PITCH + 3), round(line * 0.75))
+
+    def set_measure(self, characters: int) -> None:
+        """Cap lines at about ``characters`` (0: use the whole width)."""
+        self.measure = characters
+        self._fit_measure()
+
+    def _fit_measure(self) -> None:
+        margins = self.viewportMargins()
+        total = self.viewport().width() + margins.left() + margins.right()
+        side = 0
+        if self.measure:
+            wanted = self.measure * QFontMetricsF(self.font()).averageCharWidth() + 2 * self.document().documentMargin()
+            side = max(0, int(total - wanted) // 2)
+        if side != margins.left():
+            self.setViewportMargins(side, 0, side, 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self._fit_measure()
 
     def set_style(self, style: StyleFunction) -> None:
         self.set_spans(self.spans(), style)
@@ -86,10 +165,17 @@ class SpanTextView(QPlainTextEdit):
         self._paint_current()
 
     def _repaint(self, blocks: list[QTextBlock]) -> None:
-        """Repaint these paragraphs where they are on screen: that region only, not the whole view.
+        """Repaint these paragraphs where they are on screen: that region only, not the whole view
+        (unless a paragraph needs more or fewer bar slots: then the paragraphs below it move).
 
         Paragraphs off screen are skipped: asking where one is would lay out the paragraphs in between.
         """
+        if self.decorations.invalidate(blocks):
+            self.viewport().update()
+        else:
+            self._update_blocks(blocks)
+
+    def _update_blocks(self, blocks: list[QTextBlock]) -> None:
         on_screen = {block.blockNumber() for block in self.visible_blocks()}
         offset = self.contentOffset()
         for block in blocks:
@@ -104,8 +190,31 @@ class SpanTextView(QPlainTextEdit):
             block = block.next()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
-        self.highlighter.format_blocks(self.visible_blocks())  # before Qt draws them
+        blocks = list(self.visible_blocks())
+        self.highlighter.format_blocks(blocks)  # before Qt draws them
         super().paintEvent(event)
+        painter = QPainter(self.viewport())
+        for paragraph in self.paragraphs_on_screen(blocks):
+            for extra, first_slot in zip(self.extra_painters, paragraph.first_slots):
+                paragraph.first_slot = first_slot
+                extra.paint(painter, paragraph)
+            paragraph.first_slot = paragraph.first_slots[-1]
+            self.decorations.paint(painter, paragraph)
+        painter.end()
+
+    def paragraphs_on_screen(self, blocks: list[QTextBlock] | None = None) -> list[Paragraph]:
+        """The non-empty paragraphs on screen, each with the first bar slot of every painter
+        (the extra painters' first, then the view's own)."""
+        offset = self.contentOffset()
+        found = []
+        for block in self.visible_blocks() if blocks is None else blocks:
+            if block.isVisible() and block.length() > 1:
+                top = self.blockBoundingGeometry(block).translated(offset).top()
+                slots = [0]
+                for extra in self.extra_painters:
+                    slots.append(slots[-1] + extra.slots(block))
+                found.append(Paragraph(self, block, top, slots))
+        return found
 
     # --------------------------------------------------------- selection
     def selection(self) -> tuple[int, int] | None:
@@ -143,30 +252,27 @@ class SpanTextView(QPlainTextEdit):
         return self.spans_at(position) or self.spans_at(position - 1)
 
     def set_current_span(self, span_id: int | None, *, scroll: bool = False) -> None:
+        """Select a span (framed, see ``decorations``): only the paragraphs of the old and new one repaint."""
+        old = self.span(self.current_span_id) if self.current_span_id is not None else None
         self.current_span_id = span_id
         span = self.span(span_id) if span_id is not None else None
         if span is not None and scroll:
-            cursor = QTextCursor(self.document())
-            cursor.setPosition(self.offsets.to_utf16(span.start))
-            self.setTextCursor(cursor)
-            self.centerCursor()
-        self._paint_current()
+            self.show_range(span.start, span.end)
+        self._repaint_spans([s for s in (old, span) if s is not None])
+
+    def show_range(self, start: int, end: int) -> None:
+        """Scroll a code-point range into the middle of the view (the text cursor goes to its start)."""
+        cursor = QTextCursor(self.document())
+        cursor.setPosition(self.offsets.to_utf16(start))
+        self.setTextCursor(cursor)
+        self.centerCursor()
+
+    def _repaint_spans(self, spans: list[Span]) -> None:
+        self._update_blocks([block for span in spans for block in self.highlighter.blocks(span.start, span.end)])
 
     def _paint_current(self) -> None:
         span = self.span(self.current_span_id) if self.current_span_id is not None else None
-        if span is None:
-            self.setExtraSelections([])
-            return
-        selection = QTextEdit.ExtraSelection()
-        cursor = QTextCursor(self.document())
-        cursor.setPosition(self.offsets.to_utf16(span.start))
-        cursor.setPosition(self.offsets.to_utf16(span.end), QTextCursor.MoveMode.KeepAnchor)
-        selection.cursor = cursor
-        color = QColor(self.highlighter.style(span).color)
-        selection.format.setBackground(color)
-        selection.format.setForeground(QColor("#000000"))
-        selection.format.setProperty(QTextFormat.Property.FontWeight, QFont.Weight.Bold)
-        self.setExtraSelections([selection])
+        self._repaint_spans([span] if span is not None else [])
 
     # -------------------------------------------------------------- zoom
     def zoom(self, steps: int) -> None:
@@ -175,6 +281,9 @@ class SpanTextView(QPlainTextEdit):
         elif steps < 0:
             self.zoomOut(-steps)
         self._zoom_steps += steps
+        self.highlighter.base_point_size = self.font().pointSizeF()  # headings scale with the text
+        self._fit_measure()
+        self.relayout()
 
     def reset_zoom(self) -> None:
         self.zoom(-self._zoom_steps)
@@ -229,6 +338,17 @@ class SpanTextView(QPlainTextEdit):
         spans = self.spans_at_point(point)
         innermost = min(spans, key=lambda s: (s.end - s.start, -s.id)) if spans else None
         self.spanMenuRequested.emit(innermost.id if innermost else -1, self.viewport().mapToGlobal(point))
+
+
+def _valid_headings(headings: Sequence[Sequence[int]], length: int) -> list[tuple[int, int, int]]:
+    """The well-formed ``[start, end, level]`` triples inside the text, sorted and not overlapping."""
+    found: list[tuple[int, int, int]] = []
+    for heading in sorted(tuple(h) for h in headings if isinstance(h, (list, tuple)) and len(h) == 3):
+        start, end, level = heading
+        if (all(isinstance(v, int) for v in heading) and 0 <= start < end <= length and 1 <= level <= 6
+                and (not found or start >= found[-1][1])):
+            found.append((start, end, level))
+    return found
 
 
 def _escape(text: str) -> str:

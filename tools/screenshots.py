@@ -1,0 +1,119 @@
+"""Screenshots for the README, taken from the real window (run under Xvfb, or offscreen).
+
+Usage: python tools/screenshots.py OUT_DIR [light|dark ...]
+Makes a project in a temporary folder with a sample article: nested and crossing spans, a heading,
+a selected span; a long report; review with three annotators.
+"""
+
+from __future__ import annotations
+
+import sys
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QSettings
+from PySide6.QtWidgets import QApplication
+
+from annotator.store import Project
+
+ARTICLE_TITLE = "Summit talks stall over fleet figures"
+PARAGRAPHS = [
+    "Summit talks stall over fleet figures",
+    "Defence minister Alice Smith said on Tuesday that the northern fleet had grown to 42 ships, "
+    "a figure that analysts in Seoul and Washington doubted.",
+    "“We have never been stronger at sea,” Smith told reporters in Busan, adding that the navy of Kim J. "
+    "Park would double its patrols before the summit.",
+    "Bob Jones, a researcher at the Asan Institute, said the claim that the fleet had grown by a third "
+    "rested on counting 12 fishing boats as warships.",
+    "Officials from both governments are due to meet again next week in Geneva.",
+]
+
+
+def article() -> tuple[str, list[tuple[int, int, str]], list[list[int]]]:
+    text = "\n".join(PARAGRAPHS)
+
+    def at(words: str, label: str, nth: int = 0) -> tuple[int, int, str]:
+        start = -1
+        for _ in range(nth + 1):
+            start = text.index(words, start + 1)
+        return start, start + len(words), label
+
+    spans = [
+        at("Defence minister Alice Smith said on Tuesday that the northern fleet had grown to 42 ships", "claim"),
+        at("Defence minister Alice Smith", "actor"), at("Alice Smith", "actor"), at("42 ships", "figure"),
+        at("the northern fleet had grown to 42 ships, a figure that analysts", "quote"),  # crosses the claim
+        at("analysts in Seoul and Washington", "actor"),
+        at("“We have never been stronger at sea,”", "quote"), at("Smith", "actor", 1),
+        at("Bob Jones", "actor"), at("the claim that the fleet had grown by a third", "claim"),
+        at("a third", "figure"), at("12 fishing boats", "figure"),
+    ]
+    return text, spans, [[0, len(PARAGRAPHS[0]), 1]]
+
+
+def build(folder: Path) -> tuple[Project, int, int]:
+    project = Project.open(folder / "screens.db")
+    text, spans, headings = article()
+    doc_id, _ = project.add_document(text, title=ARTICLE_TITLE, source="news/summit.html",
+                                     meta={"headings": headings, "byline": "Staff reporter", "language": "en"})
+    rows = [{"doc_id": doc_id, "start": s, "end": e, "label": label, "annotator": "ana", "origin": "manual"}
+            for s, e, label in spans]
+    for who, drop in (("ben", 2), ("cy", 5)):
+        rows += [{**row, "annotator": who} for n, row in enumerate(rows[: len(spans)]) if n % drop]
+    rows += [{"doc_id": doc_id, "start": spans[9][0], "end": spans[9][1], "label": "quote", "annotator": "cy",
+              "origin": "manual"}]
+    project.add_spans(rows)
+    for who in ("ben", "cy"):
+        project.set_status(doc_id, who, "done")
+    project.set_status(doc_id, "ana", "done")
+    report = "\n".join(f"Section {n}. " + " ".join(PARAGRAPHS[1:]) for n in range(1, 200))
+    report_id, _ = project.add_document(report, title="Annual fleet report (long)", source="reports/fleet.txt")
+    return project, doc_id, report_id
+
+
+def main() -> int:
+    out = Path(sys.argv[1])
+    modes = sys.argv[2:] or ["light", "dark"]
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    from annotator.ui.main_window import MainWindow
+    from annotator.ui.theme import apply_theme
+
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        project, doc_id, report_id = build(Path(tmp))
+        for mode in modes:
+            apply_theme(mode)
+            settings = QSettings(str(Path(tmp) / f"{mode}.ini"), QSettings.Format.IniFormat)
+            settings.setValue("view/theme", mode)
+            window = MainWindow(project, "ana", settings)
+            window.resize(1400, 820)
+            window.show()
+            window.open_document(doc_id)
+            spans = window.text_view.spans()
+            window.select_span(next(s.id for s in spans if s.label == "figure"))
+            shoot(app, window, out / f"workspace-{mode}.png")
+            if mode == "light":
+                window.text_view.set_show_tags(True)
+                shoot(app, window, out / "label-tags.png")
+                window.text_view.set_show_tags(False)
+                window.open_document(report_id)
+                shoot(app, window, out / "long-report.png")
+                window.open_document(doc_id)
+                window.review.set_active(True)
+                window.review.panel.set_selected_annotators(["ana", "ben", "cy"]) if hasattr(
+                    window.review.panel, "set_selected_annotators") else None
+                shoot(app, window, out / "review-three.png")
+                window.review.set_active(False)
+            window.close()
+        project.close()
+    return 0
+
+
+def shoot(app: QApplication, window, path: Path) -> None:
+    for _ in range(5):
+        app.processEvents()
+    window.grab().save(str(path))
+    print(path)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
