@@ -24,7 +24,8 @@ class LabelPalette(QWidget):
         while self._layout.count():
             item = self._layout.takeAt(0)
             if item.widget():
-                item.widget().deleteLater()
+                item.widget().hide()  # at once: deleteLater waits for the event loop, and until then
+                item.widget().deleteLater()  # the old buttons would cover the palette
         self.buttons.clear()
         caption = QLabel("Labels:")
         self._layout.addWidget(caption)
