@@ -215,6 +215,63 @@ def agreement(project: Path, annotators: str | None, label: str | None, as_json:
         click.echo(line)
 
 
+@main.command()
+@project_argument
+@click.option("--rules", "rules_file", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Rules file to use (default: PROJECT's NAME.rules.jsonl beside it, written with the defaults"
+                   " the first time).")
+@click.option("--source", "sources", metavar="rules,dictionary,model",
+              help="Sources to use (default: those switched on for the project, at first all).")
+@click.option("--as", "layer", default="suggester", show_default=True, metavar="NAME",
+              help="Annotator layer the suggestions are written to, reviewed like a colleague's work.")
+@click.option("--documents", type=click.Choice(["new", "all"]), default="new", show_default=True,
+              help="new: documents the layer has no suggestions for yet; all: every document (replacing them).")
+@click.option("--evaluate", is_flag=True, help="Write nothing: print each source's precision, recall and F1"
+                                                " against the documents marked done, per label.")
+@click.option("--json", "as_json", is_flag=True, help="With --evaluate: print one JSON object.")
+@reports_errors
+def suggest(project: Path, rules_file: Path | None, sources: str | None, layer: str, documents: str,
+            evaluate: bool, as_json: bool) -> None:
+    """Suggest spans for many documents into an annotator layer, or --evaluate the sources.
+
+    Rules (regular expressions, phrases, spaCy token patterns), the project's
+    dictionary (every labelled text, where it appears again) and the model trained
+    on finished documents. A rule or rules-file line that cannot be used is named on
+    stderr (exit status 1); the others still work. Nothing is written half.
+    """
+    from annotator.core.suggest.evaluate import evaluation_table
+    from annotator.io.suggesting import evaluate_sources, load_rules, reference_records, suggest_into_layer
+    from annotator.store.suggestions import enabled_sources, parse_sources
+
+    with open_project(project) as proj:
+        chosen = parse_sources(sources.split(",")) if sources is not None else enabled_sources(proj)
+        if not chosen:
+            raise click.BadParameter("no source chosen", param_hint="--source")
+        rules = load_rules(proj, rules_file, write_defaults=not evaluate) if "rules" in chosen else None
+        if rules is not None and rules.created:
+            click.echo(f"Wrote the default rules to {rules.path}: edit it to change them", err=True)
+        compiled = rules.compiled if rules is not None else None
+        if evaluate:
+            with _progress_bar(len(reference_records(proj)), "Evaluating") as bar:
+                report = evaluate_sources(proj, chosen, compiled, bar.update)
+            lines = [json.dumps(report, ensure_ascii=False, indent=2)] if as_json else evaluation_table(report)
+        else:
+            summary = suggest_into_layer(proj, layer, documents, chosen, compiled, _progress_bar)
+            lines = [summary]
+    for line in lines:
+        click.echo(line)
+    problems = rules.problems if rules is not None else []
+    for problem in problems:
+        click.echo(f"annotator: {problem}", err=True)
+    if problems:
+        sys.exit(1)
+
+
+def _progress_bar(total: int, label: str) -> Any:
+    """A click progress bar on stderr (drawn only on a terminal): a context manager with ``update(n)``."""
+    return click.progressbar(length=total, label=label, file=sys.stderr)
+
+
 class _ExportProgress:
     """A click progress bar on stderr, shown only on a terminal and once the work took a second."""
 

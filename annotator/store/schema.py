@@ -97,6 +97,34 @@ def review_relations_search(db: Database) -> None:
         pass
 
 
+@migrations(name="0003_suggestions")
+def suggestions(db: Database) -> None:
+    """Suggested spans not yet accepted or rejected, the rejections (negatives for the
+    dictionary and the model), trained models, and per-project settings (which sources are on)."""
+    db["settings"].create({"key": str, "value": str}, pk="key")
+    db["suggestions"].create(
+        {"id": int, "doc_id": int, "start": int, "end": int, "label": str, "source": str, "rule": str,
+         "score": float, "created": str},
+        pk="id",
+        not_null={"doc_id", "start", "end", "label", "source"},
+        foreign_keys=[("doc_id", "documents", "id")],
+    )
+    db["suggestions"].create_index(["doc_id", "start"])
+    db["rejections"].create(
+        {"id": int, "doc_id": int, "start": int, "end": int, "label": str, "text": str, "source": str,
+         "annotator": str, "created": str},
+        pk="id",
+        not_null={"doc_id", "start", "end", "label", "text"},
+        foreign_keys=[("doc_id", "documents", "id")],
+    )
+    db["rejections"].create_index(["doc_id", "start"])
+    db["rejections"].create_index(["text", "label"])
+    db["suggest_models"].create(
+        {"id": int, "created": str, "kind": str, "documents": int, "labels": str, "report": str, "model": bytes},
+        pk="id",
+    )
+
+
 # ------------------------------------------------- telling a project file apart
 SQLITE_MAGIC = b"SQLite format 3\x00"
 READ_TIMEOUT_S = 5.0

@@ -1,0 +1,186 @@
+"""Rules per label: regular expressions, phrase lists and spaCy token patterns.
+
+A regular expression's span is its first capturing group that took part in the
+match, or the whole match when it has no group (so the quote rule can leave the
+quotation marks out). Phrases are matched literally, case-sensitively, on the
+project's word boundaries. Token patterns (lists of token dicts, spaCy's
+``Matcher`` shape) need spaCy; without it they are reported and the rest works.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from annotator.core.suggest import Suggestion
+from annotator.core.suggest.phrases import PhraseMatcher
+
+RuleKind = Literal["regex", "phrase", "tokens"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    label: str
+    kind: RuleKind
+    pattern: Any  # str for regex and phrase, a list of token dicts for tokens
+    id: str = ""  # the name shown in tooltips and messages
+    line: int | None = None  # where it was read, for messages
+
+    @property
+    def name(self) -> str:
+        if self.id:
+            return self.id
+        return f"{self.label} rule on line {self.line}" if self.line else f"{self.label} {self.kind} rule"
+
+
+class RuleProblem(ValueError):
+    """A rule that cannot be used, named by its id or line; the other rules still work."""
+
+
+# Scales and units after a number. Counted nouns are those reports count; extend
+# the list in the project's rules file (see README "Suggestions").
+_SCALES = r"thousand|million|billion|trillion|bn|mn|[kKmMbB]\b"
+_UNITS = (
+    r"percent|per\s?cent|percentage\s+points?|km|kilomet(?:er|re)s?|miles?|m|cm|mm|kg|kilograms?|tons?|tonnes?|"
+    r"lbs?|pounds|dollars|euros|yuan|won|rubles?|roubles|yen|people|persons|soldiers|troops|civilians|"
+    r"casualties|deaths|dead|wounded|refugees|workers|members|votes|seats|missiles|rockets|shells|drones|"
+    r"warheads|tanks|aircraft|jets|ships|vessels|weapons|rounds|barrels|hectares|acres|square\s+(?:km|miles)|"
+    r"years?|months?|weeks?|days?|hours?|minutes?|times"
+)
+_CURRENCY = r"(?:(?:US|A|C|HK)?[$€£¥₩₽][ \u00a0]?)?"
+_NUMBER = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
+_GAP = r"[ \u00a0]"  # within one line: a figure never runs over a line break
+FIGURE_REGEX = (
+    rf"(?<![\w.,$€£¥₩₽]){_CURRENCY}{_NUMBER}(?![\d])"
+    rf"(?:{_GAP}?%|(?:{_GAP}?-?(?:{_SCALES}))?(?:{_GAP}(?:{_UNITS})\b)?)"
+)
+QUOTE_REGEX = r'"([^"\n]{1,2000})"|“([^”\n]{1,2000})”|„([^“”\n]{1,2000})[“”]|«\s?([^»\n]{1,2000}?)\s?»|‹\s?([^›\n]{1,2000}?)\s?›'
+
+DEFAULT_RULES: tuple[Rule, ...] = (
+    Rule("figure", "regex", FIGURE_REGEX, "figure: number with scale and unit"),
+    Rule("quote", "regex", QUOTE_REGEX, "quote: between quotation marks"),
+)
+
+
+@dataclass
+class CompiledRules:
+    """Rules ready to run over texts; ``problems`` says which could not be used and why."""
+
+    regexes: list[tuple[Rule, re.Pattern[str]]] = field(default_factory=list)
+    phrases: PhraseMatcher[Rule] = field(default_factory=lambda: PhraseMatcher([]))
+    token_rules: list[Rule] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    _matcher: Any = None  # spaCy Matcher and its tokenizer, built when token rules exist
+
+    def find(self, text: str) -> list[Suggestion]:
+        found = [s for rule, regex in self.regexes for s in _regex_matches(rule, regex, text)]
+        found += [Suggestion(start, end, rule.label, "rules", rule.name)
+                  for start, end, rules in self.phrases.find(text) for rule in _distinct_labels(rules)]
+        if self._matcher is not None:
+            found += _token_matches(self._matcher, self.token_rules, text)
+        return found
+
+
+def compile_rules(rules: Iterable[Rule]) -> CompiledRules:
+    """Compile every rule that can be; each one that cannot becomes one line in ``problems``."""
+    compiled = CompiledRules()
+    phrases: list[tuple[str, Rule]] = []
+    for rule in rules:
+        if rule.kind == "regex":
+            try:
+                regex = re.compile(rule.pattern)
+            except re.error as exc:
+                compiled.problems.append(f"{rule.name}: the regular expression does not compile: {exc}")
+                continue
+            if regex.search("") is not None:
+                compiled.problems.append(f"{rule.name}: the regular expression matches empty text")
+                continue
+            compiled.regexes.append((rule, regex))
+        elif rule.kind == "phrase":
+            phrases.append((rule.pattern, rule))
+        else:
+            compiled.token_rules.append(rule)
+    compiled.phrases = PhraseMatcher(phrases)
+    if compiled.token_rules:
+        compiled._matcher = _token_matcher(compiled)
+    return compiled
+
+
+def _distinct_labels(rules: Sequence[Rule]) -> list[Rule]:
+    """One rule per label for a phrase listed several times."""
+    return list({rule.label: rule for rule in reversed(rules)}.values())
+
+
+def _regex_matches(rule: Rule, regex: re.Pattern[str], text: str) -> Iterator[Suggestion]:
+    grouped = regex.groups > 0
+    for match in regex.finditer(text):
+        if grouped:
+            group = next((g for g in range(1, regex.groups + 1) if match.start(g) >= 0), None)
+            if group is None:
+                continue
+            start, end = match.span(group)
+        else:
+            start, end = match.span()
+        while start < end and text[start].isspace():  # a span never starts or ends with a space
+            start += 1
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        if start < end:
+            yield Suggestion(start, end, rule.label, "rules", rule.name)
+
+
+# ------------------------------------------------------------ spaCy token patterns
+# spaCy refuses texts longer than nlp.max_length; long documents are matched in
+# pieces cut at paragraph breaks (a token pattern never spans a blank line).
+_PIECE = 200_000
+
+
+def _token_matcher(compiled: CompiledRules) -> Any:
+    try:
+        import spacy
+        from spacy.matcher import Matcher
+    except ImportError:
+        names = ", ".join(rule.name for rule in compiled.token_rules)
+        compiled.problems.append(f"{names}: token patterns need spaCy (pip install 'annotator[spacy]')")
+        compiled.token_rules = []
+        return None
+    nlp = spacy.blank("en")
+    matcher = Matcher(nlp.vocab, validate=True)
+    usable = []
+    for rule in compiled.token_rules:
+        try:
+            matcher.add(str(len(usable)), [rule.pattern])
+        except Exception as exc:  # spaCy's MatchPatternError, ValueError, TypeError for bad shapes
+            compiled.problems.append(f"{rule.name}: not a valid spaCy token pattern: {_first_line(exc)}")
+            continue
+        usable.append(rule)
+    compiled.token_rules = usable
+    return (nlp, matcher) if usable else None
+
+
+def _first_line(exc: Exception) -> str:
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    return " ".join(lines[:3])[:300]
+
+
+def _pieces(text: str) -> Iterator[tuple[int, str]]:
+    start = 0
+    while start < len(text):
+        end = min(len(text), start + _PIECE)
+        if end < len(text):
+            cut = text.rfind("\n\n", start, end)
+            end = cut + 2 if cut > start else end
+        yield start, text[start:end]
+        start = end
+
+
+def _token_matches(matcher_and_nlp: Any, rules: Sequence[Rule], text: str) -> Iterator[Suggestion]:
+    nlp, matcher = matcher_and_nlp
+    for offset, piece in _pieces(text):
+        doc = nlp.make_doc(piece)
+        for match_id, start, end in matcher(doc):
+            rule = rules[int(nlp.vocab.strings[match_id])]
+            span = doc[start:end]
+            yield Suggestion(offset + span.start_char, offset + span.end_char, rule.label, "rules", rule.name)

@@ -1,0 +1,136 @@
+"""Suggesting over many documents (``annotator suggest``) and measuring each source on finished work."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from annotator.core.suggest import Suggestion
+from annotator.core.suggest.compute import suggest_text
+from annotator.core.suggest.dictionary import Dictionary
+from annotator.core.suggest.evaluate import Tally
+from annotator.core.suggest.rules import CompiledRules, Rule, compile_rules
+from annotator.io.patterns import project_rules, rules_path, write_rules
+from annotator.store.project import Project
+from annotator.store.review import done_documents
+from annotator.store.suggestions import (
+    check_layer_name,
+    documents_without_layer,
+    document_labelled_texts,
+    document_suggestions,
+    human_annotators,
+    labelled_texts,
+    project_dictionary,
+    rejected_places,
+    rejected_texts,
+    write_layer,
+)
+
+Progress = Callable[[int], None]  # called with how many documents were just finished
+
+
+@dataclass
+class ProjectRules:
+    compiled: CompiledRules
+    path: Path | None  # the file read, None for the built-in defaults
+    problems: list[str] = field(default_factory=list)  # one line per rule or line not used
+    created: bool = False  # the defaults were just written to the project's rules file
+
+
+def load_rules(project: Project, override: Path | None = None, *, write_defaults: bool = False) -> ProjectRules:
+    """The project's rules (``override``, else its rules file, else the defaults), compiled.
+
+    Every rule that cannot be used (bad JSON line, bad regex, unknown label, ...) is one
+    line in ``problems``; the others work. ``write_defaults`` writes the defaults to the
+    project's rules file when it has none, so the analyst has a file to edit.
+    """
+    found = project_rules(project.path, override)
+    created = False
+    if found.path is None and write_defaults:
+        target = rules_path(project.path)
+        try:
+            write_rules(target, found.rules)
+            found.path, created = target, True
+        except OSError:
+            pass  # a read-only folder: the defaults still apply
+    labels = {label.name for label in project.labels()}
+    usable: list[Rule] = []
+    problems = list(found.problems)
+    for rule in found.rules:
+        if rule.label in labels:
+            usable.append(rule)
+        else:
+            problems.append(f"{rule.name}: label {rule.label!r} is not in the project ({', '.join(sorted(labels))})")
+    compiled = compile_rules(usable)
+    return ProjectRules(compiled, found.path, problems + compiled.problems, created)
+
+
+def suggest_documents(project: Project, doc_ids: Sequence[int], sources: Sequence[str], rules: CompiledRules | None,
+                      progress: Progress | None = None) -> dict[int, list[Suggestion]]:
+    """Suggestions for each document from ``sources`` (rules and dictionary computed, the model's stored)."""
+    dictionary = project_dictionary(project) if "dictionary" in sources else None
+    found: dict[int, list[Suggestion]] = {}
+    for doc_id in doc_ids:
+        found[doc_id] = document_suggestions(project, doc_id, None, rules=rules, dictionary=dictionary, sources=sources)
+        if progress:
+            progress(1)
+    return found
+
+
+def suggest_into_layer(project: Project, layer: str, documents: str, sources: Sequence[str],
+                       rules: CompiledRules | None, progress_bar: Callable[[int, str], Any]) -> str:
+    """Write suggestions for the ``documents`` ("new" to the layer, or "all") into annotator ``layer``;
+    computed first (with a progress bar), written in one transaction. Returns a one-line summary."""
+    name = check_layer_name(project, layer)
+    doc_ids = documents_without_layer(project, name) if documents == "new" else list(project.all_document_ids())
+    with progress_bar(len(doc_ids), "Suggesting") as bar:
+        found = suggest_documents(project, doc_ids, sources, rules, bar.update)
+    written = write_layer(project, name, found)
+    return (f"Suggested {written} span{'' if written == 1 else 's'} in {len(doc_ids)} document"
+            f"{'' if len(doc_ids) == 1 else 's'} into layer {name} (sources: {', '.join(sources)})")
+
+
+def reference_records(project: Project) -> dict[int, list[str]]:
+    """Document -> the human annotators who finished it (gold once reviewed): what sources are measured against."""
+    names = human_annotators(project)
+    return {doc_id: sorted(who) for doc_id, who in sorted(done_documents(project, names).items())}
+
+
+def evaluate_sources(project: Project, sources: Sequence[str], rules: CompiledRules | None,
+                     progress: Progress | None = None, model_report: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Precision, recall and F1 of each source against the finished documents, per label (exact spans).
+
+    The dictionary is measured on each document without that document's own labels
+    (leave one document out), so it is not credited for finding what it was built from.
+    The model's figures are those held out when it was trained (``model_report``).
+    """
+    records = reference_records(project)
+    labels = [label.name for label in project.labels()]
+    tallies = {source: Tally() for source in sources if source != "model"}
+    votes = labelled_texts(project) if "dictionary" in sources else None
+    against = rejected_texts(project)
+    for doc_id, annotators in records.items():
+        text = project.document_text(doc_id)
+        rejected = rejected_places(project, doc_id)
+        spans = project.spans(doc_id, annotators)
+        offered = {}
+        if "rules" in tallies and rules is not None:
+            offered["rules"] = suggest_text(text, rules, rejected=rejected)
+        if votes is not None:
+            dictionary = Dictionary(votes - document_labelled_texts(project, doc_id), against)
+            offered["dictionary"] = suggest_text(text, None, dictionary, rejected=rejected)
+        for annotator in annotators:
+            reference = [(s.start, s.end, s.label) for s in spans if s.annotator == annotator]
+            for source, found in offered.items():
+                tallies[source].add(reference, [s.key for s in found])
+        if progress:
+            progress(1)
+    result: dict[str, Any] = {"documents": len(records), "records": sum(map(len, records.values())), "sources": {}}
+    for source in sources:
+        if source == "model":
+            result["sources"]["model"] = model_report or {"unavailable": "no model trained yet"}
+        else:
+            result["sources"][source] = tallies[source].report(labels)
+    return result
