@@ -34,7 +34,8 @@ def test_default_figure_rule_on_the_sample_articles():
     ("Support fell to 40 percent in May.", "40 percent"),
     ("The deal is worth $2 billion over ten years.", "$2 billion"),
     ("The border lies 5 km away.", "5 km"),
-    ("Aid reached US$3.5bn.", "US$3.5bn"),
+    ("Aid reached US$3.5bn.", "$3.5bn"),
+    ("Costs of €5m and ₩300 billion", "€5m"),
 ])
 def test_default_figure_rule_takes_scale_and_unit(sentence, figure):
     assert (figure, "figure") in found(sentence)

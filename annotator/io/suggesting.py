@@ -107,6 +107,8 @@ def evaluate_sources(project: Project, sources: Sequence[str], rules: CompiledRu
     The model's figures are those held out when it was trained (``model_report``).
     """
     records = reference_records(project)
+    if not records:
+        raise ValueError("nothing to evaluate against: no document is marked done by an annotator (or reviewed)")
     labels = [label.name for label in project.labels()]
     tallies = {source: Tally() for source in sources if source != "model"}
     votes = labelled_texts(project) if "dictionary" in sources else None

@@ -33,8 +33,9 @@ class Dictionary:
         for text, labels in by_text.items():
             label, count = min(labels.items(), key=lambda item: (-item[1], item[0]))  # ties: by name
             if count > rejections.get((text, label), 0):
-                self.entries[text] = (label, count / sum(labels.values()))
-        self._matcher = PhraseMatcher((text, text) for text in self.entries)
+                self.entries[text] = (label, round(count / sum(labels.values()), 3))
+        self._matcher = PhraseMatcher((text, (label, "dictionary", text, share))
+                                      for text, (label, share) in self.entries.items())
 
     @classmethod
     def from_spans(cls, labelled: Iterable[tuple[str, str]], rejected: Iterable[tuple[str, str]] = ()) -> Dictionary:
@@ -46,8 +47,5 @@ class Dictionary:
 
     def find(self, text: str) -> list[Suggestion]:
         """Every entry where it appears on word boundaries; of overlapping ones the leftmost, longest."""
-        found = []
-        for start, end, (entry, *_rest) in self._matcher.find(text):
-            label, share = self.entries[entry]
-            found.append(Suggestion(start, end, label, "dictionary", entry, round(share, 3)))
+        found = [Suggestion(start, end, *fields) for start, end, (fields,) in self._matcher.find(text)]
         return leftmost_longest(found)

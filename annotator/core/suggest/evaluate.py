@@ -44,7 +44,7 @@ def evaluation_table(report: dict[str, Any]) -> list[str]:
              "", f"{'Source':<11} {'Label':<14} {'ref':>6} {'sugg':>6} {'match':>6}  {'P':>6} {'R':>6} {'F1':>6}"]
     for source, result in report["sources"].items():
         if "unavailable" in result:
-            lines.append(f"{source:<11} {result['unavailable']}")
+            lines.append(f"{source:<11} {'':<14} {result['unavailable']}")
             continue
         for label, row in [*result["by_label"].items(), ("(all)", result["all"])]:
             lines.append(f"{source:<11} {label:<14} {row['reference']:>6} {row['predicted']:>6} {row['matched']:>6}  "

@@ -9,7 +9,9 @@ project's dictionary share this matcher.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+import functools
+import re
+from collections.abc import Iterable
 from typing import Generic, TypeVar
 
 import ahocorasick
@@ -22,24 +24,28 @@ T = TypeVar("T")
 # non-space characters it sits in. A run is tokenized at most this far either side
 # of the hit (a longer run, e.g. unspaced CJK, is one token there anyway).
 _CONTEXT = 64
+_RUN_BEFORE = re.compile(r"\S*\Z")  # searched up to the hit: where its run starts
+_RUN_AFTER = re.compile(r"\S*")
 
 
 def on_token_boundaries(text: str, start: int, end: int) -> bool:
     """Whether ``start`` begins a token and ``end`` ends one, by ``core.tokens``' rules."""
-    if start > 0 and (text[start - 1] + text[start]).isalnum():
-        return False  # inside one word: the common case, decided without tokenizing
-    if end < len(text) and (text[end - 1] + text[end]).isalnum():
-        return False
-    left = start
-    floor = max(0, start - _CONTEXT)
-    while left > floor and not text[left - 1].isspace():
-        left -= 1
-    right = end
-    ceiling = min(len(text), end + _CONTEXT)
-    while right < ceiling and not text[right].isspace():
-        right += 1
-    bounds = token_bounds(text[left:right])
-    return any(s == start - left for s, _ in bounds) and any(e == end - left for _, e in bounds)
+    before = text[start - 1] if start else " "
+    after = text[end] if end < len(text) else " "
+    if (before + text[start]).isalnum() or (text[end - 1] + after).isalnum():
+        return False  # inside one word: the common miss, decided without tokenizing
+    if before.isspace() and after.isspace() and (text[start] + text[end - 1]).isalnum():
+        return True  # whole words between spaces: tokens hold no space and every letter is in one
+    left = _RUN_BEFORE.search(text, max(0, start - _CONTEXT), start).start()  # type: ignore[union-attr]
+    right = _RUN_AFTER.match(text, end, min(len(text), end + _CONTEXT)).end()  # type: ignore[union-attr]
+    return _bounds_in_run(text[left:right], start - left, end - left)
+
+
+@functools.lru_cache(maxsize=4096)
+def _bounds_in_run(run: str, start: int, end: int) -> bool:
+    """The tokenizer's verdict on one run of non-space text (runs repeat: "Seoul," and "Putin's" recur)."""
+    bounds = token_bounds(run)
+    return any(s == start for s, _ in bounds) and any(e == end for _, e in bounds)
 
 
 class PhraseMatcher(Generic[T]):
@@ -62,11 +68,10 @@ class PhraseMatcher(Generic[T]):
     def __len__(self) -> int:
         return len(self._automaton)
 
-    def find(self, text: str) -> Iterator[tuple[int, int, list[T]]]:
+    def find(self, text: str) -> list[tuple[int, int, list[T]]]:
         """(start, end, values of the phrase) for every occurrence on token boundaries, overlapping ones too."""
         if self._empty:
-            return
-        for last, (length, values) in self._automaton.iter(text):
-            start, end = last + 1 - length, last + 1
-            if on_token_boundaries(text, start, end):
-                yield start, end, values
+            return []
+        on_boundaries = on_token_boundaries
+        return [(last + 1 - length, last + 1, values) for last, (length, values) in self._automaton.iter(text)
+                if on_boundaries(text, last + 1 - length, last + 1)]
