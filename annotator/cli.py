@@ -302,7 +302,7 @@ class _ExportProgress:
 @click.option("--format", "-f", "format_", default="jsonl", show_default=True, metavar="FORMAT",
               help="jsonl (native), spacy, conll, hf, doccano, brat or labelstudio.")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Output file (folder for brat). Without it, line formats go to stdout.")
+              help="Output file (folder for brat); '-' for stdout. Without it, line formats go to stdout.")
 @click.option("--annotator", "annotators", multiple=True, metavar="NAME", help="Only this annotator (repeatable).")
 @click.option("--status", "statuses", multiple=True, type=click.Choice(["new", "in_progress", "done", "skipped"]),
               help="Only records with this status (repeatable).")
@@ -337,7 +337,12 @@ def export(project: Path, format_: str, output: Path | None, annotators: tuple[s
         exporter = get_exporter(format_)
     except ExportError as exc:
         raise click.BadParameter(str(exc), param_hint="--format") from exc
-    if output is None and exporter.layout != "lines":
+    to_stdout = output == Path("-")
+    if to_stdout and (exporter.layout == "folder" or split):
+        raise click.UsageError(f"-o - (stdout) takes one file: not the {format_} folder, nor --split")
+    if to_stdout:
+        output = None
+    elif output is None and exporter.layout != "lines":
         raise click.UsageError(f"the {format_} format writes a {exporter.layout}: give it with -o")
     if output is None and split:
         raise click.UsageError("--split writes one file per split: give the output with -o")

@@ -17,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import math
+import os
 import sys
 import tempfile
 import time
@@ -37,7 +38,7 @@ from annotator.io.exporters._base import (
     Output,
     Writer,
 )
-from annotator.io.exporters._outputs import AtomicFile, AtomicFolder, Stdout
+from annotator.io.exporters._outputs import AtomicFile, AtomicFolder, Stdout, file_target, is_stream_target
 from annotator.io.registry import exporters
 from annotator.store import Project
 from annotator.store.bulk import merge_notes
@@ -131,12 +132,17 @@ def sidecar_path(out: Path, suffix: str, tail: str) -> Path:
 
 
 # ------------------------------------------------------------------ outputs
-def _refuse_project_files(project: Project, paths: list[Path]) -> None:
-    """An output named like the project (or its -wal/-shm) would replace the project itself."""
-    protected = database_files(project.path)
+def _refuse_project_files(project: Project, paths: list[Path], folders: bool) -> None:
+    """An output named like the project (or its -wal/-shm) would replace the project itself;
+    a folder output (replaced whole) must not hold any of them, however deep."""
+    protected = database_files(project.path) | database_files(Path(os.path.abspath(project.path)), resolve=False)
     for path in paths:
-        if path.resolve() in protected:
+        target = path.resolve()
+        if target in protected:
             raise ExportError(f"{path} is the project file itself; choose another output")
+        if folders and any(target in p.parents for p in protected):
+            raise ExportError(f"{path} holds the project {project.path}: a folder export replaces its folder whole;"
+                              " nothing was changed: choose another folder")
 
 
 # ------------------------------------------------------------------ checking
@@ -266,20 +272,20 @@ class _Run:
         if self.out is None:
             return Stdout(stdout if stdout is not None else sys.stdout.buffer)
         path = split_path(self.out, split, self.exporter.suffix)
-        return AtomicFolder(path) if self.exporter.layout == "folder" else AtomicFile(path)
+        return AtomicFolder(path) if self.exporter.layout == "folder" else file_target(path)
 
     def finish(self) -> list[Path]:
         for writer in self.writers.values():
             writer.close()
         sidecars: list[AtomicFile] = []
         try:
-            if self.out is not None:
+            if self.out is not None and not is_stream_target(self.out):
                 for tail, content in self.exporter.sidecars(self.context).items():
                     sidecar = AtomicFile(sidecar_path(self.out, self.exporter.suffix, tail))
                     sidecars.append(sidecar)
                     sidecar.stream.write(content)
-            elif self.exporter.sidecars(self.context):
-                self.context.summary.notes.append("label list not written: it needs an output file (-o)")
+            elif self.exporter.sidecars(self.context):  # stdout, a FIFO or a device: no file beside it
+                self.context.summary.notes.append("label list not written: it needs an output file (-o FILE)")
         except BaseException:
             for sidecar in sidecars:
                 sidecar.abort()
@@ -311,7 +317,7 @@ def export_project(
     ``PROGRESS_INTERVAL`` seconds and at the end; ``cancelled()`` before every record.
     """
     exporter = get_exporter(options.format)
-    if out is None and (exporter.layout != "lines" or options.split):
+    if out is None and (exporter.layout == "folder" or options.split):
         raise ExportError(f"the {exporter.name} format{' with --split' if options.split else ''} needs an output path (-o)")
     options = resolve_untouched(exporter, options)
     selection = _selection(project, options)
@@ -331,8 +337,11 @@ def export_project(
     splits: list[str | None] = list(options.split) if options.split else [None]
     if out is not None:
         tails = exporter.sidecars(context)
+        if options.split and is_stream_target(out):
+            raise ExportError(f"{out} is not a regular file: --split writes one file per split; give a file name")
         _refuse_project_files(project, [split_path(out, split, exporter.suffix) for split in splits]
-                              + [sidecar_path(out, exporter.suffix, tail) for tail in tails])
+                              + [sidecar_path(out, exporter.suffix, tail) for tail in tails],
+                              folders=exporter.layout == "folder")
     run = _Run(exporter, context, out, stdout, splits)
     try:
         _write_all(project, selection, run, total, progress, cancelled)
@@ -340,8 +349,10 @@ def export_project(
             run.abort()
             return summary
         summary.files = run.finish()
-    except BaseException:
+    except BaseException as exc:
         run.abort()
+        if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):  # a full disk, an I/O error
+            raise ExportError(f"cannot write {out or 'to standard output'} ({exc.strerror or exc})") from exc
         raise
     _warn_empty_splits(summary, exporter, out)
     return summary

@@ -136,9 +136,9 @@ def is_sqlite(path: Path) -> bool:
         return fh.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
 
 
-def database_files(path: Path) -> set[Path]:
-    """The SQLite file at ``path`` and the journal files SQLite keeps beside it, resolved."""
-    real = Path(path).resolve()
+def database_files(path: Path, *, resolve: bool = True) -> set[Path]:
+    """The SQLite file at ``path`` and the journal files SQLite keeps beside it, resolved (or as given)."""
+    real = Path(path).resolve() if resolve else Path(path)
     return {real.with_name(real.name + tail) for tail in ("", "-wal", "-shm", "-journal")}
 
 

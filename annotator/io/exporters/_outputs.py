@@ -5,6 +5,11 @@ removed and whatever was there before stays. A folder export (brat) replaces an
 existing folder only when it is empty or carries ``EXPORT_MARKER``, the file
 every folder export writes; any other folder (a hand-made brat corpus, notes)
 is refused untouched.
+
+A target that is not a regular file (a FIFO, a device node such as /dev/null,
+anything under /dev or /proc such as /dev/stdout) is written into directly
+(``StreamFile``): replacing it by renaming would put a regular file in the
+node's place (as root, the system's own /dev/null).
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -67,8 +73,8 @@ class AtomicFile:
         return Output(stream=self.stream)
 
     def commit(self) -> None:
-        self.stream.close()
         with cannot_write(self.path):
+            self.stream.close()
             os.replace(self.temp, self.path)
 
     def abort(self) -> None:
@@ -81,12 +87,57 @@ def replaceable_folder(folder: Path) -> bool:
     return (folder / EXPORT_MARKER).is_file() or not any(folder.iterdir())
 
 
+_SPECIAL_FOLDERS = (Path("/dev"), Path("/proc"))
+
+
+def is_stream_target(path: Path) -> bool:
+    """Whether ``path`` must be written into rather than replaced: a FIFO, a device, a socket, or under /dev or /proc.
+
+    /dev/stdout is a link that may end at a regular file (a shell redirect): its name
+    under /dev is what makes it a stream.
+    """
+    absolute = Path(os.path.abspath(path))
+    if any(folder == absolute.parent or folder in absolute.parents for folder in _SPECIAL_FOLDERS):
+        return True
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
+
+
+class StreamFile:
+    """An existing FIFO or device (or /dev/stdout) written into as it is: never renamed, never removed."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        with cannot_write(path):
+            self.stream: BinaryIO = open(path, "wb", buffering=WRITE_BUFFER)  # noqa: SIM115 (closed by commit/abort)
+
+    def output(self) -> Output:
+        return Output(stream=self.stream)
+
+    def commit(self) -> None:
+        with cannot_write(self.path):
+            self.stream.close()
+
+    def abort(self) -> None:
+        with contextlib.suppress(OSError):  # a full device refuses the buffered rest too: it is dropped
+            self.stream.close()
+
+
+def file_target(path: Path) -> AtomicFile | StreamFile:
+    return StreamFile(path) if is_stream_target(path) else AtomicFile(path)
+
+
 class AtomicFolder:
     """A folder filled under a temporary name next to it and swapped into place at the end."""
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        if path.exists() and (not path.is_dir() or not replaceable_folder(path)):
+        if is_stream_target(path) or (path.exists() and not path.is_dir()):
+            raise ExportError(f"{path} is not a folder; this format writes a folder: give a new or empty folder")
+        if path.exists() and not replaceable_folder(path):
             raise ExportError(
                 f"{path} exists and is neither empty nor an earlier Annotator export (it has no {EXPORT_MARKER} "
                 "file); nothing was changed: choose an empty or new folder"
