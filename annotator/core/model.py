@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -19,15 +21,137 @@ REVIEW_KEYS = {"n": "next disagreement", "p": "previous disagreement", "a": "acc
 HOTKEY_CHARACTERS = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
+MAX_NAME_LENGTH = 100  # labels and annotator names: a palette button, a column, a CoNLL tag
+# Zero-width joiners are part of words in Persian and Indic scripts and of emoji sequences (👩‍🔬):
+# allowed between two visible characters, never at an edge or next to a space.
+_JOINERS = frozenset("\u200c\u200d")
+_CONTROL_NAMES = {"\t": "a tab", "\n": "a line break", "\r": "a carriage return", "\x00": "a NUL character"}
+
+
+def _character(ch: str) -> str:
+    """How a message names a character: 'a tab', 'U+200B ZERO WIDTH SPACE'."""
+    return _CONTROL_NAMES.get(ch) or f"U+{ord(ch):04X} {unicodedata.name(ch, '')}".rstrip()
+
+
+def _bad_characters(name: str) -> Iterator[str]:
+    """What in ``name`` a label or annotator name may not hold (see ``name_problem``)."""
+    for i, ch in enumerate(name):
+        category = unicodedata.category(ch)
+        if ch == " ":
+            if i == 0 or i == len(name) - 1 or name[i - 1] == " ":
+                yield "spaces at an edge or two in a row"
+        elif category in ("Cc", "Cs"):
+            yield f"a control character ({_character(ch)})"
+        elif category in ("Zs", "Zl", "Zp"):
+            yield f"whitespace other than a plain space ({_character(ch)})"
+        elif category == "Cf":
+            inner = 0 < i < len(name) - 1 and not name[i - 1].isspace() and not name[i + 1].isspace()
+            if not (ch in _JOINERS and inner):
+                yield f"an invisible formatting character ({_character(ch)})"
+
+
+def name_problem(name: str, what: str = "label") -> str | None:
+    """Why ``name`` cannot name a label (or, with ``what``, an annotator), or None.
+
+    A name is what the user sees in the palette, lists and every export (a CoNLL
+    tag, a brat type, a JSON field), so it must look like what it is: some visible
+    text, at most ``MAX_NAME_LENGTH`` characters, words separated by single plain
+    spaces, and no tab, line break, NUL or other control character, no other kind
+    of space (NBSP, U+2028), no invisible formatting character (bidi controls such
+    as U+202E, zero-width space, soft hyphen) except a zero-width (non-)joiner
+    inside a word. Callers strip surrounding spaces first where that is harmless.
+    """
+    if not name or name.isspace():
+        return f"{'an' if what[0] in 'aeiou' else 'a'} {what} needs a name"
+    if len(name) > MAX_NAME_LENGTH:
+        return f"{what} {name[:20]!r}... is longer than {MAX_NAME_LENGTH} characters"
+    bad = next(_bad_characters(name), None)
+    if bad:
+        return f"{what} {name!r} contains {bad}"
+    return None
+
+
+def label_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a label's name, or None (the rule of ``name_problem``)."""
+    return name_problem(name, "label")
+
+
+def name_key(name: str) -> str:
+    """What a name looks like to a reader: NFKC case-folded, invisible formatting characters
+    and surrounding spaces dropped ("GOLD", "gold\u200b", "ｇｏｌｄ" all give "gold")."""
+    folded = unicodedata.normalize("NFKC", name).casefold()
+    return "".join(ch for ch in folded if unicodedata.category(ch) != "Cf").strip()
+
+
 def annotator_name_problem(name: str) -> str | None:
     """Why ``name`` cannot be an annotator's (for annotating, or owning merged work), or None.
 
-    The gold layer is written only by reviewing; "Gold" or " gold " would read as it in lists and exports.
+    The rule of ``name_problem``, and nothing that reads as the reviewed layer: the
+    gold layer is written only by reviewing, so "Gold", " gold ", "GOLD" or "gold"
+    with a zero-width space are refused (compared by ``name_key``).
     """
-    if not name.strip():
-        return "an annotator needs a name"
-    if name.strip().lower() == GOLD_ANNOTATOR:
+    if name_key(name) == GOLD_ANNOTATOR:
         return f"{GOLD_ANNOTATOR!r} is reserved for the reviewed layer"
+    return name_problem(name.strip(), "annotator")
+
+
+def recorded_annotator_problem(name: str) -> str | None:
+    """Why an annotator named in an imported or merged file cannot be stored, or None.
+
+    Exactly ``gold`` is the reviewed layer as our exports write it; anything else
+    follows ``annotator_name_problem`` (so "Gold" cannot pass for it).
+    """
+    return None if name == GOLD_ANNOTATOR else annotator_name_problem(name)
+
+
+# Nesting and size a document's meta may have: our exports write it inside each
+# record, and orjson refuses more than 254 levels; deeper values also overflow
+# Python's recursion limit in json. 1 MiB of JSON is far beyond any real metadata.
+MAX_META_DEPTH = 32
+MAX_META_CHARACTERS = 1 << 20
+
+
+def meta_problem(meta: Any) -> str | None:
+    """Why ``meta`` cannot be stored as a document's meta, or None: an object of JSON values,
+    at most ``MAX_META_DEPTH`` levels deep and about ``MAX_META_CHARACTERS`` long as JSON.
+
+    Walks without recursion, so a value nested 100,000 deep is refused, not a crash.
+    """
+    if not isinstance(meta, dict):
+        return "'meta' must be an object"
+    size = 0
+    stack: list[tuple[Any, int]] = [(meta, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, (dict, list)):
+            if depth > MAX_META_DEPTH:
+                return f"'meta' is nested more than {MAX_META_DEPTH} levels deep"
+            items = value.items() if isinstance(value, dict) else enumerate(value)
+            for key, item in items:
+                size += (len(key) + 4 if isinstance(key, str) else 1)
+                stack.append((item, depth + 1))
+        elif isinstance(value, str):
+            size += len(value) + 2
+        elif value is None or isinstance(value, (bool, int, float)):
+            size += 8
+        else:
+            return f"'meta' holds a {type(value).__name__}, not a JSON value"
+        if size > MAX_META_CHARACTERS:
+            return f"'meta' is larger than {MAX_META_CHARACTERS // (1 << 20)} MiB as JSON"
+    return None
+
+
+def offsets_problem(start: Any, end: Any, length: int) -> str | None:
+    """Why ``start``-``end`` cannot be a span of a text of ``length`` code points, or None.
+
+    A span holds at least one character: 0 <= start < end <= length.
+    """
+    if not (isinstance(start, int) and isinstance(end, int)) or isinstance(start, bool) or isinstance(end, bool):
+        return "start and end must be whole numbers"
+    if end <= start:
+        return f"span {start}-{end} is empty or reversed"
+    if start < 0 or end > length:
+        return f"span {start}-{end} is outside the text (length {length})"
     return None
 
 

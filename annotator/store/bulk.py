@@ -23,6 +23,7 @@ from typing import Any
 
 import orjson
 
+from annotator.core.model import meta_problem, offsets_problem
 from annotator.core.text import sha256_text, text_problem
 from annotator.store.project import Project, now
 
@@ -92,6 +93,9 @@ class BulkWriter:
         problem = text_problem(document.text)
         if problem:
             raise ValueError(f"document text cannot be stored: {problem}")
+        problem = meta_problem(document.meta)
+        if problem:
+            raise ValueError(f"document cannot be stored: {problem}")
         self._queue.append(document)
         return self.flush() if len(self._queue) >= self.batch_size else []
 
@@ -110,12 +114,13 @@ class BulkWriter:
         self.conn.executemany(
             "INSERT INTO documents_fts (rowid, title, text) VALUES (?, ?, ?)", [(r[0], r[3], r[5]) for r in rows]
         )
+        self._ensure_labels(batch)
         created = {r[0] for r in rows}
         written = []
         for doc, doc_id in zip(batch, ids):
             is_new = doc_id in created
             created.discard(doc_id)  # a second copy in the same batch is a duplicate
-            added = self._add_spans(doc_id, doc.spans, fresh=is_new)
+            added = self._add_spans(doc_id, doc.text, doc.spans, fresh=is_new)
             self._set_statuses(doc_id, doc.statuses)
             if doc.review_status is not None:
                 self.project.set_review_status(doc_id, doc.review_status, doc.reviewer)
@@ -155,27 +160,32 @@ class BulkWriter:
         return title or uid
 
     # ----------------------------------------------------- spans and statuses
-    def _ensure_label(self, name: str) -> None:
-        if name not in self._labels:
-            self.project.ensure_label(name)
-            self._labels.add(name)
+    def _ensure_labels(self, batch: list[QueuedDocument]) -> None:
+        """Create the batch's new labels in one write (one per label would read the schema each time)."""
+        new = [label for label in dict.fromkeys(span[2] for doc in batch for span in doc.spans) if label not in self._labels]
+        if new:
+            self.project.ensure_labels(new)  # in order of first use, as the palette shows them
+            self._labels.update(new)
 
     def _ensure_annotator(self, name: str) -> None:
         if name not in self._annotators:
             self.project.record_annotators([name], self._stamp)
             self._annotators.add(name)
 
-    def _add_spans(self, doc_id: int, spans: Sequence[SpanRow], *, fresh: bool) -> int:
+    def _add_spans(self, doc_id: int, text: str, spans: Sequence[SpanRow], *, fresh: bool) -> int:
         """Insert the spans not already present (same offsets, label, annotator); returns how many.
         Identical spans of the record become one, their notes merged."""
         notes: dict[tuple[int, int, str, str], list[str | None]] = {}
         for start, end, label, annotator, note in spans:
             notes.setdefault((start, end, label, annotator), []).append(note)
         rows = []
+        length = len(text)
         for (start, end, label, annotator), same in notes.items():
+            problem = offsets_problem(start, end, length)
+            if problem:
+                raise ValueError(f"span of {label!r} cannot be stored: {problem}")
             if not fresh and self.project.has_span(doc_id, start, end, label, annotator):
                 continue
-            self._ensure_label(label)
             self._ensure_annotator(annotator)
             note = same[0] if len(same) == 1 else merge_notes(same)
             rows.append((doc_id, start, end, label, annotator, "imported", note, self._stamp, self._stamp))

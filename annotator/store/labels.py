@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Sequence
 
-from annotator.core.model import EXTRA_COLORS, Label, Span, hotkey_problem
+from annotator.core.model import EXTRA_COLORS, Label, Span, hotkey_problem, label_name_problem
 from annotator.store.rows import SPAN_COLUMNS, now, span_from_row
 
 
@@ -37,10 +37,18 @@ class LabelStore:
         return next((label for label in self.labels() if label.name == name), None)
 
     def _insert_label(self, label: Label) -> None:
+        self._insert_labels([label])
+
+    def _insert_labels(self, labels: Sequence[Label]) -> None:
+        """Store new labels; every way a label comes in ends here, so its name is checked here."""
+        for label in labels:
+            problem = label_name_problem(label.name)
+            if problem:
+                raise ValueError(problem)
         self._labels_read = None
-        self.conn.execute(
+        self.conn.executemany(
             "INSERT INTO labels (name, color, hotkey, description, sort_order) VALUES (?, ?, ?, ?, ?)",
-            [label.name, label.color, label.hotkey, label.description, label.order],
+            [(lb.name, lb.color, lb.hotkey, lb.description, lb.order) for lb in labels],
         )
 
     def add_label(self, label: Label) -> Label:
@@ -52,14 +60,34 @@ class LabelStore:
 
     def ensure_label(self, name: str) -> Label:
         """The label called ``name``, created with the next free colour if missing (for imports)."""
-        existing = self.label(name)
-        if existing:
-            return existing
+        self.ensure_labels([name])
+        label = self.label(name)
+        assert label is not None
+        return label
+
+    def ensure_labels(self, names: Iterable[str]) -> list[Label]:
+        """Create the labels among ``names`` that are missing, with the next free colours, in one write.
+
+        Returns the labels created. One read of the schema and one insert, whatever the
+        number: a record bringing 1,000 new labels costs one batch, not 1,000 look-ups.
+        A name the label rule refuses raises ValueError and creates none of them.
+        """
         labels = self.labels()
+        known = {lb.name for lb in labels}
+        missing = [name for name in dict.fromkeys(names) if name not in known]
+        if not missing:
+            return []
         used = {lb.color for lb in labels}
-        color = next((c for c in EXTRA_COLORS if c not in used), EXTRA_COLORS[len(labels) % len(EXTRA_COLORS)])
-        order = max((lb.order for lb in labels), default=-1) + 1
-        return self.add_label(Label(name, color, "", "", order))
+        order = max((lb.order for lb in labels), default=-1)
+        created = []
+        for count, name in enumerate(missing, len(labels)):
+            color = next((c for c in EXTRA_COLORS if c not in used), EXTRA_COLORS[count % len(EXTRA_COLORS)])
+            used.add(color)
+            order += 1
+            created.append(Label(name, color, "", "", order))
+        with self.transaction():
+            self._insert_labels(created)
+        return created
 
     def update_label(self, name: str, new: Label) -> Label:
         """Replace label ``name`` by ``new``; a rename relabels every span that used it."""
@@ -77,9 +105,7 @@ class LabelStore:
         return new
 
     def _check_label(self, label: Label, *, replacing: str | None) -> None:
-        if not label.name.strip():
-            raise ValueError("a label needs a name")
-        problem = hotkey_problem(label.hotkey)
+        problem = label_name_problem(label.name) or hotkey_problem(label.hotkey)
         if problem:
             raise ValueError(problem)
         for other in self.labels():

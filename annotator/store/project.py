@@ -25,6 +25,8 @@ from annotator.core.model import (
     Document,
     Label,
     Span,
+    meta_problem,
+    offsets_problem,
 )
 from annotator.core.span_rows import SpanRows
 from annotator.core.text import sha256_text, text_problem
@@ -187,6 +189,9 @@ class Project(LabelStore):
         problem = text_problem(text)
         if problem:
             raise ValueError(f"document text cannot be stored: {problem}")
+        problem = meta_problem(meta or {})
+        if problem:
+            raise ValueError(f"document cannot be stored: {problem}")
         sha = sha256_text(text)
         existing = self.document_id_by_sha(sha)
         if existing is not None:
@@ -384,6 +389,8 @@ class Project(LabelStore):
             for s in spans
         ]
         with self.transaction():
+            for row in rows:
+                self._check_offsets(row[0], row[1], row[2])
             self.conn.executemany(
                 "INSERT INTO spans (doc_id, start, [end], label, annotator, origin, note, reviewer, created, updated)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
@@ -408,10 +415,14 @@ class Project(LabelStore):
             length = self._lengths[doc_id] = row[0]
         return length
 
+    def _check_offsets(self, doc_id: int, start: int, end: int) -> None:
+        """Every span the store writes holds at least one character of its text (0 <= start < end <= length)."""
+        problem = offsets_problem(start, end, self.text_length(doc_id))
+        if problem:
+            raise ValueError(f"document {doc_id}: {problem}")
+
     def _check_span(self, doc_id: int, start: int, end: int, label: str) -> None:
-        length = self.text_length(doc_id)
-        if not 0 <= start < end <= length:
-            raise ValueError(f"span {start}-{end} is outside document {doc_id} (length {length})")
+        self._check_offsets(doc_id, start, end)
         if all(known.name != label for known in self.labels()):  # cached: one PRAGMA while labels stay the same
             raise ValueError(f"unknown label {label!r}")
 
@@ -425,6 +436,7 @@ class Project(LabelStore):
         )
 
     def _insert_span_row(self, span: Span) -> None:
+        self._check_offsets(span.doc_id, span.start, span.end)
         self.conn.execute(
             "INSERT INTO spans (id, doc_id, start, [end], label, annotator, origin, note, reviewer, created, updated)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
