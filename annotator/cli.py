@@ -128,8 +128,12 @@ def import_(project: Path, paths: tuple[Path, ...], annotator: str | None, offse
     PROJECT is created if missing. Reads .txt, .md, .html/.htm, .jsonl/.json
     (plain, native, Prodigy, doccano, spaCy, Label Studio) and brat (.txt + .ann).
     """
+    from annotator.core.model import annotator_name_problem
     from annotator.io.importing import import_paths
 
+    problem = annotator_name_problem(annotator) if annotator is not None else None
+    if problem:
+        raise click.BadParameter(problem, param_hint="--annotator")
     with open_project(project, create=True) as proj:
         report = import_paths(proj, list(paths), annotator=annotator, offsets=offsets or "auto")
     parts = [f"Imported {_count(report.documents_added, 'document')} ({_count(report.spans_added, 'span')})"

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from annotator import paths
+from annotator.core.model import annotator_name_problem
 from annotator.io.importers._common import Importer, Record, RecordError, SourceFile
 from annotator.io.importers._prepare import OFFSET_MODES, AmbiguousOffsets, prepare
 from annotator.io import importers as importer_package
@@ -28,6 +29,9 @@ from annotator.store.schema import database_files
 log = logging.getLogger(__name__)
 
 MAX_PROBLEMS_PER_FILE = 20
+# A file that fails in a way no check foresaw (a bug, a database error): its transaction is rolled
+# back like any refused file's, the problem is named on one line, and the other files still go in.
+UNEXPECTED = "could not be imported"
 CANCEL_CHECK_EVERY = 256  # documents between checks of ``cancelled`` inside one large file
 
 
@@ -317,6 +321,11 @@ def _first_ambiguity_only(errors: list[RecordError]) -> list[RecordError]:
     return kept
 
 
+def _one_line(exc: BaseException) -> str:
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
 def import_paths(
     project: Project,
     paths: Sequence[Path],
@@ -332,6 +341,9 @@ def import_paths(
     report = ImportReport()
     jobs = _plan(paths, report, project.path)
     name = (annotator or "").strip() or default_annotator()
+    problem = annotator_name_problem(name)
+    if problem:
+        raise ValueError(f"--annotator {name!r}: {problem}")
     for done, job in enumerate(jobs):
         path = job.source.path
         if progress is not None:
@@ -349,6 +361,10 @@ def import_paths(
             continue
         except OSError as exc:
             report.failed.append(ImportProblem(path, None, f"cannot read the file ({exc.strerror or exc})"))
+            continue
+        except Exception as exc:  # noqa: BLE001 - one file's surprise must not stop the others
+            log.exception("importing %s failed", path)
+            report.failed.append(ImportProblem(path, None, f"{UNEXPECTED} ({_one_line(exc)}); nothing imported"))
             continue
         report.imported.append(path)
         report.documents_added += result.documents

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from annotator.core.model import (DOC_STATUSES, GOLD_ANNOTATOR, REVIEW_STATUSES, Label, annotator_name_problem,
-                                  hotkey_problem)
+                                  hotkey_problem, label_name_problem, meta_problem, recorded_annotator_problem)
 from annotator.store.errors import NotAProjectError, ProjectError
 from annotator.core.text import text_problem
 from annotator.store.project import Project, now
@@ -121,8 +121,11 @@ def _document(row: dict[str, Any]) -> dict[str, Any] | str:
         return f"documents ({problem}), with their spans"
     try:
         meta = json.loads(row["meta"]) if isinstance(row.get("meta"), str) else {}
-    except ValueError:
-        meta = {}
+    except (ValueError, RecursionError):
+        return "documents whose meta is not JSON or nested too deep, with their spans"
+    problem = meta_problem(meta) if isinstance(meta, dict) else None
+    if problem:
+        return f"documents whose meta cannot be stored ({problem}), with their spans"
     return {
         "id": row["id"],
         "text": text,
@@ -135,7 +138,7 @@ def _document(row: dict[str, Any]) -> dict[str, Any] | str:
 
 def _label(row: dict[str, Any]) -> Label | None:
     name = row.get("name")
-    if not isinstance(name, str) or not name.strip():
+    if not isinstance(name, str) or label_name_problem(name):
         return None
     color = row.get("color")
     if not (isinstance(color, str) and len(color) == 7 and color[0] == "#" and all(c in "0123456789abcdefABCDEF" for c in color[1:])):
@@ -234,6 +237,11 @@ def _span_row(row: dict[str, Any], docs: dict[int, tuple[int, int]], rename: Map
     if not (isinstance(start, int) and isinstance(end, int) and isinstance(label, str) and label.strip() and annotator):
         summary.skip("spans with missing or malformed fields")
         return None
+    problem = label_name_problem(label) or recorded_annotator_problem(annotator)
+    if problem:
+        summary.skip("spans whose label or annotator breaks the name rules (control, invisible or line-break"
+                     " characters, or a look-alike of gold)")
+        return None
     if row.get("doc_id") not in docs:
         summary.skip("spans of documents that were skipped or do not exist")
         return None
@@ -275,7 +283,8 @@ def _merge_statuses(project: Project, colleague: ColleagueProject, docs: dict[in
     """A colleague's status comes in where ours is missing or 'new', or where theirs is newer."""
     for row in colleague.statuses:
         annotator, status = _name(row.get("annotator"), rename), row.get("status")
-        if row.get("doc_id") not in docs or not annotator or status not in DOC_STATUSES:
+        if row.get("doc_id") not in docs or not annotator or status not in DOC_STATUSES \
+                or recorded_annotator_problem(annotator):
             summary.skip("statuses that are malformed or of skipped documents")
             continue
         doc_id = docs[row["doc_id"]][0]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 from typing import Callable
 
-from annotator.core.model import GOLD_ANNOTATOR
+from annotator.core.model import GOLD_ANNOTATOR, label_name_problem, meta_problem, recorded_annotator_problem
 from annotator.core.offsets import OffsetError, Utf16Map, first_astral
 from annotator.core.text import NewlineRemap, normalize_newlines, text_problem
 from annotator.io.importers._common import RawSpan, Record, RecordError
@@ -54,6 +54,8 @@ class _Offsets:
             raise OffsetError(what)
         if self.newlines is not None:
             start, end = self.newlines(start), self.newlines(end)
+            if start == end:
+                raise OffsetError("covers only the line feed of a CRLF line break, nothing once newlines are normalized")
         return start, end
 
 
@@ -71,6 +73,11 @@ def _ambiguity(record: Record) -> str:
 
 def _check_span(span: RawSpan, offsets: _Offsets, text: str, hint: Callable[[], str], prefix: str) -> tuple[int, int]:
     where = f"{prefix}{span.name} ({span.start}-{span.end} {span.label!r})"
+    problem = label_name_problem(span.label) or (span.annotator and recorded_annotator_problem(span.annotator))
+    if problem:
+        raise RecordError(f"{where}: {problem}", span.line)
+    if span.note is not None and not isinstance(span.note, str):
+        raise RecordError(f"{where}: the note must be a string", span.line)
     try:
         start, end = offsets.convert(span.start, span.end)
     except OffsetError as exc:
@@ -114,7 +121,9 @@ def prepare(
 ) -> tuple[QueuedDocument | None, list[RecordError]]:
     """The canonical record, or the problems that keep it (and its file) out."""
     text = normalize_newlines(record.text)
-    problem = text_problem(text)
+    problem = text_problem(text) or meta_problem(record.meta)
+    if not problem and record.annotator:
+        problem = recorded_annotator_problem(record.annotator)
     if problem:
         return None, [RecordError(f"{record.where}{problem}", record.line)]
     record_annotator = record.annotator or default_annotator

@@ -18,7 +18,8 @@ def _fragments(n_line: int, ident: str, offsets: str) -> list[tuple[int, int]]:
     fragments = []
     for part in offsets.split(";"):
         pieces = part.split()
-        if len(pieces) != 2 or not all(p.isdigit() for p in pieces):
+        # ASCII digits only: str.isdigit() also accepts '³' or '٣', which int() then refuses or misreads.
+        if len(pieces) != 2 or not all(p.isascii() and p.isdigit() for p in pieces):
             raise RecordError(f"{ident}: bad offsets {offsets!r} (expected 'START END' or 'S1 E1;S2 E2')", n_line)
         fragments.append((int(pieces[0]), int(pieces[1])))
     return fragments
