@@ -23,7 +23,7 @@ def test_identical_annotations_are_no_disagreement():
 def test_same_boundaries_different_label_is_a_label_disagreement():
     a, b = sp("ana", 3, 8, "actor"), sp("ben", 3, 8, "quote")
     [d] = find_disagreements({"ana": [a], "ben": [b]})
-    assert d == Disagreement("label", 3, 8, (a, b), ("ana", "ben"), ())
+    assert d == Disagreement(("label",), 3, 8, (a, b), ("ana", "ben"), ())
     assert agreed_spans({"ana": [a], "ben": [b]}) == []
 
 
@@ -34,9 +34,9 @@ def test_overlapping_same_label_different_boundaries_is_a_boundary_disagreement(
     assert set(d.spans) == {a, b}
 
 
-def test_different_label_and_different_boundaries_is_boundary():
+def test_different_label_and_different_boundaries_names_both():
     [d] = find_disagreements({"ana": [sp("ana", 0, 10, "claim")], "ben": [sp("ben", 2, 10, "quote")]})
-    assert d.kind == "boundary"
+    assert d.kinds == ("label", "boundary") and d.kind == "label+boundary"
 
 
 def test_a_span_only_some_annotators_marked_is_missing():
@@ -45,10 +45,19 @@ def test_a_span_only_some_annotators_marked_is_missing():
     assert (d.kind, d.start, d.end, d.annotators, d.missing) == ("missing", 20, 25, ("ana", "cy"), ("ben",))
 
 
-def test_missing_wins_over_label_and_boundary_differences():
+def test_a_third_annotator_marking_nothing_does_not_hide_what_the_others_differ_in():
     by = {"ana": [sp("ana", 0, 5, "claim")], "ben": [sp("ben", 0, 7, "quote")], "cy": []}
     [d] = find_disagreements(by)
-    assert d.kind == "missing" and d.missing == ("cy",)
+    assert d.kinds == ("label", "boundary", "missing") and d.missing == ("cy",)
+
+
+def test_issue_example_same_words_claim_against_quote_is_a_label_disagreement():
+    """Issue 11: ana = claim vs ben = quote on the same words was listed as "only ana, ben"."""
+    by = {"ana": [sp("ana", 0, 5, "claim")], "ben": [sp("ben", 0, 5, "quote")], "cy": []}
+    [d] = find_disagreements(by)
+    assert d.kinds == ("label", "missing") and d.annotators == ("ana", "ben") and d.missing == ("cy",)
+    by.pop("cy")
+    assert find_disagreements(by)[0].kinds == ("label",)
 
 
 def test_touching_spans_are_separate_regions():

@@ -76,7 +76,7 @@ def close(qtbot, window: MainWindow) -> None:
 def resolve(qtbot, panel, keys: list[tuple[int, str]]) -> None:
     """Press each key with disagreement ``row`` current, in the Review dock."""
     for row, key in keys:
-        panel.list.setCurrentRow(row)
+        panel.set_row(row)
         qtbot.keyClick(panel.list, key)
 
 

@@ -90,8 +90,8 @@ def test_disagreements_are_listed_and_classified(panel):
         ("missing", ("ana",), ("ben",)),
         ("missing", ("ben",), ("ana",)),
     ]
-    assert panel.list.item(0).text().startswith("1. different label — “North Korea”")
-    assert "only ana" in panel.list.item(2).text()
+    assert panel.row_text(0).startswith("1. different label — “North Korea”")
+    assert "only ana" in panel.row_text(2)
     assert [b.text().split(" — ")[0] for b in panel.version_buttons] == ["1  ana", "2  ben"]
 
 
@@ -100,21 +100,21 @@ def test_n_and_p_step_and_announce_the_disagreement(qtbot, panel):
     panel.disagreementChanged.connect(seen.append)
     key(qtbot, panel, "n")
     key(qtbot, panel, "n")
-    assert panel.list.currentRow() == 2
+    assert panel.row() == 2
     assert seen[-1].kind == "missing"
     key(qtbot, panel, "p")
     assert panel.current().kind == "boundary"
     for _ in range(6):
         key(qtbot, panel, "n")
-    assert panel.list.currentRow() == 3  # stops at the last one
+    assert panel.row() == 3  # stops at the last one
 
 
 def test_accepting_annotator_1_puts_their_span_in_gold_and_undo_removes_it(qtbot, panel):
     start, end = at(panel.text, "North Korea")
     key(qtbot, panel, "1")
     assert gold_rows(panel.project.path) == [(1, start, end, "actor", "gold", "rita")]
-    assert panel.list.currentRow() == 1  # moved on to the next disagreement
-    assert "✓ actor" in panel.list.item(0).text()
+    assert panel.row() == 1  # moved on to the next disagreement
+    assert "✓ actor" in panel.row_text(0)
     assert panel.project.review_status(1) == "in_review"
     stack = panel.undo_stack
     assert stack.count() == 1
@@ -155,18 +155,51 @@ def test_accept_all_agreed_adds_exactly_the_agreed_spans_in_one_undo_step(qtbot,
     assert gold_rows(panel.project.path) == []
 
 
-def test_reject_clears_the_region_and_records_nothing(qtbot, panel):
-    key(qtbot, panel, "n")
-    key(qtbot, panel, "x")  # nothing in gold there yet: nothing to record
-    assert gold_rows(panel.project.path) == [] and panel.undo_stack.count() == 0
-    assert panel.list.currentRow() == 2
-    key(qtbot, panel, "1")  # ana's Heritage Foundation
-    assert len(gold_rows(panel.project.path)) == 1
-    key(qtbot, panel, "p")
+def rejected_rows(path) -> list[tuple]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT doc_id, start, [end], reviewer FROM rejected_regions ORDER BY start").fetchall()
+
+
+def test_x_is_a_recorded_decision_that_counts_survives_reopening_and_undoes(qtbot, panel):
+    """Issue 11 point 1: X left no mark and did not count ("2 of 10 in gold" after rejecting)."""
+    key(qtbot, panel, "n")  # the boundary disagreement over "1.3 million soldiers"
+    d = panel.current()
     key(qtbot, panel, "x")
     assert gold_rows(panel.project.path) == []
+    assert rejected_rows(panel.project.path) == [(1, d.start, d.end, "rita")]  # in the file, read from outside
+    assert panel.undo_stack.count() == 1 and panel.row() == 2
+    assert panel.row_text(1).endswith("✗ rejected") and panel.count_label.text() == "1 of 4 decided"
+    key(qtbot, panel, "p")
+    key(qtbot, panel, "x")  # rejected already: nothing new to record, no second undo step
+    assert panel.undo_stack.count() == 1 and len(rejected_rows(panel.project.path)) == 1
+
+    with Project.open(panel.project.path) as again:  # the decision survives reopening the project
+        stack, notifier = QUndoStack(), ChangeNotifier()
+        reopened = ReviewPanel(again, stack, notifier, "rita")
+        qtbot.addWidget(reopened)
+        reopened.set_document(1)
+        assert reopened.row_text(1).endswith("✗ rejected") and reopened.count_label.text() == "1 of 4 decided"
+
     panel.undo_stack.undo()
-    assert [r[3] for r in gold_rows(panel.project.path)] == ["actor"]
+    assert rejected_rows(panel.project.path) == [] and panel.row_text(1).endswith("·")
+    assert panel.count_label.text() == "0 of 4 decided"
+    panel.undo_stack.redo()
+    assert len(rejected_rows(panel.project.path)) == 1 and panel.count_label.text() == "1 of 4 decided"
+
+
+def test_accepting_a_version_where_all_were_rejected_takes_the_rejection_back(qtbot, panel):
+    key(qtbot, panel, "n")
+    key(qtbot, panel, "1")  # ana's "1.3 million soldiers" into gold
+    key(qtbot, panel, "p")
+    key(qtbot, panel, "x")  # then reject every version: gold goes, the region is rejected
+    assert gold_rows(panel.project.path) == [] and len(rejected_rows(panel.project.path)) == 1
+    key(qtbot, panel, "p")
+    key(qtbot, panel, "2")  # ben's version after all
+    assert [r[3] for r in gold_rows(panel.project.path)] == ["figure"] and rejected_rows(panel.project.path) == []
+    assert "✓ figure" in panel.row_text(1)
+    panel.undo_stack.undo()  # back to rejected
+    assert gold_rows(panel.project.path) == [] and len(rejected_rows(panel.project.path)) == 1
+    assert panel.row_text(1).endswith("✗ rejected")
 
 
 def stored_review(path, doc_id: int) -> tuple | None:
@@ -191,7 +224,7 @@ def test_review_status_is_set_from_the_panel_by_keys_alone(qtbot, panel):
 def test_unticking_an_annotator_leaves_nothing_to_compare(qtbot, panel):
     panel.annotator_list.item(1).setCheckState(Qt.CheckState.Unchecked)
     assert panel.selected_annotators() == ["ana"]
-    assert panel.disagreements == [] and panel.list.count() == 0
+    assert panel.disagreements == [] and panel.model.rowCount() == 0
     panel.annotator_list.item(1).setCheckState(Qt.CheckState.Checked)
     assert len(panel.disagreements) == 4
 
@@ -239,7 +272,7 @@ def test_review_keys_in_the_window_then_undo_with_ctrl_z(qtbot, window):
     model = window.documents.model
     assert model.data(model.index(model.row_of(1), 3)) == "in review"
     press(qtbot, window, "n")  # N also steps while the text has focus
-    assert panel.list.currentRow() == 2
+    assert panel.row() == 2
     press(qtbot, window, Qt.Key.Key_Z, CTRL)
     assert gold_rows(window.project.path) == []
     press(qtbot, window, "a")

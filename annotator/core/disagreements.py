@@ -4,11 +4,16 @@ Spans of all selected annotators are grouped into clusters of transitively
 overlapping spans (a span that only touches another, ``a.end == b.start``, does
 not overlap it). A cluster in which every selected annotator has exactly the
 same set of ``(start, end, label)`` is agreement; any other cluster is one
-disagreement, classified as
+disagreement. What differs is said by its ``kinds``, any of
 
-- ``"missing"``: some selected annotators marked nothing in the region;
-- ``"label"``: everybody marked it, every span has the same boundaries, labels differ;
-- ``"boundary"``: everybody marked it, boundaries differ (whether labels differ too or not).
+- ``"label"``: annotators who marked the region gave the same words different labels
+  (or, where their boundaries differ, used different labels);
+- ``"boundary"``: annotators who marked the region put its ends in different places;
+- ``"missing"``: some selected annotators marked nothing in the region.
+
+So ``ana = claim`` against ``ben = quote`` on the same words is a label
+disagreement even when a third annotator marked nothing there (kinds
+``("label", "missing")``), and both differences are named when both occur.
 """
 
 from __future__ import annotations
@@ -24,12 +29,17 @@ KINDS = ("label", "boundary", "missing")
 
 @dataclass(frozen=True)
 class Disagreement:
-    kind: str  # one of KINDS
+    kinds: tuple[str, ...]  # what differs: some of KINDS, in KINDS order
     start: int  # region covered: min start of its spans, code points
     end: int  # max end of its spans, exclusive
     spans: tuple[Span, ...]  # every annotator's span in the region, text order
     annotators: tuple[str, ...]  # selected annotators who marked something here
     missing: tuple[str, ...]  # selected annotators who marked nothing here
+
+    @property
+    def kind(self) -> str:
+        """The kinds as one word: "label", "boundary", "label+boundary", "missing", "label+missing", ..."""
+        return "+".join(self.kinds)
 
 
 def _clusters(spans: Sequence[Span]) -> Iterator[list[Span]]:
@@ -47,19 +57,48 @@ def _classify(cluster: list[Span], selected: Sequence[str]) -> Disagreement | No
         return None
     marked = tuple(name for name in selected if sets[name])
     missing = tuple(name for name in selected if not sets[name])
-    if missing:
-        kind = "missing"
-    elif len({(s.start, s.end) for s in cluster}) == 1:
-        kind = "label"
-    else:
-        kind = "boundary"
+    extents = [{(start, end) for start, end, _ in sets[name]} for name in marked]
+    boundary = any(e != extents[0] for e in extents[1:])
+    if boundary:  # different ends: a label differs where two annotators gave overlapping spans different labels
+        label = _labels_differ(cluster)
+    else:  # the same extents: any difference is in the labels
+        label = any(sets[name] != sets[marked[0]] for name in marked[1:])
+    kinds = tuple(k for k, differs in zip(KINDS, (label, boundary, bool(missing))) if differs)
     return Disagreement(
-        kind,
+        kinds,
         min(s.start for s in cluster),
         max(s.end for s in cluster),
         tuple(cluster),
         marked,
         missing,
+    )
+
+
+PAIRWISE_LIMIT = 200  # a bigger cluster (a span over a whole chapter) compares label sets, not span pairs
+
+
+def _labels_differ(cluster: list[Span]) -> bool:
+    """Whether two annotators' overlapping spans carry labels the other did not put there.
+
+    ``ana: claim 0-5`` against ``ben: quote 0-7`` differs in label (and in boundaries);
+    ``ana: quote 0-20, actor 2-5`` against ``ben: quote 0-20`` does not: ana's extra
+    span is an extra span, ben's quote has ana's quote over it.
+    """
+    if len(cluster) > PAIRWISE_LIMIT:
+        labels: dict[str, set[str]] = {}
+        for span in cluster:
+            labels.setdefault(span.annotator, set()).add(span.label)
+        first, *rest = labels.values()
+        return any(lb != first for lb in rest)
+
+    def has(annotator: str, label: str, over: Span) -> bool:
+        return any(s.annotator == annotator and s.label == label and s.start < over.end and s.end > over.start
+                   for s in cluster)
+
+    return any(
+        a.annotator != b.annotator and a.label != b.label and a.start < b.end and b.start < a.end
+        and not has(b.annotator, a.label, a) and not has(a.annotator, b.label, b)
+        for a in cluster for b in cluster
     )
 
 

@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from annotator.core.agreement_inputs import AgreementError, AgreementInputs, DocumentInput
+from annotator.core.changes import Changes, Rejection
 from annotator.core.model import GOLD_ANNOTATOR, Span
 from annotator.core.span_rows import SpanRows
 from annotator.store.project import Project
@@ -63,7 +64,37 @@ def spans_by_annotator(project: Project, doc_id: int, annotators: Sequence[str])
 
 
 # --------------------------------------------------------------------- gold
-def add_gold_spans(project: Project, doc_id: int, spans: Sequence[tuple[int, int, str]], reviewer: str) -> list[Span]:
+# Accept all agreed writes one document's whole agreed set (16,000 spans on a long report) in one
+# transaction: checked in Python against the document's length and labels read once, written with
+# executemany. Ids are taken under the write lock as the next free ones, which is what SQLite would
+# give (``id`` is the rowid), so the created spans are known without reading them back.
+SpanKey = tuple[int, int, str]  # (start, end, label) in code points
+
+
+def _check_spans(project: Project, doc_id: int, keys: Iterable[SpanKey]) -> None:
+    length = project.text_length(doc_id)
+    labels = {label.name for label in project.labels()}
+    for start, end, label in keys:
+        if not 0 <= start < end <= length:
+            raise ValueError(f"span {start}-{end} is outside document {doc_id} (length {length})")
+        if label not in labels:
+            raise ValueError(f"unknown label {label!r}")
+
+
+def gold_keys(project: Project, doc_id: int) -> set[SpanKey]:
+    """(start, end, label) of every gold span of a document."""
+    return set(project.conn.execute(
+        "SELECT start, [end], label FROM spans WHERE doc_id = ? AND annotator = ?", [doc_id, GOLD_ANNOTATOR]))
+
+
+def gold_in_region(project: Project, doc_id: int, start: int, end: int) -> list[Span]:
+    """Gold spans that overlap ``[start, end)``, in text order (an indexed range read, not the whole layer)."""
+    return [span_from_row(r) for r in project.conn.execute(
+        f"SELECT {SPAN_COLUMNS} FROM spans WHERE doc_id = ? AND annotator = ? AND start < ? AND [end] > ?"
+        " ORDER BY start, [end] DESC, id", [doc_id, GOLD_ANNOTATOR, end, start])]
+
+
+def add_gold_spans(project: Project, doc_id: int, spans: Sequence[SpanKey], reviewer: str) -> list[Span]:
     """Accept spans into the gold layer in one transaction; ones gold already has are skipped.
 
     Returns the spans created (with their ids) so that the caller can undo with delete_spans.
@@ -71,22 +102,24 @@ def add_gold_spans(project: Project, doc_id: int, spans: Sequence[tuple[int, int
     reviewer = reviewer.strip()
     if not reviewer:
         raise ValueError("gold spans need the reviewer's name")
-    created: list[Span] = []
+    wanted = list(dict.fromkeys(spans))
+    _check_spans(project, doc_id, wanted)
     stamp = now()
     with project.transaction():
-        for start, end, label in dict.fromkeys(spans):
-            project._check_span(doc_id, start, end, label)
-            if project.has_span(doc_id, start, end, label, GOLD_ANNOTATOR):
-                continue
-            cursor = project.conn.execute(
-                "INSERT INTO spans (doc_id, start, [end], label, annotator, origin, reviewer, created, updated)"
-                " VALUES (?, ?, ?, ?, ?, 'gold', ?, ?, ?)",
-                [doc_id, start, end, label, GOLD_ANNOTATOR, reviewer, stamp, stamp],
-            )
-            created.append(Span(int(cursor.lastrowid), doc_id, start, end, label, GOLD_ANNOTATOR, "gold", None, reviewer, stamp, stamp))
+        present = gold_keys(project, doc_id)
+        first = project.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM spans").fetchone()[0]
+        created = [Span(first + i, doc_id, start, end, label, GOLD_ANNOTATOR, "gold", None, reviewer, stamp, stamp)
+                   for i, (start, end, label) in enumerate(k for k in wanted if k not in present)]
+        _insert_spans(project, created)
         if created:
             project.record_annotators([GOLD_ANNOTATOR], stamp)
     return created
+
+
+def _insert_spans(project: Project, spans: Sequence[Span]) -> None:
+    project.conn.executemany(
+        "INSERT INTO spans (id, doc_id, start, [end], label, annotator, origin, note, reviewer, created, updated)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", spans)
 
 
 def gold_spans(project: Project, doc_id: int) -> SpanRows:
@@ -95,25 +128,79 @@ def gold_spans(project: Project, doc_id: int) -> SpanRows:
 
 def delete_spans(project: Project, ids: Iterable[int]) -> list[Span]:
     """Delete spans in one transaction; returns them (ids included) so restore_spans can undo."""
-    ids = list(dict.fromkeys(ids))
+    ids = json.dumps(list(dict.fromkeys(ids)))
     with project.transaction():
         deleted = [
             span_from_row(r)
             for r in project.conn.execute(
-                f"SELECT {SPAN_COLUMNS} FROM spans WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id",
-                [json.dumps(ids)],
-            )
+                f"SELECT {SPAN_COLUMNS} FROM spans WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id", [ids])
         ]
-        project.conn.execute("DELETE FROM spans WHERE id IN (SELECT value FROM json_each(?))", [json.dumps(ids)])
+        project.conn.execute("DELETE FROM spans WHERE id IN (SELECT value FROM json_each(?))", [ids])
     return deleted
 
 
 def restore_spans(project: Project, spans: Iterable[Span]) -> None:
     """Put deleted spans back with their ids, in one transaction (undo of delete_spans)."""
+    spans = list(spans)
+    for doc_id in {s.doc_id for s in spans}:
+        _check_spans(project, doc_id, ((s.start, s.end, s.label) for s in spans if s.doc_id == doc_id))
     with project.transaction():
-        for span in spans:
-            project._check_span(span.doc_id, span.start, span.end, span.label)
-            project._insert_span_row(span)
+        _insert_spans(project, spans)
+
+
+# ---------------------------------------------------------------- rejections
+_REJECTION_COLUMNS = "id, doc_id, start, [end], coalesce(reviewer, ''), coalesce(created, '')"
+
+
+def rejections(project: Project, doc_id: int) -> list[Rejection]:
+    """The regions of a document where the reviewer rejected every version, in text order."""
+    return [Rejection(*r) for r in project.conn.execute(
+        f"SELECT {_REJECTION_COLUMNS} FROM rejected_regions WHERE doc_id = ? ORDER BY start, id", [doc_id])]
+
+
+def rejections_in_region(project: Project, doc_id: int, start: int, end: int) -> list[Rejection]:
+    return [Rejection(*r) for r in project.conn.execute(
+        f"SELECT {_REJECTION_COLUMNS} FROM rejected_regions WHERE doc_id = ? AND start < ? AND [end] > ?"
+        " ORDER BY start, id", [doc_id, end, start])]
+
+
+def reject_region(project: Project, doc_id: int, start: int, end: int, reviewer: str) -> Rejection:
+    """Record that no version of ``[start, end)`` goes into gold (inside the caller's transaction or its own)."""
+    length = project.text_length(doc_id)
+    if not 0 <= start < end <= length:
+        raise ValueError(f"region {start}-{end} is outside document {doc_id} (length {length})")
+    stamp = now()
+    with project.transaction():
+        cursor = project.conn.execute(
+            "INSERT INTO rejected_regions (doc_id, start, [end], reviewer, created) VALUES (?, ?, ?, ?, ?)",
+            [doc_id, start, end, reviewer, stamp])
+    return Rejection(int(cursor.lastrowid), doc_id, start, end, reviewer, stamp)
+
+
+def delete_rejections(project: Project, rejected: Iterable[Rejection]) -> None:
+    with project.transaction():
+        project.conn.executemany("DELETE FROM rejected_regions WHERE id = ?", [(r.id,) for r in rejected])
+
+
+def restore_rejections(project: Project, rejected: Iterable[Rejection]) -> None:
+    """Put taken-back rejections back with their ids (undo)."""
+    with project.transaction():
+        project.conn.executemany(
+            "INSERT INTO rejected_regions (id, doc_id, start, [end], reviewer, created) VALUES (?, ?, ?, ?, ?, ?)",
+            [(r.id, r.doc_id, r.start, r.end, r.reviewer, r.created) for r in rejected])
+
+
+def apply_changes(project: Project, changes: Changes) -> None:
+    """Make ``changes`` happen again (a redo), or, given ``changes.inverse()``, undo them: one transaction."""
+    with project.transaction():
+        if changes.removed:
+            delete_spans(project, [s.id for s in changes.removed])
+        if changes.unrejected:
+            delete_rejections(project, changes.unrejected)
+        if changes.added:
+            restore_spans(project, changes.added)
+        if changes.rejected:
+            restore_rejections(project, changes.rejected)
 
 
 # ---------------------------------------------------------------- agreement

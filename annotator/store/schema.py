@@ -125,6 +125,18 @@ def suggestions(db: Database) -> None:
     )
 
 
+@migrations(name="0004_rejected_regions")
+def rejected_regions(db: Database) -> None:
+    """A reviewer's "reject all versions" (review key X): the region is decided, with nothing in gold."""
+    db["rejected_regions"].create(
+        {"id": int, "doc_id": int, "start": int, "end": int, "reviewer": str, "created": str},
+        pk="id",
+        not_null={"doc_id", "start", "end"},
+        foreign_keys=[("doc_id", "documents", "id")],
+    )
+    db["rejected_regions"].create_index(["doc_id", "start"])
+
+
 # ------------------------------------------------- telling a project file apart
 SQLITE_MAGIC = b"SQLite format 3\x00"
 READ_TIMEOUT_S = 5.0

@@ -5,6 +5,8 @@ captured so ``undo()`` can put them back. Every store call commits at once.
 A refused edit (busy file, bad range) records ``error`` and marks the command
 obsolete, so ``push()`` drops it and the caller reports ``error``.
 Views learn what changed from the ``ChangeNotifier`` signals, never by reloading.
+A command that changes many spans sends one ``changed`` notice for all of them
+(see ``core.changes``); per-span signals are for one-span edits.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class ChangeNotifier(QObject):
     spanAdded = Signal(object)  # Span
     spanRemoved = Signal(object)  # Span
     spanUpdated = Signal(object, object)  # old Span, new Span
+    changed = Signal(object)  # core.changes.Changes: a command's many spans at once (accept all agreed, its undo)
     statusChanged = Signal(int, str)  # doc_id, annotator
     saved = Signal()  # a change reached the project file
     failed = Signal(str)  # a change did not

@@ -10,9 +10,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (QDialog, QDockWidget, QLabel, QMainWindow, QMenu, QToolBar, QVBoxLayout, QWidget)
 
+from annotator.core.changes import Changes
 from annotator.core.model import Label, Span, annotator_name_problem, hotkey_problem
 from annotator.core.tokens import snap_to_words, trim_whitespace
 from annotator.store import Project
@@ -35,6 +36,9 @@ def bindable(label: Label) -> Label:
     return label if hotkey_problem(label.hotkey) is None else replace(label, hotkey="")
 
 
+FEW_SPANS = 20  # a change set up to this size is shown span by span; a bigger one by re-reading the layer
+
+
 class MainWindow(QMainWindow):
     documentOpened = Signal(int)  # review mode follows the document shown
 
@@ -46,7 +50,9 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.doc_id: int | None = None
         self.labels: list[Label] = []
-        self.undo_stack = QUndoStack(self)
+        self.undo_group = QUndoGroup(self)  # one history per layer (each annotator, gold): switching keeps them
+        self._undo_stacks: dict[str, QUndoStack] = {}
+        self.use_undo_stack(annotator)
         self.notifier = ChangeNotifier(self)
         self.cheat_sheet: CheatSheet | None = None
         self.new_span_options: dict[str, str] = {}  # review mode: gold spans get origin and reviewer
@@ -61,6 +67,19 @@ class MainWindow(QMainWindow):
         geometry = settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+
+    @property
+    def undo_stack(self) -> QUndoStack:
+        """The history of the layer being edited (the annotator's own, or gold in review mode)."""
+        return self.undo_group.activeStack()
+
+    def use_undo_stack(self, layer: str) -> QUndoStack:
+        """Make ``layer``'s history the one Undo and Redo work on; a layer met again gets its history back."""
+        stack = self._undo_stacks.get(layer)
+        if stack is None:
+            stack = self._undo_stacks[layer] = QUndoStack(self.undo_group)
+        self.undo_group.setActiveStack(stack)
+        return stack
 
     # ------------------------------------------------------------ assembly
     def _build_widgets(self) -> None:
@@ -101,9 +120,9 @@ class MainWindow(QMainWindow):
         self.toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.addToolBar(self.toolbar)
         edit = self.menus["&Edit"]
-        self.undo_action = self.undo_stack.createUndoAction(self, "&Undo")
+        self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
         self.undo_action.setShortcuts(key_sequences((QKeySequence.StandardKey.Undo,)))
-        self.redo_action = self.undo_stack.createRedoAction(self, "&Redo")
+        self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
         self.redo_action.setShortcuts(key_sequences((QKeySequence.StandardKey.Redo, "Ctrl+Shift+Z")))
         for action in (self.undo_action, self.redo_action):
             edit.addAction(action)
@@ -134,7 +153,8 @@ class MainWindow(QMainWindow):
         self.notifier.statusChanged.connect(self._on_status_changed)
         self.notifier.saved.connect(lambda: self._set_saved(True))
         self.notifier.failed.connect(lambda reason: self._set_saved(False, reason))
-        self.undo_stack.indexChanged.connect(self._maybe_labels_changed)
+        self.notifier.changed.connect(self._on_changes)
+        self.undo_group.indexChanged.connect(self._maybe_labels_changed)
 
     # ----------------------------------------------------- project & labels
     def set_project(self, project: Project) -> None:
@@ -147,7 +167,8 @@ class MainWindow(QMainWindow):
         if getattr(self, "review", None) is not None:
             self.review.set_active(False)
         self.project = project
-        self.undo_stack.clear()
+        for stack in self._undo_stacks.values():  # another project: its edits cannot be undone here
+            stack.clear()
         self.documents.set_project(project, self.annotator)
         self.reload_labels()
         self.setWindowTitle(f"{project.path.name} — Annotator")
@@ -446,6 +467,25 @@ class MainWindow(QMainWindow):
             self.spans_panel.model_.replace(new)
             self.select_span(new.id)
 
+    def _on_changes(self, changes: Changes) -> None:
+        """One command's change set (accept all agreed, its undo): shown once, however many spans."""
+        if len(changes.added) + len(changes.removed) <= FEW_SPANS:  # a region's spans: repaint just them
+            for span in changes.removed:
+                self._on_span_removed(span)
+            for span in changes.added:
+                self._on_span_added(span)
+            return
+        for doc_id in changes.doc_ids():
+            self.documents.refresh(doc_id)
+        mine = [s for s in (*changes.added, *changes.removed) if s.annotator == self.annotator]
+        if mine and mine[0].doc_id != self.doc_id:
+            self.open_document(mine[0].doc_id)  # an undo of another document's change: show it
+        elif mine:
+            current = self.text_view.current_span_id
+            self.text_view.set_spans(self.project.spans(self.doc_id, self.annotator))
+            self.spans_panel.model_.set_spans(self.text_view.text, self.text_view.spans())
+            self.select_span(current if current is not None and self.text_view.span(current) else None)
+
     def _on_status_changed(self, doc_id: int, annotator: str) -> None:
         self.documents.status_changed(doc_id, self.doc_id)
         if annotator == self.annotator and doc_id != self.doc_id:
@@ -528,7 +568,7 @@ class MainWindow(QMainWindow):
         self.review.set_active(False)
         self.annotator = name
         self.settings.setValue("annotator", name)
-        self.undo_stack.clear()  # each annotator undoes only their own edits
+        self.use_undo_stack(name)  # each annotator undoes only their own edits; theirs wait for them
         self.status_annotator.setText(f"Annotator: {name}")
         self.documents.set_annotator(name)
         if self.doc_id is not None:

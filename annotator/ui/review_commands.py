@@ -13,20 +13,19 @@ from collections.abc import Iterable, Sequence
 
 from PySide6.QtGui import QUndoCommand
 
-from annotator.core.model import GOLD_ANNOTATOR, Span
+from annotator.core.changes import Changes, Rejection
+from annotator.core.model import Span
 from annotator.store import Project, review
+from annotator.store.review import SpanKey, gold_in_region
 from annotator.ui.commands import STORE_ERRORS, ChangeNotifier
-
-SpanKey = tuple[int, int, str]  # (start, end, label) in code points
-
-
-def gold_in_region(project: Project, doc_id: int, start: int, end: int) -> list[Span]:
-    """Gold spans that overlap ``[start, end)``."""
-    return [s for s in project.spans(doc_id, GOLD_ANNOTATOR) if s.start < end and s.end > start]
 
 
 class GoldCommand(QUndoCommand):
-    """Remove some gold spans and add others, as one step."""
+    """Remove some gold spans and add others (and record or take back a rejection), as one step.
+
+    Every redo and undo is one transaction and one change notice (``ChangeNotifier.changed``),
+    however many spans it moves: listeners refresh once per command, never once per span.
+    """
 
     def __init__(self, project: Project, notifier: ChangeNotifier, doc_id: int, reviewer: str, text: str) -> None:
         super().__init__(text)
@@ -35,67 +34,54 @@ class GoldCommand(QUndoCommand):
         self.doc_id = doc_id
         self.reviewer = reviewer
         self.error: str | None = None
-        self.removed: list[Span] = []
-        self.added: list[Span] = []
+        self.changes = Changes()
         self._planned = False
 
     def plan(self) -> tuple[list[Span], list[SpanKey]]:
         """(gold spans to remove, spans to add); read from the store at the first redo."""
         raise NotImplementedError
 
+    def plan_rejections(self) -> tuple[list[Rejection], tuple[int, int] | None]:
+        """(rejections to take back, region to record as rejected); none by default."""
+        return [], None
+
     def redo(self) -> None:
+        self._run(self._first_redo if not self._planned else lambda: review.apply_changes(self.project, self.changes),
+                  self.changes, first_time=not self._planned)
+
+    def undo(self) -> None:
+        self._run(lambda: review.apply_changes(self.project, self.changes.inverse()), self.changes.inverse(),
+                  first_time=False)
+
+    def _run(self, action, changes: Changes, *, first_time: bool) -> None:  # noqa: ANN001
         self.error = None
-        first_time = not self._planned
         try:
-            if first_time:
-                self._first_redo()
-            else:
-                self._apply(delete=self.removed, restore=self.added)
+            action()
         except STORE_ERRORS as exc:
-            self._failed(exc, first_time=first_time)
+            self.error = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+            if first_time:
+                self.setObsolete(True)
+            self.notifier.failed.emit(self.error)
             return
-        self._notify(removed=self.removed, added=self.added)
+        changes = self.changes if first_time else changes  # the first redo learns its changes in the action
+        if changes:
+            self.notifier.changed.emit(changes)
+            self.notifier.saved.emit()
 
     def _first_redo(self) -> None:
         remove, add = self.plan()
-        if not remove and not add:
+        unreject, reject = self.plan_rejections()
+        if not remove and not add and not unreject and reject is None:
             self.setObsolete(True)
             return
         with self.project.transaction():
             removed = review.delete_spans(self.project, [s.id for s in remove]) if remove else []
             added = review.add_gold_spans(self.project, self.doc_id, add, self.reviewer) if add else []
-        self.removed, self.added, self._planned = removed, added, True
-
-    def undo(self) -> None:
-        self.error = None
-        try:
-            self._apply(delete=self.added, restore=self.removed)
-        except STORE_ERRORS as exc:
-            self._failed(exc, first_time=False)
-            return
-        self._notify(removed=self.added, added=self.removed)
-
-    def _apply(self, *, delete: list[Span], restore: list[Span]) -> None:
-        with self.project.transaction():
-            if delete:
-                review.delete_spans(self.project, [s.id for s in delete])
-            if restore:
-                review.restore_spans(self.project, restore)
-
-    def _failed(self, exc: Exception, *, first_time: bool) -> None:
-        self.error = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
-        if first_time:
-            self.setObsolete(True)
-        self.notifier.failed.emit(self.error)
-
-    def _notify(self, *, removed: list[Span], added: list[Span]) -> None:
-        if not removed and not added:
-            return
-        for span in removed:
-            self.notifier.spanRemoved.emit(span)
-        for span in added:
-            self.notifier.spanAdded.emit(span)
-        self.notifier.saved.emit()
+            if unreject:
+                review.delete_rejections(self.project, unreject)
+            rejected = [review.reject_region(self.project, self.doc_id, *reject, self.reviewer)] if reject else []
+        self.changes = Changes(tuple(added), tuple(removed), tuple(rejected), tuple(unreject))
+        self._planned = True
 
 
 class ResolveRegionCommand(GoldCommand):
@@ -127,6 +113,15 @@ class ResolveRegionCommand(GoldCommand):
         kept = {(s.start, s.end, s.label) for s in present if s not in remove}
         return remove, [key for key in self.version if key not in kept]
 
+    def plan_rejections(self) -> tuple[list[Rejection], tuple[int, int] | None]:
+        """Rejecting records the region as decided; accepting a version takes back a rejection there."""
+        present = review.rejections_in_region(self.project, self.doc_id, self.start, self.end)
+        if self.version:
+            return present, None
+        if any((r.start, r.end) == (self.start, self.end) for r in present):
+            return [], None  # rejected already: X again changes nothing
+        return present, (self.start, self.end)
+
 
 class AcceptAgreedCommand(GoldCommand):
     """Add every agreed span the gold layer does not have yet, in one undoable step."""
@@ -138,7 +133,7 @@ class AcceptAgreedCommand(GoldCommand):
         self.agreed = list(agreed)
 
     def plan(self) -> tuple[list[Span], list[SpanKey]]:
-        present = {(s.start, s.end, s.label) for s in self.project.spans(self.doc_id, GOLD_ANNOTATOR)}
+        present = review.gold_keys(self.project, self.doc_id)
         missing = [key for key in dict.fromkeys(self.agreed) if key not in present]
         count = len(missing)
         self.setText(f"Accept {count} agreed span" + ("" if count == 1 else "s"))

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu
+from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QMessageBox
 
 from annotator.core.agreement_inputs import AgreementError
 from annotator.core.disagreements import Disagreement
@@ -73,6 +73,7 @@ class ReviewMode(QObject):
         self.dock: QDockWidget | None = None
         self.overlay: LaneOverlay | None = None
         self.agreement: AgreementDialog | None = None
+        self.summary: QMessageBox | None = None  # the last merge's summary
         self.order = AgreementOrder()
         self.menu = self._menu()
         self.actions = self._build_actions()
@@ -82,10 +83,16 @@ class ReviewMode(QObject):
         notifier.spanRemoved.connect(self._span_changed)
         notifier.spanUpdated.connect(lambda old, new: (self._span_changed(old), self._span_changed(new)))
         notifier.statusChanged.connect(lambda _doc, annotator: self._data_changed(annotator))
+        notifier.changed.connect(lambda changes: [self._data_changed(name) for name in changes.annotators()])
 
     @property
     def active(self) -> bool:
         return self.panel is not None
+
+    @property
+    def gold_layer(self) -> str:
+        """The undo history of the gold edits this reviewer made (another reviewer does not undo them)."""
+        return f"{GOLD_ANNOTATOR}\t{self.reviewer}"
 
     # ------------------------------------------------------------- actions
     def _menu(self) -> QMenu:
@@ -143,21 +150,23 @@ class ReviewMode(QObject):
             self.merge_files([Path(p) for p in paths])
 
     def merge_files(self, paths: list[Path], annotator: str | None = None) -> list[str]:
-        """Merge colleagues' project files or JSONL exports; returns the summary lines shown.
+        """Merge colleagues' project files or JSONL exports; returns the summary lines (as the CLI prints them).
 
+        The summary opens as a dialog, one section per source, refused sources with their reason.
         A file whose records name no annotator makes the window ask whose work it is
         (``annotator``), then merge it again.
         """
         from annotator.io.merge import MergeError, MissingAnnotatorError, format_summary, merge_source
+        from annotator.ui.merge_dialog import merge_summary_box
 
-        lines: list[str] = []
+        merged, refused = [], []
         for path in paths:
             try:
-                lines += format_summary(merge_source(self.window.project, path, annotator=annotator))
+                merged.append(merge_source(self.window.project, path, annotator=annotator))
             except MissingAnnotatorError as exc:
                 self._ask_owner(path, exc.places)
             except (MergeError, ProjectError) as exc:
-                show_error(self.window, "Nothing merged", f"{path.name}: {exc}")
+                refused.append((path, str(exc)))
         self.order.invalidate()
         window = self.window
         if self.panel is not None:
@@ -165,9 +174,10 @@ class ReviewMode(QObject):
             newcomers = [n for n in review.annotators_with_done_documents(window.project) if n not in listed]
             self.panel.set_selected_annotators(ticked + newcomers)  # the reviewer's ticks stay
         self._refill_list(always=True)  # merged documents join the list
-        if lines:
-            window.statusBar().showMessage(" · ".join(lines), 8000)
-        return lines
+        if merged or refused:
+            self.summary = merge_summary_box(merged, refused, window)
+            self.summary.open()
+        return [line for summary in merged for line in format_summary(summary)]
 
     def _ask_owner(self, path: Path, places: list[str]) -> None:
         def merge_as(name: str) -> None:
@@ -208,7 +218,7 @@ class ReviewMode(QObject):
     def _enter(self) -> None:
         window = self.window
         self.reviewer = window.annotator
-        window.undo_stack.clear()  # undo covers the layer being edited: from now on, gold
+        window.use_undo_stack(self.gold_layer)  # undo covers the layer being edited; the reviewer's own waits
         window.annotator = GOLD_ANNOTATOR
         window.new_span_options = {"origin": "gold", "reviewer": self.reviewer}
         self.panel = ReviewPanel(window.project, window.undo_stack, window.notifier, self.reviewer)
@@ -229,7 +239,7 @@ class ReviewMode(QObject):
 
     def _leave(self) -> None:
         window = self.window
-        window.undo_stack.clear()
+        window.use_undo_stack(self.reviewer)  # the gold history waits for the next time in review mode
         window.annotator = self.reviewer
         window.new_span_options = {}
         if self.overlay is not None:

@@ -1,60 +1,52 @@
 """The review dock: who is compared, where they disagree, and the keys that resolve it.
 
 Keys while the panel has focus: N / P next / previous disagreement, 1..9 accept
-that annotator's version into gold, X reject all (the region's gold is cleared),
-A accept every agreed span. Each resolution is one command on the window's undo
+that annotator's version into gold, X reject all (the region's gold is cleared
+and the region is recorded as rejected: decided, with nothing in gold), A accept
+every agreed span. Each resolution is one command on the gold layer's undo
 stack; the panel itself never writes to the store except the review status.
 
 A document compares the ticked annotators who marked it done, the rule the
 agreement report uses; ticked annotators who did not are listed as "not done".
+
+The dock keeps one width whatever it shows: list rows and version buttons are
+cut with "…" (their whole text is the tooltip), so the text being reviewed never
+re-wraps under the reviewer's eyes.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QUndoStack
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QListView,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
+from annotator.core.changes import Changes
 from annotator.core.disagreements import Disagreement, agreed_spans, find_disagreements
-from annotator.core.model import GOLD_ANNOTATOR, REVIEW_STATUSES, Span
+from annotator.core.model import REVIEW_STATUSES, Span
 from annotator.store import Project, review
 from annotator.ui.commands import ChangeNotifier
 from annotator.ui.review_commands import AcceptAgreedCommand, ResolveRegionCommand, accept_text
+from annotator.ui.review_list import Decisions, DisagreementModel, ElidedButton, excerpt, version_of
 from annotator.ui.review_overlay import lane_icon
 
 REVIEW_TEXT = {"unreviewed": "unreviewed", "in_review": "in review", "reviewed": "reviewed"}
 MAX_KEYED = 9
 NOT_DONE = "not done"
 NOT_DONE_COLOR = QColor("#8a8a8a")
-
-
-def kind_text(d: Disagreement) -> str:
-    if d.kind == "label":
-        return "different label"
-    if d.kind == "boundary":
-        return "different boundaries"
-    return "only " + ", ".join(d.annotators)
-
-
-def excerpt(text: str, start: int, end: int, limit: int = 40) -> str:
-    words = " ".join(text[start:end].split())
-    return words if len(words) <= limit else words[: limit - 1] + "…"
-
-
-def version_of(d: Disagreement, annotator: str) -> list[tuple[int, int, str]]:
-    return sorted({(s.start, s.end, s.label) for s in d.spans if s.annotator == annotator})
+PANEL_WIDTH = 380  # the dock's width, whatever it lists (the reviewer can still drag it)
 
 
 class ReviewPanel(QWidget):
@@ -72,29 +64,44 @@ class ReviewPanel(QWidget):
         self.not_done: list[str] = []  # ticked, but they did not mark this document done
         self.spans_by_annotator: dict[str, list[Span]] = {}  # the compared annotators, in list order
         self.disagreements: list[Disagreement] = []
+        self.agreed: list[tuple[int, int, str]] = []  # what every compared annotator marked alike
         self._build()
         self._shortcuts()
         self.load_annotators()
-        for signal in (notifier.spanAdded, notifier.spanRemoved):
-            signal.connect(self._span_changed)
-        notifier.spanUpdated.connect(lambda _old, new: self._span_changed(new))
+        notifier.changed.connect(self._changes)
+        notifier.spanAdded.connect(lambda span: self._changes(Changes(added=(span,))))
+        notifier.spanRemoved.connect(lambda span: self._changes(Changes(removed=(span,))))
+        notifier.spanUpdated.connect(lambda old, new: self._changes(Changes(added=(new,), removed=(old,))))
+
+    @property
+    def decisions(self) -> Decisions:
+        return self.model.decisions
+
+    def sizeHint(self) -> QSize:  # noqa: N802 (Qt name)
+        return QSize(PANEL_WIDTH, super().sizeHint().height())
 
     # ------------------------------------------------------------ building
     def _build(self) -> None:
         self.annotator_list = QListWidget(objectName="reviewAnnotators")
         self.annotator_list.setMaximumHeight(110)
         self.annotator_list.itemChanged.connect(self._annotator_toggled)
-        self.list = QListWidget(objectName="disagreementList")
-        self.list.currentRowChanged.connect(self._current_row_changed)
-        self.list.itemActivated.connect(lambda _item: self.accept(0))
+        self.model = DisagreementModel(self)
+        self.list = QListView(objectName="disagreementList")
+        self.list.setModel(self.model)
+        self.list.setUniformItemSizes(True)  # 5,000 rows laid out without measuring each
+        self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # keeps the number and the mark in view
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.list.selectionModel().currentRowChanged.connect(lambda _now, _before: self._current_row_changed())
+        self.list.activated.connect(lambda _index: self.accept(0))
         self.count_label = QLabel(objectName="disagreementCount")
         self.versions = QVBoxLayout()
         self.versions.setSpacing(2)
-        self.version_buttons: list[QPushButton] = []
-        self.reject_button = QPushButton("Reject all   X", objectName="rejectAll")
-        self.reject_button.setToolTip("Remove the gold spans in this region: nobody's version is kept")
+        self.version_buttons: list[ElidedButton] = []
+        self.reject_button = ElidedButton("Reject all   X", objectName="rejectAll")
+        self.reject_button.setToolTip("Keep nobody's version: the region's gold spans go and it counts as decided")
         self.reject_button.clicked.connect(self.reject)
-        self.agreed_button = QPushButton(objectName="acceptAgreed")
+        self.agreed_button = ElidedButton("", objectName="acceptAgreed")
         self.agreed_button.setToolTip("Copy into gold every span all selected annotators marked identically (one undo step)")
         self.agreed_button.clicked.connect(self.accept_agreed)
         self.status_combo = QComboBox(objectName="reviewStatus")
@@ -104,7 +111,8 @@ class ReviewPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(QLabel("<b>Compare</b> (lane: where each annotator's bar sits)"))
+        compare = QLabel("<b>Compare</b> (lane: where each annotator's bar sits)", wordWrap=True)
+        layout.addWidget(compare)
         layout.addWidget(self.annotator_list)
         header = QHBoxLayout()
         header.addWidget(QLabel("<b>Disagreements</b>  N / P"))
@@ -217,77 +225,68 @@ class ReviewPanel(QWidget):
         compared = [name for name in selected if name in did]
         self.not_done = [name for name in selected if name not in did] if self.doc_id is not None else []
         self.spans_by_annotator = review.spans_by_annotator(self.project, self.doc_id, compared) if compared else {}
-        self.disagreements = find_disagreements(self.spans_by_annotator) if len(compared) >= 2 else []
+        two = len(compared) >= 2
+        self.disagreements = find_disagreements(self.spans_by_annotator) if two else []
+        self.agreed = agreed_spans(self.spans_by_annotator) if two else []
         self._number_annotators()
-        self.list.blockSignals(True)
-        self.list.clear()
-        for d in self.disagreements:
-            self.list.addItem(QListWidgetItem())
-        self.list.blockSignals(False)
-        self._refresh_marks()
+        gold = review.gold_spans(self.project, self.doc_id) if self.doc_id is not None else []
+        rejected = review.rejections(self.project, self.doc_id) if self.doc_id is not None else []
+        self.model.reset(self.text, compared, Decisions(self.disagreements, gold, rejected))
+        self._show_counts()
         self._show_status()
-        self.list.setCurrentRow(0 if self.disagreements else -1)
+        self.set_row(0 if self.disagreements else -1)
         if not self.disagreements:
-            self._current_row_changed(-1)
+            self._current_row_changed()
 
-    def gold_spans(self) -> Sequence[Span]:
-        return self.project.spans(self.doc_id, GOLD_ANNOTATOR) if self.doc_id is not None else []
+    def _changes(self, changes: Changes) -> None:
+        """One change set: gold or a rejection re-marks the rows it overlaps; a compared annotator's edit reloads."""
+        if self.doc_id is None or self.doc_id not in changes.doc_ids():
+            return
+        if any(changes.spans_of(self.doc_id, name) for name in self.spans_by_annotator):
+            row = self.row()
+            self.reload()
+            self.set_row(min(row, len(self.disagreements) - 1))
+            return
+        self.model.rows_changed(self.decisions.apply(changes, self.doc_id))
+        self._show_counts()
 
-    def _refresh_marks(self) -> None:
-        """Row texts (with what gold says there) and the agreed-spans button."""
-        gold = self.gold_spans()
-        resolved = 0
-        for row, d in enumerate(self.disagreements):
-            there = [s for s in gold if s.start < d.end and s.end > d.start]
-            resolved += bool(there)
-            mark = "✓ " + ", ".join(dict.fromkeys(s.label for s in there)) if there else "·"
-            item = self.list.item(row)
-            item.setText(f"{row + 1}. {kind_text(d)} — “{excerpt(self.text, d.start, d.end)}”  {mark}")
-            item.setToolTip(self._detail(d))
+    def _show_counts(self) -> None:
+        """How many regions are decided, and the agreed-spans button."""
         total = len(self.disagreements)
-        self.count_label.setText(f"{resolved} of {total} in gold" if total else "none")
-        agreed = self.pending_agreed()
-        self.agreed_button.setText(f"Accept all agreed ({len(agreed)})   A")
-        self.agreed_button.setEnabled(bool(agreed))
-
-    def _detail(self, d: Disagreement) -> str:
-        lines = [f"{kind_text(d)}, characters {d.start}–{d.end}"]
-        for name in self.spans_by_annotator:
-            version = version_of(d, name)
-            lines.append(f"{name}: " + ("; ".join(f"{lb} “{excerpt(self.text, s, e)}”" for s, e, lb in version) or "nothing"))
-        return "\n".join(lines)
+        self.count_label.setText(f"{self.decisions.decided()} of {total} decided" if total else "none")
+        pending = len(self.pending_agreed())
+        self.agreed_button.set_full_text(f"Accept all agreed ({pending})   A")
+        self.agreed_button.setEnabled(bool(pending))
 
     def pending_agreed(self) -> list[tuple[int, int, str]]:
         """Agreed spans the gold layer does not have yet."""
-        if len(self.spans_by_annotator) < 2:
-            return []
-        present = {(s.start, s.end, s.label) for s in self.gold_spans()}
-        return [key for key in agreed_spans(self.spans_by_annotator) if key not in present]
-
-    def _span_changed(self, span: Span) -> None:
-        if span.doc_id != self.doc_id:
-            return
-        if span.annotator == GOLD_ANNOTATOR:
-            self._refresh_marks()
-        elif span.annotator in self.spans_by_annotator:
-            row = self.list.currentRow()
-            self.reload()
-            self.list.setCurrentRow(min(row, self.list.count() - 1))
+        present = self.decisions.gold_keys
+        return [key for key in self.agreed if key not in present]
 
     # ---------------------------------------------------------- navigation
+    def row_text(self, row: int) -> str:
+        """The list's text of a row, as shown (before eliding)."""
+        return self.model.data(self.model.index(row))
+
+    def row(self) -> int:
+        return self.list.currentIndex().row() if self.list.currentIndex().isValid() else -1
+
+    def set_row(self, row: int) -> None:
+        self.list.setCurrentIndex(self.model.index(row) if row >= 0 else self.model.index(-1))
+
     def current(self) -> Disagreement | None:
-        row = self.list.currentRow()
+        row = self.row()
         return self.disagreements[row] if 0 <= row < len(self.disagreements) else None
 
     def next(self) -> None:
         if self.disagreements:
-            self.list.setCurrentRow(min(self.list.currentRow() + 1, len(self.disagreements) - 1))
+            self.set_row(min(self.row() + 1, len(self.disagreements) - 1))
 
     def previous(self) -> None:
         if self.disagreements:
-            self.list.setCurrentRow(max(self.list.currentRow() - 1, 0))
+            self.set_row(max(self.row() - 1, 0))
 
-    def _current_row_changed(self, _row: int) -> None:
+    def _current_row_changed(self) -> None:
         self._show_versions(self.current())
         self.disagreementChanged.emit(self.current())
 
@@ -303,10 +302,10 @@ class ReviewPanel(QWidget):
             version = version_of(d, name)
             said = "; ".join(f"{lb}: “{excerpt(self.text, s, e, 28)}”" for s, e, lb in version) or "nothing"
             key = f"{n + 1}  " if n < MAX_KEYED else ""
-            button = QPushButton(f"{key}{name} — {said}", objectName=f"accept_{n + 1}")
+            button = ElidedButton(f"{key}{name} — {said}", objectName=f"accept_{n + 1}")
             button.setStyleSheet("text-align: left; padding: 3px 6px")
             button.setIcon(lane_icon(n))
-            button.setToolTip(f"Put {name}'s version of this region into gold")
+            button.setToolTip(f"Put {name}'s version of this region into gold:\n{said}")
             button.clicked.connect(lambda _checked=False, n=n: self.accept(n))
             button.installEventFilter(self)
             self.versions.addWidget(button)

@@ -1,0 +1,191 @@
+"""The review dock's list of disagreements: what each region is, and what the reviewer decided there.
+
+``Decisions`` holds the gold layer and the rejected regions of one document and
+answers, per disagreement, what was decided (gold labels, rejected, or nothing).
+It is kept current from change sets: a change touches only the rows it overlaps,
+and a change of any size costs one pass, so accepting 16,000 agreed spans (or
+undoing it) refreshes the list once. The Qt model asks for a row's text only
+when the view shows it.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QSize, Qt
+from PySide6.QtGui import QFontMetrics, QResizeEvent
+from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
+
+from annotator.core.changes import Changes, Rejection
+from annotator.core.disagreements import Disagreement
+from annotator.core.intervals import IntervalIndex
+from annotator.core.model import GOLD_ANNOTATOR, Span
+
+UNDECIDED = "·"
+REJECTED = "✗ rejected"
+WHOLE_PASS = 64  # a change of more spans than this recomputes every row (one pass) instead of row by row
+
+
+def kind_text(d: Disagreement) -> str:
+    """What differs, in words: "different label", "different boundaries", both, and who alone marked it."""
+    words = []
+    if "label" in d.kinds and "boundary" in d.kinds:
+        words.append("different label and boundaries")
+    elif "label" in d.kinds:
+        words.append("different label")
+    elif "boundary" in d.kinds:
+        words.append("different boundaries")
+    if "missing" in d.kinds:
+        words.append("only " + ", ".join(d.annotators))
+    return " · ".join(words)
+
+
+def excerpt(text: str, start: int, end: int, limit: int = 40) -> str:
+    words = " ".join(text[start:end].split())
+    return words if len(words) <= limit else words[: limit - 1] + "…"
+
+
+def version_of(d: Disagreement, annotator: str) -> list[tuple[int, int, str]]:
+    return sorted({(s.start, s.end, s.label) for s in d.spans if s.annotator == annotator})
+
+
+class Decisions:
+    """The gold spans and rejected regions of one document, and each disagreement's mark."""
+
+    def __init__(self, disagreements: Sequence[Disagreement], gold: Sequence[Span], rejected: Iterable[Rejection]) -> None:
+        self.disagreements = disagreements
+        self._ends = [d.end for d in disagreements]  # regions are disjoint and in text order
+        self.gold = IntervalIndex(gold)
+        self.gold_keys = {(s.start, s.end, s.label) for s in gold}
+        self.rejected: dict[int, Rejection] = {r.id: r for r in rejected}
+        self.marks: list[str] = []
+        self.remark_all()
+
+    def remark_all(self) -> None:
+        rejected = sorted(self.rejected.values(), key=lambda r: r.start)
+        starts = [r.start for r in rejected]
+        longest = max((r.end - r.start for r in rejected), default=0)
+        self.marks = [self._mark(d, rejected, starts, longest) for d in self.disagreements]
+
+    def _mark(self, d: Disagreement, rejected: list[Rejection], starts: list[int], longest: int) -> str:
+        there = self.gold.overlapping(d.start, d.end)
+        if there:
+            return "✓ " + ", ".join(dict.fromkeys(s.label for s in there))
+        i = bisect.bisect_left(starts, d.end) - 1
+        while i >= 0 and rejected[i].start >= d.start - longest:
+            if rejected[i].end > d.start:
+                return REJECTED
+            i -= 1
+        return UNDECIDED
+
+    def rows_overlapping(self, start: int, end: int) -> range:
+        first = bisect.bisect_right(self._ends, start)
+        last = first
+        while last < len(self.disagreements) and self.disagreements[last].start < end:
+            last += 1
+        return range(first, last)
+
+    def apply(self, changes: Changes, doc_id: int) -> list[int] | None:
+        """Take in a change set; returns the rows whose mark may have changed (None: every row)."""
+        gold_added = [s for s in changes.added if s.doc_id == doc_id and s.annotator == GOLD_ANNOTATOR]
+        gold_removed = [s for s in changes.removed if s.doc_id == doc_id and s.annotator == GOLD_ANNOTATOR]
+        for span in gold_removed:
+            self.gold.remove(span.id)
+            self.gold_keys.discard((span.start, span.end, span.label))
+        for span in gold_added:
+            self.gold.add(span)
+            self.gold_keys.add((span.start, span.end, span.label))
+        for r in changes.unrejected:
+            self.rejected.pop(r.id, None)
+        self.rejected.update((r.id, r) for r in changes.rejected if r.doc_id == doc_id)
+        touched = [*gold_added, *gold_removed, *changes.rejected, *changes.unrejected]
+        if len(touched) > WHOLE_PASS:
+            self.remark_all()
+            return None
+        rows = sorted({row for x in touched if x.doc_id == doc_id for row in self.rows_overlapping(x.start, x.end)})
+        rejected = sorted(self.rejected.values(), key=lambda r: r.start)
+        starts = [r.start for r in rejected]
+        longest = max((r.end - r.start for r in rejected), default=0)
+        for row in rows:
+            self.marks[row] = self._mark(self.disagreements[row], rejected, starts, longest)
+        return rows
+
+    def decided(self) -> int:
+        return sum(mark != UNDECIDED for mark in self.marks)
+
+
+class DisagreementModel(QAbstractListModel):
+    """One row per disagreement: "3. different label — “North Korea”  ✓ actor"; its details as the tooltip."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.text = ""
+        self.annotators: list[str] = []
+        self.decisions = Decisions([], [], [])
+
+    def reset(self, text: str, annotators: list[str], decisions: Decisions) -> None:
+        self.beginResetModel()
+        self.text, self.annotators, self.decisions = text, annotators, decisions
+        self.endResetModel()
+
+    def rows_changed(self, rows: list[int] | None) -> None:
+        if rows is None:
+            if self.rowCount():
+                self.dataChanged.emit(self.index(0), self.index(self.rowCount() - 1))
+            return
+        for row in rows:
+            self.dataChanged.emit(self.index(row), self.index(row))
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.decisions.disagreements)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = index.row()
+        d = self.decisions.disagreements[row]
+        if role == Qt.ItemDataRole.DisplayRole:
+            return f"{row + 1}. {kind_text(d)} — “{excerpt(self.text, d.start, d.end)}”  {self.decisions.marks[row]}"
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.detail(d, self.decisions.marks[row])
+        return None
+
+    def detail(self, d: Disagreement, mark: str) -> str:
+        lines = [f"{kind_text(d)}, characters {d.start}–{d.end}"]
+        for name in self.annotators:
+            version = version_of(d, name)
+            lines.append(f"{name}: " + ("; ".join(f"{lb} “{excerpt(self.text, s, e)}”" for s, e, lb in version) or "nothing"))
+        lines.append("gold: " + {UNDECIDED: "not decided yet", REJECTED: "every version rejected"}.get(mark, mark[2:]))
+        return "\n".join(lines)
+
+
+class ElidedButton(QPushButton):
+    """A push button whose long text is cut with "…" to the width it is given (the whole text in its tooltip),
+    so a long version never widens the dock and re-wraps the text being reviewed."""
+
+    def __init__(self, text: str, parent: QWidget | None = None, **kwargs: Any) -> None:
+        super().__init__(text, parent, **kwargs)
+        self.full_text = text
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Fixed)
+        self.setToolTip(text)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(80, super().sizeHint().height())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802
+        return self.sizeHint()
+
+    def set_full_text(self, text: str) -> None:
+        self.full_text = text
+        self.setToolTip(text)
+        self._elide(self.width())
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
+        self._elide(event.size().width())
+        super().resizeEvent(event)
+
+    def _elide(self, width: int) -> None:
+        room = max(0, width - (self.iconSize().width() if not self.icon().isNull() else 0) - 24)
+        self.setText(QFontMetrics(self.font()).elidedText(self.full_text, Qt.TextElideMode.ElideRight, room))
