@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QMessageBox
 from annotator.core.agreement_inputs import AgreementError
 from annotator.core.disagreements import Disagreement
 from annotator.core.model import GOLD_ANNOTATOR, Span, annotator_name_problem
+from annotator.core.span_rows import merge_rows
 from annotator.store import Project, ProjectError, review
 from annotator.ui.agreement_dialog import AgreementDialog, agreement_dialog_for
 from annotator.ui.prompts import ask_text, show_error
@@ -266,7 +267,7 @@ class ReviewMode(QObject):
     def _update_lanes(self) -> None:
         if self.panel is None or self.overlay is None:
             return
-        spans = [s for spans in self.panel.spans_by_annotator.values() for s in spans]
+        spans = merge_rows(list(self.panel.spans_by_annotator.values()))
         colors = {label.name: label.color for label in self.window.labels}
         self.overlay.set_spans(self.window.text_view.offsets, spans, list(self.panel.spans_by_annotator), colors)
         self._show_disagreement(self.panel.current())

@@ -20,6 +20,7 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap, QTextBlock
 from annotator.core.intervals import IntervalIndex
 from annotator.core.model import Span
 from annotator.core.offsets import Utf16Map
+from annotator.core.span_rows import SpanRows
 from annotator.ui.decorations import BAR, PITCH, Paragraph
 from annotator.ui.text_view import SpanTextView
 
@@ -57,7 +58,8 @@ class LaneOverlay(QObject):
     def set_spans(self, offsets: Utf16Map, spans: Sequence[Span], annotators: Sequence[str], colors: dict[str, str]) -> None:
         self.offsets = offsets
         self.lanes = {name: i for i, name in enumerate(annotators)}
-        self.index = IntervalIndex([s for s in spans if s.annotator in self.lanes])
+        every_one_laned = isinstance(spans, SpanRows) and set(spans.column("annotator")) <= self.lanes.keys()
+        self.index = IntervalIndex(spans if every_one_laned else [s for s in spans if s.annotator in self.lanes])
         self.colors = dict(colors)
         self.view.relayout()
 

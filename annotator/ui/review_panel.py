@@ -266,7 +266,7 @@ class ReviewPanel(QWidget):
     # ---------------------------------------------------------- navigation
     def row_text(self, row: int) -> str:
         """The list's text of a row, as shown (before eliding)."""
-        return self.model.data(self.model.index(row))
+        return self.model.row_text(row)
 
     def row(self) -> int:
         return self.list.currentIndex().row() if self.list.currentIndex().isValid() else -1

@@ -1,0 +1,184 @@
+"""Review mode at real sizes: a 2 MB document where two annotators agree on 16,000 spans.
+
+Goals (issue 11), each measured in this one run:
+- Accept all agreed (the A key), its undo and its redo: each under 1 s, and within 10x one open of
+  that document (outside review mode) in the same run.
+- Every single review key (N, P, 1, 2, X) on that document, with 16,000 spans in gold: under 50 ms.
+- Entering review mode on that document (gold empty, and again with the 16,000 gold spans):
+  within 2x opening it outside review mode.
+
+What is timed is what the reviewer waits for: from the key press (a real key event on the review
+list, or Ctrl+Z / Ctrl+Shift+Z on the window) until the window is idle (pending events and paints
+processed). The open baseline is ``open_document`` of the same document, as the reviewer (ana, who
+marked 18,000 spans), outside review mode, until painted. Runs alternate and medians are compared.
+
+Data: ana and ben each mark 18,000 word-aligned spans; 16,000 are the same; of the rest, ana and
+ben differ in label on some, in boundaries on others, and each has spans the other lacks.
+
+Usage: python benchmarks/review_speed.py [--scale 0.1] [--repeat 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from ui_common import make_spans, make_text, verdict  # noqa: E402
+
+from PySide6.QtCore import QSettings, Qt  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication  # noqa: E402
+
+from annotator.store import Project  # noqa: E402
+
+ACCEPT_GOAL_MS = 1000.0
+ACCEPT_GOAL_RATIO = 10.0
+KEY_GOAL_MS = 50.0
+ENTER_GOAL_RATIO = 2.0
+LABELS = ("actor", "claim", "quote", "figure")
+
+
+def make_review_project(path: Path, scale: float) -> tuple[Project, int]:
+    """One document of ~2 MB: ana and ben agree on 16,000 spans and differ on 2,000 each."""
+    project = Project.open(path)
+    text = make_text(int(2_000_000 * scale))
+    doc_id, _ = project.add_document(text, title="long report")
+    agreed_count, own = int(16_000 * scale), int(2_000 * scale)
+    keys = list(dict.fromkeys(make_spans(text, agreed_count + 3 * own, seed=5)))
+    agreed, rest = keys[:agreed_count], keys[agreed_count:]
+    rng = random.Random(7)
+    ana, ben = list(agreed), list(agreed)
+    for i, (start, end, label) in enumerate(rest[: 2 * own]):
+        if i % 4 == 0:  # the same words, another label
+            ana.append((start, end, label))
+            ben.append((start, end, LABELS[(LABELS.index(label) + 1) % 4]))
+        elif i % 4 == 1:  # other ends
+            ana.append((start, end, label))
+            ben.append((start, max(start + 1, end - rng.randint(1, 3)), label))
+        else:  # only one of them
+            (ana if i % 2 else ben).append((start, end, label))
+    for who, spans in (("ana", ana), ("ben", ben)):
+        project.add_spans({"doc_id": doc_id, "start": s, "end": e, "label": lb, "annotator": who, "origin": "manual"}
+                          for s, e, lb in dict.fromkeys(spans))
+        project.set_status(doc_id, who, "done")
+    return project, doc_id
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    app = QApplication.instance() or QApplication([])
+    from annotator.ui.main_window import MainWindow
+
+    with tempfile.TemporaryDirectory() as tmp:
+        project, doc_id = make_review_project(Path(tmp) / "review.db", args.scale)
+        small, _ = project.add_document("A small document.", title="small")
+        window = MainWindow(project, "ana", QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
+        window.show()
+        app.processEvents()
+
+        def idle(func: Callable[[], object]) -> float:
+            started = time.perf_counter()
+            func()
+            app.processEvents()
+            return (time.perf_counter() - started) * 1000
+
+        def review(on: bool) -> None:
+            window.review.set_active(on)
+
+        def panel_key(key: Qt.Key, mods: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+            QTest.keyClick(window.review.panel.list, key, mods)
+
+        def window_key(key: Qt.Key, mods: Qt.KeyboardModifier) -> None:
+            QTest.keyClick(window, key, mods)
+
+        opens, enters_empty = [], []
+        for _ in range(args.repeat):
+            window.open_document(small)
+            app.processEvents()
+            opens.append(idle(lambda: window.open_document(doc_id)))
+            window.open_document(small)
+            app.processEvents()
+            window.open_document(doc_id)
+            app.processEvents()
+            enters_empty.append(idle(lambda: review(True)))
+            review(False)
+            app.processEvents()
+        open_ms = statistics.median(opens)
+
+        review(True)
+        app.processEvents()
+        panel = window.review.panel
+        agreed = len(panel.pending_agreed())
+        disagreements = len(panel.disagreements)
+        accepts, undos, redos = [], [], []
+        for _ in range(args.repeat):
+            accepts.append(idle(lambda: panel_key(Qt.Key.Key_A)))
+            assert not panel.pending_agreed(), "accept all left agreed spans out"
+            undos.append(idle(lambda: window_key(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)))
+            assert len(panel.pending_agreed()) == agreed, "undo did not take every span back"
+            redos.append(idle(lambda: window_key(
+                Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)))
+            assert not panel.pending_agreed(), "redo did not put every span back"
+            window_key(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+            app.processEvents()
+        panel_key(Qt.Key.Key_A)  # leave the 16,000 gold spans in: the keys and re-entering face them
+        app.processEvents()
+        gold = len(project.spans(doc_id, "gold"))
+
+        keys: dict[str, list[float]] = {name: [] for name in ("N", "P", "1", "2", "X")}
+        panel.list.setFocus()
+        for _ in range(args.repeat):
+            keys["N"].append(idle(lambda: panel_key(Qt.Key.Key_N)))
+            keys["P"].append(idle(lambda: panel_key(Qt.Key.Key_P)))
+            for name, key in (("1", Qt.Key.Key_1), ("2", Qt.Key.Key_2), ("X", Qt.Key.Key_X)):
+                keys[name].append(idle(lambda key=key: panel_key(key)))
+                window_key(Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the region undecided again
+                panel_key(Qt.Key.Key_P)  # and current again
+                app.processEvents()
+
+        enters_gold = []
+        for _ in range(args.repeat):
+            review(False)
+            app.processEvents()
+            enters_gold.append(idle(lambda: review(True)))
+        project.close()
+        window.close()
+
+    median = statistics.median
+    print(f"document of {args.scale * 2:.2f} MB: {agreed:,} agreed spans, {disagreements:,} disagreements, "
+          f"{gold:,} gold spans after accepting; medians of {args.repeat} runs")
+    print(f"baseline: open the document outside review mode        {open_ms:8.1f} ms")
+    failed = False
+    for name, runs in (("accept all agreed (A)", accepts), ("its undo (Ctrl+Z)", undos), ("its redo", redos)):
+        ms = median(runs)
+        ratio = ms / open_ms
+        ok = ms <= ACCEPT_GOAL_MS and ratio <= ACCEPT_GOAL_RATIO
+        failed |= not ok
+        print(f"{name:<28} {ms:8.1f} ms  {ratio:5.2f}x open (goal < {ACCEPT_GOAL_MS:.0f} ms and <= "
+              f"{ACCEPT_GOAL_RATIO:.0f}x): {'PASS' if ok else 'FAIL'}")
+    for name, runs in keys.items():
+        ms = median(runs)
+        failed |= ms > KEY_GOAL_MS
+        print(f"review key {name:<17} {ms:8.1f} ms  (worst {max(runs):.1f}; goal < {KEY_GOAL_MS:.0f} ms): "
+              f"{'PASS' if ms <= KEY_GOAL_MS else 'FAIL'}")
+    for name, runs in (("enter review mode, no gold", enters_empty), ("enter review mode, gold", enters_gold)):
+        ratio = median(runs) / open_ms
+        failed |= ratio > ENTER_GOAL_RATIO
+        print(f"{name:<28} {median(runs):8.1f} ms  {ratio:5.2f}x open (goal <= {ENTER_GOAL_RATIO:.0f}x): "
+              f"{verdict(ratio, ENTER_GOAL_RATIO)}")
+    print("overall:", "FAIL" if failed else "PASS")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
