@@ -7,9 +7,9 @@ import sqlite3
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QInputDialog
 
 from annotator.store import Project
+from annotator.ui.annotator_dialog import SwitchAnnotatorDialog
 from ui_fixtures import *  # noqa: F403
 from ui_fixtures import CTRL, error_dialog, press, read_spans, select_with_keys
 
@@ -146,9 +146,9 @@ def test_switch_annotator_hides_other_spans_and_refuses_gold(qtbot, main_window)
     select_with_keys(qtbot, main_window, 0, 5)
     press(qtbot, main_window, "1")
     press(qtbot, main_window, Qt.Key.Key_A, CTRL | Qt.KeyboardModifier.ShiftModifier)
-    dialog = main_window.findChild(QInputDialog, "askText")
-    dialog.setTextValue("bob")
-    dialog.accept()
+    dialog = main_window.findChild(SwitchAnnotatorDialog, "switchAnnotator")
+    dialog.combo.setCurrentText("bob")
+    dialog._take("bob")  # the new-name confirmation has its own test (test_review_points.py)
     assert main_window.annotator == "bob"
     assert main_window.settings.value("annotator") == "bob"
     assert main_window.text_view.spans() == [] and main_window.spans_panel.model_.rowCount() == 0

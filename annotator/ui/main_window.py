@@ -18,6 +18,7 @@ from annotator.core.model import Label, Span, annotator_name_problem, hotkey_pro
 from annotator.core.tokens import snap_to_words, trim_whitespace
 from annotator.store import Project
 from annotator.ui import project_files
+from annotator.ui.annotator_dialog import ask_annotator
 from annotator.ui.actions import MENU_ORDER, WORKSPACE_ACTIONS, ActionSpec, build_actions, key_sequences
 from annotator.ui.commands import (AddSpanCommand, ChangeNotifier, DeleteSpanCommand, EditCommand,
                                    SetStatusCommand, note_command, relabel_command)
@@ -551,7 +552,7 @@ class MainWindow(QMainWindow):
         project_files.edit_labels(self)
 
     def switch_annotator(self) -> None:
-        ask_text(self, "Switch annotator", "Annotator name:", self.annotator, self.set_annotator)
+        ask_annotator(self, self.project.annotators(), self.own_annotator, self.set_annotator)
 
     def set_annotator(self, name: str) -> bool:
         name = name.strip()

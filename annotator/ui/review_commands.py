@@ -10,6 +10,7 @@ layer already says so) marks itself obsolete and ``push()`` drops it.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 
 from PySide6.QtGui import QUndoCommand
 
@@ -17,7 +18,10 @@ from annotator.core.changes import Changes, Rejection
 from annotator.core.model import Span
 from annotator.store import Project, review
 from annotator.store.review import SpanKey, gold_in_region
+from annotator.ui.busy import busy_cursor
 from annotator.ui.commands import STORE_ERRORS, ChangeNotifier
+
+BUSY_SPANS = 1000  # a change set this big takes a few hundred ms to write and show: the busy cursor says so
 
 
 class GoldCommand(QUndoCommand):
@@ -55,14 +59,23 @@ class GoldCommand(QUndoCommand):
 
     def _run(self, action, changes: Changes, *, first_time: bool) -> None:  # noqa: ANN001
         self.error = None
-        try:
-            action()
-        except STORE_ERRORS as exc:
-            self.error = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
-            if first_time:
-                self.setObsolete(True)
-            self.notifier.failed.emit(self.error)
-            return
+        big = len(changes) > BUSY_SPANS or (first_time and self.expected_size() > BUSY_SPANS)
+        with busy_cursor() if big else nullcontext():
+            try:
+                action()
+            except STORE_ERRORS as exc:
+                self.error = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+                if first_time:
+                    self.setObsolete(True)
+                self.notifier.failed.emit(self.error)
+                return
+            self._announce(changes, first_time=first_time)
+
+    def expected_size(self) -> int:
+        """How many spans the first redo may write (for the busy cursor)."""
+        return 0
+
+    def _announce(self, changes: Changes, *, first_time: bool) -> None:
         changes = self.changes if first_time else changes  # the first redo learns its changes in the action
         if changes:
             self.notifier.changed.emit(changes)
@@ -131,6 +144,9 @@ class AcceptAgreedCommand(GoldCommand):
     ) -> None:
         super().__init__(project, notifier, doc_id, reviewer, "Accept all agreed spans")
         self.agreed = list(agreed)
+
+    def expected_size(self) -> int:
+        return len(self.agreed)
 
     def plan(self) -> tuple[list[Span], list[SpanKey]]:
         present = review.gold_keys(self.project, self.doc_id)

@@ -27,6 +27,7 @@ from annotator.core.model import GOLD_ANNOTATOR, Span, annotator_name_problem
 from annotator.core.span_rows import merge_rows
 from annotator.store import Project, ProjectError, review
 from annotator.ui.agreement_dialog import AgreementDialog, agreement_dialog_for
+from annotator.ui.busy import busy_cursor, progress_steps
 from annotator.ui.prompts import ask_text, show_error
 from annotator.ui.review_overlay import LaneOverlay
 from annotator.ui.review_panel import ReviewPanel
@@ -160,14 +161,17 @@ class ReviewMode(QObject):
         from annotator.io.merge import MergeError, MissingAnnotatorError, format_summary, merge_source
         from annotator.ui.merge_dialog import merge_summary_box
 
-        merged, refused = [], []
-        for path in paths:
-            try:
-                merged.append(merge_source(self.window.project, path, annotator=annotator))
-            except MissingAnnotatorError as exc:
-                self._ask_owner(path, exc.places)
-            except (MergeError, ProjectError) as exc:
-                refused.append((path, str(exc)))
+        merged, refused, unowned = [], [], []
+        with progress_steps(self.window, "Merging", len(paths)) as progress:
+            for step, path in enumerate(paths):
+                progress.setLabelText(f"Merging {path.name} ({step + 1} of {len(paths)})")
+                try:
+                    merged.append(merge_source(self.window.project, path, annotator=annotator))
+                except MissingAnnotatorError as exc:
+                    unowned.append((path, exc.places))
+                except (MergeError, ProjectError) as exc:
+                    refused.append((path, str(exc)))
+                progress.setValue(step + 1)
         self.order.invalidate()
         window = self.window
         if self.panel is not None:
@@ -178,6 +182,8 @@ class ReviewMode(QObject):
         if merged or refused:
             self.summary = merge_summary_box(merged, refused, window)
             self.summary.open()
+        for path, places in unowned:
+            self._ask_owner(path, places)
         return [line for summary in merged for line in format_summary(summary)]
 
     def _ask_owner(self, path: Path, places: list[str]) -> None:
@@ -208,10 +214,11 @@ class ReviewMode(QObject):
     def set_active(self, on: bool) -> None:
         if on == self.active:
             return
-        if on:
-            self._enter()
-        else:
-            self._leave()
+        with busy_cursor():  # a long report's disagreements: a few hundred ms
+            if on:
+                self._enter()
+            else:
+                self._leave()
         self.actions["review_mode"].setChecked(on)
         for name in ("next_disagreement", "previous_disagreement", "accept_agreed"):
             self.actions[name].setEnabled(on)
