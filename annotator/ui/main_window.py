@@ -482,10 +482,17 @@ class MainWindow(QMainWindow):
         if mine and mine[0].doc_id != self.doc_id:
             self.open_document(mine[0].doc_id)  # an undo of another document's change: show it
         elif mine:
-            current = self.text_view.current_span_id
-            self.text_view.set_spans(self.project.spans(self.doc_id, self.annotator))
-            self.spans_panel.model_.set_spans(self.text_view.text, self.text_view.spans())
-            self.select_span(current if current is not None and self.text_view.span(current) else None)
+            self.reload_layer()
+
+    def reload_layer(self) -> None:
+        """Show the spans of ``self.annotator`` in the document shown again, keeping its text and place
+        (review mode switched on or off, or a change set too big to apply span by span)."""
+        if self.doc_id is None:
+            return
+        current = self.text_view.current_span_id
+        self.text_view.set_spans(self.project.spans(self.doc_id, self.annotator))
+        self.spans_panel.model_.set_spans(self.text_view.text, self.text_view.spans())
+        self.select_span(current if current is not None and self.text_view.span(current) else None)
 
     def _on_status_changed(self, doc_id: int, annotator: str) -> None:
         self.documents.status_changed(doc_id, self.doc_id)

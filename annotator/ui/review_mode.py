@@ -241,7 +241,8 @@ class ReviewMode(QObject):
         window.documents.set_review_columns(True)
         window.status_annotator.setText(f"Reviewing as {self.reviewer} · editing gold")
         if window.doc_id is not None:
-            window.open_document(window.doc_id)
+            window.reload_layer()  # the same text, the gold layer's spans
+            self._document_opened(window.doc_id)
         self._refill_list()
         self.panel.list.setFocus()
 
@@ -259,8 +260,7 @@ class ReviewMode(QObject):
         self.panel = self.dock = self.overlay = None
         window.documents.set_review_columns(False)
         window.status_annotator.setText(f"Annotator: {self.reviewer}")
-        if window.doc_id is not None:
-            window.open_document(window.doc_id)
+        window.reload_layer()
         self._refill_list()
 
     # ------------------------------------------------------------- showing

@@ -1,0 +1,233 @@
+"""Issue 11, in the real window with real keys on a real project file: what the reviewer sees and trusts.
+
+Point 1 (X is a recorded decision) is in test_ui_review.py; point 3 (lanes) belongs to the view.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from annotator.core.model import GOLD_ANNOTATOR
+from annotator.store import Project
+from annotator.ui.annotator_dialog import SwitchAnnotatorDialog
+from test_ui_review import at, gold_rows, key, rejected_rows, review_project, window  # noqa: F401
+from ui_fixtures import CTRL, SHIFT, pick_file_in_dialog, press, select_with_keys, settings, shown_window  # noqa: F401
+
+pytestmark = pytest.mark.gui
+
+LONG = "despite its poverty and isolation. It has one of the world’s largest militaries, with 1.3 million soldiers"
+
+
+def own_rows(path, who: str) -> list[tuple]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT start, [end], label FROM spans WHERE annotator = ? ORDER BY start", [who]).fetchall()
+
+
+def enter_review(qtbot, window) -> None:
+    press(qtbot, window, Qt.Key.Key_R, CTRL)
+    assert window.review.active
+    window.review.panel.list.setFocus()
+
+
+# ----------------------------------------------------------- 2: what differs
+def test_a_label_disagreement_is_named_so_even_when_a_third_annotator_marked_nothing(qtbot, review_project, settings):  # noqa: F811
+    korea = review_project.document_text(1)
+    review_project.add_span(1, *at(korea, "Bruce Klingner"), "actor", "cy")  # cy agrees there only
+    review_project.add_span(1, *at(korea, "U.S. officials"), "actor", "cy")
+    review_project.set_status(1, "cy", "done")
+    window = shown_window(qtbot, review_project, "rita", settings, doc_id=1)
+    enter_review(qtbot, window)
+    panel = window.review.panel
+    assert panel.row_text(0).startswith("1. different label · only ana, ben — “North Korea”")
+    assert panel.row_text(1).startswith("2. different boundaries · only ana, ben — “1.3 million soldiers”")
+    key(qtbot, panel, "n")
+    assert panel.current().kinds == ("boundary", "missing")
+
+
+def test_different_label_and_ends_say_both(qtbot, review_project, settings):  # noqa: F811
+    korea = review_project.document_text(1)
+    start, end = at(korea, "Kim Jong Un")
+    review_project.add_span(1, start, end, "actor", "ana")
+    review_project.add_span(1, start, end - 3, "quote", "ben")
+    window = shown_window(qtbot, review_project, "rita", settings, doc_id=1)
+    enter_review(qtbot, window)
+    texts = [window.review.panel.row_text(r) for r in range(window.review.panel.model.rowCount())]
+    assert any("different label and boundaries — “Kim Jong Un”" in t for t in texts)
+
+
+# ----------------------------------------------------- 4: the text stays put
+def test_the_dock_keeps_its_width_and_elides_a_long_version(qtbot, review_project, settings):  # noqa: F811
+    korea = review_project.document_text(1)
+    review_project.add_span(1, *at(korea, LONG), "quote", "ana")  # a long version: ana's quote of the sentence
+    window = shown_window(qtbot, review_project, "rita", settings, doc_id=1)
+    enter_review(qtbot, window)
+    panel = window.review.panel
+    qtbot.wait(50)  # the dock settles its first layout
+    dock_width, text_width = window.review.dock.width(), window.text_view.viewport().width()
+    seen_long = False
+    for _ in range(len(panel.disagreements) + 1):
+        key(qtbot, panel, "n")
+        QApplication.processEvents()
+        assert window.review.dock.width() == dock_width  # the dock does not widen ...
+        assert window.text_view.viewport().width() == text_width  # ... so the text does not re-wrap
+        for button in panel.version_buttons:
+            if len(button.full_text) > 60:
+                seen_long = True
+                assert button.text().endswith("…") and button.text() != button.full_text
+                assert "1.3 million soldiers" in button.toolTip()  # the whole version on hover
+    assert seen_long
+
+
+# ------------------------------------------- 5: undo survives switching mode
+def test_each_layer_keeps_its_undo_history_across_switching_review_mode(qtbot, window):  # noqa: F811
+    path = window.project.path
+    start, end = at(window.text_view.text, "Korea expert")
+    select_with_keys(qtbot, window, start, end - start)
+    press(qtbot, window, "1")  # rita's own span
+    assert own_rows(path, "rita") == [(start, end, "actor")]
+    enter_review(qtbot, window)
+    assert not window.undo_action.isEnabled()  # gold has no history yet: Ctrl+Z cannot undo rita's span here
+    key(qtbot, window.review.panel, "a")  # accept all agreed into gold
+    assert len(gold_rows(path)) == 2
+    press(qtbot, window, Qt.Key.Key_R, CTRL)  # leave: rita's history is back
+    assert window.undo_action.isEnabled() and "Add actor span" in window.undo_action.text()
+    press(qtbot, window, Qt.Key.Key_Z, CTRL)
+    assert own_rows(path, "rita") == [] and len(gold_rows(path)) == 2  # only her own edit was undone
+    press(qtbot, window, Qt.Key.Key_Z, CTRL | SHIFT)
+    assert own_rows(path, "rita") == [(start, end, "actor")]
+    enter_review(qtbot, window)  # and the gold history is back in review mode
+    assert "Accept 2 agreed spans" in window.undo_action.text()
+    press(qtbot, window, Qt.Key.Key_Z, CTRL)
+    assert gold_rows(path) == [] and own_rows(path, "rita") == [(start, end, "actor")]
+    assert window.review.panel.agreed_button.isEnabled()
+
+
+# -------------------------------------------------- 6: merging says what it did
+def test_merging_shows_a_summary_dialog_per_source_with_what_was_refused(qtbot, window, tmp_path):  # noqa: F811
+    colleague = Project.open(tmp_path / "carl.db")
+    text = window.project.document_text(1)
+    doc, _ = colleague.add_document(text, title="korea")
+    colleague.add_span(doc, *at(text, "North Korea"), "quote", "carl")
+    colleague.set_status(doc, "carl", "done")
+    colleague.close()
+    broken = tmp_path / "broken.db"
+    broken.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
+    pick_file_in_dialog([tmp_path / "carl.db", broken])
+    press(qtbot, window, Qt.Key.Key_M, CTRL | SHIFT)  # File > Merge colleague's work...
+    box = window.review.summary
+    qtbot.waitUntil(lambda: box.isVisible())
+    assert box.objectName() == "mergeSummary" and box.windowTitle() == "Merge finished with problems"
+    assert box.text().startswith("Merged 1 source: 1 span added, 0 new documents.")
+    assert "1 source refused" in box.text()
+    details = box.informativeText()
+    assert "carl.db: 0 documents added, 1 matched, 1 spans added" in details
+    assert "spans added for carl: 1" in details
+    assert "Refused:\n  broken.db: " in details
+    assert window.statusBar().currentMessage() == ""  # not a status-bar line that vanishes
+    box.accept()
+
+
+# ------------------------------------------------ 7: switch annotator
+def test_switch_annotator_offers_the_names_and_confirms_a_new_one(qtbot, window):  # noqa: F811
+    press(qtbot, window, Qt.Key.Key_A, CTRL | SHIFT)
+    dialog = window.findChild(SwitchAnnotatorDialog, "switchAnnotator")
+    qtbot.waitUntil(dialog.isVisible)
+    combo = dialog.combo
+    assert [combo.itemText(i) for i in range(combo.count())] == ["ana", "ben", "rita"]
+    assert combo.currentText() == "rita"
+    assert dialog.width() > dialog.fontMetrics().horizontalAdvance(dialog.windowTitle()) + 150  # room for the title
+    combo.lineEdit().selectAll()
+    qtbot.keyClicks(combo.lineEdit(), "bne")  # a typo
+    qtbot.keyClick(combo.lineEdit(), Qt.Key.Key_Return)
+    confirm = dialog.confirm
+    qtbot.waitUntil(lambda: confirm is not None and confirm.isVisible())
+    assert "bne" in confirm.text() and "ana, ben, rita" in confirm.informativeText()
+    qtbot.keyClick(confirm, Qt.Key.Key_Escape)  # no: back to the list, nobody new
+    assert window.annotator == "rita" and dialog.isVisible()
+    combo.lineEdit().selectAll()
+    qtbot.keyClicks(combo.lineEdit(), "ben")
+    qtbot.keyClick(combo.lineEdit(), Qt.Key.Key_Return)  # a known name: no question
+    assert window.annotator == "ben" and not dialog.isVisible()
+    assert "bne" not in window.project.annotators()
+
+
+def test_a_confirmed_new_annotator_is_taken(qtbot, window):  # noqa: F811
+    press(qtbot, window, Qt.Key.Key_A, CTRL | SHIFT)
+    dialog = window.findChild(SwitchAnnotatorDialog, "switchAnnotator")
+    qtbot.waitUntil(dialog.isVisible)
+    dialog.combo.lineEdit().selectAll()
+    qtbot.keyClicks(dialog.combo.lineEdit(), "dora")
+    qtbot.keyClick(dialog.combo.lineEdit(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: dialog.confirm is not None and dialog.confirm.isVisible())
+    dialog.confirm.button(QMessageBox.StandardButton.Yes).click()
+    assert window.annotator == "dora" and "dora" in window.project.annotators()
+
+
+# ------------------------------------------- a kill during a long accept
+KILLED_ACCEPT = textwrap.dedent("""
+    import os, signal, sys
+    from annotator.store import Project, review
+    from annotator.core.disagreements import agreed_spans
+    project = Project.open(sys.argv[1], create=False)
+    doc = int(sys.argv[2])
+    insert = review._insert_spans
+
+    def insert_then_die(project, spans):
+        insert(project, spans)
+        print(len(spans), flush=True)
+        os.kill(os.getpid(), signal.SIGKILL)  # as a crash or a kill -9 in the middle of the accept
+
+    review._insert_spans = insert_then_die
+    by = review.spans_by_annotator(project, doc, ["ana", "ben"])
+    review.add_gold_spans(project, doc, agreed_spans(by), "rita")
+""")
+
+
+def test_a_kill_in_the_middle_of_accept_all_leaves_the_file_as_before(tmp_path):
+    path = tmp_path / "big.db"
+    with Project.open(path) as project:
+        text = " ".join(f"word{i}" for i in range(4000))
+        doc, _ = project.add_document(text, title="long")
+        starts = [i for i in range(len(text)) if i == 0 or text[i - 1] == " "]
+        spans = [(s, text.index(" ", s) if " " in text[s:] else len(text), "actor") for s in starts[:3000]]
+        for who in ("ana", "ben"):
+            project.add_spans({"doc_id": doc, "start": s, "end": e, "label": lb, "annotator": who} for s, e, lb in spans)
+    result = subprocess.run([sys.executable, "-c", KILLED_ACCEPT, str(path), str(doc)], capture_output=True, text=True,
+                            timeout=120, env={"PYTHONPATH": str(Path(__file__).resolve().parent.parent), "PATH": ""})
+    assert result.returncode == -9 and result.stdout.strip() == "3000", result.stderr  # killed after writing all
+    assert gold_rows(path) == []  # nothing of the accept is in the file: it was one transaction
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA quick_check").fetchone() == ("ok",)
+        assert conn.execute("SELECT count(*) FROM spans WHERE annotator IN ('ana', 'ben')").fetchone() == (6000,)
+    with Project.open(path, create=False) as project:  # and the accept works afterwards, whole
+        from annotator.core.disagreements import agreed_spans
+        from annotator.store import review
+
+        by = review.spans_by_annotator(project, doc, ["ana", "ben"])
+        assert len(review.add_gold_spans(project, doc, agreed_spans(by), "rita")) == 3000
+    assert len(gold_rows(path)) == 3000 and {r[4] for r in gold_rows(path)} == {"gold"}
+
+
+def test_an_older_project_gains_the_rejections_table(tmp_path):
+    import shutil
+
+    path = tmp_path / "old.db"
+    shutil.copy(Path(__file__).resolve().parent / "data" / "schema_v1.db", path)
+    with Project.open(path, create=False) as project:
+        assert "0003_rejected_regions" in project.schema_steps()
+        from annotator.store import review
+
+        rejection = review.reject_region(project, 1, 0, 3, "rita")
+        assert review.rejections(project, 1) == [rejection]
+    assert rejected_rows(path) == [(1, 0, 3, "rita")]
+    assert GOLD_ANNOTATOR == "gold"
+    QTest.qWait(0)
