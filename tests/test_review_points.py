@@ -223,7 +223,7 @@ def test_an_older_project_gains_the_rejections_table(tmp_path):
     path = tmp_path / "old.db"
     shutil.copy(Path(__file__).resolve().parent / "data" / "schema_v1.db", path)
     with Project.open(path, create=False) as project:
-        assert "0003_rejected_regions" in project.schema_steps()
+        assert "0004_rejected_regions" in project.schema_steps()
         from annotator.store import review
 
         rejection = review.reject_region(project, 1, 0, 3, "rita")
