@@ -1,4 +1,4 @@
-from annotator.core.tokens import snap_to_words, tokenize, trim_whitespace
+from annotator.core.tokens import rebuild_text, snap_to_words, token_bounds, tokenize, trim_whitespace
 
 TEXT = "Kim Jong Un met Trump, twice; 1.3 million soldiers."
 
@@ -71,9 +71,73 @@ def test_snapping_keeps_emoji_apart_from_the_word_beside_them():
     assert snap_to_words(flags, 2, 3) == (2, 4)
 
 
-def test_snapping_changes_nothing_in_tokenize():
-    text = "Zu\u0308rich 👨\u200d👩\u200d👧 🇰🇷 👍🏽 ok 1\ufe0f\u20e3 © Kim Jong-un, 1.3"
-    assert [(t.text, t.start, t.end) for t in tokenize(text)] == [  # as before snapping learnt about emoji
-        ("Zu\u0308rich", 0, 7), ("👨\u200d👩\u200d👧", 8, 13), ("🇰🇷", 14, 16), ("👍🏽", 17, 19), ("ok", 20, 22),
-        ("1", 23, 24), ("\ufe0f\u20e3", 24, 26), ("©", 27, 28), ("Kim", 29, 32), ("Jong-un", 33, 40), (",", 40, 41),
-        ("1.3", 42, 45)]
+def test_snapping_and_tokens_agree_on_graphemes():
+    """One rule: a keycap, a subdivision flag and a Devanagari word are one token each (they were 2, 7 and 4)."""
+    scotland = "🏴\U000E0067\U000E0062\U000E0073\U000E0063\U000E0074\U000E007F"
+    text = f"Zu\u0308rich 👨\u200d👩\u200d👧 🇰🇷 👍🏽 ok 1\ufe0f\u20e3 © {scotland} हिन्दी Kim Jong-un, 1.3"
+    words = [t.text for t in tokenize(text) if not t.text.isspace()]
+    assert words == ["Zu\u0308rich", "👨\u200d👩\u200d👧", "🇰🇷", "👍🏽", "ok", "1\ufe0f\u20e3", "©", scotland, "हिन्दी",
+                     "Kim", "Jong", "-", "un", ",", "1.3"]
+    for token in tokenize(text):
+        if token.text.strip() not in ("", "-", ","):
+            assert snap_to_words(text, token.start, token.start + 1) == (token.start, token.end), token
+
+
+WORDS = "Russia-North Korea met Trump’s envoy in the U.S. and D.C., e.g. Kim J. Un; Mr. O'Brien don't pay 1,300.5."
+
+
+def test_words_split_at_hyphens_and_clitics_and_keep_abbreviations():
+    assert [t.text for t in tokenize(WORDS)] == [
+        "Russia", "-", "North", "Korea", "met", "Trump", "’s", "envoy", "in", "the", "U.S.", "and", "D.C.", ",",
+        "e.g.", "Kim", "J.", "Un", ";", "Mr.", "O'Brien", "do", "n't", "pay", "1,300.5", "."]
+
+
+def test_abbreviation_at_a_sentence_end_keeps_its_dot():
+    text = "He lives in the U.S. Then he left."
+    assert [t.text for t in tokenize(text)][:5] == ["He", "lives", "in", "the", "U.S."]
+
+
+def test_unspaced_scripts_are_one_token_per_character():
+    text = "朝鲜和俄罗斯 東京タワー ภาษา"
+    assert [t.text for t in tokenize(text)] == list("朝鲜和俄罗斯") + list("東京タワー") + ["ภ", "า", "ษ", "า"]
+
+
+REBUILD = [
+    "Kim 😀 met 👨\u200d👩\u200d👧 in 🇰🇷.",
+    "俄罗斯和朝鲜签署了条约。東京へ行く",
+    "\tAlice Smith\t\tsaid:\n\n  two  spaces ",
+    "line one\nline two\n",  # a CRLF file after import (newlines normalized)
+    "a\u2028b\u2029c\x85d\x1ce",
+    "Trump\xa0said\u3000yes\u200bno",
+    " leading and trailing ",
+    "e\u0301 \u0301 alone",
+]
+
+
+def test_text_is_rebuilt_from_tokens_and_space_flags():
+    for text in REBUILD:
+        tokens = tokenize(text)
+        assert rebuild_text(tokens) == text
+        assert "".join(t.text + " " * t.ws for t in tokens) == text
+        assert all(text[t.start : t.end] == t.text for t in tokens)
+        assert all(t.text == " " or " " not in t.text or t.text.isspace() for t in tokens)
+
+
+def test_whitespace_other_than_one_space_is_a_token():
+    tokens = tokenize("a\tb  c\nd")
+    assert [(t.text, t.ws) for t in tokens] == [("a", False), ("\t", False), ("b", True), (" ", False), ("c", False),
+                                                 ("\n", False), ("d", False)]
+
+
+def test_span_boundaries_inside_tokens_split_them():
+    text = "Russia-North talks, x  y"
+    tokens = tokenize(text, starts={2, 21}, ends={10, 22})  # 21: a span starting on the space after x
+    assert [t.text for t in tokens] == ["Ru", "ssia", "-", "Nor", "th", "talks", ",", "x", " ", " ", "y"]
+    assert rebuild_text(tokens) == text
+    bounds = {t.start for t in tokens} | {t.end for t in tokens}
+    assert {2, 10, 21, 22} <= bounds
+
+
+def test_token_bounds_are_the_non_whitespace_tokens():
+    for text in REBUILD + [WORDS]:
+        assert token_bounds(text) == [(t.start, t.end) for t in tokenize(text) if not t.text.isspace()]
