@@ -176,10 +176,18 @@ def test_overlapping_spans_give_a_token_the_longest_spans_label():
 
 
 def test_a_span_over_part_of_a_token_labels_the_token():
-    docs = [DocumentInput(1, "Moscow-based", {"ana": [(0, 6, "actor")], "ben": [(0, 12, "actor")]})]
+    docs = [DocumentInput(1, "Muscovites", {"ana": [(0, 6, "actor")], "ben": [(0, 10, "actor")]})]
     out = report(docs)
     assert out["tokens"] == 1 and out["pairs"][0]["cohen_kappa"] is None  # one token, one category
     assert out["krippendorff_alpha"] is None
+
+
+def test_agreement_counts_the_words_snapping_and_export_use():
+    """Moscow-based is three tokens (as the window snaps and the exports tag), not one: ana's Moscow and
+    ben's Moscow-based now disagree on two tokens."""
+    docs = [DocumentInput(1, "Moscow-based", {"ana": [(0, 6, "actor")], "ben": [(0, 12, "actor")]})]
+    out = report(docs)
+    assert out["tokens"] == 3 and out["pairs"][0]["cohen_kappa"] is not None
 
 
 def independent_alpha(docs, annotators):

@@ -8,7 +8,9 @@ import pytest
 
 from annotator.core.model import GOLD_ANNOTATOR
 from annotator.core.tokens import tokenize
+from annotator.io.exporters._bio import OVERLAP
 from annotator.io.exporters._filenames import UniqueNames, safe_name
+from annotator.io.exporters.spacy_docbin import OVERLAP_ENTS
 from annotator.io.exporters._outputs import EXPORT_MARKER
 from annotator.io.exporting import ExportError, ExportOptions, export_project, preview_text
 from annotator.store.export_queries import Selection, first_record_row, iter_record_rows
@@ -47,17 +49,18 @@ def test_native_lines_have_the_contract_shape(tricky, tmp_path):
 
 def test_native_spans_slice_the_text_and_name_their_tokens(tricky, tmp_path):
     for record in native(tricky, tmp_path):
-        text, tokens = record["text"], record["tokens"]
-        assert tokens == [{"text": t.text, "start": t.start, "end": t.end, "id": t.id, "ws": t.ws} for t in tokenize(text)]
-        for span in record["spans"]:
+        text, tokens, spans = record["text"], record["tokens"], record["spans"]
+        starts, ends = {s["start"] for s in spans}, {s["end"] for s in spans}
+        expected = tokenize(text, starts, ends)  # split where one of this record's spans starts or ends inside a token
+        assert tokens == [{"text": t.text, "start": t.start, "end": t.end, "id": t.id, "ws": t.ws} for t in expected]
+        assert "".join(t["text"] + " " * t["ws"] for t in tokens) == text
+        for span in spans:
             assert text[span["start"] : span["end"]] == span["text"]
-            first, last = tokens[span["token_start"]], tokens[span["token_end"]]
-            assert first["start"] < span["end"] and first["end"] > span["start"]
-            assert last["start"] < span["end"] and last["end"] > span["start"]
-            if span["token_start"] > 0:
-                assert tokens[span["token_start"] - 1]["end"] <= span["start"]
-            if span["token_end"] + 1 < len(tokens):
-                assert tokens[span["token_end"] + 1]["start"] >= span["end"]
+            assert tokens[span["token_start"]]["start"] == span["start"]
+            assert tokens[span["token_end"]]["end"] == span["end"]
+    ben = native(tricky, tmp_path)[1]
+    assert [t["text"] for t in ben["tokens"][:3]] == ["A", "na", "👩"]  # "na 👩" starts inside Ana, ends inside 👩‍👩‍👧
+    assert native(tricky, tmp_path)[0]["tokens"][0]["text"] == "Ana"  # ana's record is not split
 
 
 def test_native_span_order_is_start_then_longest_then_label(tricky, tmp_path):
@@ -118,16 +121,18 @@ def test_spacy_docbin_read_back_matches_native(tricky, tmp_path):
         assert doc.user_data["id"] == record["id"] and doc.user_data["annotator"] == record["annotator"]
         spans = {(s["start"], s["end"], s["label"]) for s in record["spans"]}
         if record["annotator"] == "ben" and record["title"] != "CON":
-            continue  # overlaps and an off-boundary span: checked below
+            continue  # overlaps: checked below
         assert {(e.start_char, e.end_char, e.label_) for e in doc.ents} == spans
         assert {(s.start_char, s.end_char, s.label_) for s in doc.spans["sc"]} == spans
     ben = docs[1]
     assert len(ben.spans["sc"]) == 3
     # Longest wins: the claim covers the actor and the quote; only it is an entity.
     assert [(e.label_, e.text) for e in ben.ents] == [("claim", "Ana 👩‍👩‍👧 met Bob")]
-    assert summary.adjusted["expanded to token boundaries"] == 1
     quote = next(s for s in ben.spans["sc"] if s.label_ == "quote")
-    assert quote.start_char == 0  # "na 👩" widened to the whole tokens
+    assert (quote.start_char, quote.text) == (1, "na 👩")  # inside two tokens: they are split, the span is exact
+    assert {(s.start_char, s.end_char, s.label_) for s in ben.spans["sc"]} == {
+        (s["start"], s["end"], s["label"]) for s in records[1]["spans"]}
+    assert summary.adjusted == {OVERLAP_ENTS: 2} and len(summary.report) == 2
 
 
 def test_spacy_leaves_whitespace_only_spans_out_of_the_entities(project, tmp_path):
@@ -152,7 +157,7 @@ def test_spacy_leaves_whitespace_only_spans_out_of_the_entities(project, tmp_pat
 def test_spacy_strict_refuses_off_boundary_spans_and_writes_nothing(tricky, tmp_path):
     pytest.importorskip("spacy")
     out = tmp_path / "strict.spacy"
-    with pytest.raises(ExportError, match="token boundaries"):
+    with pytest.raises(ExportError, match="overlaps a longer span.*--strict"):
         export(tricky, out, format="spacy", strict=True)
     assert list(tmp_path.glob("strict*")) == [] and list(tmp_path.glob(".strict*")) == []
 
@@ -170,13 +175,14 @@ def test_conll_bio_tags_and_overlap_rule(tricky, tmp_path):
     records = native(tricky, tmp_path, untouched="leave-out")
     assert len(blocks) == len(records)
     for block, record in zip(blocks, records):
-        assert [token for token, _ in block] == [t["text"] for t in record["tokens"]]
+        assert [token for token, _ in block] == [t["text"] for t in record["tokens"] if not t["text"].isspace()]
     ana = [tag for _, tag in blocks[0]]
-    tokens = [t["text"] for t in records[0]["tokens"]]
-    assert ana[tokens.index("Bob")] == "B-actor" and ana[tokens.index("東京")] == "B-actor"
+    tokens = [token for token, _ in blocks[0]]
+    assert ana[tokens.index("Bob")] == "B-actor" and ana[tokens.index("東"): tokens.index("京") + 1] == ["B-actor", "I-actor"]
     ben = [tag for _, tag in blocks[1]]
+    tokens = [token for token, _ in blocks[1]]
     assert ben[0] == "B-claim" and set(ben[1 : tokens.index("Bob") + 1]) == {"I-claim"}
-    assert summary.left_out["overlap a longer span (longest wins, ties to the earlier start)"] == 2
+    assert summary.left_out == {OVERLAP: 2} and len(summary.report) == 2
     assert all(tag == "O" or tag[:2] in ("B-", "I-") for block in blocks for _, tag in block)
 
 
@@ -194,7 +200,7 @@ def test_hf_lines_and_labels_sidecar(tricky, tmp_path):
     names = json.loads((tmp_path / "hf.labels.json").read_text())
     assert names[0] == "O" and names[1:5] == ["B-actor", "I-actor", "B-claim", "I-claim"]
     lines = read_jsonl(out)
-    assert all(list(line) == ["id", "tokens", "ner_tags"] for line in lines)
+    assert all(list(line) == ["id", "tokens", "ner_tags", "ws"] for line in lines)
     assert all(tag in names for line in lines for tag in line["ner_tags"])
     assert lines[0]["id"].endswith(":ana")
     tokens = [t["text"] for t in native(tricky, tmp_path)[0]["tokens"]]

@@ -117,7 +117,7 @@ def test_token_formats_tag_every_word(imported, tmp_path, fmt):
     content = out.read_text(encoding="utf-8")
     if fmt == "hf":
         rows = read_jsonl(out)
-        records = [list(zip(r["tokens"], r["ner_tags"])) for r in rows]
+        records = [[(t, tag) for t, tag in zip(r["tokens"], r["ner_tags"]) if not t.isspace()] for r in rows]
     else:
         records = [[tuple(line.split("\t")) for line in block.split("\n")] for block in content.strip("\n").split("\n\n")]
     for pairs, words in zip(records, _expected()):

@@ -121,7 +121,7 @@ class ExportDialog(QDialog):
         self.option_widgets: dict[str, QWidget] = {
             "lang": QLineEdit("en"),
             "spans_key": QLineEdit("annotator"),
-            "strict": QCheckBox("Fail on spans off token boundaries"),
+            "strict": QCheckBox("Fail on any span not written exactly as stored"),
             "sentences": QCheckBox("Blank line after each sentence"),
             "offsets": QComboBox(),
         }

@@ -39,7 +39,7 @@ class ExportOptions:
     seed: int = 0
     lang: str = "en"  # spacy: the blank pipeline that tokenizes
     spans_key: str = "annotator"  # spacy: doc.spans key holding every span
-    strict: bool = False  # spacy: fail on a span off token boundaries instead of expanding it
+    strict: bool = False  # token formats: fail on any span that cannot be written exactly (see the report)
     sentences: bool = False  # conll: a blank line after each sentence
     offsets: str = "codepoints"  # doccano, labelstudio: "codepoints" or "utf16"
     untouched: str | None = None  # one of UNTOUCHED_CHOICES; None: the format's default
@@ -53,11 +53,14 @@ UNTOUCHED_CHOICES = (LEAVE_OUT, INCLUDE, NEGATIVE)
 # Why a span is left out of a token-based format: it covers nothing but whitespace.
 ONLY_WHITESPACE = "cover no token (only whitespace)"
 
+# The export report: one tab-separated line per span not written exactly as stored.
+REPORT_HEADER = "document\tannotator\tstart\tend\tlabel\ttext\twhy"
+
 # Human descriptions of the per-format options, for the CLI help and the dialog.
 OPTION_HELP: dict[str, str] = {
     "lang": "Language of the blank spaCy pipeline that tokenizes (default en).",
     "spans_key": "Key of doc.spans that holds every span (default annotator).",
-    "strict": "Fail on a span that does not fall on token boundaries instead of expanding it.",
+    "strict": "Fail on any span that cannot be written exactly as stored (trimmed, left out, overlapping).",
     "sentences": "Separate sentences (not only documents) with a blank line.",
     "offsets": "Offsets in code points (Python, spaCy) or UTF-16 units (JavaScript front ends).",
     "untouched": "Records with no span that nobody marked done: leave-out, include (as not annotated) or "
@@ -78,6 +81,7 @@ class ExportSummary:
     untouched_left_out: tuple[int, int] = (0, 0)  # (records, documents with no record left) not written
     warnings: list[str] = field(default_factory=list)
     cancelled: bool = False
+    report: list[str] = field(default_factory=list)  # one line per span not written exactly (REPORT_HEADER)
 
     @property
     def spans_written(self) -> int:
@@ -96,6 +100,8 @@ class ExportSummary:
                          "have no record at all): --untouched include or negative writes them")
         lines += [f"  {count} spans {reason}" for reason, count in sorted(self.adjusted.items())]
         lines += [f"  {count} spans left out: {reason}" for reason, count in sorted(self.left_out.items())]
+        if self.report:
+            lines.append(f"  {len(self.report)} spans not written exactly as stored (named one by one with --report FILE)")
         lines += [f"  wrote {path}" for path in self.files]
         lines += [f"  note: {note}" for note in self.notes]
         lines += [f"warning: {warning}" for warning in self.warnings]
@@ -105,14 +111,12 @@ class ExportSummary:
 class ExportDocument:
     """One document of the export; its tokens are computed once and shared by all its records."""
 
-    __slots__ = ("id", "uid", "title", "text", "meta_json", "_meta", "_tokens", "_starts", "_ends", "cache")
+    __slots__ = ("id", "uid", "title", "text", "meta_json", "_meta", "_tokens", "cache")
 
     def __init__(self, doc_id: int, uid: str, title: str, text: str, meta_json: str) -> None:
         self.id, self.uid, self.title, self.text, self.meta_json = doc_id, uid, title, text, meta_json
         self._meta: dict[str, Any] | None = None
         self._tokens: list[Token] | None = None
-        self._starts: list[int] = []
-        self._ends: list[int] = []
         self.cache: dict[str, Any] = {}  # per-format values worth computing once per document
 
     @property
@@ -130,16 +134,7 @@ class ExportDocument:
     def tokens(self) -> list[Token]:
         if self._tokens is None:
             self._tokens = tokenize(self.text)
-            self._starts = [t.start for t in self._tokens]
-            self._ends = [t.end for t in self._tokens]
         return self._tokens
-
-    def token_range(self, start: int, end: int) -> tuple[int, int] | None:
-        """(first, last) index of the tokens overlapping [start, end); None when none does."""
-        self.tokens
-        first = bisect.bisect_right(self._ends, start)
-        last = bisect.bisect_left(self._starts, end) - 1
-        return (first, last) if first <= last else None
 
 
 @dataclass
@@ -165,6 +160,19 @@ class ExportContext:
 
     def left_out(self, reason: str, count: int = 1) -> None:
         self.summary.left_out[reason] += count
+
+    def report(self, record: ExportRecord, span: tuple[int, int, str, str | None], reason: str, *,
+               left_out: bool = False) -> None:
+        """A span not written exactly as stored: counted by reason, named in the report; --strict stops here."""
+        start, end, label = span[0], span[1], span[2]
+        text = record.document.text[start:end]
+        if self.options.strict:
+            raise ExportError(f"document {record.document.uid!r}: span {start}-{end} {label!r} ({text!r}): "
+                              f"{reason} (--strict: every span must be written exactly as stored)")
+        (self.left_out if left_out else self.adjusted)(reason)
+        quoted = orjson.dumps(text).decode()  # tabs and newlines escaped: one line per span
+        self.summary.report.append(
+            f"{record.document.uid}\t{record.annotator or ''}\t{start}\t{end}\t{label}\t{quoted}\t{reason}")
 
 
 @dataclass

@@ -1,28 +1,31 @@
 """CoNLL (IOB2): ``token<TAB>tag`` per line, a blank line after each record (and sentence).
 
-Tags come from ``_bio.bio_tags``: spans are widened to whole tokens and, where
-they overlap, the longest wins (ties to the earlier start); the summary counts
-the spans left out.
+Tokens and tags come from ``_bio.tagged``: every span boundary is a token
+boundary, edge whitespace is trimmed, and where spans overlap the longest wins;
+the summary counts (and ``--report`` names) the spans not written exactly. A line
+holds one token, so whitespace tokens (tabs, line breaks) are not written: CoNLL
+cannot rebuild the text (the hf and jsonl formats can). With ``--sentences`` a
+blank line also ends each sentence, never inside a span.
 """
 
 from __future__ import annotations
 
 from annotator.io.exporters._base import LEAVE_OUT, NEGATIVE, BaseExporter, ExportRecord, StreamWriter
-from annotator.io.exporters._bio import bio_tags, sentence_breaks
+from annotator.io.exporters._bio import sentences, tagged
 from annotator.io.registry import register_exporter
 
 
 class _ConllWriter(StreamWriter):
     def write(self, record: ExportRecord) -> None:
-        tokens = record.document.tokens
-        tags = bio_tags(record, self.context)
-        breaks = sentence_breaks(record) if self.context.options.sentences else ()
+        aligned, tags = tagged(record, self.context)
+        tokens = aligned.tokens
+        groups = sentences(tokens, tags)
+        if not self.context.options.sentences:
+            groups = [[i for group in groups for i in group]]
         lines = []
-        for i, (token, tag) in enumerate(zip(tokens, tags)):
-            lines.append(f"{token.text}\t{tag}\n")
-            if i in breaks:
-                lines.append("\n")
-        lines.append("\n")
+        for group in groups:
+            lines += [f"{tokens[i].text}\t{tags[i]}\n" for i in group]
+            lines.append("\n")
         self.stream.write("".join(lines).encode("utf-8"))
 
 
@@ -33,7 +36,7 @@ class ConllExporter(BaseExporter):
     title = "CoNLL IOB2 (token<TAB>tag lines)"
     suffix = ".conll"
     layout = "lines"
-    options: tuple[str, ...] = ("sentences",)
+    options: tuple[str, ...] = ("sentences", "strict")
     writer = _ConllWriter
 
 

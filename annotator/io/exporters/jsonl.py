@@ -3,7 +3,10 @@
 ``{"id", "title", "text", "meta", "annotator", "status", "spans": [{"start", "end",
 "label", "text", "token_start", "token_end"[, "meta": {"note"}]}], "tokens": [{"text",
 "start", "end", "id", "ws"}]}``. Offsets are code points, ``end`` exclusive,
-``token_end`` inclusive. Serialized with orjson (compact, keys in this order),
+``token_end`` inclusive. Spans are written exactly as stored; tokens are
+``core.tokens.tokenize``'s (whitespace other than one space is a token, ``ws`` marks
+one following space), split where a span of this record starts or ends inside one,
+so every span starts on a token start and ends on a token end. Serialized with orjson (compact, keys in this order),
 so the same project always gives the same bytes; the importer reads it back.
 """
 
@@ -11,38 +14,44 @@ from __future__ import annotations
 
 import orjson
 
+from annotator.core.tokens import Token
+from annotator.io.exporters._aligned import on_tokens
 from annotator.io.exporters._base import BaseExporter, ExportContext, ExportDocument, ExportRecord, Output, StreamWriter
 from annotator.io.registry import register_exporter
 
 LINE_BUFFER = 256  # lines joined per write call
 
 
+def _token_dicts(tokens: list[Token]) -> bytes:
+    return orjson.dumps([{"text": t.text, "start": t.start, "end": t.end, "id": t.id, "ws": t.ws} for t in tokens])
+
+
 def tokens_fragment(document: ExportDocument) -> orjson.Fragment:
     """The document's tokens as JSON, serialized once and reused for each of its annotators."""
     fragment = document.cache.get("jsonl_tokens")
     if fragment is None:
-        fragment = document.cache["jsonl_tokens"] = orjson.Fragment(
-            orjson.dumps([{"text": t.text, "start": t.start, "end": t.end, "id": t.id, "ws": t.ws} for t in document.tokens])
-        )
+        fragment = document.cache["jsonl_tokens"] = orjson.Fragment(_token_dicts(document.tokens))
     return fragment
 
 
-def span_dicts(record: ExportRecord) -> list[dict]:
-    document = record.document
-    text = document.text
+def spans_and_tokens(record: ExportRecord) -> tuple[list[dict], orjson.Fragment]:
+    """The record's spans as stored, with the token range of each, and the tokens they index."""
+    text = record.document.text
+    aligned = on_tokens(record, [(s[0], s[1], s) for s in record.spans])
     spans = []
-    for start, end, label, note in record.spans:
-        bounds = document.token_range(start, end)
-        first, last = bounds if bounds is not None else (None, None)
-        span = {"start": start, "end": end, "label": label, "text": text[start:end], "token_start": first, "token_end": last}
-        if note:
-            span["meta"] = {"note": note}
-        spans.append(span)
-    return spans
+    for span in aligned.spans:
+        item = {"start": span.start, "end": span.end, "label": span.label, "text": text[span.start : span.end],
+                "token_start": span.first, "token_end": span.stop - 1}
+        if span.source[3]:
+            item["meta"] = {"note": span.source[3]}
+        spans.append(item)
+    tokens = orjson.Fragment(_token_dicts(aligned.tokens)) if aligned.split else tokens_fragment(record.document)
+    return spans, tokens
 
 
 def native_line(record: ExportRecord) -> bytes:
     document = record.document
+    spans, tokens = spans_and_tokens(record)
     return orjson.dumps(
         {
             "id": document.uid,
@@ -51,8 +60,8 @@ def native_line(record: ExportRecord) -> bytes:
             "meta": document.meta,
             "annotator": record.annotator,
             "status": record.status,
-            "spans": span_dicts(record),
-            "tokens": tokens_fragment(document),
+            "spans": spans,
+            "tokens": tokens,
         },
         option=orjson.OPT_APPEND_NEWLINE,
     )

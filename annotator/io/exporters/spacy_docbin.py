@@ -1,11 +1,15 @@
-"""spaCy ``.spacy`` DocBin, tokenized by ``spacy.blank(lang)`` (spaCy is an optional extra).
+"""spaCy ``.spacy`` DocBin (spaCy is an optional extra).
 
-Every span goes into ``doc.spans[spans_key]``; the spans that do not overlap go
-into ``doc.ents`` too: the longest (in tokens) wins, ties go to the earlier
-start, then the label name. A span whose ends fall inside a token is widened to
-the tokens it touches (``alignment_mode="expand"``, counted in the summary);
-with ``--strict`` the export fails instead. A span of nothing but whitespace is
-left out (and counted), as the CoNLL and Hugging Face formats do. ``doc.user_data``
+Each Doc is built from our tokens (``Doc(vocab, words, spaces)``, the tokens of
+every other token format), not by spaCy's tokenizer: spaCy's ``en`` tokenizer
+does not split Chinese or Japanese, so a span there would widen to a clause.
+``--lang`` picks the vocabulary (``spacy.blank(lang)``) the Doc belongs to. Every
+span boundary is a token boundary (``_aligned``: tokens are split where a span
+edge falls inside one, edge whitespace is trimmed), so ``span.text`` is exactly
+the span as stored, less edge whitespace. Every span goes into
+``doc.spans[spans_key]``; the spans that do not overlap go into ``doc.ents`` too:
+the longest (in tokens) wins, ties go to the earlier start, then the label name
+(the others are named in the report). ``doc.user_data``
 keeps the document uid, title, annotator and status. The DocBin is built in
 memory (that is how spaCy writes it) and written at the end.
 """
@@ -14,10 +18,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from annotator.io.exporters._aligned import align
 from annotator.io.exporters._base import (
     INCLUDE,
     LEAVE_OUT,
-    ONLY_WHITESPACE,
     BaseExporter,
     ExportContext,
     ExportError,
@@ -27,9 +31,7 @@ from annotator.io.exporters._base import (
 )
 from annotator.io.registry import register_exporter
 
-EXPANDED = "expanded to token boundaries"
-NO_TOKEN = "cover no spaCy token"
-OVERLAP_ENTS = "kept in doc.spans but not doc.ents: overlap a longer span (longest wins, ties to the earlier start)"
+OVERLAP_ENTS = "in doc.spans but not doc.ents: overlaps a longer span (longest wins, ties to the earlier start)"
 
 
 def load_spacy() -> Any:
@@ -59,43 +61,22 @@ class _SpacyWriter:
         self.context = context
         self.nlp = blank_pipeline(context.options.lang)
         self.key = context.options.spans_key
-        self.strict = context.options.strict
         self.docbin = DocBin(store_user_data=True)
 
-    def _spans(self, doc: Any, record: ExportRecord) -> list[Any]:
-        spans = []
-        text = record.document.text
-        for start, end, label, _note in record.spans:
-            if text[start:end].isspace():  # spaCy makes whitespace tokens; an entity of one breaks training
-                self.context.left_out(ONLY_WHITESPACE)
-                continue
-            span = doc.char_span(start, end, label=label, alignment_mode="strict")
-            if span is None:
-                if self.strict:
-                    raise ExportError(
-                        f"document {record.document.uid!r}: span {start}-{end} {label!r} "
-                        f"({record.document.text[start:end]!r}) does not fall on spaCy token boundaries (--strict)"
-                    )
-                span = doc.char_span(start, end, label=label, alignment_mode="expand")
-                if span is None or len(span) == 0:
-                    self.context.left_out(NO_TOKEN)
-                    continue
-                self.context.adjusted(EXPANDED)
-            spans.append(span)
-        return spans
-
     def write(self, record: ExportRecord) -> None:
-        document = record.document
-        doc = self.nlp.make_doc(document.text)
+        from spacy.tokens import Doc, Span
+
+        aligned = align(record, self.context, trim=True)
+        doc = Doc(self.nlp.vocab, words=[t.text for t in aligned.tokens], spaces=[t.ws for t in aligned.tokens])
         if record.untouched and self.context.options.untouched == INCLUDE:
             doc.set_ents([], default="missing")  # not annotated: teaches no entity and no "O" either
             self._add(doc, record)
             return
-        spans = self._spans(doc, record)
+        spans = [Span(doc, s.first, s.stop, label=s.label) for s in aligned.spans]
         doc.spans[self.key] = spans
-        kept, _dropped = non_overlapping([(s.start, s.end, s.label_) for s in spans])
-        if _dropped:
-            self.context.adjusted(OVERLAP_ENTS, len(_dropped))
+        kept, dropped = non_overlapping([(s.start, s.end, s.label_) for s in spans])
+        for i in dropped:
+            self.context.report(record, aligned.spans[i].source, OVERLAP_ENTS)
         doc.ents = [spans[i] for i in kept]  # every other token is "O": a known non-entity
         self._add(doc, record)
 
