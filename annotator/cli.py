@@ -318,7 +318,11 @@ class _ExportProgress:
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the split.")
 @click.option("--lang", default="en", show_default=True, help="spacy: language of the blank tokenizer.")
 @click.option("--spans-key", default="annotator", show_default=True, help="spacy: doc.spans key holding every span.")
-@click.option("--strict", is_flag=True, help="spacy: fail on spans off token boundaries instead of expanding them.")
+@click.option("--strict", is_flag=True,
+              help="conll/hf/spacy: fail on any span that cannot be written exactly as stored (nothing is written).")
+@click.option("--report", "report", type=click.Path(path_type=Path), metavar="FILE",
+              help="conll/hf/spacy: write one tab-separated line per span not written exactly (document, "
+                   "annotator, start, end, label, text, why).")
 @click.option("--sentences", is_flag=True, help="conll: a blank line after each sentence too.")
 @click.option("--offsets", type=click.Choice(["codepoints", "utf16"]), default="codepoints", show_default=True,
               help="doccano/labelstudio: offset unit (utf16: what JavaScript front ends count).")
@@ -329,12 +333,13 @@ class _ExportProgress:
 @reports_errors
 def export(project: Path, format_: str, output: Path | None, annotators: tuple[str, ...], statuses: tuple[str, ...],
            labels: tuple[str, ...], gold: bool, split: str | None, seed: int, lang: str, spans_key: str,
-           strict: bool, sentences: bool, offsets: str, untouched: str | None) -> None:
+           strict: bool, report: Path | None, sentences: bool, offsets: str, untouched: str | None) -> None:
     """Export PROJECT's annotations as training data (one record per document and annotator).
 
     A summary (documents, records, spans written, spans adjusted or left out and
     why) goes to stderr. Nothing half-written is ever left behind.
     """
+    from annotator.io.exporters._base import write_report
     from annotator.io.exporting import ExportError, ExportOptions, export_project, get_exporter, parse_split
 
     try:
@@ -362,6 +367,11 @@ def export(project: Path, format_: str, output: Path | None, annotators: tuple[s
             summary = export_project(proj, options, output, stdout=sys.stdout.buffer, progress=progress)
         finally:
             progress.close()
+    if report is not None and not summary.cancelled:
+        write_report(report, summary.report)
+        summary.notes.append(f"report of {len(summary.report)} spans: {report}")
+    elif summary.report:
+        summary.notes.append("--report FILE names each span not written exactly, and why")
     for line in summary.lines():
         click.echo(line, err=True)
 

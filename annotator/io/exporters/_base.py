@@ -56,6 +56,12 @@ ONLY_WHITESPACE = "cover no token (only whitespace)"
 # The export report: one tab-separated line per span not written exactly as stored.
 REPORT_HEADER = "document\tannotator\tstart\tend\tlabel\ttext\twhy"
 
+
+def write_report(path: Path, lines: list[str]) -> None:
+    """The export report: a header, then one line per span not written exactly as stored."""
+    path.write_text("".join(f"{line}\n" for line in [REPORT_HEADER, *lines]), encoding="utf-8")
+
+
 # Human descriptions of the per-format options, for the CLI help and the dialog.
 OPTION_HELP: dict[str, str] = {
     "lang": "Language of the blank spaCy pipeline that tokenizes (default en).",
@@ -101,7 +107,7 @@ class ExportSummary:
         lines += [f"  {count} spans {reason}" for reason, count in sorted(self.adjusted.items())]
         lines += [f"  {count} spans left out: {reason}" for reason, count in sorted(self.left_out.items())]
         if self.report:
-            lines.append(f"  {len(self.report)} spans not written exactly as stored (named one by one with --report FILE)")
+            lines.append(f"  {len(self.report)} spans not written exactly as stored: the report names each")
         lines += [f"  wrote {path}" for path in self.files]
         lines += [f"  note: {note}" for note in self.notes]
         lines += [f"warning: {warning}" for warning in self.warnings]
