@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 from annotator.core.model import Span
 from annotator.core.offsets import OffsetError, Utf16Map
 from annotator.core.span_rows import SpanRows
+from annotator.core.tokens import word_at
 from annotator.ui.decorations import PITCH, Painter, Paragraph, SpanDecorations, tag_font
 from annotator.ui.highlighter import SpanHighlighter, StyleFunction, label_style
 from annotator.ui.reading_layout import ReadingLayout, Spacing
@@ -297,6 +298,22 @@ class SpanTextView(QPlainTextEdit):
         if event.button() == Qt.MouseButton.LeftButton:
             self.exact_selection = bool(event.modifiers() & Qt.KeyboardModifier.AltModifier)
         super().mousePressEvent(event)
+
+    def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
+        """Select the word under the pointer as the export tokenizes it, not Qt's word (``Trump’s``)."""
+        super().mouseDoubleClickEvent(event)
+        if event.button() == Qt.MouseButton.LeftButton:
+            word = word_at(self.text, self.offset_at_point(event.position().toPoint()))
+            if word is not None:
+                self.select_range(*word)
+
+    def offset_at_point(self, point: QPoint) -> int:
+        """The code point of the character under a viewport point (Qt gives the nearest gap between two)."""
+        cursor = self.cursorForPosition(point)
+        offset = self._to_cp(cursor.position())
+        if offset > 0 and point.x() < self.cursorRect(cursor).left():
+            offset -= 1
+        return offset
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         super().mouseReleaseEvent(event)
