@@ -316,7 +316,8 @@ class _ExportProgress:
               help="Split by document, e.g. train=0.8,dev=0.1,test=0.1; a document's split depends only on "
                    "its uid and --seed (ratios hold on average).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the split.")
-@click.option("--lang", default="en", show_default=True, help="spacy: language of the blank tokenizer.")
+@click.option("--lang", default="en", show_default=True,
+              help="spacy: language of the vocabulary the Docs belong to (tokens are Annotator's).")
 @click.option("--spans-key", default="annotator", show_default=True, help="spacy: doc.spans key holding every span.")
 @click.option("--strict", is_flag=True,
               help="conll/hf/spacy: fail on any span that cannot be written exactly as stored (nothing is written).")

@@ -302,7 +302,8 @@ class SpanTextView(QPlainTextEdit):
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:  # noqa: N802
         """Select the word under the pointer as the export tokenizes it, not Qt's word (``Trump’s``)."""
         super().mouseDoubleClickEvent(event)
-        if event.button() == Qt.MouseButton.LeftButton:
+        # Shift: a quick Shift+click after a click extends the selection; it is not a double-click on a word.
+        if event.button() == Qt.MouseButton.LeftButton and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
             word = word_at(self.text, self.offset_at_point(event.position().toPoint()))
             if word is not None:
                 self.select_range(*word)

@@ -37,7 +37,7 @@ class ExportOptions:
     gold: bool = False
     split: dict[str, float] | None = None
     seed: int = 0
-    lang: str = "en"  # spacy: the blank pipeline that tokenizes
+    lang: str = "en"  # spacy: the language of the vocabulary (our tokens, not spaCy's tokenizer)
     spans_key: str = "annotator"  # spacy: doc.spans key holding every span
     strict: bool = False  # token formats: fail on any span that cannot be written exactly (see the report)
     sentences: bool = False  # conll: a blank line after each sentence
@@ -64,7 +64,7 @@ def write_report(path: Path, lines: list[str]) -> None:
 
 # Human descriptions of the per-format options, for the CLI help and the dialog.
 OPTION_HELP: dict[str, str] = {
-    "lang": "Language of the blank spaCy pipeline that tokenizes (default en).",
+    "lang": "Language of the spaCy vocabulary (default en); the tokens are Annotator's own.",
     "spans_key": "Key of doc.spans that holds every span (default annotator).",
     "strict": "Fail on any span that cannot be written exactly as stored (trimmed, left out, overlapping).",
     "sentences": "Separate sentences (not only documents) with a blank line.",
