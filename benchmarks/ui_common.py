@@ -10,7 +10,7 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-from annotator.core.tokens import tokenize  # noqa: E402
+from annotator.core.tokens import token_bounds  # noqa: E402
 from annotator.store import Project  # noqa: E402
 
 WORDS = ("the minister said that North Korea’s army of 1.3 million soldiers would move to the border "
@@ -32,13 +32,13 @@ def make_text(size: int, seed: int = 1) -> str:
 def make_spans(text: str, count: int, seed: int = 2) -> list[tuple[int, int, str]]:
     """``count`` word-aligned spans, one in five nested inside a longer one."""
     rng = random.Random(seed)
-    tokens = tokenize(text)
+    tokens = token_bounds(text)  # words only: a span never starts or ends on a line break
     labels = ("actor", "claim", "quote", "figure")
     spans = []
     for i in range(count):
         first = rng.randrange(0, len(tokens) - 12)
         last = first + rng.randint(0, 2 if i % 5 else 10)
-        spans.append((tokens[first].start, tokens[last].end, labels[i % 4]))
+        spans.append((tokens[first][0], tokens[last][1], labels[i % 4]))
     return spans
 
 
