@@ -63,12 +63,13 @@ def test_offsets_are_code_points_after_emoji_and_cjk():
 
 def test_phrase_rules_match_whole_words_only():
     rules = [Rule("actor", "phrase", "Kim"), Rule("actor", "phrase", "UN")]
-    # The project's tokenizer keeps "Kim's" one word, as snapping a selection does.
+    # The project's tokenizer splits the clitic of "Kim's" and the hyphen of "Kim-Un", as snapping does.
     assert found("Kim met Kimberley at the UN, not UNESCO; Kim's aide; (Kim).", rules) == [
-        ("Kim", "actor"), ("UN", "actor"), ("Kim", "actor")]
-    text = "東京 and Kim👍 and Kim-Un"
+        ("Kim", "actor"), ("UN", "actor"), ("Kim", "actor"), ("Kim", "actor")]
+    text = "東京 and Kim👍 and Kim-Un and Kimberley-Un"
     assert on_token_boundaries(text, text.index("Kim"), text.index("Kim") + 3)
-    assert not on_token_boundaries(text, text.rindex("Kim"), text.rindex("Kim") + 3)  # Kim-Un is one token
+    assert on_token_boundaries(text, text.index("Kim-Un"), text.index("Kim-Un") + 3)
+    assert not on_token_boundaries(text, text.rindex("Kim"), text.rindex("Kim") + 3)  # inside Kimberley
 
 
 def test_spacy_token_patterns_work(tmp_path):
