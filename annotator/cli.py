@@ -14,6 +14,7 @@ import click
 
 from annotator import __version__
 from annotator.store import Project, ProjectError
+from annotator.store.errors import project_error
 
 
 class Failed(click.ClickException):
@@ -32,6 +33,10 @@ def reports_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return func(*args, **kwargs)
+        except sqlite3.DatabaseError as exc:  # damage met while reading: name the project, not only SQLite's words
+            if kwargs.get("project") is None:
+                raise Failed(f"database error: {exc}") from exc
+            raise Failed(str(project_error(kwargs["project"], exc))) from exc
         except ProjectError as exc:
             raise Failed(str(exc)) from exc
         except BrokenPipeError:
@@ -105,6 +110,55 @@ def stats(project: Path, as_json: bool) -> None:
         click.echo(f"Label      {name}: {count}")
     for name, count in data["spans_by_annotator"].items():
         click.echo(f"Annotator  {name}: {count}")
+
+
+class _CheckProgress:
+    """'Checking FILE (SIZE)...' on stderr, with the seconds so far on a terminal."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.tty = sys.stderr.isatty()
+        self.shown = -1
+        click.echo(f"Checking {path} ({path.stat().st_size / 1e6:.1f} MB)...", err=True, nl=not self.tty)
+
+    def __call__(self, seconds: float) -> None:
+        if self.tty and int(seconds) != self.shown:
+            self.shown = int(seconds)
+            click.echo(f"\rChecking {self.path} ({self.path.stat().st_size / 1e6:.1f} MB)... {self.shown} s", err=True,
+                       nl=False)
+
+    def close(self) -> None:
+        if self.tty:
+            click.echo("", err=True)
+
+
+@main.command()
+@project_argument
+@reports_errors
+def check(project: Path) -> None:
+    """Run SQLite's full integrity check on PROJECT (read-only) and say whether it is damaged.
+
+    Opening a project does not read all of it; this reads every page. Its time
+    grows with the file (seconds for a few hundred MB).
+    """
+    import time
+
+    from annotator.store.schema import full_check
+
+    if not project.is_file():
+        raise Failed(f"{project}: no such project file")
+    progress = _CheckProgress(project)
+    started = time.monotonic()
+    try:
+        problems = full_check(project, progress)
+    finally:
+        progress.close()
+    took = time.monotonic() - started
+    if problems:
+        shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
+        raise Failed(f"{project}: damaged: SQLite's integrity check found {_count(len(problems), 'problem')} "
+                     f"({shown}). Open a backup, or export what can still be read.")
+    click.echo(f"{project}: no damage found (SQLite's full integrity check, {took:.1f} s)")
 
 
 def _count(n: int, noun: str) -> str:

@@ -83,13 +83,13 @@ def test_a_project_that_cannot_be_created_is_one_line(runner, tmp_path, command)
     assert "cannot create the project file" in line and "work.db" in line
 
 
-def test_a_database_error_is_one_line(runner, labelled):
+def test_a_schema_with_a_table_missing_is_one_line(runner, labelled):
     conn = sqlite3.connect(labelled)
     conn.execute("DROP TABLE doc_status")  # a damaged schema that quick_check does not see
     conn.commit()
     conn.close()
     line = _one_clear_line(runner.invoke(main, ["stats", str(labelled)]))
-    assert "database error" in line and "doc_status" in line
+    assert "schema is not Annotator's (table doc_status is missing)" in line and "work.db" in line
 
 
 @pytest.mark.parametrize("fmt, name", [("jsonl", "work.db"), ("jsonl", "work.db-wal"), ("hf", "work.db")])

@@ -1,4 +1,5 @@
-"""A colleague's project file is untrusted: never modified, its triggers and views never run."""
+"""A colleague's project file is untrusted: never modified; a schema that is not exactly ours (triggers,
+views, generated columns) is refused before anything in it is read, checked or run."""
 
 import hashlib
 import os
@@ -55,12 +56,11 @@ def crafted(tmp_path):
     return path
 
 
-def test_merge_never_fires_triggers_reads_views_or_changes_the_file(project, crafted):
+def test_a_file_with_triggers_or_views_is_refused_untouched_and_nothing_runs(project, crafted):
     before = fingerprint(crafted)
-    summary = merge_source(project, crafted)
-    assert summary.spans_added == {"ben": 2}
-    assert "evil" not in [lb.name for lb in project.labels()]
-    assert any("labels is a view" in note for note in summary.notes)
+    with pytest.raises(NotAProjectError, match="schema is not Annotator's"):
+        merge_source(project, crafted)
+    assert project.document_count() == 0 and "evil" not in [lb.name for lb in project.labels()]
     assert fingerprint(crafted) == before
     assert side_files(crafted) == []
     conn = sqlite3.connect(crafted)
@@ -72,23 +72,25 @@ def test_a_file_whose_spans_is_a_view_is_refused_untouched(project, tmp_path):
     path = make_colleague(tmp_path / "view.annotator")
     raw(path, "ALTER TABLE spans RENAME TO spans_real", "CREATE VIEW spans AS SELECT * FROM spans_real")
     before = fingerprint(path)
-    with pytest.raises(NotAProjectError, match="spans is missing or not a table"):
+    with pytest.raises(NotAProjectError, match="view spans is not part of it"):
         merge_source(project, path)
     assert project.document_count() == 0 and project.span_count() == 0
     assert fingerprint(path) == before
 
 
-def test_generated_columns_and_unknown_columns_are_not_read(tmp_path):
+def test_generated_and_unknown_columns_are_refused_before_anything_is_read(tmp_path):
     path = make_colleague(tmp_path / "gen.annotator")
     raw(
         path,
-        "ALTER TABLE spans ADD COLUMN secret TEXT",
         "ALTER TABLE documents RENAME COLUMN title TO title_old",
         "ALTER TABLE documents ADD COLUMN title TEXT GENERATED ALWAYS AS (upper(title_old)) VIRTUAL",
     )
-    colleague = read_colleague(path)
-    assert "secret" not in colleague.spans[0]
-    assert colleague.documents[0]["title"] == ""  # the generated column was not evaluated
+    with pytest.raises(NotAProjectError, match="table documents has a generated column"):
+        read_colleague(path)
+    path = make_colleague(tmp_path / "extra.annotator")
+    raw(path, "ALTER TABLE spans ADD COLUMN secret TEXT")
+    with pytest.raises(NotAProjectError, match="table spans is defined differently"):
+        read_colleague(path)
 
 
 def test_malformed_rows_are_skipped_with_a_reason(project, tmp_path):
@@ -194,16 +196,14 @@ def test_the_traps_are_real(booby_trapped, tmp_path):
     conn.close()
 
 
-def test_a_booby_trapped_file_is_merged_without_running_any_of_it(project, booby_trapped):
+def test_a_booby_trapped_file_is_refused_without_running_any_of_it(project, booby_trapped):
     mine, _ = project.add_document("Our own text, with our own spans.", title="ours")
     project.add_span(mine, 0, 3, "claim", "rita")
     before = fingerprint(booby_trapped)
-    summary = merge_source(project, booby_trapped)
-    assert summary.spans_added == {"ben": 2} and summary.documents_added == 1
-    assert any("review_status is a view" in note for note in summary.notes)
-    assert [s.note for s in project.spans(2, "ben")] == [None, None]  # the generated column was not read
-    assert project.review_status(2) == "unreviewed"
+    with pytest.raises(NotAProjectError, match="schema is not Annotator's"):
+        merge_source(project, booby_trapped)
     assert [(s.start, s.label, s.annotator) for s in project.spans(mine)] == [(0, "claim", "rita")]
+    assert project.document_count() == 1
     assert fingerprint(booby_trapped) == before and side_files(booby_trapped) == []
     conn = sqlite3.connect(booby_trapped)
     assert conn.execute("SELECT count(*) FROM documents").fetchone()[0] == 1

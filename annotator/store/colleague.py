@@ -1,13 +1,12 @@
 """Reading a colleague's project file: untrusted input, never modified.
 
 The file is opened read-only and checked like any project (SQLite header,
-``quick_check``, application_id, schema not newer than ours). Then only the
-tables and columns Annotator knows are read: each table must be a real table
-in ``sqlite_master`` (a crafted file can define ``spans`` as a VIEW, whose
-query would run), and only ordinary columns we know are selected (a generated
-column would evaluate an expression). Nothing is ever written, so the file's
-triggers cannot fire; ``trusted_schema=OFF`` keeps functions in its schema
-from running. Every value read is checked before it is used.
+application_id, schema not newer than ours and exactly what our migration
+steps make: no trigger, view, generated column or CHECK of its own), and only
+then by SQLite's ``quick_check``, bounded in time (a crafted schema would make
+that check evaluate its expressions for hours). Nothing is ever written, so no
+trigger could fire; ``trusted_schema=OFF`` keeps functions in its schema from
+running. Every value read is checked before it is used.
 """
 
 from __future__ import annotations
@@ -24,6 +23,7 @@ from annotator.core.model import (DOC_STATUSES, GOLD_ANNOTATOR, REVIEW_STATUSES,
 from annotator.store.errors import NotAProjectError, ProjectError
 from annotator.core.text import text_problem
 from annotator.store.project import Project, now
+from annotator.store import schema
 from annotator.store.schema import check_header, open_verified
 
 # Table -> the columns we read from it (those present are selected).
@@ -78,7 +78,7 @@ def open_untrusted(path: str | Path) -> sqlite3.Connection:
     wal, _ = _side_files(path)
     immutable = not wal.exists() or wal.stat().st_size == 0
     try:
-        return open_verified(path, immutable=immutable)
+        return open_verified(path, immutable=immutable, check_seconds=schema.COLLEAGUE_CHECK_SECONDS)
     except sqlite3.Error as exc:
         raise ProjectError(path, f"cannot open the file read-only ({exc})") from exc
 

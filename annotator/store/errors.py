@@ -38,7 +38,7 @@ class ProjectBusyError(ProjectError):
 
 # ------------------------------------------------ SQLite errors, in the user's words
 # SQLite primary result codes (the low byte of an extended code).
-SQLITE_PERM, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_IOERR = 3, 5, 6, 8, 10
+SQLITE_PERM, SQLITE_BUSY, SQLITE_LOCKED, SQLITE_READONLY, SQLITE_INTERRUPT, SQLITE_IOERR = 3, 5, 6, 8, 9, 10
 SQLITE_CORRUPT, SQLITE_FULL, SQLITE_CANTOPEN, SQLITE_NOTADB = 11, 13, 14, 26
 _CODE_BY_MESSAGE = (  # Python 3.10's errors carry no code: tell them by SQLite's message
     ("locked", SQLITE_BUSY), ("busy", SQLITE_BUSY), ("readonly", SQLITE_READONLY),
@@ -81,7 +81,8 @@ def project_error(path: Path, exc: sqlite3.Error) -> ProjectError:
     if code in (SQLITE_BUSY, SQLITE_LOCKED):
         return ProjectBusyError(path, BUSY_MESSAGE)
     if code in (SQLITE_CORRUPT, SQLITE_NOTADB):
-        return CorruptProjectError(path, f"the project file is damaged ({exc})")
+        return CorruptProjectError(path, f"the project file is damaged ({exc}); run `annotator check {path}` for a"
+                                         " full integrity check")
     if code in (SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM):
         return ProjectError(path, f"cannot open the project for writing: {not_writable(path) or exc}")
     if code == SQLITE_FULL:

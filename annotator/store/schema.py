@@ -7,11 +7,16 @@ is refused untouched.
 
 from __future__ import annotations
 
+import functools
+import re
 import sqlite3
+import time
+from collections.abc import Callable
 from pathlib import Path
 
 from annotator.store.database import Database, Migrations
-from annotator.store.errors import CorruptProjectError, NewerSchemaError, NotAProjectError, project_error
+from annotator.store.errors import (SQLITE_INTERRUPT, CorruptProjectError, NewerSchemaError, NotAProjectError,
+                                   ProjectError, project_error, sqlite_code)
 
 MIGRATION_SET = "annotator"
 # Written to PRAGMA application_id so a foreign SQLite file is told apart at once ("ANNO").
@@ -140,6 +145,10 @@ def rejected_regions(db: Database) -> None:
 # ------------------------------------------------- telling a project file apart
 SQLITE_MAGIC = b"SQLite format 3\x00"
 READ_TIMEOUT_S = 5.0
+# A colleague's file gets SQLite's quick_check too (after the schema is known to be ours), but never
+# for longer than this: a huge or hostile file is refused rather than waited on.
+COLLEAGUE_CHECK_SECONDS = 120.0
+CHECK_ADVICE = "run `annotator check {path}` for a full integrity check"
 
 
 def is_sqlite(path: Path) -> bool:
@@ -164,24 +173,109 @@ def _has_table(conn: sqlite3.Connection, name: str) -> bool:
     return row is not None
 
 
-def _quick_check(path: Path, conn: sqlite3.Connection) -> None:
+# ------------------------------------------------- is the schema exactly ours?
+# SQLite's own bookkeeping: no code runs in it, and it comes and goes (ANALYZE, AUTOINCREMENT).
+_SQLITE_INTERNAL = re.compile(r"sqlite_(autoindex_.*|stat\d|sequence)", re.IGNORECASE)
+_QUOTED = re.compile(r'\[([^\]]*)\]|"((?:[^"]|"")*)"|`([^`]*)`')
+SchemaObjects = dict[tuple[str, str], tuple[str, str]]  # (type, name) -> (table, normalized SQL)
+
+
+def _normalized(sql: str | None) -> str:
+    """SQL text with quoting of names, case and spacing taken out: two spellings of one definition compare equal."""
+    if sql is None:
+        return ""
+    text = _QUOTED.sub(lambda m: next(g for g in m.groups() if g is not None), sql)
+    text = re.sub(r"\s+", " ", text).strip().lower()
+    return re.sub(r" ?([(),=]) ?", r"\1", text)
+
+
+def schema_objects(conn: sqlite3.Connection) -> SchemaObjects:
+    """Every table, index, view and trigger of the main database (reads sqlite_master only: runs nothing)."""
+    rows = conn.execute("SELECT type, name, tbl_name, sql FROM main.sqlite_master").fetchall()
+    return {(kind, name.lower()): (str(table).lower(), _normalized(sql))
+            for kind, name, table, sql in rows if not _SQLITE_INTERNAL.fullmatch(name)}
+
+
+@functools.lru_cache(maxsize=4)
+def expected_schema(steps: tuple[str, ...]) -> SchemaObjects:
+    """The schema our migration steps ``steps`` make, built on an in-memory database (a few ms, once)."""
+    if not steps:
+        return {}
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        db = Database(conn, execute_plugins=False)
+        migrations.ensure_migrations_table(db)
+        for step in migrations._migrations:
+            if step.name in steps:
+                step.fn(db)
+        return schema_objects(conn)
+    finally:
+        conn.close()
+
+
+_KIND_ORDER = {"trigger": 0, "view": 1, "table": 2, "index": 3}
+
+
+def _difference(found: SchemaObjects, ours: SchemaObjects) -> str | None:
+    """The first way ``found`` differs from ``ours``, in words (code first: triggers, views); None when it is ours."""
+    def ordered(keys: set[tuple[str, str]]) -> list[tuple[str, str]]:
+        return sorted(keys, key=lambda key: (_KIND_ORDER.get(key[0], -1), key[1]))
+
+    for kind, name in ordered(set(found) - set(ours)):
+        return f"{kind} {name} is not part of it"
+    for key in ordered({key for key in set(found) & set(ours) if found[key] != ours[key]}):
+        kind, name = key
+        if kind == "table" and re.search(r"\bgenerated\b|\bas\(", found[key][1]):
+            return f"table {name} has a generated column"
+        return f"{kind} {name} is defined differently"
+    for kind, name in ordered(set(ours) - set(found)):
+        return f"{kind} {name} is missing"
+    return None
+
+
+def verify_schema(path: Path, conn: sqlite3.Connection, steps: set[str]) -> None:
+    """Refuse a file whose tables, columns, indexes, triggers or views are not exactly what ``steps`` make.
+
+    Cheap (sqlite_master only) and done before any check: SQLite's checks evaluate
+    generated columns, CHECK constraints and index expressions, which a crafted file
+    can make take hours.
+    """
+    ordered = tuple(m.name for m in migrations._migrations if m.name in steps)
+    problem = _difference(schema_objects(conn), expected_schema(ordered))
+    if problem:
+        raise NotAProjectError(path, f"not an Annotator project: its schema is not Annotator's ({problem}); "
+                                     "nothing in it was read or run")
+
+
+def _bounded_check(path: Path, conn: sqlite3.Connection, seconds: float) -> None:
+    deadline = time.monotonic() + seconds
+    conn.set_progress_handler(lambda: time.monotonic() > deadline, 10_000)
     try:
         result = conn.execute("PRAGMA quick_check").fetchall()
+    except sqlite3.OperationalError as exc:
+        if sqlite_code(exc) == SQLITE_INTERRUPT or "interrupted" in str(exc):
+            raise ProjectError(path, f"the integrity check did not finish within {seconds:g} s, so the file was not "
+                                     f"read; {CHECK_ADVICE.format(path=path)}") from exc
+        raise project_error(path, exc) from exc
     except sqlite3.DatabaseError as exc:
         raise project_error(path, exc) from exc
+    finally:
+        conn.set_progress_handler(None, 0)
     if result != [("ok",)]:
         detail = "; ".join(r[0] for r in result[:3])
         raise CorruptProjectError(path, f"the project file is damaged (integrity check: {detail})")
 
 
-def verify(path: Path, conn: sqlite3.Connection) -> None:
-    """Refuse a corrupt file, a foreign database or one written by a newer Annotator.
+def verify(path: Path, conn: sqlite3.Connection, *, check_seconds: float | None = None) -> None:
+    """Refuse a foreign database, one written by a newer Annotator, or one whose schema is not ours.
 
-    ``PRAGMA quick_check`` is O(file size): about 0.3 s for a 450 MB project. An
-    SQLite database with no tables at all (an empty file, or a project another
-    process is creating this very moment) passes: opening it makes it a project.
+    This reads only the header and sqlite_master: its cost does not grow with the
+    file. Damage inside the file is met by SQLite when it reads the damaged page
+    (``project_error`` words it); ``check_seconds`` adds SQLite's whole-file
+    ``quick_check``, for a colleague's file, bounded in time. An SQLite database with
+    no tables at all (an empty file, or a project another process is creating this
+    very moment) passes: opening it makes it a project.
     """
-    _quick_check(path, conn)
     try:
         app_id = conn.execute("PRAGMA application_id").fetchone()[0]
         tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
@@ -190,22 +284,25 @@ def verify(path: Path, conn: sqlite3.Connection) -> None:
             if _has_table(conn, "_sqlite_migrations")
             else set()
         )
+        if app_id == 0 and tables == 0:
+            return
+        if app_id != APPLICATION_ID:
+            raise NotAProjectError(path, "not an Annotator project (an SQLite database of another program)")
+        unknown = sorted(applied - {m.name for m in migrations._migrations})
+        if unknown:
+            raise NewerSchemaError(
+                path,
+                f"written by a newer version of Annotator (schema step {unknown[-1]}); "
+                "upgrade Annotator to open it. The file was not changed.",
+            )
+        verify_schema(path, conn, applied)
     except sqlite3.DatabaseError as exc:
         raise project_error(path, exc) from exc
-    if app_id == 0 and tables == 0:
-        return
-    if app_id != APPLICATION_ID:
-        raise NotAProjectError(path, "not an Annotator project (an SQLite database of another program)")
-    unknown = sorted(applied - {m.name for m in migrations._migrations})
-    if unknown:
-        raise NewerSchemaError(
-            path,
-            f"written by a newer version of Annotator (schema step {unknown[-1]}); "
-            "upgrade Annotator to open it. The file was not changed.",
-        )
+    if check_seconds is not None:
+        _bounded_check(path, conn, check_seconds)
 
 
-def open_verified(path: Path, *, immutable: bool = False) -> sqlite3.Connection:
+def open_verified(path: Path, *, immutable: bool = False, check_seconds: float | None = None) -> sqlite3.Connection:
     """A connection that cannot write (``mode=ro``, query only, untrusted schema), to a file ``verify`` accepts.
 
     ``immutable`` also takes no locks and makes no side files (only right when there is no -wal).
@@ -216,7 +313,7 @@ def open_verified(path: Path, *, immutable: bool = False) -> sqlite3.Connection:
     try:
         conn.execute("PRAGMA trusted_schema=OFF")
         conn.execute("PRAGMA query_only=ON")
-        verify(path, conn)
+        verify(path, conn, check_seconds=check_seconds)
     except BaseException:
         conn.close()
         raise
@@ -234,3 +331,31 @@ def verify_read_only(path: Path) -> None:
     except sqlite3.Error as exc:
         raise project_error(path, exc) from exc
     conn.close()
+
+
+def full_check(path: Path, progress: Callable[[float], None] | None = None) -> list[str]:
+    """SQLite's full ``integrity_check`` of a project: [] when it finds no damage, else SQLite's findings.
+
+    Read-only, and only once the schema is known to be ours (a crafted schema
+    could make the check run for hours). ``progress(seconds_so_far)`` is called
+    every few milliseconds while it runs. Its cost grows with the file: this is
+    what ``annotator check`` runs, never opening.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ProjectError(path, "no such project file")
+    check_header(path)
+    wal = Path(f"{path}-wal")
+    try:
+        conn = open_verified(path, immutable=not wal.exists() or wal.stat().st_size == 0)
+    except sqlite3.Error as exc:
+        raise project_error(path, exc) from exc
+    started = time.monotonic()
+    if progress is not None:
+        conn.set_progress_handler(lambda: progress(time.monotonic() - started) or 0, 100_000)
+    try:
+        return [row[0] for row in conn.execute("PRAGMA integrity_check(100)") if row[0] != "ok"]
+    except sqlite3.DatabaseError as exc:
+        return [str(exc)]
+    finally:
+        conn.close()
