@@ -141,8 +141,8 @@ def meta_problem(meta: Any) -> str | None:
     return None
 
 
-def offsets_problem(start: Any, end: Any, length: int) -> str | None:
-    """Why ``start``-``end`` cannot be a span of a text of ``length`` code points, or None.
+def offsets_problem(start: Any, end: Any, length: int, text: str = "the text") -> str | None:
+    """Why ``start``-``end`` cannot be a span of ``text`` of ``length`` code points, or None.
 
     A span holds at least one character: 0 <= start < end <= length.
     """
@@ -151,7 +151,7 @@ def offsets_problem(start: Any, end: Any, length: int) -> str | None:
     if end <= start:
         return f"span {start}-{end} is empty or reversed"
     if start < 0 or end > length:
-        return f"span {start}-{end} is outside the text (length {length})"
+        return f"span {start}-{end} is outside {text} (length {length})"
     return None
 
 

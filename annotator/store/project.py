@@ -418,9 +418,9 @@ class Project(LabelStore):
 
     def _check_offsets(self, doc_id: int, start: int, end: int) -> None:
         """Every span the store writes holds at least one character of its text (0 <= start < end <= length)."""
-        problem = offsets_problem(start, end, self.text_length(doc_id))
+        problem = offsets_problem(start, end, self.text_length(doc_id), f"document {doc_id}")
         if problem:
-            raise ValueError(f"document {doc_id}: {problem}")
+            raise ValueError(problem)
 
     def _check_span(self, doc_id: int, start: int, end: int, label: str) -> None:
         self._check_offsets(doc_id, start, end)
