@@ -69,11 +69,10 @@ SpanKey = tuple[int, int, str]  # (start, end, label) in code points
 
 
 def _check_spans(project: Project, doc_id: int, keys: Iterable[SpanKey]) -> None:
-    length = project.text_length(doc_id)
+    """The store's rules for a span (``Project._check_span``), with the labels read once for many spans."""
     labels = {label.name for label in project.labels()}
     for start, end, label in keys:
-        if not 0 <= start < end <= length:
-            raise ValueError(f"span {start}-{end} is outside document {doc_id} (length {length})")
+        project._check_offsets(doc_id, start, end)
         if label not in labels:
             raise ValueError(f"unknown label {label!r}")
 
@@ -166,9 +165,7 @@ def rejections_in_region(project: Project, doc_id: int, start: int, end: int) ->
 
 def reject_region(project: Project, doc_id: int, start: int, end: int, reviewer: str) -> Rejection:
     """Record that no version of ``[start, end)`` goes into gold (inside the caller's transaction or its own)."""
-    length = project.text_length(doc_id)
-    if not 0 <= start < end <= length:
-        raise ValueError(f"region {start}-{end} is outside document {doc_id} (length {length})")
+    project._check_offsets(doc_id, start, end)
     stamp = now()
     with project.transaction():
         cursor = project.conn.execute(

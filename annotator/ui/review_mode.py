@@ -27,7 +27,7 @@ from annotator.core.model import GOLD_ANNOTATOR, Span, annotator_name_problem
 from annotator.core.span_rows import merge_rows
 from annotator.store import Project, ProjectError, review
 from annotator.ui.agreement_dialog import AgreementDialog, agreement_dialog_for
-from annotator.ui.busy import busy_cursor, progress_steps
+from annotator.ui.busy import busy_cursor
 from annotator.ui.prompts import ask_text, show_error
 from annotator.ui.review_overlay import LaneOverlay
 from annotator.ui.review_panel import ReviewPanel
@@ -162,16 +162,14 @@ class ReviewMode(QObject):
         from annotator.ui.merge_dialog import merge_summary_box
 
         merged, refused, unowned = [], [], []
-        with progress_steps(self.window, "Merging", len(paths)) as progress:
-            for step, path in enumerate(paths):
-                progress.setLabelText(f"Merging {path.name} ({step + 1} of {len(paths)})")
+        with busy_cursor():  # each source is one transaction; no event loop runs until all are in
+            for path in paths:
                 try:
                     merged.append(merge_source(self.window.project, path, annotator=annotator))
                 except MissingAnnotatorError as exc:
                     unowned.append((path, exc.places))
                 except (MergeError, ProjectError) as exc:
                     refused.append((path, str(exc)))
-                progress.setValue(step + 1)
         self.order.invalidate()
         window = self.window
         if self.panel is not None:
