@@ -298,7 +298,8 @@ def suggest(project: Path, rules_file: Path | None, sources: str | None, layer: 
     stderr (exit status 1); the others still work. Nothing is written half.
     """
     from annotator.core.suggest.evaluate import evaluation_table
-    from annotator.io.suggesting import evaluate_sources, load_rules, reference_records, suggest_into_layer
+    from annotator.io.model_training import latest_report
+    from annotator.io.suggesting import evaluate_sources, load_rules, ready_model, reference_records, suggest_into_layer
     from annotator.store.suggestions import enabled_sources, parse_sources
 
     with open_project(project) as proj:
@@ -309,16 +310,23 @@ def suggest(project: Path, rules_file: Path | None, sources: str | None, layer: 
         if rules is not None and rules.created:
             click.echo(f"Wrote the default rules to {rules.path}: edit it to change them", err=True)
         compiled = rules.compiled if rules is not None else None
+        problems = list(rules.problems) if rules is not None else []
+        model = None
+        if "model" in chosen:
+            model, problem = ready_model(proj, _progress_bar)
+            if problem and sources is None:  # on by default, not asked for: say why it is left out, do not fail
+                click.echo(f"Not using the model: {problem}", err=True)
+            elif problem:
+                problems.append(f"model: {problem}")
         if evaluate:
             with _progress_bar(len(reference_records(proj)), "Evaluating") as bar:
-                report = evaluate_sources(proj, chosen, compiled, bar.update)
+                report = evaluate_sources(proj, chosen, compiled, bar.update,
+                                          latest_report(proj) if model is not None else None)
             lines = [json.dumps(report, ensure_ascii=False, indent=2)] if as_json else evaluation_table(report)
         else:
-            summary = suggest_into_layer(proj, layer, documents, chosen, compiled, _progress_bar)
-            lines = [summary]
+            lines = [suggest_into_layer(proj, layer, documents, chosen, compiled, _progress_bar, model)]
     for line in lines:
         click.echo(line)
-    problems = rules.problems if rules is not None else []
     for problem in problems:
         click.echo(f"annotator: {problem}", err=True)
     if problems:

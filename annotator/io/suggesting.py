@@ -12,6 +12,15 @@ from annotator.core.suggest.compute import suggest_text
 from annotator.core.suggest.dictionary import Dictionary
 from annotator.core.suggest.evaluate import Tally
 from annotator.core.suggest.rules import CompiledRules, Rule, compile_rules
+from annotator.io.model_process import ModelTraining, TrainingEvent
+from annotator.io.model_training import (
+    MIN_DOCUMENTS,
+    latest_report,
+    load_latest_model,
+    needs_training,
+    predict,
+    spacy_problem,
+)
 from annotator.io.patterns import project_rules, rules_path, write_rules
 from annotator.store.project import Project
 from annotator.store.review import done_documents
@@ -68,25 +77,55 @@ def load_rules(project: Project, override: Path | None = None, *, write_defaults
 
 
 def suggest_documents(project: Project, doc_ids: Sequence[int], sources: Sequence[str], rules: CompiledRules | None,
-                      progress: Progress | None = None) -> dict[int, list[Suggestion]]:
-    """Suggestions for each document from ``sources`` (rules and dictionary computed, the model's stored)."""
+                      progress: Progress | None = None, model: Any = None) -> dict[int, list[Suggestion]]:
+    """Suggestions for each document from ``sources``: rules and dictionary computed, the model's
+    predicted by ``model`` (a loaded pipeline) or else the stored ones."""
     dictionary = project_dictionary(project) if "dictionary" in sources else None
     found: dict[int, list[Suggestion]] = {}
     for doc_id in doc_ids:
-        found[doc_id] = document_suggestions(project, doc_id, None, rules=rules, dictionary=dictionary, sources=sources)
+        predicted = predict(model, project.document_text(doc_id))[0] if model is not None else None
+        found[doc_id] = document_suggestions(project, doc_id, None, rules=rules, dictionary=dictionary, sources=sources,
+                                             model=predicted)
         if progress:
             progress(1)
     return found
 
 
+def ready_model(project: Project, progress_bar: Callable[[int, str], Any], **options: Any) -> tuple[Any, str | None]:
+    """The project's model, trained first when due (in the background process, waited for here with a
+    progress bar). Returns (pipeline or None, why there is none)."""
+    problem = spacy_problem()
+    if problem:
+        return None, problem
+    if needs_training(project):
+        with progress_bar(100, "Training the model") as bar, ModelTraining(project.path, **options) as training:
+            shown = [0]
+
+            def advance(event: TrainingEvent) -> None:
+                step = int(event.share * 100) - shown[0]
+                if step > 0:
+                    bar.update(step)
+                    shown[0] += step
+
+            finished = training.wait(on_event=advance)
+        if finished is not None and finished.kind == "failed":
+            return None, finished.message
+    model = load_latest_model(project)
+    if model is None:
+        done = len(reference_records(project))
+        return None, f"the model needs at least {MIN_DOCUMENTS} documents marked done (found {done})"
+    return model, None
+
+
 def suggest_into_layer(project: Project, layer: str, documents: str, sources: Sequence[str],
-                       rules: CompiledRules | None, progress_bar: Callable[[int, str], Any]) -> str:
+                       rules: CompiledRules | None, progress_bar: Callable[[int, str], Any],
+                       model: Any = None) -> str:
     """Write suggestions for the ``documents`` ("new" to the layer, or "all") into annotator ``layer``;
     computed first (with a progress bar), written in one transaction. Returns a one-line summary."""
     name = check_layer_name(project, layer)
     doc_ids = documents_without_layer(project, name) if documents == "new" else list(project.all_document_ids())
     with progress_bar(len(doc_ids), "Suggesting") as bar:
-        found = suggest_documents(project, doc_ids, sources, rules, bar.update)
+        found = suggest_documents(project, doc_ids, sources, rules, bar.update, model)
     written = write_layer(project, name, found)
     return (f"Suggested {written} span{'' if written == 1 else 's'} in {len(doc_ids)} document"
             f"{'' if len(doc_ids) == 1 else 's'} into layer {name} (sources: {', '.join(sources)})")
@@ -132,7 +171,21 @@ def evaluate_sources(project: Project, sources: Sequence[str], rules: CompiledRu
     result: dict[str, Any] = {"documents": len(records), "records": sum(map(len, records.values())), "sources": {}}
     for source in sources:
         if source == "model":
-            result["sources"]["model"] = model_report or {"unavailable": "no model trained yet"}
+            result["sources"]["model"] = _model_scores(model_report)
         else:
             result["sources"][source] = tallies[source].report(labels)
     return result
+
+
+def _model_scores(report: dict[str, Any] | None) -> dict[str, Any]:
+    if report is None:
+        return {"unavailable": "no model trained (see the message below)"}
+    return {**report["held_out_scores"], "learning_curve": report["learning_curve"],
+            "note": f"held out: {report['held_out']} of {report['documents']} done documents;"
+                    f" trained on {report['trained_on']} (learning curve: "
+                    + ", ".join(f"{point['documents']} docs F1 {_f1(point['f1'])}" for point in report["learning_curve"])
+                    + ")"}
+
+
+def _f1(value: float | None) -> str:
+    return "-" if value is None else f"{value:.2f}"

@@ -150,13 +150,14 @@ def store_suggestions(project: Project, doc_id: int, source: str, suggestions: I
 
 
 def document_suggestions(project: Project, doc_id: int, annotator: str | None, *, rules: CompiledRules | None,
-                         dictionary: Dictionary | None, sources: Sequence[str] | None = None) -> list[Suggestion]:
+                         dictionary: Dictionary | None, sources: Sequence[str] | None = None,
+                         model: Iterable[Suggestion] | None = None) -> list[Suggestion]:
     """What to offer ``annotator`` in a document from the enabled ``sources`` (default: the project's setting):
     none where they already have that span, none at a rejected place. ``annotator`` None: whatever spans exist.
 
     ``rules`` and ``dictionary`` are built once by the caller (``project_dictionary``,
     ``compile_rules``) and reused for every document. The model's suggestions are the
-    stored ones (see ``annotator.io.model_training``).
+    stored ones (see ``annotator.io.model_training``), unless ``model`` gives them.
     """
     sources = enabled_sources(project) if sources is None else list(sources)
     existing = {(s.start, s.end, s.label) for s in project.spans(doc_id, annotator)} if annotator else set()
@@ -164,7 +165,7 @@ def document_suggestions(project: Project, doc_id: int, annotator: str | None, *
         project.document_text(doc_id),
         rules if "rules" in sources else None,
         dictionary if "dictionary" in sources else None,
-        more=stored_suggestions(project, doc_id, "model") if "model" in sources else (),
+        more=(model if model is not None else stored_suggestions(project, doc_id, "model")) if "model" in sources else (),
         rejected=rejected_places(project, doc_id),
         existing=existing,
     )
