@@ -98,3 +98,49 @@ def test_cli_says_why_the_model_is_not_used(runner, tmp_path):
     asked = runner.invoke(main, ["suggest", str(path), "--source", "model", "--documents", "all"])
     assert asked.exit_code == 1
     assert "annotator: model: the model needs at least 5 documents marked done (found 2)" in asked.stderr
+
+
+def test_a_model_that_fails_to_train_is_a_clear_message(tmp_path):
+    path = tmp_path / "p.db"
+    build_corpus(path, done=6)
+    with ModelTraining(path, lang="no-such-language", **FAST) as training:
+        finished = training.wait(timeout=300)
+    assert finished.kind == "failed"
+    assert finished.message.startswith("the model could not be trained:")
+    with Project.open(path) as project:
+        assert latest_report(project) is None
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            return any(line.startswith("State:") and "Z" in line for line in status)  # a zombie has ended
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+def test_the_child_ends_when_its_owner_is_killed(tmp_path):
+    import subprocess
+    import time
+
+    path = tmp_path / "p.db"
+    build_corpus(path, done=20)
+    owner = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time\n"
+         "from annotator.io.model_process import ModelTraining\n"
+         f"training = ModelTraining({str(path)!r}, epochs=200)\n"
+         "print(training._process.pid, flush=True)\n"
+         "time.sleep(600)\n"],
+        stdout=subprocess.PIPE, text=True)
+    try:
+        child = int(owner.stdout.readline())
+        owner.kill()  # no clean-up runs in the owner
+        owner.wait(timeout=10)
+        deadline = time.monotonic() + 60
+        while not _gone(child) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert _gone(child)
+    finally:
+        owner.kill()
+        owner.stdout.close()
