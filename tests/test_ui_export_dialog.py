@@ -9,6 +9,7 @@ from annotator.ui.export_dialog import PREVIEW_DELAY_MS, ExportDialog
 from export_fixtures import *  # noqa: F403
 from export_fixtures import build_project, read_jsonl
 from ui_fixtures import *  # noqa: F403
+from ui_fixtures import pick_file_in_dialog
 
 pytestmark = pytest.mark.gui
 
@@ -56,6 +57,22 @@ def test_export_conll_for_one_annotator(qtbot, dialog, tmp_path):
     assert "Exported 2 documents, 2 records" in dialog.summary.text()
     assert "left out: overlaps a longer span" in dialog.summary.text()
     qtbot.waitUntil(lambda: "\tB-claim" in dialog.preview.toPlainText())
+
+
+def test_save_report_names_each_span_not_written_exactly(qtbot, dialog, tmp_path):
+    assert not dialog.report_button.isVisibleTo(dialog)
+    choose_format(qtbot, dialog, "hf")
+    check(dialog.annotator_list, "ben")
+    dialog.destination.setText(str(tmp_path / "ben.jsonl"))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    assert dialog.report_button.isVisibleTo(dialog)  # two of ben's spans overlap a longer one
+    report = tmp_path / "ben.report.tsv"
+    pick_file_in_dialog(report)
+    qtbot.mouseClick(dialog.report_button, Qt.MouseButton.LeftButton)
+    header, *lines = report.read_text(encoding="utf-8").splitlines()
+    assert header.startswith("document\tannotator\tstart") and len(lines) == 2
+    assert all(line.split("\t")[1] == "ben" and "overlaps a longer span" in line for line in lines)
+    assert str(report) in dialog.summary.text()
 
 
 def test_export_gold_jsonl_with_split(qtbot, dialog, tmp_path):

@@ -38,7 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import DOC_STATUSES, GOLD_ANNOTATOR
-from annotator.io.exporters._base import INCLUDE, LEAVE_OUT, NEGATIVE, OPTION_HELP
+from annotator.io.exporters._base import INCLUDE, LEAVE_OUT, NEGATIVE, OPTION_HELP, write_report
 from annotator.io.exporting import ExportError, ExportOptions, export_project, parse_split, preview_text
 from annotator.io.registry import exporters
 from annotator.store import Project, ProjectError
@@ -82,6 +82,8 @@ class ExportDialog(QDialog):
         self.setWindowTitle("Export training data")
         self._cancel_requested = False
         self._running = False
+        self._report: list[str] = []  # the last export's report lines (spans not written exactly)
+        self._report_beside = Path()
         self.formats = exporters()
         self._preview_timer = QTimer(self)
         self._preview_timer.setSingleShot(True)
@@ -186,7 +188,11 @@ class ExportDialog(QDialog):
         self.cancel_button.clicked.connect(self._request_cancel)
         self.close_button = QPushButton("Close")
         self.close_button.clicked.connect(self.reject)
-        for button in (self.export_button, self.cancel_button, self.close_button):
+        self.report_button = QPushButton("Save &report...")
+        self.report_button.setToolTip("One line per span not written exactly as stored: document, span, why")
+        self.report_button.setVisible(False)
+        self.report_button.clicked.connect(self._save_report)
+        for button in (self.report_button, self.export_button, self.cancel_button, self.close_button):
             row.addWidget(button)
         return row
 
@@ -292,15 +298,31 @@ class ExportDialog(QDialog):
             self._show([f"Split: {exc}"], error=True)
             return
         self._set_running(True)
+        self._report = []
         try:
             summary = export_project(self.project, options, Path(target), progress=self._on_progress,
                                      cancelled=self._cancelled)
         except (ExportError, OSError, ProjectError) as exc:
             self._show([f"Export failed: {exc}", "Nothing was written."], error=True)
         else:
+            self._report, self._report_beside = summary.report, Path(target)
             self._show(summary.lines())
         finally:
             self._set_running(False)
+            self.report_button.setVisible(bool(self._report))
+
+    def _save_report(self) -> None:
+        """Write the last export's report where the user says (offered beside the output)."""
+        suggested = str(self._report_beside.with_name(f"{self._report_beside.stem}.report.tsv"))
+        chosen, _ = QFileDialog.getSaveFileName(self, "Save export report", suggested,
+                                                "Tab-separated values (*.tsv);;All files (*)")
+        if chosen:
+            try:
+                write_report(Path(chosen), self._report)
+            except OSError as exc:
+                self._show([f"Report not saved: {exc}"], error=True)
+                return
+            self.summary.setText(f"{self.summary.text()}\n  report of {len(self._report)} spans: {chosen}")
 
     def _set_running(self, running: bool) -> None:
         self._running = running
