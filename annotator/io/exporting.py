@@ -263,6 +263,7 @@ class _Run:
             for split in splits:
                 target = self._target(split, stdout)
                 self.targets[split] = target
+                context.summary.notes += getattr(target, "recovered", [])
                 self.writers[split] = exporter.open(target.output(), context)
         except BaseException:
             self.abort()

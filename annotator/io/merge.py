@@ -4,7 +4,8 @@ A SOURCE is a colleague's project file (read as untrusted input by
 ``store.colleague``) or any file the importers read, such as a native JSONL
 export. An import file is first imported, with the import helper's own code,
 into a scratch project in a temporary folder; that scratch project is then
-merged like a colleague's. So both kinds of source share one merge path:
+merged like a colleague's (a scratch folder a killed merge left behind is removed
+by the next merge). So both kinds of source share one merge path:
 documents matched by the SHA-256 of their text, spans deduplicated, renames
 applied, and one transaction per source (a refused source changes nothing).
 
@@ -16,17 +17,20 @@ under the reviewer's login name would pass it off as the reviewer's.
 
 from __future__ import annotations
 
+import os
 import tempfile
 import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from annotator.core.model import annotator_name_problem
+from annotator.io import leftovers
 from annotator.io.importing import import_paths, importable_suffixes
 from annotator.store import Project
 from annotator.store.colleague import MergeSummary, merge_colleague, read_colleague
 from annotator.store.schema import is_sqlite
 
+SCRATCH_PREFIX = "annotator-merge-"
 NO_ANNOTATOR_HINT = "names no annotator; pass --annotator NAME"
 MAX_LINES_NAMED = 3
 
@@ -73,23 +77,35 @@ def _unnamed_records(scratch: Project, placeholder: str, source: Path) -> list[s
 def _merge_import_file(project: Project, source: Path, renames: Mapping[str, str], annotator: str | None) -> MergeSummary:
     # Spans of records naming nobody are filed under a placeholder no real name can be, then looked for.
     placeholder = annotator or f"<no annotator {uuid.uuid4().hex}>"
-    with tempfile.TemporaryDirectory(prefix="annotator-merge-") as tmp:
-        scratch_path = Path(tmp) / "scratch.annotator"
-        with Project.open(scratch_path) as scratch:
-            report = import_paths(scratch, [source], annotator=placeholder)
-            unnamed = [] if annotator else _unnamed_records(scratch, placeholder, source)
-        if not report.ok:
-            problems = "; ".join(_where(p.line) + p.message for p in report.failed[:3])
-            raise MergeError(f"{source}: cannot be imported ({problems})")
-        if not report.imported:
-            raise MergeError(f"{source}: not a project file nor a file Annotator can import")
-        if unnamed:
-            raise MissingAnnotatorError(unnamed)
-        colleague = read_colleague(scratch_path)
-        colleague.path = source
-        summary = merge_colleague(project, colleague, renames)
+    _remove_abandoned_scratch()
+    with tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX) as tmp:
+        lock = leftovers.hold_folder(Path(tmp))
+        try:
+            scratch_path = Path(tmp) / "scratch.annotator"
+            with Project.open(scratch_path) as scratch:
+                report = import_paths(scratch, [source], annotator=placeholder)
+                unnamed = [] if annotator else _unnamed_records(scratch, placeholder, source)
+            if not report.ok:
+                problems = "; ".join(_where(p.line) + p.message for p in report.failed[:3])
+                raise MergeError(f"{source}: cannot be imported ({problems})")
+            if not report.imported:
+                raise MergeError(f"{source}: not a project file nor a file Annotator can import")
+            if unnamed:
+                raise MissingAnnotatorError(unnamed)
+            colleague = read_colleague(scratch_path)
+            colleague.path = source
+            summary = merge_colleague(project, colleague, renames)
+        finally:
+            os.close(lock)
     summary.notes.append("spans from an import file get the time of the merge as their timestamps")
     return summary
+
+
+def _remove_abandoned_scratch() -> None:
+    """Scratch folders of merges that were killed (no running merge holds their lock) go."""
+    for entry in Path(tempfile.gettempdir()).glob(f"{SCRATCH_PREFIX}*"):
+        if entry.is_dir() and leftovers.abandoned(entry):
+            leftovers.remove(entry)
 
 
 def merge_source(project: Project, source: str | Path, renames: Mapping[str, str] | None = None,

@@ -10,12 +10,19 @@ A target that is not a regular file (a FIFO, a device node such as /dev/null,
 anything under /dev or /proc such as /dev/stdout) is written into directly
 (``StreamFile``): replacing it by renaming would put a regular file in the
 node's place (as root, the system's own /dev/null).
+
+A run killed half-way (``kill -9``, a power cut) leaves hidden ``.NAME.XXXXXXXX.part``
+entries, and a folder export killed between its two renames leaves the previous
+folder in ``.NAME.XXXXXXXX.old/previous`` and no folder at NAME. The next export to
+NAME puts the previous folder back and removes what no running export holds
+(``io.leftovers``): nothing is lost and nothing is left to pile up.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import stat
 import tempfile
@@ -23,6 +30,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from annotator.io import leftovers
 from annotator.io.exporters._base import ExportError, Output
 
 WRITE_BUFFER = 1 << 20
@@ -55,6 +63,33 @@ def _usual_mode(path: Path, folder: bool) -> None:
     os.chmod(path, (0o777 if folder else 0o666) & ~_umask())
 
 
+def _scratch_entries(path: Path) -> list[Path]:
+    """Our hidden scratch entries for ``path``: ``.NAME.`` + tempfile's 8 random characters + ``.part``/``.old``."""
+    pattern = re.compile(rf"\.{re.escape(path.name)}\.[a-z0-9_]{{8}}\.(part|old)")
+    try:
+        return [entry for entry in path.parent.iterdir() if pattern.fullmatch(entry.name)]
+    except OSError:
+        return []
+
+
+def recover(path: Path) -> list[str]:
+    """Undo what a killed export to ``path`` left: put a previous folder back, remove abandoned scratch entries.
+
+    Returns what was done, in words, for the summary.
+    """
+    done = []
+    for entry in sorted(_scratch_entries(path), key=lambda e: e.suffix != ".old"):
+        if not leftovers.abandoned(entry, lock_inside=EXPORT_MARKER if entry.suffix == ".part" else None):
+            continue
+        previous = entry / "previous"
+        if entry.suffix == ".old" and previous.is_dir() and not path.exists():
+            os.replace(previous, path)
+            done.append(f"put back {path} (an earlier export was killed while replacing it)")
+        leftovers.remove(entry)
+        done.append(f"removed {entry.name} left by a killed export")
+    return done
+
+
 class AtomicFile:
     """A file written under a temporary name in its folder and renamed into place at the end."""
 
@@ -64,7 +99,9 @@ class AtomicFile:
             raise ExportError(f"{path} is a folder; give the name of a file to write")
         with cannot_write(path):
             path.parent.mkdir(parents=True, exist_ok=True)
+            self.recovered = recover(path)
             fd, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+            leftovers.hold(fd)
         self.temp = Path(temp)
         _usual_mode(self.temp, folder=False)
         self.stream: BinaryIO = os.fdopen(fd, "wb", buffering=WRITE_BUFFER)
@@ -144,23 +181,35 @@ class AtomicFolder:
             )
         with cannot_write(path):
             path.parent.mkdir(parents=True, exist_ok=True)
+            self.recovered = recover(path)
+            if path.exists() and not replaceable_folder(path):  # what was put back is checked like any folder
+                raise ExportError(f"{path} was put back from a killed export; run the export again")
             self.temp = Path(tempfile.mkdtemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part"))
         _usual_mode(self.temp, folder=True)
-        (self.temp / EXPORT_MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        # The marker is also the lock that tells this run's folder from one a killed run left.
+        self._marker = os.open(self.temp / EXPORT_MARKER, os.O_RDWR | os.O_CREAT, 0o666 & ~_umask())
+        leftovers.hold(self._marker)
+        os.write(self._marker, MARKER_TEXT.encode("utf-8"))
 
     def output(self) -> Output:
         return Output(folder=self.temp)
 
     def commit(self) -> None:
         old = None
-        if self.path.exists():
-            old = Path(tempfile.mkdtemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".old"))
-            os.replace(self.path, old / "previous")
-        os.replace(self.temp, self.path)
+        with cannot_write(self.path):
+            if self.path.exists():
+                old = Path(tempfile.mkdtemp(dir=self.path.parent, prefix=f".{self.path.name}.", suffix=".old"))
+                lock = leftovers.hold_folder(old)
+                os.replace(self.path, old / "previous")
+            os.replace(self.temp, self.path)  # a kill between the two renames: the next run puts 'previous' back
+        os.close(self._marker)
         if old is not None:
             shutil.rmtree(old, ignore_errors=True)
+            os.close(lock)
 
     def abort(self) -> None:
+        with contextlib.suppress(OSError):
+            os.close(self._marker)
         shutil.rmtree(self.temp, ignore_errors=True)
 
 
