@@ -242,8 +242,16 @@ def merge(project: Path, sources: tuple[Path, ...], renames: tuple[str, ...], an
                 click.echo(f"annotator: {exc} (nothing merged from it)", err=True)
                 failed.append(source)
                 continue
+            except sqlite3.Error as exc:  # the project could not take it (a full disk): rolled back whole
+                click.echo(f"annotator: {source}: not merged: {project_error(project, exc)} (nothing merged from it)",
+                           err=True)
+                failed.append(source)
+                continue
             for line in format_summary(summary):
                 click.echo(line)
+    if failed and len(sources) > 1:
+        click.echo(f"annotator: merged {len(sources) - len(failed)} of {_count(len(sources), 'source')};"
+                   f" not merged: {', '.join(map(str, failed))}", err=True)
     if failed:
         sys.exit(1)
 

@@ -11,6 +11,7 @@ import getpass
 import importlib
 import logging
 import pkgutil
+import sqlite3
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -24,6 +25,7 @@ from annotator.io import importers as importer_package
 from annotator.io.registry import IMPORTERS
 from annotator.store import Project
 from annotator.store.bulk import BulkWriter, QueuedDocument, Written
+from annotator.store.errors import project_error
 from annotator.store.schema import database_files
 
 log = logging.getLogger(__name__)
@@ -361,6 +363,9 @@ def import_paths(
             continue
         except OSError as exc:
             report.failed.append(ImportProblem(path, None, f"cannot read the file ({exc.strerror or exc})"))
+            continue
+        except sqlite3.Error as exc:  # the project could not take it (a full disk): name the project, not only the source
+            report.failed.append(ImportProblem(path, None, f"not imported: {project_error(project.path, exc)}"))
             continue
         except Exception as exc:  # noqa: BLE001 - one file's surprise must not stop the others
             log.exception("importing %s failed", path)

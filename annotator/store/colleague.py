@@ -20,7 +20,7 @@ from typing import Any
 
 from annotator.core.model import (DOC_STATUSES, GOLD_ANNOTATOR, REVIEW_STATUSES, Label, annotator_name_problem,
                                   hotkey_problem, label_name_problem, meta_problem, recorded_annotator_problem)
-from annotator.store.errors import NotAProjectError, ProjectError
+from annotator.store.errors import NotAProjectError, ProjectError, unreadable_wal
 from annotator.core.text import text_problem
 from annotator.store.project import Project, now
 from annotator.store import schema
@@ -80,7 +80,7 @@ def open_untrusted(path: str | Path) -> sqlite3.Connection:
     try:
         return open_verified(path, immutable=immutable, check_seconds=schema.COLLEAGUE_CHECK_SECONDS)
     except sqlite3.Error as exc:
-        raise ProjectError(path, f"cannot open the file read-only ({exc})") from exc
+        raise ProjectError(path, unreadable_wal(path) or f"cannot open the file read-only ({exc})") from exc
 
 
 def _real_columns(conn: sqlite3.Connection, table: str) -> list[str] | None:

@@ -75,11 +75,33 @@ def not_writable(path: Path) -> str | None:
     return None
 
 
+def unreadable_wal(path: Path) -> str | None:
+    """Why SQLite cannot read the file at all: a pending -wal it may not make the -shm for; else None.
+
+    SQLite reads a -wal (committed changes not yet in the main file) only through a
+    -shm index beside it, which it must create. On read-only storage or in a
+    read-only folder it cannot, and even a read-only connection fails.
+    """
+    wal, shm = Path(f"{path}-wal"), Path(f"{path}-shm")
+    try:
+        pending = wal.stat().st_size > 0
+    except OSError:
+        return None
+    if not pending or shm.exists() or os.access(path.parent, os.W_OK):
+        return None
+    return (f"cannot read it: {wal.name} beside it holds changes not yet written into the file (its Annotator is "
+            f"still running, or was not closed), and SQLite reads them only by creating {shm.name}, which this "
+            "read-only folder or storage does not allow; copy both files to a writable folder, or close that "
+            "Annotator first")
+
+
 def project_error(path: Path, exc: sqlite3.Error) -> ProjectError:
     """The user's message for an SQLite error on a project file: only real damage is called damaged."""
     code = sqlite_code(exc)
     if code in (SQLITE_BUSY, SQLITE_LOCKED):
         return ProjectBusyError(path, BUSY_MESSAGE)
+    if code in (SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_PERM) and unreadable_wal(path):
+        return ProjectError(path, unreadable_wal(path) or "")
     if code in (SQLITE_CORRUPT, SQLITE_NOTADB):
         return CorruptProjectError(path, f"the project file is damaged ({exc}); run `annotator check {path}` for a"
                                          " full integrity check")
