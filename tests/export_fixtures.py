@@ -101,3 +101,12 @@ def digest(path: Path) -> str:
 @pytest.fixture
 def runner() -> CliRunner:
     return CliRunner()
+
+
+def spacy_docs(folder: Path, vocab) -> list:
+    """Every doc of a spacy export folder, shard by shard in name order, read by spaCy's own DocBin."""
+    from spacy.tokens import DocBin
+
+    shards = sorted(folder.glob("*.spacy"))
+    assert shards, f"no .spacy shard in {folder}"
+    return [doc for shard in shards for doc in DocBin().from_disk(shard).get_docs(vocab)]

@@ -15,7 +15,7 @@ from annotator.io.exporters._outputs import EXPORT_MARKER
 from annotator.io.exporting import ExportError, ExportOptions, export_project, preview_text
 from annotator.store.export_queries import Selection, first_record_row, iter_record_rows
 from export_fixtures import *  # noqa: F403
-from export_fixtures import EMOJI, read_jsonl
+from export_fixtures import EMOJI, read_jsonl, spacy_docs
 
 
 def export(project, out, **options):
@@ -108,12 +108,11 @@ def test_preview_reads_the_first_record_the_export_writes(project, tmp_path, sta
 # ------------------------------------------------------------------ spaCy
 def test_spacy_docbin_read_back_matches_native(tricky, tmp_path):
     spacy = pytest.importorskip("spacy")
-    from spacy.tokens import DocBin
 
     out = tmp_path / "train.spacy"
     summary = export(tricky, out, format="spacy", spans_key="sc")
     nlp = spacy.blank("en")
-    docs = list(DocBin().from_disk(out).get_docs(nlp.vocab))
+    docs = spacy_docs(out, nlp.vocab)
     records = native(tricky, tmp_path, untouched="leave-out")
     assert len(docs) == len(records)
     for doc, record in zip(docs, records):
@@ -137,7 +136,6 @@ def test_spacy_docbin_read_back_matches_native(tricky, tmp_path):
 
 def test_spacy_leaves_whitespace_only_spans_out_of_the_entities(project, tmp_path):
     spacy = pytest.importorskip("spacy")
-    from spacy.tokens import DocBin
 
     text = "Kim met Putin.\n\nThen  they left."
     doc_id, _ = project.add_document(text)
@@ -146,7 +144,7 @@ def test_spacy_leaves_whitespace_only_spans_out_of_the_entities(project, tmp_pat
     project.add_span(doc_id, text.index("  "), text.index("  ") + 2, "quote", "ana")  # a double space
     out = tmp_path / "ws.spacy"
     summary = export(project, out, format="spacy")
-    doc = next(DocBin().from_disk(out).get_docs(spacy.blank("en").vocab))
+    doc = spacy_docs(out, spacy.blank("en").vocab)[0]
     assert [(e.text, e.label_) for e in doc.ents] == [("Kim", "actor")]
     assert all(e.text.strip() for e in doc.ents) and len(doc.spans["annotator"]) == 1
     conll = export(project, tmp_path / "ws.conll", format="conll")

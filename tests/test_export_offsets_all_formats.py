@@ -13,7 +13,7 @@ import pytest
 
 from annotator.io.exporting import ExportOptions, export_project
 from annotator.io.importing import import_paths
-from export_fixtures import read_jsonl
+from export_fixtures import read_jsonl, spacy_docs
 
 RAW_TEXTS = [
     "Hi 👩‍👩‍👧 family 🇩🇪 flag\r\nnext line\rlone CR\r\nend",
@@ -103,10 +103,9 @@ def test_brat_offsets(imported, tmp_path):
 
 def test_spacy_spans_match_the_native_export(imported, tmp_path):
     spacy = pytest.importorskip("spacy")
-    from spacy.tokens import DocBin
 
     out = _export(imported, tmp_path, "spacy", "o.spacy")
-    docs = list(DocBin().from_disk(out).get_docs(spacy.blank("en").vocab))
+    docs = spacy_docs(out, spacy.blank("en").vocab)
     for doc, words in zip(docs, _expected()):
         assert [span.text for span in doc.spans["annotator"]] == words
 

@@ -81,6 +81,7 @@ class ExportSummary:
     spans_in_records: int = 0
     adjusted: Counter[str] = field(default_factory=Counter)  # reason -> spans changed but kept
     left_out: Counter[str] = field(default_factory=Counter)  # reason -> spans not written
+    records_adjusted: Counter[str] = field(default_factory=Counter)  # reason -> records changed but kept
     files: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     splits: dict[str, list[int]] = field(default_factory=dict)  # split -> [documents, records]
@@ -105,6 +106,7 @@ class ExportSummary:
             lines.append(f"  {records} untouched records left out (no span, not marked done; {documents} documents "
                          "have no record at all): --untouched include or negative writes them")
         lines += [f"  {count} spans {reason}" for reason, count in sorted(self.adjusted.items())]
+        lines += [f"  {count} records {reason}" for reason, count in sorted(self.records_adjusted.items())]
         lines += [f"  {count} spans left out: {reason}" for reason, count in sorted(self.left_out.items())]
         if self.report:
             lines.append(f"  {len(self.report)} spans not written exactly as stored: the report names each")

@@ -1,4 +1,19 @@
-"""spaCy ``.spacy`` DocBin (spaCy is an optional extra).
+"""spaCy ``.spacy`` DocBins in a folder of shards (spaCy is an optional extra).
+
+The output is a folder (``-o train.spacy`` makes ``train.spacy/``) of DocBin files
+``shard-00000.spacy``, ``shard-00001.spacy``, ... in record order, each closed once
+it holds ``SHARD_TOKENS`` tokens: a DocBin keeps every document's arrays in memory
+until written, so one DocBin for the corpus grew to 10 GiB at 20,000 documents,
+while a shard bounds memory whatever the corpus size. ``spacy train`` reads the
+folder as it is (``paths.train = train.spacy``: spaCy's corpus reader walks a
+folder for ``.spacy`` files and skips hidden ones such as the export marker).
+
+A document longer than the pipeline's ``nlp.max_length`` (1,000,000 characters)
+would stop ``spacy train`` with E088 (its corpus reader re-tokenizes each text
+with ``nlp.make_doc``), so it is written as several docs, cut after a line break
+(else a space) outside every span of the record, each at most ``max_length`` long;
+``doc.user_data`` says which ``part`` of how many ``parts`` and at which character
+``offset`` of the stored text it starts.
 
 Each Doc is built from our tokens (``Doc(vocab, words, spaces)``, the tokens of
 every other token format), not by spaCy's tokenizer: spaCy's ``en`` tokenizer
@@ -10,12 +25,13 @@ the span as stored, less edge whitespace. Every span goes into
 ``doc.spans[spans_key]``; the spans that do not overlap go into ``doc.ents`` too:
 the longest (in tokens) wins, ties go to the earlier start, then the label name
 (the others are named in the report). ``doc.user_data``
-keeps the document uid, title, annotator and status. The DocBin is built in
-memory (that is how spaCy writes it) and written at the end.
+keeps the document uid, title, annotator and status.
 """
 
 from __future__ import annotations
 
+import bisect
+from pathlib import Path
 from typing import Any
 
 from annotator.io.exporters._aligned import align
@@ -24,6 +40,7 @@ from annotator.io.exporters._base import (
     LEAVE_OUT,
     BaseExporter,
     ExportContext,
+    ExportDocument,
     ExportError,
     ExportRecord,
     Output,
@@ -32,6 +49,9 @@ from annotator.io.exporters._base import (
 from annotator.io.registry import register_exporter
 
 OVERLAP_ENTS = "in doc.spans but not doc.ents: overlaps a longer span (longest wins, ties to the earlier start)"
+ACROSS_CUT = "crosses the cut of a document longer than spaCy's max_length (no line break or space outside a span)"
+SHARD_TOKENS = 250_000  # tokens per shard file: a few tens of MB while it is built, whatever the corpus size
+SHARD_NAME = "shard-{:05d}.spacy"
 
 
 def load_spacy() -> Any:
@@ -52,22 +72,86 @@ def blank_pipeline(lang: str) -> Any:
         raise ExportError(f"spaCy has no language {lang!r} ({exc})") from exc
 
 
+def cut_points(text: str, spans: list[tuple[int, int, str, str | None]], limit: int) -> list[int]:
+    """Where to cut ``text`` so that no piece is longer than ``limit``: after the last line break
+    (else whitespace) of each window that falls outside every span; the window's end when none does."""
+    covered: list[list[int]] = []  # the spans merged into sorted, disjoint intervals
+    for start, end, _label, _note in sorted(spans):
+        if covered and start < covered[-1][1]:
+            covered[-1][1] = max(covered[-1][1], end)
+        else:
+            covered.append([start, end])
+    starts = [start for start, _end in covered]
+    cuts, low = [], 0
+    while len(text) - low > limit:
+        cut = _cut(text, covered, starts, low, low + limit)
+        cuts.append(cut)
+        low = cut
+    return cuts
+
+
+def _cut(text: str, covered: list[list[int]], starts: list[int], low: int, high: int) -> int:
+    for separator in ("\n", " ", "\t"):
+        at = high
+        while (found := text.rfind(separator, low, at)) >= 0:
+            cut = found + 1
+            inside = bisect.bisect_left(starts, cut) - 1  # the last span interval starting before the cut
+            if inside < 0 or covered[inside][1] <= cut:
+                return cut
+            at = covered[inside][0]  # the cut falls in a span: look before it
+    return high
+
+
+def pieces(record: ExportRecord, limit: int, context: ExportContext) -> list[tuple[ExportRecord, int]]:
+    """The record cut into records of at most ``limit`` characters, each with its offset in the text."""
+    document, text = record.document, record.document.text
+    bounds = [0, *cut_points(text, record.spans, limit), len(text)]
+    parts, kept = [], set()
+    for low, high in zip(bounds, bounds[1:]):
+        spans = [span for span in record.spans if low <= span[0] and span[1] <= high]
+        kept.update(spans)
+        piece = ExportDocument(document.id, document.uid, document.title, text[low:high], document.meta_json)
+        shifted = [(s - low, e - low, label, note) for s, e, label, note in spans]
+        parts.append((ExportRecord(piece, record.annotator, record.status, shifted, record.untouched), low))
+    for span in record.spans:
+        if span not in kept:
+            context.report(record, span, ACROSS_CUT, left_out=True)
+    return parts
+
+
 class _SpacyWriter:
     def __init__(self, output: Output, context: ExportContext) -> None:
-        assert output.stream is not None
+        assert output.folder is not None
         from spacy.tokens import DocBin
 
-        self.stream = output.stream
+        self.DocBin = DocBin
+        self.folder: Path = output.folder
         self.context = context
         self.nlp = blank_pipeline(context.options.lang)
         self.key = context.options.spans_key
         self.docbin = DocBin(store_user_data=True)
+        self.shard_tokens = 0
+        self.shards = 0
 
     def write(self, record: ExportRecord) -> None:
+        limit = self.nlp.max_length
+        if len(record.document.text) <= limit:
+            self._write_doc(record, {})
+            return
+        parts = pieces(record, limit, self.context)
+        self.context.summary.records_adjusted[
+            f"longer than spaCy's max_length ({limit:,} characters) written as several docs, cut at line breaks "
+            "outside spans (doc.user_data: part, parts, offset)"
+        ] += 1
+        for n, (part, offset) in enumerate(parts):
+            self._write_doc(part, {"part": n, "parts": len(parts), "offset": offset})
+
+    def _write_doc(self, record: ExportRecord, extra: dict[str, int]) -> None:
         from spacy.tokens import Doc, Span
 
         aligned = align(record, self.context, trim=True)
         doc = Doc(self.nlp.vocab, words=[t.text for t in aligned.tokens], spaces=[t.ws for t in aligned.tokens])
+        doc.user_data.update(extra)
         if record.untouched and self.context.options.untouched == INCLUDE:
             doc.set_ents([], default="missing")  # not annotated: teaches no entity and no "O" either
             self._add(doc, record)
@@ -86,16 +170,26 @@ class _SpacyWriter:
             {"id": document.uid, "title": document.title, "annotator": record.annotator, "status": record.status}
         )
         self.docbin.add(doc)
+        self.shard_tokens += len(doc)
+        if self.shard_tokens >= SHARD_TOKENS:
+            self._write_shard()
+
+    def _write_shard(self) -> None:
+        self.docbin.to_disk(self.folder / SHARD_NAME.format(self.shards))
+        self.shards += 1
+        self.docbin = self.DocBin(store_user_data=True)
+        self.shard_tokens = 0
 
     def close(self) -> None:
-        self.stream.write(self.docbin.to_bytes())
+        if len(self.docbin) or self.shards == 0:  # an empty split still gets one (empty) shard
+            self._write_shard()
 
 
 class SpacyExporter(BaseExporter):
     name = "spacy"
-    title = "spaCy DocBin (.spacy)"
+    title = "spaCy DocBin shards (a folder of .spacy files)"
     suffix = ".spacy"
-    layout = "file"
+    layout = "folder"
     options: tuple[str, ...] = ("lang", "spans_key", "strict")
     binary = True
     untouched_default = LEAVE_OUT  # explicit "O" would teach that an untouched document has no entities
