@@ -397,6 +397,8 @@ class _ExportProgress:
 @click.option("--sentences", is_flag=True, help="conll: a blank line after each sentence too.")
 @click.option("--offsets", type=click.Choice(["codepoints", "utf16"]), default="codepoints", show_default=True,
               help="doccano/labelstudio: offset unit (utf16: what JavaScript front ends count).")
+@click.option("--no-tokens", "no_tokens", is_flag=True,
+              help="jsonl: spans only, without each document's tokens and the spans' token_start/token_end.")
 @click.option("--untouched", type=click.Choice(["leave-out", "include", "negative"]),
               help="Records with no span that nobody marked done: leave-out (default for spacy, conll, hf), "
                    "include (default for the others; spacy: entities missing, not O) or negative "
@@ -404,7 +406,8 @@ class _ExportProgress:
 @reports_errors
 def export(project: Path, format_: str, output: Path | None, annotators: tuple[str, ...], statuses: tuple[str, ...],
            labels: tuple[str, ...], gold: bool, split: str | None, seed: int, lang: str, spans_key: str,
-           strict: bool, report: Path | None, sentences: bool, offsets: str, untouched: str | None) -> None:
+           strict: bool, report: Path | None, sentences: bool, offsets: str, no_tokens: bool,
+           untouched: str | None) -> None:
     """Export PROJECT's annotations as training data (one record per document and annotator).
 
     A summary (documents, records, spans written, spans adjusted or left out and
@@ -431,7 +434,7 @@ def export(project: Path, format_: str, output: Path | None, annotators: tuple[s
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--split") from exc
     options = ExportOptions(format_, annotators, statuses, labels, gold, ratios, seed, lang, spans_key, strict,
-                            sentences, offsets, untouched)
+                            sentences, offsets, untouched, tokens=not no_tokens)
     progress = _ExportProgress()
     with open_project(project) as proj:
         try:

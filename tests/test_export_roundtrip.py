@@ -138,3 +138,22 @@ def test_gold_round_trip_restores_review_status_and_agreement(project, tmp_path)
     result = CliRunner().invoke(main, ["agreement", str(fresh_path), "--annotators", "ana,gold", "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["pairs"][0]["documents"] == 1  # the one reviewed document
+
+
+def test_no_tokens_writes_spans_only_and_round_trips(tricky, tmp_path, runner):
+    full = read_jsonl(_export(tricky, tmp_path / "full.jsonl"))
+    first = _export(tricky, tmp_path / "first.jsonl", tokens=False)
+    lines = read_jsonl(first)
+    assert all("tokens" not in line for line in lines)
+    assert all(set(span) <= {"start", "end", "label", "text", "meta"} for line in lines for span in line["spans"])
+    for line, with_tokens in zip(lines, full):  # the same records, minus the token fields
+        del with_tokens["tokens"]
+        for span in with_tokens["spans"]:
+            del span["token_start"], span["token_end"]
+        assert line == with_tokens
+    with Project.open(tmp_path / "fresh.db") as fresh:
+        assert import_paths(fresh, [first], annotator="someone-else").ok
+        second = _export(fresh, tmp_path / "second.jsonl", tokens=False)
+    assert second.read_bytes() == first.read_bytes()
+    result = runner.invoke(main, ["export", str(tricky.path), "--no-tokens"])
+    assert result.exit_code == 0 and result.stdout.encode("utf-8") == first.read_bytes()

@@ -1,6 +1,7 @@
 """Where an export may write: never over the project, never replacing a FIFO or a device node,
 and a run killed half-way leaves nothing the next run cannot put right."""
 
+import json
 import os
 import stat
 import subprocess
@@ -101,17 +102,19 @@ def test_output_to_a_fifo_streams_into_it(runner, labelled, tmp_path):
 
 @pytest.mark.parametrize("target", ["-", "/dev/stdout"])  # run only with the fix: before it, /dev/stdout was replaced
 def test_output_to_stdout_streams_single_file_formats(labelled, tmp_path, target):
-    out = tmp_path / "captured.spacy"
+    out = tmp_path / "captured.jsonl"
     with out.open("wb") as fh:  # a redirect: /dev/stdout is then a link to this regular file
-        result = subprocess.run([sys.executable, "-m", "annotator.cli", "export", str(labelled), "-f", "spacy",
+        result = subprocess.run([sys.executable, "-m", "annotator.cli", "export", str(labelled), "-f", "hf",
                                  "-o", target], stdout=fh, stderr=subprocess.PIPE, timeout=120)
     assert result.returncode == 0, result.stderr
-    from spacy.tokens import DocBin
-    import spacy
+    lines = [json.loads(line) for line in out.read_text(encoding="utf-8").split("\n") if line]
+    assert [line["tokens"][:2] for line in lines] == [["Kim", "met"]]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["captured.jsonl", "work.db"]
 
-    docs = list(DocBin().from_bytes(out.read_bytes()).get_docs(spacy.blank("en").vocab))
-    assert [d.text for d in docs] == ["Kim met Trump in Hanoi."]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["captured.spacy", "work.db"]
+
+def test_a_folder_format_cannot_go_to_stdout(runner, labelled):
+    result = runner.invoke(main, ["export", str(labelled), "-f", "spacy", "-o", "-"])
+    assert result.exit_code == 2 and "not the spacy folder" in result.output
 
 
 def test_a_device_cannot_be_a_folder_or_split_target(runner, labelled, tmp_path):

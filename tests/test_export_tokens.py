@@ -16,7 +16,7 @@ from annotator.cli import main
 from annotator.io.exporters._aligned import TRIMMED
 from annotator.io.exporting import ExportError, ExportOptions, export_project
 from export_fixtures import *  # noqa: F403
-from export_fixtures import read_jsonl
+from export_fixtures import read_jsonl, spacy_docs
 
 ACTORS = "Russia-North Korea talks: Trump’s envoy met officials in the U.S. yesterday."
 CHINESE = "朝鲜和俄罗斯签署了条约。金正恩访问了莫斯科。"
@@ -167,11 +167,10 @@ def test_abbreviation_at_a_sentence_end_keeps_its_dot_and_ends_no_sentence(proje
 
 def test_spacy_spans_are_exact_in_every_language_and_never_whitespace_edged(corpus, tmp_path):
     spacy = pytest.importorskip("spacy")
-    from spacy.tokens import DocBin
 
     out = tmp_path / "train.spacy"
     summary = export(corpus, out, format="spacy")  # --lang en: spaCy's own en tokenizer does not split CJK
-    docs = list(DocBin().from_disk(out).get_docs(spacy.blank("en").vocab))
+    docs = spacy_docs(out, spacy.blank("en").vocab)
     for doc, (text, spans) in zip(docs, DOCUMENTS):
         assert doc.text == text
         expected = expected_spans(text, spans)

@@ -196,3 +196,16 @@ def test_untouched_choices_follow_the_format_and_reach_the_export(qtbot, dialog,
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
     assert "Nobody" in (tmp_path / "hf.jsonl").read_text(encoding="utf-8")
     assert "untouched records left out" not in dialog.summary.text()
+
+
+def test_jsonl_without_tokens(qtbot, dialog, tmp_path):
+    tokens = dialog.option_widgets["tokens"]
+    assert tokens.isVisibleTo(dialog) and tokens.isChecked()
+    qtbot.mouseClick(tokens, Qt.MouseButton.LeftButton)
+    out = tmp_path / "spans.jsonl"
+    dialog.destination.setText(str(out))
+    qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
+    records = read_jsonl(out)
+    assert records and all("tokens" not in r and all("token_start" not in s for s in r["spans"]) for r in records)
+    choose_format(qtbot, dialog, "conll")
+    assert not tokens.isVisibleTo(dialog)

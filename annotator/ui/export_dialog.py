@@ -126,7 +126,9 @@ class ExportDialog(QDialog):
             "strict": QCheckBox("Fail on any span not written exactly as stored"),
             "sentences": QCheckBox("Blank line after each sentence"),
             "offsets": QComboBox(),
+            "tokens": QCheckBox("Write tokens (token_start/token_end and each document's tokens)"),
         }
+        self.option_widgets["tokens"].setChecked(True)
         self.option_widgets["offsets"].addItems(["codepoints", "utf16"])
         self.option_rows: dict[str, QLabel] = {}
         for name, widget in self.option_widgets.items():
@@ -243,6 +245,7 @@ class ExportDialog(QDialog):
             sentences=widgets["sentences"].isChecked(),
             offsets=widgets["offsets"].currentText(),
             untouched=self.untouched_combo.currentData(),
+            tokens=widgets["tokens"].isChecked(),
         )
 
     def _refresh_preview(self, *_args: object) -> None:

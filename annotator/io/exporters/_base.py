@@ -43,6 +43,7 @@ class ExportOptions:
     sentences: bool = False  # conll: a blank line after each sentence
     offsets: str = "codepoints"  # doccano, labelstudio: "codepoints" or "utf16"
     untouched: str | None = None  # one of UNTOUCHED_CHOICES; None: the format's default
+    tokens: bool = True  # jsonl: write tokens and each span's token_start/token_end
 
 
 # What to do with an untouched record (no span, not marked done: nobody said the document has nothing):
@@ -69,6 +70,7 @@ OPTION_HELP: dict[str, str] = {
     "strict": "Fail on any span that cannot be written exactly as stored (trimmed, left out, overlapping).",
     "sentences": "Separate sentences (not only documents) with a blank line.",
     "offsets": "Offsets in code points (Python, spaCy) or UTF-16 units (JavaScript front ends).",
+    "tokens": "Write each document's tokens and each span's token_start/token_end (off: spans only, smaller and faster).",
     "untouched": "Records with no span that nobody marked done: leave-out, include (as not annotated) or "
                  "negative (as documents without entities).",
 }

@@ -8,6 +8,8 @@
 one following space), split where a span of this record starts or ends inside one,
 so every span starts on a token start and ends on a token end. Serialized with orjson (compact, keys in this order),
 so the same project always gives the same bytes; the importer reads it back.
+With ``tokens=False`` (``--no-tokens``) the ``tokens`` key and the spans'
+``token_start``/``token_end`` are left out: no tokenization at all.
 """
 
 from __future__ import annotations
@@ -49,31 +51,43 @@ def spans_and_tokens(record: ExportRecord) -> tuple[list[dict], orjson.Fragment]
     return spans, tokens
 
 
-def native_line(record: ExportRecord) -> bytes:
+def plain_spans(record: ExportRecord) -> list[dict]:
+    """The record's spans as stored, without token indexes."""
+    text = record.document.text
+    spans = []
+    for start, end, label, note in record.spans:
+        item = {"start": start, "end": end, "label": label, "text": text[start:end]}
+        if note:
+            item["meta"] = {"note": note}
+        spans.append(item)
+    return spans
+
+
+def native_line(record: ExportRecord, tokens: bool = True) -> bytes:
     document = record.document
-    spans, tokens = spans_and_tokens(record)
-    return orjson.dumps(
-        {
-            "id": document.uid,
-            "title": document.title,
-            "text": document.text,
-            "meta": document.meta,
-            "annotator": record.annotator,
-            "status": record.status,
-            "spans": spans,
-            "tokens": tokens,
-        },
-        option=orjson.OPT_APPEND_NEWLINE,
-    )
+    line = {
+        "id": document.uid,
+        "title": document.title,
+        "text": document.text,
+        "meta": document.meta,
+        "annotator": record.annotator,
+        "status": record.status,
+    }
+    if tokens:
+        line["spans"], line["tokens"] = spans_and_tokens(record)
+    else:
+        line["spans"] = plain_spans(record)
+    return orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE)
 
 
 class _LineWriter(StreamWriter):
     def __init__(self, output: Output, context: ExportContext) -> None:
         super().__init__(output, context)
         self.lines: list[bytes] = []
+        self.tokens = context.options.tokens
 
     def write(self, record: ExportRecord) -> None:
-        self.lines.append(native_line(record))
+        self.lines.append(native_line(record, self.tokens))
         if len(self.lines) >= LINE_BUFFER:
             self.stream.write(b"".join(self.lines))
             self.lines.clear()
@@ -88,6 +102,7 @@ class NativeJsonl(BaseExporter):
     title = "Annotator JSONL (native, Prodigy-style spans and tokens)"
     suffix = ".jsonl"
     layout = "lines"
+    options: tuple[str, ...] = ("tokens",)
     writer = _LineWriter
 
 
