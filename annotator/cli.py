@@ -179,7 +179,7 @@ def _count(n: int, noun: str) -> str:
 def import_(project: Path, paths: tuple[Path, ...], annotator: str | None, offsets: str | None) -> None:
     """Import documents and annotations from files or folders (recursively) into PROJECT.
 
-    PROJECT is created if missing. Reads .txt, .md, .html/.htm, .jsonl/.json
+    PROJECT is created if missing. Reads .txt, .md/.markdown, .html/.htm, .jsonl/.json
     (plain, native, Prodigy, doccano, spaCy, Label Studio) and brat (.txt + .ann).
     """
     from annotator.core.model import annotator_name_problem

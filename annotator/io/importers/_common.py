@@ -61,6 +61,9 @@ class Record:
     text: str  # raw text, newlines not yet normalized; span offsets point into it
     line: int | None = None
     title: str = ""
+    # [start, end, level] of each heading (HTML h1-h6, Markdown '#' lines), offsets into the raw text;
+    # stored in meta["headings"] in stored-text offsets, the contract with the text view.
+    headings: list[tuple[int, int, int]] = field(default_factory=list)
     uid: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
     spans: list[RawSpan] = field(default_factory=list)

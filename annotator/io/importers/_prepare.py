@@ -133,9 +133,18 @@ def prepare(
         if errors:
             return None, errors
     meta = record.meta if record.native else {**record.meta, "encoding": record.meta.get("encoding", encoding)}
+    if record.headings:
+        meta["headings"] = _headings(record)
     statuses = _statuses(record, spans) if spans or record.native else []
     review = GOLD_STATUS_TO_REVIEW.get(record.status or "") if record.native and record.annotator == GOLD_ANNOTATOR else None
     return QueuedDocument(text, record.title, source, meta, record.uid, spans, statuses, review, default_annotator), []
+
+
+def _headings(record: Record) -> list[list[int]]:
+    """The record's headings in stored-text offsets (CRLF pairs collapse to LF, as span offsets do)."""
+    remap = NewlineRemap(record.text) if "\r\n" in record.text else None
+    moved = ((remap(s), remap(e), level) if remap else (s, e, level) for s, e, level in record.headings)
+    return [[s, e, level] for s, e, level in sorted(moved) if s < e]
 
 
 def _statuses(record: Record, spans: list[SpanRow]) -> list[StatusRow]:

@@ -1,4 +1,4 @@
-"""Plain text and Markdown: the whole file is one document, titled by its file name."""
+"""Plain text: the whole file is one document, titled by its file name (Markdown: ``markdown``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from annotator.io.registry import register_importer
 
 class PlainTextImporter:
     name = "text"
-    suffixes = (".txt", ".md")
+    suffixes = (".txt",)
 
     def read(self, source: SourceFile) -> Iterator[Record | RecordError]:
         yield Record(read_text(source), title=source.path.stem)
