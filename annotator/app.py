@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import getpass
+import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -99,11 +100,41 @@ def settings_for_app() -> QSettings:
     return QSettings(QSettings.Format.IniFormat, QSettings.Scope.UserScope, "Annotator", "Annotator")
 
 
+def display_problem(env: Mapping[str, str] = os.environ, platform: str = sys.platform) -> str | None:
+    """Why the window cannot open here (one line, with what to do instead), or None.
+
+    Checked before QApplication exists: without a display Qt aborts the process, and its message
+    blames a missing xcb-cursor0 library, which is not the problem.
+    """
+    from PySide6.QtCore import QLibraryInfo
+
+    cli = "The command line works without a display: run `annotator --help`."
+    chosen = env.get("QT_QPA_PLATFORM", "").split(":")[0].strip()
+    if chosen:
+        plugins = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.PluginsPath)) / "platforms"
+        if plugins.is_dir() and not any(p.name.startswith((f"libq{chosen}.", f"q{chosen}.")) for p in plugins.iterdir()):
+            names = sorted(p.name.removeprefix("lib").removeprefix("q").split(".")[0] for p in plugins.iterdir())
+            return (f"annotator: QT_QPA_PLATFORM={chosen} names no Qt platform plugin (there are: "
+                    f"{', '.join(names)}); the window cannot open. {cli}")
+        return None
+    if platform.startswith("linux") and not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
+        return f"annotator: no display (neither DISPLAY nor WAYLAND_DISPLAY is set), so the window cannot open. {cli}"
+    return None
+
+
 def run(project_path: Path | None, files: list[Path], *, settings: QSettings | None = None) -> int:
+    if QApplication.instance() is None:
+        problem = display_problem()
+        if problem:
+            print(problem, file=sys.stderr)
+            return 1
     app = QApplication.instance() or QApplication(sys.argv)
     app.setApplicationName("Annotator")
     app.setOrganizationName("Annotator")
     settings = settings if settings is not None else settings_for_app()
+    from annotator.ui.theme import apply_theme
+
+    apply_theme(str(settings.value("view/theme", "system")))
     annotator = choose_annotator(settings)
     if annotator is None:
         return 1

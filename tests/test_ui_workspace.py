@@ -11,7 +11,7 @@ from PySide6.QtGui import QKeySequence
 from annotator.store import Project
 from annotator.ui.annotator_dialog import SwitchAnnotatorDialog
 from ui_fixtures import *  # noqa: F403
-from ui_fixtures import CTRL, error_dialog, press, read_spans, select_with_keys
+from ui_fixtures import CTRL, SHIFT, error_dialog, press, read_spans, select_with_keys
 
 pytestmark = pytest.mark.gui
 
@@ -60,7 +60,7 @@ def test_first_span_starts_the_document_in_the_list(qtbot, main_window):
 
 def test_search_and_status_filter(qtbot, main_window):
     main_window.project.set_status(3, "alice", "done")
-    press(qtbot, main_window, Qt.Key.Key_F, CTRL)
+    press(qtbot, main_window, Qt.Key.Key_F, CTRL | SHIFT)  # Ctrl+F finds in the document shown
     search = main_window.documents.search
     assert search.hasFocus()
     qtbot.keyClicks(search, "harbour fleet")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import re
 import sqlite3
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -42,6 +43,9 @@ def _connect(path: Path) -> sqlite3.Connection:
     conn = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_S, isolation_level=None)
     conn.execute("PRAGMA trusted_schema=OFF")
     return conn
+
+
+_QUOTED_TERM = re.compile(r'"(?:[^"]|"")*"')  # one term as quote_fts writes it
 
 
 class Project(LabelStore):
@@ -298,10 +302,11 @@ class Project(LabelStore):
         ).fetchone()[0]
 
     def search_document_ids(self, query: str) -> list[int]:
-        """Documents whose title or text contains every word of ``query`` (FTS5)."""
+        """Documents whose title or text has a word starting with each word of ``query`` (FTS5 prefix
+        queries: "Lav" finds "Lavrov"). Each word is quoted, so FTS5 operators in it are plain text."""
         if not query.strip():
             return self.document_ids()
-        fts_query = self.db.quote_fts(query)
+        fts_query = " ".join(f"{term}*" for term in _QUOTED_TERM.findall(self.db.quote_fts(query)))
         return [
             r[0]
             for r in self.conn.execute(
@@ -500,6 +505,11 @@ class Project(LabelStore):
         return self.conn.execute("SELECT count(*) FROM spans").fetchone()[0]
 
     # ------------------------------------------------------------------ status
+    def document_statuses(self, doc_id: int) -> dict[str, str]:
+        """Every annotator's status for a document (annotators who never touched it are left out)."""
+        rows = self.conn.execute("SELECT annotator, status FROM doc_status WHERE doc_id = ? ORDER BY annotator", [doc_id])
+        return dict(rows.fetchall())
+
     def status(self, doc_id: int, annotator: str) -> str:
         row = self.conn.execute(
             "SELECT status FROM doc_status WHERE doc_id = ? AND annotator = ?", [doc_id, annotator]

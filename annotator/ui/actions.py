@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar
 
+from annotator.ui.shortcuts import shortcut_text
+
 Keys = Sequence["str | QKeySequence.StandardKey"]
 SK = QKeySequence.StandardKey
 
@@ -44,7 +46,11 @@ WORKSPACE_ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("clear_span", "&Edit", "Clear span selection", ("Escape",), "clear_current_span"),
     ActionSpec("snap_words", "&Edit", "&Snap selection to whole words", ("Ctrl+Shift+W",), "toggle_snap",
                checkable=True, separator_before=True),
-    ActionSpec("find", "&Edit", "&Find documents...", (SK.Find,), "focus_search", separator_before=True),
+    ActionSpec("find_in_document", "&Edit", "&Find in document...", (SK.Find,), "find_in_document",
+               separator_before=True),
+    ActionSpec("find_next", "&Edit", "Find ne&xt", ("F3",), "find_next"),
+    ActionSpec("find_previous", "&Edit", "Find pre&vious", ("Shift+F3",), "find_previous"),
+    ActionSpec("find", "&Edit", "Find &documents...", ("Ctrl+Shift+F",), "focus_search"),
     ActionSpec("mark_done", "&Document", "Mark &done and go to next unfinished", ("Ctrl+Return", "Ctrl+Enter"),
                "mark_done_and_next", toolbar=True),
     ActionSpec("skip", "&Document", "&Skip and go to next unfinished", ("Ctrl+K",), "skip_and_next", toolbar=True),
@@ -59,12 +65,22 @@ WORKSPACE_ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("zoom_in", "&View", "Zoom &in", ("Ctrl+=", "Ctrl++"), "zoom_in", separator_before=True),
     ActionSpec("zoom_out", "&View", "Zoom &out", ("Ctrl+-",), "zoom_out"),
     ActionSpec("zoom_reset", "&View", "&Reset zoom", ("Ctrl+0",), "zoom_reset"),
+    ActionSpec("label_tags", "&View", "Label &tags at span starts", ("Ctrl+Shift+T",), "toggle_label_tags",
+               checkable=True, separator_before=True),
+    ActionSpec("full_width", "&View", "&Full-width lines", ("Ctrl+Shift+U",), "toggle_full_width", checkable=True),
     ActionSpec("edit_labels", "&Labels", "&Edit labels...", ("Ctrl+Shift+L",), "edit_labels"),
     ActionSpec("switch_annotator", "A&nnotator", "&Switch annotator...", ("Ctrl+Shift+A",), "switch_annotator"),
     ActionSpec("cheat_sheet", "&Help", "&Keyboard shortcuts", ("F1",), "show_cheat_sheet"),
 )
 
 MENU_ORDER = ["&File", "&Edit", "&Document", "&Labels", "A&nnotator", "&View", "&Help"]
+
+
+def tooltip(action: QAction) -> str:
+    """The action's text and its keys, as toolbar buttons show it: "Export (Ctrl+E)"."""
+    text = action.text().replace("&", "").replace("...", "")
+    keys = shortcut_text(action)
+    return f"{text} ({keys})" if keys else text
 
 
 def key_sequences(keys: Keys) -> list[QKeySequence]:
@@ -88,6 +104,7 @@ def build_actions(window: QMainWindow, specs: Sequence[ActionSpec], menus: dict[
         action = QAction(spec.text, window)
         action.setObjectName(spec.name)
         action.setShortcuts(key_sequences(spec.keys))
+        action.setToolTip(tooltip(action))
         action.setCheckable(spec.checkable)
         handler: Callable[[], object] = getattr(window, spec.handler)
         if spec.checkable:

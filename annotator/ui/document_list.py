@@ -173,6 +173,16 @@ class DocumentListModel(QAbstractTableModel):
         return row["spans"]
 
 
+class DocumentTable(QTableView):
+    """Rows of documents: Home and End go to the first and last document (a table's own Home and
+    End move between the columns of one row)."""
+
+    def moveCursor(self, action: QAbstractItemView.CursorAction, modifiers: Qt.KeyboardModifier) -> QModelIndex:  # noqa: N802
+        if action in (QAbstractItemView.CursorAction.MoveHome, QAbstractItemView.CursorAction.MoveEnd):
+            modifiers = modifiers | Qt.KeyboardModifier.ControlModifier
+        return super().moveCursor(action, modifiers)
+
+
 class DocumentListPanel(QWidget):
     """Search box, status filter, progress line and the list itself."""
 
@@ -190,7 +200,7 @@ class DocumentListPanel(QWidget):
             self.filter.addItem(text, statuses)
         self.progress = QLabel()
         self.progress.setObjectName("progress")
-        self.view = QTableView()  # not QTreeView: that lays out all rows (100,000) on every reset
+        self.view = DocumentTable()  # not QTreeView: that lays out all rows (100,000) on every reset
         self.view.setObjectName("documentList")
         self.view.setAlternatingRowColors(True)
         self.view.setShowGrid(False)

@@ -43,6 +43,7 @@ from annotator.io.exporting import ExportError, ExportOptions, export_project, p
 from annotator.io.registry import exporters
 from annotator.store import Project, ProjectError
 from annotator.store.export_queries import known_labels
+from annotator.ui.folders import last_folder, remember_folder
 
 
 def _checklist(names: list[str]) -> QListWidget:
@@ -166,7 +167,9 @@ class ExportDialog(QDialog):
         split_row.addWidget(self.split_edit, 1)
         split_row.addWidget(QLabel("Seed:"))
         split_row.addWidget(self.seed_spin)
-        form.addRow("&Split by document:", split_row)
+        split_label = QLabel("&Split by document:")  # a label with a buddy shows S underlined, not "&Split"
+        split_label.setBuddy(self.split_edit)
+        form.addRow(split_label, split_row)
         return box
 
     def _destination_box(self) -> QGroupBox:
@@ -263,11 +266,13 @@ class ExportDialog(QDialog):
     def _browse(self) -> None:
         exporter = self.exporter
         if exporter.layout == "folder":
-            chosen = QFileDialog.getExistingDirectory(self, "Export to folder")
+            chosen = QFileDialog.getExistingDirectory(self, "Export to folder", last_folder(self))
         else:
             pattern = f"{exporter.title} (*{exporter.suffix});;All files (*)"
-            chosen, _ = QFileDialog.getSaveFileName(self, "Export to file", f"export{exporter.suffix}", pattern)
+            start = str(Path(last_folder(self)) / f"export{exporter.suffix}")
+            chosen, _ = QFileDialog.getSaveFileName(self, "Export to file", start, pattern)
         if chosen:
+            remember_folder(self, chosen)
             self.destination.setText(chosen)
 
     # ------------------------------------------------------------------ running

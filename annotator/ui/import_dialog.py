@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressD
 from annotator.io.importing import ImportReport, import_paths, importable_suffixes
 from annotator.store import Project
 from annotator.store.errors import ProjectError
+from annotator.ui.folders import last_folder, remember_folder
 
 MAX_LISTED = 10  # files named in the summary itself; the full lists go to the details
 
@@ -36,9 +37,12 @@ def import_file_filter() -> str:
 def choose_import_paths(parent: QWidget | None, folder: bool) -> list[Path]:
     """Ask for files (several allowed) or one folder; empty when the user cancels."""
     if folder:
-        chosen = QFileDialog.getExistingDirectory(parent, "Import folder")
+        chosen = QFileDialog.getExistingDirectory(parent, "Import folder", last_folder(parent))
+        remember_folder(parent, chosen)
         return [Path(chosen)] if chosen else []
-    files, _filter = QFileDialog.getOpenFileNames(parent, "Import files", "", import_file_filter())
+    files, _filter = QFileDialog.getOpenFileNames(parent, "Import files", last_folder(parent), import_file_filter())
+    if files:
+        remember_folder(parent, files[0])
     return [Path(name) for name in files]
 
 

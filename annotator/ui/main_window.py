@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoGroup, QUndoStack
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (QDialog, QDockWidget, QLabel, QMainWindow, QMenu, QToolBar, QVBoxLayout, QWidget)
 
 from annotator.core.changes import Changes
@@ -22,14 +22,17 @@ from annotator.ui.annotator_dialog import ask_annotator
 from annotator.ui.actions import MENU_ORDER, WORKSPACE_ACTIONS, ActionSpec, build_actions, key_sequences
 from annotator.ui.commands import (AddSpanCommand, ChangeNotifier, DeleteSpanCommand, EditCommand,
                                    SetStatusCommand, note_command, relabel_command)
+from annotator.ui.details_panel import DetailsPanel
 from annotator.ui.document_list import DocumentListPanel
+from annotator.ui.find_bar import FindBar
 from annotator.ui.highlighter import label_style
 from annotator.ui.palette import LabelPalette
 from annotator.ui.prompts import ask_text, sentence, show_error
 from annotator.ui.review_mode import install_review
 from annotator.ui.shortcuts import CheatSheet
 from annotator.ui.spans_panel import SpansPanel
-from annotator.ui.text_view import SpanTextView
+from annotator.ui.text_view import MEASURE, SpanTextView
+from annotator.ui.theme import MODES, apply_theme
 
 
 def bindable(label: Label) -> Label:
@@ -50,6 +53,7 @@ class MainWindow(QMainWindow):
         self.annotator = annotator
         self.settings = settings
         self.doc_id: int | None = None
+        self.document = None  # the Document shown (text, title, source, meta)
         self.labels: list[Label] = []
         self.undo_group = QUndoGroup(self)  # one history per layer (each annotator, gold): switching keeps them
         self._undo_stacks: dict[str, QUndoStack] = {}
@@ -68,6 +72,9 @@ class MainWindow(QMainWindow):
         geometry = settings.value("window/geometry")
         if geometry is not None:
             self.restoreGeometry(geometry)
+        state = settings.value("window/state")
+        if state is not None:  # which panels are open, and where
+            self.restoreState(state)
 
     @property
     def undo_stack(self) -> QUndoStack:
@@ -91,13 +98,19 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
+        self.find_bar = FindBar(self.text_view)
         layout.addWidget(self.palette)
+        layout.addWidget(self.find_bar)
         layout.addWidget(self.text_view, 1)
         self.setCentralWidget(central)
         self.documents = DocumentListPanel(self.project, self.annotator)
         self.documents_dock = self.add_dock("Documents", self.documents, Qt.DockWidgetArea.LeftDockWidgetArea)
         self.spans_panel = SpansPanel()
         self.spans_dock = self.add_dock("Spans", self.spans_panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.details = DetailsPanel()
+        self.details_dock = self.add_dock("Details", self.details, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.splitDockWidget(self.spans_dock, self.details_dock, Qt.Orientation.Vertical)
+        self.details_dock.visibilityChanged.connect(lambda shown: shown and self.show_details())
         self.status_project = QLabel()
         self.status_annotator = QLabel()
         self.status_saved = QLabel("✓ All changes saved")
@@ -110,7 +123,8 @@ class MainWindow(QMainWindow):
         dock = QDockWidget(title, self)
         dock.setObjectName(f"{title.lower()}Dock")
         dock.setWidget(widget)
-        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)  # View > Panels brings it back
         self.addDockWidget(area, dock)
         return dock
 
@@ -128,15 +142,61 @@ class MainWindow(QMainWindow):
         for action in (self.undo_action, self.redo_action):
             edit.addAction(action)
             self.addAction(action)
-            self.toolbar.addAction(action)
+        self.toolbar.addAction(self._toolbar_twin(self.undo_action, "Undo", self.undo_group.undoTextChanged))
+        self.toolbar.addAction(self._toolbar_twin(self.redo_action, "Redo", self.undo_group.redoTextChanged))
         self.recent_menu = QMenu("Open &recent", self)
         self.actions_by_name = self.add_actions(WORKSPACE_ACTIONS)
         self.menus["&File"].insertMenu(self.actions_by_name["import_files"], self.recent_menu)
-        snap = self.actions_by_name["snap_words"]
-        snap.blockSignals(True)  # restore the saved state silently: no message, no settings write
-        snap.setChecked(self.snap_to_words)
-        snap.blockSignals(False)
+        for name, on in (("snap_words", self.snap_to_words), ("label_tags", self._setting("view/labelTags", False)),
+                         ("full_width", self._setting("view/fullWidth", False))):
+            action = self.actions_by_name[name]
+            action.blockSignals(True)  # restore the saved state silently: no message, no settings write
+            action.setChecked(on)
+            action.blockSignals(False)
+        self.text_view.set_show_tags(self.actions_by_name["label_tags"].isChecked())
+        self.text_view.set_measure(0 if self.actions_by_name["full_width"].isChecked() else MEASURE)
+        self._build_view_menu()
+        hidden = self.settings.value("view/hiddenLabels", [])
+        self.palette.hidden = {hidden} if isinstance(hidden, str) else set(hidden or [])
+        self.text_view.set_hidden_labels(self.palette.hidden)
         self.label_actions: list[QAction] = []
+
+    def _setting(self, key: str, default: bool) -> bool:
+        return self.settings.value(key, default, type=bool)
+
+    def _toolbar_twin(self, action: QAction, word: str, text_changed: Signal) -> QAction:
+        """A toolbar button for Undo or Redo, whose menu text changes (Undo Add actor span): a fixed
+        word, with the full text and keys in its tooltip, so the toolbar keeps its width."""
+        twin = QAction(word, self)
+        twin.setObjectName(f"toolbar_{word.lower()}")
+        twin.setEnabled(action.isEnabled())
+        twin.triggered.connect(action.trigger)
+        action.enabledChanged.connect(twin.setEnabled)
+        keys = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+
+        def retip(text: str) -> None:
+            twin.setToolTip(f"{word} {text} ({keys})" if text else f"{word} ({keys})")
+        text_changed.connect(retip)
+        retip("")
+        return twin
+
+    def _build_view_menu(self) -> None:
+        """View > Panels (close and bring back each panel) and View > Theme."""
+        view = self.menus["&View"]
+        view.addSeparator()
+        panels = view.addMenu("&Panels")
+        for dock in (self.documents_dock, self.spans_dock, self.details_dock):
+            panels.addAction(dock.toggleViewAction())
+        themes = view.addMenu("T&heme")
+        group = QActionGroup(self)
+        chosen = str(self.settings.value("view/theme", "system"))
+        for mode in MODES:
+            action = themes.addAction({"system": "Follow the &system", "light": "&Light", "dark": "&Dark"}[mode])
+            action.setObjectName(f"theme_{mode}")
+            action.setCheckable(True)
+            action.setChecked(mode == chosen)
+            action.triggered.connect(lambda _=False, mode=mode: self.set_theme(mode))
+            group.addAction(action)
 
     def add_actions(self, specs: tuple[ActionSpec, ...] | list[ActionSpec]) -> dict[str, QAction]:
         """Build more actions into the menus and toolbar (e.g. a "Review" menu)."""
@@ -144,6 +204,7 @@ class MainWindow(QMainWindow):
 
     def _connect(self) -> None:
         self.palette.labelChosen.connect(self.apply_label)
+        self.palette.hiddenChanged.connect(self.set_hidden_labels)
         self.text_view.spanClicked.connect(self._span_clicked)
         self.text_view.spanMenuRequested.connect(self.show_span_menu)
         self.spans_panel.spanSelected.connect(lambda span_id: self.select_span(span_id, scroll=True))
@@ -200,6 +261,7 @@ class MainWindow(QMainWindow):
         colors = {label.name: label.color for label in self.labels}
         self.style = label_style(colors)
         self.spans_panel.model_.colors = colors
+        self.spans_panel.fit_labels(list(colors))
         self.palette.set_labels(self.labels)
         menu = self.menus["&Labels"]
         for action in getattr(self, "label_actions", []):
@@ -254,9 +316,23 @@ class MainWindow(QMainWindow):
         if self.doc_id is None:
             return
         document = self.project.document(self.doc_id)  # text and meta (headings) in one read
+        self.document = document
         self.text_view.set_document(document.text, self.project.spans(self.doc_id, self.annotator), self.style,
                                     headings=document.meta.get("headings") or ())
         self.spans_panel.model_.set_spans(document.text, self.text_view.spans())
+        reviewing = getattr(self, "review", None) is not None and self.review.active
+        self.spans_panel.set_annotator_column(reviewing)
+        if self.find_bar.isVisible():
+            self.find_bar.search()
+        self.show_details()
+
+    def show_details(self) -> None:
+        """Fill the details panel (only while it is shown: it reads the statuses)."""
+        if not self.details_dock.isVisible():
+            return
+        document = self.document if self.doc_id is not None else None
+        statuses = self.project.document_statuses(self.doc_id) if document is not None else {}
+        self.details.show_document(document, statuses, len(self.text_view.highlighter.index))
 
     def _document_activated(self, doc_id: int) -> None:
         if doc_id != self.doc_id:
@@ -453,6 +529,7 @@ class MainWindow(QMainWindow):
             self.spans_panel.hold_repaint()  # the text's paragraph is painted first
             self.text_view.add_span(span)
             self.spans_panel.model_.add(span)
+            self.show_details()
 
     def _on_span_removed(self, span: Span) -> None:
         self.documents.model.count_span(span, -1)
@@ -461,6 +538,7 @@ class MainWindow(QMainWindow):
             self.text_view.remove_span(span.id)
             self.spans_panel.model_.remove(span.id)
             self.spans_panel.select_span(self.text_view.current_span_id)
+            self.show_details()
 
     def _on_span_updated(self, _old: Span, new: Span) -> None:
         if self._shows(new):
@@ -499,6 +577,8 @@ class MainWindow(QMainWindow):
         if annotator == self.annotator and doc_id != self.doc_id:
             self.open_document(doc_id)  # an undo or redo of another document's status: show it
         self._update_position()
+        if doc_id == self.doc_id:
+            self.show_details()
 
     def _set_saved(self, ok: bool, reason: str = "") -> None:
         self.status_saved.setText("✓ All changes saved" if ok else "✗ Last change NOT saved")
@@ -513,6 +593,34 @@ class MainWindow(QMainWindow):
 
     def zoom_reset(self) -> None:
         self.text_view.reset_zoom()
+
+    def find_in_document(self) -> None:
+        self.find_bar.open_bar()
+
+    def find_next(self) -> None:
+        self.find_bar.step(1)
+
+    def find_previous(self) -> None:
+        self.find_bar.step(-1)
+
+    def toggle_label_tags(self, on: bool) -> None:
+        self.settings.setValue("view/labelTags", on)
+        self.text_view.set_show_tags(on)
+
+    def toggle_full_width(self, on: bool) -> None:
+        self.settings.setValue("view/fullWidth", on)
+        self.text_view.set_measure(0 if on else MEASURE)
+
+    def set_theme(self, mode: str) -> None:
+        """Follow the system's colours, or force light or dark (remembered)."""
+        self.settings.setValue("view/theme", mode)
+        apply_theme(mode)
+        self.text_view.set_dark(None)
+        self.palette.set_labels(self.labels)
+
+    def set_hidden_labels(self, hidden: set[str]) -> None:
+        self.settings.setValue("view/hiddenLabels", sorted(hidden))
+        self.text_view.set_hidden_labels(hidden)
 
     def focus_search(self) -> None:
         self.documents.search.setFocus()
@@ -585,6 +693,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802
         self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.setValue("window/state", self.saveState())
         self.settings.sync()
         for dialog in self.findChildren(QDialog):  # the F1 sheet and other open dialogs go with the window
             dialog.close()

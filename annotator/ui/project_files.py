@@ -13,6 +13,7 @@ from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QFileDialog
 
 from annotator.store import Project, ProjectError
+from annotator.ui.folders import last_folder, remember_folder
 from annotator.ui.prompts import show_error
 
 if TYPE_CHECKING:
@@ -87,16 +88,19 @@ def _refuse(window: MainWindow, path: Path, exc: BaseException) -> None:
 
 
 def choose_project_to_open(window: MainWindow) -> None:
-    path, _ = QFileDialog.getOpenFileName(window, "Open project", str(window.project.path.parent), PROJECT_FILTER)
+    path, _ = QFileDialog.getOpenFileName(window, "Open project", last_folder(window, window.project.path.parent),
+                                          PROJECT_FILTER)
     if path:
+        remember_folder(window, path)
         open_project(window, Path(path))
 
 
 def choose_new_project(window: MainWindow) -> None:
-    path, _ = QFileDialog.getSaveFileName(window, "New project", str(window.project.path.parent / "project.db"),
-                                          PROJECT_FILTER)
+    start = Path(last_folder(window, window.project.path.parent)) / "project.db"
+    path, _ = QFileDialog.getSaveFileName(window, "New project", str(start), PROJECT_FILTER)
     if not path:
         return
+    remember_folder(window, path)
     if Path(path).exists() and Path(path).stat().st_size:
         show_error(window, "Cannot create project", f"{Path(path).name} already exists; use Open project.")
         return

@@ -29,10 +29,14 @@ def shortcut_text(action: QAction) -> str:
 
 
 def _dedicated_key(sequence: QKeySequence) -> bool:
-    """A single application or multimedia key (Qt numbers them from Key_Back up), without modifiers."""
+    """A key few keyboards have: an application or multimedia key (Qt numbers them from Key_Back up)
+    without modifiers, or a function key past F12 (Qt binds Undo to F14 and Copy to F16 on X11)."""
     combination = sequence[0]
+    key = combination.key().value
+    if Qt.Key.Key_F13.value <= key <= Qt.Key.Key_F35.value:
+        return True
     return (sequence.count() == 1 and combination.keyboardModifiers() == Qt.KeyboardModifier.NoModifier
-            and Qt.Key.Key_Back.value <= combination.key().value < Qt.Key.Key_unknown.value)
+            and Qt.Key.Key_Back.value <= key < Qt.Key.Key_unknown.value)
 
 
 def cheat_sheet_html(groups: list[tuple[str, list[QAction]]]) -> str:

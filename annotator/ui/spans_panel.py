@@ -16,6 +16,7 @@ from annotator.core.span_rows import SpanRows
 
 COLUMNS = ("Text", "Label", "Annotator", "Note")
 COLUMN_FIELDS = (None, "label", "annotator", "note")  # the Span field each column after the text shows
+LABEL_COLUMN, ANNOTATOR_COLUMN = 1, 2
 _ROLES = frozenset((Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.DecorationRole,
                     Qt.ItemDataRole.UserRole))
 
@@ -102,7 +103,7 @@ class SpanListModel(QAbstractTableModel):
         if column == 0:
             words = " ".join(self.text[spans.starts[row] : spans.ends[row]].split())
             return words if role == Qt.ItemDataRole.ToolTipRole or len(words) <= 80 else words[:77] + "…"
-        return spans.column(COLUMN_FIELDS[column])[row] or ""
+        return spans.column(COLUMN_FIELDS[column])[row] or ""  # (the tooltip: a whole note or label name)
 
 
 class SpansPanel(QTableView):
@@ -128,6 +129,7 @@ class SpansPanel(QTableView):
         header.setStretchLastSection(True)  # the note column takes what is left
         for column, width in enumerate((190, 64, 70)):
             header.resizeSection(column, width)
+        self.setColumnHidden(ANNOTATOR_COLUMN, True)  # all the same outside review
         self._quiet = False
         self.selectionModel().currentRowChanged.connect(self._current_changed)
         # Scrolling to the row a new span got forces the table to lay out its rows at once;
@@ -137,6 +139,14 @@ class SpansPanel(QTableView):
         self._scroll_timer.timeout.connect(self._scroll_to_target)
         self._release_timer = QTimer(self, singleShot=True, interval=0)
         self._release_timer.timeout.connect(lambda: self.setUpdatesEnabled(True))
+
+    def set_annotator_column(self, on: bool) -> None:
+        self.setColumnHidden(ANNOTATOR_COLUMN, not on)
+
+    def fit_labels(self, names: list[str]) -> None:
+        """Make the label column wide enough for the longest label name (with its swatch)."""
+        widest = max((self.fontMetrics().horizontalAdvance(name) for name in names), default=40)
+        self.horizontalHeader().resizeSection(LABEL_COLUMN, widest + 36)
 
     def hold_repaint(self) -> None:
         """Repaint the list on the next event-loop turn, after the text view.

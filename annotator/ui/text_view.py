@@ -139,6 +139,11 @@ class SpanTextView(QPlainTextEdit):
         if side != margins.left():
             self.setViewportMargins(side, 0, side, 0)
 
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802
+        super().changeEvent(event)
+        if event.type() == QEvent.Type.PaletteChange and hasattr(self, "highlighter"):  # light <-> dark
+            self.relayout()
+
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802
         super().resizeEvent(event)
         self._fit_measure()
@@ -224,6 +229,10 @@ class SpanTextView(QPlainTextEdit):
         if not cursor.hasSelection():
             return None
         return self._to_cp(cursor.selectionStart()), self._to_cp(cursor.selectionEnd())
+
+    def cursor_offset(self) -> int:
+        """Where the text cursor is, in code points."""
+        return self._to_cp(self.textCursor().position())
 
     def _to_cp(self, position: int) -> int:
         try:
@@ -361,10 +370,10 @@ class SpanTextView(QPlainTextEdit):
 def _valid_headings(headings: Sequence[Sequence[int]], length: int) -> list[tuple[int, int, int]]:
     """The well-formed ``[start, end, level]`` triples inside the text, sorted and not overlapping."""
     found: list[tuple[int, int, int]] = []
-    for heading in sorted(tuple(h) for h in headings if isinstance(h, (list, tuple)) and len(h) == 3):
-        start, end, level = heading
-        if (all(isinstance(v, int) for v in heading) and 0 <= start < end <= length and 1 <= level <= 6
-                and (not found or start >= found[-1][1])):
+    wellformed = (tuple(h) for h in headings if isinstance(h, (list, tuple)) and len(h) == 3
+                  and all(isinstance(v, int) and not isinstance(v, bool) for v in h))
+    for start, end, level in sorted(wellformed):
+        if 0 <= start < end <= length and 1 <= level <= 6 and (not found or start >= found[-1][1]):
             found.append((start, end, level))
     return found
 
