@@ -17,12 +17,23 @@ WORDS = ("the minister said that North Korea’s army of 1.3 million soldiers wo
          "while analysts in Seoul and Washington doubted the claim and the figures published last week").split()
 
 
-def make_text(size: int, seed: int = 1) -> str:
-    """About ``size`` characters of prose in paragraphs of 300-1500 characters."""
+EMOJI = "👍"  # outside the BMP: two UTF-16 positions, so offsets must be converted
+
+
+def make_text(size: int, seed: int = 1, emoji_every: int = 0) -> str:
+    """About ``size`` characters of prose in paragraphs of 300-1500 characters; with ``emoji_every``,
+    an emoji as a word of its own about every that many characters (as in real posts and reports)."""
     rng = random.Random(seed)
-    paragraphs, total = [], 0
+    paragraphs, total, next_emoji = [], 0, emoji_every
     while total < size:
         words = [rng.choice(WORDS) for _ in range(rng.randint(50, 250))]
+        if emoji_every:
+            length = total
+            for n, word in enumerate(words):
+                length += len(word) + 1
+                if length >= next_emoji:
+                    words[n] = EMOJI
+                    next_emoji += emoji_every
         paragraph = " ".join(words).capitalize() + "."
         paragraphs.append(paragraph)
         total += len(paragraph) + 1
@@ -42,9 +53,10 @@ def make_spans(text: str, count: int, seed: int = 2) -> list[tuple[int, int, str
     return spans
 
 
-def make_project(path: Path, size: int, span_count: int, annotator: str = "bench") -> tuple[Project, int, str]:
+def make_project(path: Path, size: int, span_count: int, annotator: str = "bench",
+                 emoji_every: int = 0) -> tuple[Project, int, str]:
     project = Project.open(path)
-    text = make_text(size)
+    text = make_text(size, emoji_every=emoji_every)
     doc_id, _ = project.add_document(text, title="big")
     project.add_spans({"doc_id": doc_id, "start": s, "end": e, "label": label, "annotator": annotator,
                        "origin": "manual"} for s, e, label in make_spans(text, span_count))
@@ -66,6 +78,18 @@ def bench_window(project: Project, folder: Path):
     window = MainWindow(project, "bench", QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat))
     window.show()
     return window
+
+
+def until_idle(app) -> None:
+    """Run the event loop until nothing is left to do: posted events, deferred deletes and the
+    zero-interval timers the work scheduled (what the analyst waits for before the window answers)."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    for _ in range(2):  # a zero timer started while the first round ran fires in the second
+        app.processEvents()
+        loop = QEventLoop()
+        QTimer.singleShot(0, loop.quit)
+        loop.exec()
 
 
 def verdict(ratio: float, goal: float) -> str:

@@ -1,4 +1,5 @@
-"""Document details: title, source, when it was imported, what the importer recorded, and statuses."""
+"""Document details: title, source, when it was imported, what the importer recorded, and statuses
+(span counts are in the document list)."""
 
 from __future__ import annotations
 
@@ -14,10 +15,10 @@ from annotator.core.model import Document
 STATUS_TEXT = {"new": "new", "in_progress": "in progress", "done": "done", "skipped": "skipped"}
 
 
-def details_html(document: Document, statuses: dict[str, str], spans: int) -> str:
+def details_html(document: Document, statuses: dict[str, str]) -> str:
     rows = [("Title", document.title or f"Document {document.id}"), ("Source", document.source or "—"),
             ("Imported", document.created.replace("T", " ")[:19] or "—"),
-            ("Length", f"{len(document.text):,} characters, {spans:,} of your spans")]
+            ("Length", f"{len(document.text):,} characters")]
     rows += [(name, STATUS_TEXT.get(status, status)) for name, status in statuses.items()] or [("Status", "new")]
     meta = dict(document.meta)
     headings = meta.pop("headings", None)
@@ -47,5 +48,5 @@ class DetailsPanel(QScrollArea):
         self.setWidget(self.label)
         self.setWidgetResizable(True)
 
-    def show_document(self, document: Document | None, statuses: dict[str, str], spans: int) -> None:
-        self.label.setText(details_html(document, statuses, spans) if document is not None else "No document")
+    def show_document(self, document: Document | None, statuses: dict[str, str]) -> None:
+        self.label.setText(details_html(document, statuses) if document is not None else "No document")

@@ -332,7 +332,7 @@ class MainWindow(QMainWindow):
             return
         document = self.document if self.doc_id is not None else None
         statuses = self.project.document_statuses(self.doc_id) if document is not None else {}
-        self.details.show_document(document, statuses, len(self.text_view.highlighter.index))
+        self.details.show_document(document, statuses)
 
     def _document_activated(self, doc_id: int) -> None:
         if doc_id != self.doc_id:
@@ -529,7 +529,6 @@ class MainWindow(QMainWindow):
             self.spans_panel.hold_repaint()  # the text's paragraph is painted first
             self.text_view.add_span(span)
             self.spans_panel.model_.add(span)
-            self.show_details()
 
     def _on_span_removed(self, span: Span) -> None:
         self.documents.model.count_span(span, -1)
@@ -538,7 +537,6 @@ class MainWindow(QMainWindow):
             self.text_view.remove_span(span.id)
             self.spans_panel.model_.remove(span.id)
             self.spans_panel.select_span(self.text_view.current_span_id)
-            self.show_details()
 
     def _on_span_updated(self, _old: Span, new: Span) -> None:
         if self._shows(new):

@@ -18,7 +18,8 @@ from typing import NamedTuple
 
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QTextBlock, QTextDocument
-from PySide6.QtWidgets import QPlainTextDocumentLayout
+from PySide6.QtWidgets import QPlainTextDocumentLayout, QWidget
+from shiboken6 import isValid
 
 
 class Spacing(NamedTuple):
@@ -28,17 +29,27 @@ class Spacing(NamedTuple):
 
 
 class ReadingLayout(QPlainTextDocumentLayout):
-    def __init__(self, document: QTextDocument, spacing: Callable[[QTextBlock], Spacing]) -> None:
+    def __init__(self, document: QTextDocument, view: QWidget, spacing: Callable[[QTextBlock], Spacing]) -> None:
         super().__init__(document)
+        self.setParent(document)  # owned by the document (Qt deletes it with it), not by Python: else both would
+        self.view = view
         self.spacing = spacing
+        # block number -> ((line count, spacing, last line's y and height), height): a paragraph whose
+        # lines are where they were put is not walked again (Qt asks for its rectangle often)
+        self._placed: dict[int, tuple[tuple[int, Spacing, float, float], float]] = {}
 
     def blockBoundingRect(self, block: QTextBlock) -> QRectF:  # noqa: N802 (Qt's name)
         rect = super().blockBoundingRect(block)  # lays the paragraph out if it is not
         layout = block.layout()
         count = layout.lineCount()
-        if not count or not block.isVisible():
-            return rect
+        if not count or not block.isVisible() or not isValid(self.view):  # (the view is being destroyed:
+            return rect  # its document, a child, goes last and must not call back into it)
         room = self.spacing(block)
+        last = layout.lineAt(count - 1)
+        known = self._placed.get(block.blockNumber())
+        key = (count, room, last.y(), last.height())
+        if known is not None and known[0] == key:  # placed already, and Qt has not laid it out again since
+            return QRectF(rect.x(), rect.y(), rect.width(), known[1])
         y = 0.0
         for n in range(count):
             line = layout.lineAt(n)
@@ -49,4 +60,9 @@ class ReadingLayout(QPlainTextDocumentLayout):
         height = y + room.after
         if not block.next().isValid():
             height += self.document().documentMargin()
+        self._placed[block.blockNumber()] = ((count, room, last.y(), last.height()), height)
         return QRectF(rect.x(), rect.y(), rect.width(), height)
+
+    def forget(self) -> None:
+        """Place every paragraph's lines afresh (the room they need changed)."""
+        self._placed.clear()

@@ -52,12 +52,13 @@ class SpanTextView(QPlainTextEdit):
         self.setAutoFillBackground(True)  # the margins beside the measure take the page colour
         self.setBackgroundRole(QPalette.ColorRole.Base)
         self.decorations = SpanDecorations(self)
+        self._measure_font()
         self.extra_painters: list[Painter] = []  # more painters (review lanes) take the first bar slots
         document = QTextDocument(self)
         document.setDocumentMargin(12)
         self.highlighter = SpanHighlighter(document)
         self.highlighter.base_point_size = font.pointSizeF()
-        self.reading_layout = ReadingLayout(document, self.spacing)  # kept: Python must not collect it
+        self.reading_layout = ReadingLayout(document, self, self.spacing)
         document.setDocumentLayout(self.reading_layout)
         self.setDocument(document)
         self.text = ""
@@ -83,6 +84,7 @@ class SpanTextView(QPlainTextEdit):
         self.highlighter.headings = _valid_headings(headings, len(text))
         self.highlighter.configure(self.offsets, spans, style or label_style({}))
         self.decorations.invalidate()
+        self.reading_layout.forget()
         with self.highlighter.detached():
             self.setPlainText(text)
 
@@ -95,6 +97,7 @@ class SpanTextView(QPlainTextEdit):
         """Format, space and paint every paragraph afresh (spans, style, fonts or hidden labels changed)."""
         self.highlighter.invalidate()
         self.decorations.invalidate()
+        self.reading_layout.forget()
         self.viewport().update()
 
     def set_hidden_labels(self, hidden: set[str] | frozenset[str]) -> None:
@@ -119,10 +122,13 @@ class SpanTextView(QPlainTextEdit):
     # ----------------------------------------------------------- reading
     def spacing(self, block: QTextBlock) -> Spacing:
         """Room around a paragraph's lines: tags above, leading and bar slots below, a gap after."""
-        line = QFontMetricsF(self.font()).lineSpacing()
+        line, tag = self._metrics
         slots = sum(painter.slots(block) for painter in self.extra_painters) + self.decorations.slots(block)
-        above = QFontMetricsF(tag_font(self.font())).height() + 1 if self.decorations.show_tags else 0.0
+        above = tag if self.decorations.show_tags else 0.0
         return Spacing(above, max(round(line * 0.35), slots * PITCH + 3), round(line * 0.75))
+
+    def _measure_font(self) -> None:
+        self._metrics = (QFontMetricsF(self.font()).lineSpacing(), QFontMetricsF(tag_font(self.font())).height() + 1)
 
     def set_measure(self, characters: int) -> None:
         """Cap lines at about ``characters`` (0: use the whole width)."""
@@ -292,6 +298,7 @@ class SpanTextView(QPlainTextEdit):
             self.zoomOut(-steps)
         self._zoom_steps += steps
         self.highlighter.base_point_size = self.font().pointSizeF()  # headings scale with the text
+        self._measure_font()
         self._fit_measure()
         self.relayout()
 

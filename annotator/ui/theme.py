@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QGuiApplication, QPalette
-from PySide6.QtWidgets import QApplication, QStyleFactory
+from PySide6.QtWidgets import QApplication
 
 MODES = ("system", "light", "dark")
 LIGHT_PAGE, LIGHT_TEXT = QColor("#ffffff"), QColor("#1a1a1a")
@@ -77,7 +77,7 @@ def apply_theme(mode: str) -> None:
             hints.unsetColorScheme()
         app.setPalette(app.style().standardPalette())
         return
-    app.setStyle(QStyleFactory.create("Fusion"))  # a style that takes any palette
+    app.setStyle("Fusion")  # a style that takes any palette (by name: Qt owns the style object)
     scheme = Qt.ColorScheme.Dark if mode == "dark" else Qt.ColorScheme.Light
     if hasattr(hints, "setColorScheme"):
         hints.setColorScheme(scheme)

@@ -236,7 +236,7 @@ def test_details_panel_shows_title_source_meta_and_statuses(qtbot, ws_project, s
         assert expected in text
     select_with_keys(qtbot, window, 0, 4)
     press(qtbot, window, "1")
-    assert "alice" in window.details.label.text() and "1 of your spans" in window.details.label.text()
+    assert "alice" in window.details.label.text() and "in progress" in window.details.label.text()
 
 
 def test_home_and_end_in_the_document_list(qtbot, main_window):
