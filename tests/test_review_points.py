@@ -231,3 +231,41 @@ def test_an_older_project_gains_the_rejections_table(tmp_path):
     assert rejected_rows(path) == [(1, 0, 3, "rita")]
     assert GOLD_ANNOTATOR == "gold"
     QTest.qWait(0)
+
+
+def test_an_id_freed_by_one_layers_undo_and_reused_by_another_is_never_touched_by_the_first(qtbot, window):  # noqa: F811
+    """Histories are kept per layer; SQLite may give the id of an undone span to another layer's new span."""
+    path = window.project.path
+    start, end = at(window.text_view.text, "Korea expert")
+    select_with_keys(qtbot, window, start, end - start)
+    press(qtbot, window, "1")  # rita's span gets the highest id ...
+    press(qtbot, window, Qt.Key.Key_Z, CTRL)  # ... and her undo frees it
+    assert window.set_annotator("ben")
+    select_with_keys(qtbot, window, start, end - start)
+    press(qtbot, window, "2")  # ben's new span is given that id
+    bens = own_rows(path, "ben")
+    assert window.set_annotator("rita")
+    press(qtbot, window, Qt.Key.Key_Z, CTRL | SHIFT)  # rita's redo cannot put hers back under ben's id ...
+    assert window.status_saved.text() == "✗ Last change NOT saved"
+    assert "cannot be put back" in window.status_saved.toolTip()
+    press(qtbot, window, Qt.Key.Key_Z, CTRL)  # ... and no undo of hers deletes ben's span
+    assert own_rows(path, "ben") == bens and own_rows(path, "rita") == []
+
+
+def test_a_gold_undo_never_deletes_a_span_that_took_its_id(qtbot, window):  # noqa: F811
+    path = window.project.path
+    enter_review(qtbot, window)
+    key(qtbot, window.review.panel, "n")
+    key(qtbot, window.review.panel, "n")
+    key(qtbot, window.review.panel, "1")  # ana's Heritage Foundation into gold: the highest id
+    [gold] = gold_rows(path)
+    press(qtbot, window, Qt.Key.Key_Z, CTRL)  # undone: the id is free
+    press(qtbot, window, Qt.Key.Key_R, CTRL)
+    start, end = at(window.text_view.text, "Korea expert")
+    select_with_keys(qtbot, window, start, end - start)
+    press(qtbot, window, "1")  # rita's span takes it
+    mine = own_rows(path, "rita")
+    enter_review(qtbot, window)
+    press(qtbot, window, Qt.Key.Key_Z, CTRL | SHIFT)  # the gold redo is refused, rita's span stays
+    assert "cannot be put back" in window.status_saved.toolTip()
+    assert own_rows(path, "rita") == mine and gold_rows(path) == []

@@ -454,8 +454,28 @@ class Project(LabelStore):
         """Put a deleted span back with its id (undo of delete)."""
         with self.transaction():
             self._check_span(span.doc_id, span.start, span.end, span.label)
+            self.check_ids_free([span.id])
             self._insert_span_row(span)
         return span
+
+    # Undo histories are kept per layer (each annotator, gold), and SQLite gives a new span the
+    # highest id + 1, so the id of a span one layer's undo removed can be given to another layer's
+    # new span. Undo and redo go by id: they check the id still names their span (or is free) first,
+    # so they refuse with a message instead of deleting, relabelling or clashing with someone else's.
+    def check_ids_free(self, ids: Sequence[int]) -> None:
+        taken = self.conn.execute(
+            "SELECT id FROM spans WHERE id IN (SELECT value FROM json_each(?)) LIMIT 1", [json.dumps(list(ids))]
+        ).fetchone()
+        if taken:
+            raise ValueError(f"span {taken[0]} cannot be put back: a newer span (another layer's) has its id now")
+
+    def expect_span(self, span: Span) -> None:
+        """Refuse (KeyError) when the span with ``span.id`` is not ``span`` any more (same document,
+        annotator and extent): its id now belongs to another layer's newer span."""
+        row = self.conn.execute(
+            "SELECT doc_id, annotator, start, [end] FROM spans WHERE id = ?", [span.id]).fetchone()
+        if row != (span.doc_id, span.annotator, span.start, span.end):
+            raise KeyError(f"span {span.id} ({span.label} by {span.annotator}) is no longer in the project")
 
     def span(self, span_id: int) -> Span:
         row = self.conn.execute(f"SELECT {SPAN_COLUMNS} FROM spans WHERE id = ?", [span_id]).fetchone()

@@ -144,6 +144,7 @@ def restore_spans(project: Project, spans: Iterable[Span]) -> None:
     for doc_id in {s.doc_id for s in spans}:
         _check_spans(project, doc_id, ((s.start, s.end, s.label) for s in spans if s.doc_id == doc_id))
     with project.transaction():
+        project.check_ids_free([s.id for s in spans])
         _insert_spans(project, spans)
 
 
@@ -187,10 +188,22 @@ def restore_rejections(project: Project, rejected: Iterable[Rejection]) -> None:
             [(r.id, r.doc_id, r.start, r.end, r.reviewer, r.created) for r in rejected])
 
 
+def _expect_spans(project: Project, spans: Sequence[Span]) -> None:
+    """``Project.expect_span`` for many spans in one query: each id still names its span."""
+    keys = json.dumps([[s.id, s.doc_id, s.annotator, s.start, s.end] for s in spans])
+    found = project.conn.execute(
+        "SELECT count(*) FROM json_each(?) AS k JOIN spans AS s ON s.id = json_extract(k.value, '$[0]')"
+        " AND s.doc_id = json_extract(k.value, '$[1]') AND s.annotator = json_extract(k.value, '$[2]')"
+        " AND s.start = json_extract(k.value, '$[3]') AND s.[end] = json_extract(k.value, '$[4]')", [keys]).fetchone()[0]
+    if found != len(spans):
+        raise KeyError(f"{len(spans) - found} of these {len(spans)} spans are no longer in the project; nothing changed")
+
+
 def apply_changes(project: Project, changes: Changes) -> None:
     """Make ``changes`` happen again (a redo), or, given ``changes.inverse()``, undo them: one transaction."""
     with project.transaction():
         if changes.removed:
+            _expect_spans(project, changes.removed)
             delete_spans(project, [s.id for s in changes.removed])
         if changes.unrejected:
             delete_rejections(project, changes.unrejected)

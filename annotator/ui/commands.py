@@ -90,6 +90,7 @@ class AddSpanCommand(EditCommand):
 
     def _undo(self) -> None:
         assert self.span is not None
+        self.project.expect_span(self.span)
         self.project.delete_span(self.span.id)
         self.notifier.spanRemoved.emit(self.span)
         if self._status_before == "new":  # the first span had started the document: undo that too
@@ -103,6 +104,7 @@ class DeleteSpanCommand(EditCommand):
         self.span = span
 
     def _do(self) -> None:
+        self.project.expect_span(self.span)
         self.span = self.project.delete_span(self.span.id)
         self.notifier.spanRemoved.emit(self.span)
 
@@ -123,10 +125,13 @@ class UpdateSpanCommand(EditCommand):
         self.after: Span | None = None
 
     def _do(self) -> None:
+        self.project.expect_span(self.before)
         self.after = self.project.update_span(self.before.id, label=self.label, note=self.note)
         self.notifier.spanUpdated.emit(self.before, self.after)
 
     def _undo(self) -> None:
+        assert self.after is not None
+        self.project.expect_span(self.after)
         restored = self.project.update_span(self.before.id, label=self.before.label, note=self.before.note)
         self.notifier.spanUpdated.emit(self.after, restored)
 
