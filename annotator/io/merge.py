@@ -92,9 +92,9 @@ def _merge_import_file(project: Project, source: Path, renames: Mapping[str, str
                 raise MergeError(f"{source}: not a project file nor a file Annotator can import")
             if unnamed:
                 raise MissingAnnotatorError(unnamed)
-            colleague = read_colleague(scratch_path)
-            colleague.path = source
-            summary = merge_colleague(project, colleague, renames)
+            with read_colleague(scratch_path) as colleague:
+                colleague.path = source
+                summary = merge_colleague(project, colleague, renames)
         finally:
             os.close(lock)
     summary.notes.append("spans from an import file get the time of the merge as their timestamps")
@@ -126,8 +126,8 @@ def merge_source(project: Project, source: str | Path, renames: Mapping[str, str
     if source.resolve() == Path(project.path).resolve():
         raise MergeError(f"{source}: is the project itself")
     if is_sqlite(source):
-        colleague = read_colleague(source)
-        return merge_colleague(project, colleague, renames)
+        with read_colleague(source) as colleague:
+            return merge_colleague(project, colleague, renames)
     if source.suffix.lower() not in importable_suffixes():
         raise MergeError(f"{source}: neither an Annotator project nor a file Annotator can import")
     return _merge_import_file(project, source, renames, annotator)

@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from annotator.core.model import (DOC_STATUSES, GOLD_ANNOTATOR, REVIEW_STATUSES, Label, annotator_name_problem,
                                   hotkey_problem, label_name_problem, meta_problem, recorded_annotator_problem)
-from annotator.store.errors import NotAProjectError, ProjectError, unreadable_wal
+from annotator.store.errors import NotAProjectError, ProjectError, project_error, unreadable_wal
 from annotator.core.text import text_problem
 from annotator.store.project import Project, now
 from annotator.store import schema
@@ -42,19 +42,62 @@ REQUIRED = {
 
 @dataclass
 class ColleagueProject:
-    """Everything read from a colleague's file, as plain rows (dicts keyed by column)."""
+    """A colleague's file, open read-only and verified; its rows are streamed, never all held at once.
+
+    Use as a context manager (or call ``close``). Rows come as plain dicts keyed by column.
+    """
 
     path: Path
-    documents: list[dict[str, Any]] = field(default_factory=list)
+    conn: sqlite3.Connection
     labels: list[Label] = field(default_factory=list)
-    spans: list[dict[str, Any]] = field(default_factory=list)
-    statuses: list[dict[str, Any]] = field(default_factory=list)
-    reviews: list[dict[str, Any]] = field(default_factory=list)
-    ignored: list[str] = field(default_factory=list)  # tables/columns left unread, and why
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> documents left out
 
     def skip(self, reason: str) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + 1
+
+    def rows(self, table: str) -> Iterator[dict[str, Any]]:
+        """The known columns of ``table``, row by row (nothing when the table is missing, e.g. an older file)."""
+        columns = _real_columns(self.conn, table)
+        if columns is None:
+            return
+        missing = [c for c in REQUIRED.get(table, ()) if c not in columns]
+        if missing:
+            raise NotAProjectError(self.path, f"not an Annotator project (table {table} lacks {', '.join(missing)})")
+        quoted = ", ".join(f'"{c}"' for c in columns)
+        try:
+            for row in self.conn.execute(f'SELECT {quoted} FROM main."{table}"'):
+                yield dict(zip(columns, row))
+        except sqlite3.DatabaseError as exc:  # damage met while reading: the colleague's file, not ours
+            raise project_error(self.path, exc) from exc
+
+    def documents(self) -> Iterator[dict[str, Any]]:
+        """Documents that can be merged; the others are counted in ``skipped`` with the reason."""
+        for document in map(_document, self.rows("documents")):
+            if isinstance(document, str):
+                self.skip(document)
+            else:
+                yield document
+
+    def names(self) -> set[str]:
+        """Every annotator and reviewer the file names (one query per column, nothing held but the names)."""
+        found: set[str] = set()
+        for table, column in (("spans", "annotator"), ("spans", "reviewer"), ("doc_status", "annotator"),
+                              ("review_status", "reviewer")):
+            if column in (_real_columns(self.conn, table) or ()):
+                for (value,) in self.conn.execute(f'SELECT DISTINCT "{column}" FROM main."{table}"'):
+                    name = _name(value, {})
+                    if name:
+                        found.add(name)
+        return found
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> ColleagueProject:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
 
 def _side_files(path: Path) -> tuple[Path, Path]:
@@ -91,20 +134,6 @@ def _real_columns(conn: sqlite3.Connection, table: str) -> list[str] | None:
     # table_xinfo: hidden = 0 is an ordinary column; 2 and 3 are generated columns.
     present = {name for name, hidden in conn.execute("SELECT name, hidden FROM pragma_table_xinfo(?)", [table]) if hidden == 0}
     return [c for c in KNOWN_COLUMNS[table] if c in present]
-
-
-def _select(conn: sqlite3.Connection, table: str, project: ColleagueProject) -> list[dict[str, Any]]:
-    columns = _real_columns(conn, table)
-    if columns is None:
-        kinds = [r[0] for r in conn.execute("SELECT type FROM sqlite_master WHERE name = ? COLLATE NOCASE", [table])]
-        if kinds:
-            project.ignored.append(f"{table} is a {'/'.join(kinds)}, not a table: not read")
-        return []
-    missing = [c for c in REQUIRED.get(table, ()) if c not in columns]
-    if missing:
-        raise NotAProjectError(project.path, f"not an Annotator project (table {table} lacks {', '.join(missing)})")
-    quoted = ", ".join(f'"{c}"' for c in columns)
-    return [dict(zip(columns, row)) for row in conn.execute(f'SELECT {quoted} FROM main."{table}"')]
 
 
 def _text(value: Any) -> str | None:
@@ -148,27 +177,21 @@ def _label(row: dict[str, Any]) -> Label | None:
 
 
 def read_colleague(path: str | Path) -> ColleagueProject:
-    """Read a colleague's project (see the module docstring); ProjectError when it is refused."""
+    """Open a colleague's project for reading (see the module docstring); ProjectError when it is refused."""
     path = Path(path)
     conn = open_untrusted(path)
-    project = ColleagueProject(path)
     try:
         for table in ("documents", "spans"):
             if _real_columns(conn, table) is None:
                 raise NotAProjectError(path, f"not an Annotator project (its {table} is missing or not a table)")
-        for document in map(_document, _select(conn, "documents", project)):
-            if isinstance(document, str):
-                project.skip(document)
-            else:
-                project.documents.append(document)
-        project.labels = [lb for lb in map(_label, _select(conn, "labels", project)) if lb is not None]
-        project.spans = _select(conn, "spans", project)
-        project.statuses = _select(conn, "doc_status", project)
-        project.reviews = _select(conn, "review_status", project)
+        project = ColleagueProject(path, conn)
+        project.labels = [lb for lb in map(_label, project.rows("labels")) if lb is not None]
     except sqlite3.DatabaseError as exc:
-        raise ProjectError(path, f"cannot read the colleague's project ({exc})") from exc
-    finally:
         conn.close()
+        raise ProjectError(path, f"cannot read the colleague's project ({exc})") from exc
+    except BaseException:
+        conn.close()
+        raise
     return project
 
 
@@ -221,7 +244,7 @@ def _add_labels(project: Project, colleague: ColleagueProject, used: set[str], s
 def _add_documents(project: Project, colleague: ColleagueProject, summary: MergeSummary) -> dict[int, tuple[int, int]]:
     """Colleague document id -> (our id, text length); documents are matched by their text's SHA-256."""
     mapping = {}
-    for doc in colleague.documents:
+    for doc in colleague.documents():
         doc_id, created = project._add_document(doc["text"], title=doc["title"], source=doc["source"], meta=doc["meta"], uid=doc["uid"])
         mapping[doc["id"]] = (doc_id, len(doc["text"]))
         if created:
@@ -256,32 +279,50 @@ def _span_row(row: dict[str, Any], docs: dict[int, tuple[int, int]], rename: Map
             created, _text(row.get("updated")) or created)
 
 
-def _add_spans(project: Project, rows: list[tuple], summary: MergeSummary) -> None:
-    seen = set()
-    fresh = []
+_INSERT_NEW_SPAN = (
+    "INSERT INTO spans (doc_id, start, [end], label, annotator, origin, note, reviewer, created, updated)"
+    " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM spans"
+    " WHERE doc_id = ?1 AND annotator = ?5 AND start = ?2 AND [end] = ?3 AND label = ?4)"
+)
+SPAN_BATCH = 10_000  # rows held at once: memory stays flat however many spans the file has
+
+
+def _add_spans(project: Project, rows: Iterable[tuple], summary: MergeSummary) -> set[str]:
+    """Insert the spans not already in the project (duplicates within the file too), in batches;
+    returns the labels they use."""
+    used: set[str] = set()
+    unreviewed = 0
+    batch: list[tuple] = []
+
+    def flush() -> None:
+        nonlocal unreviewed
+        groups: dict[tuple[str, bool], list[tuple]] = {}
+        for row in batch:
+            groups.setdefault((row[4], row[4] == GOLD_ANNOTATOR and row[7] is None), []).append(row)
+        for (annotator, no_reviewer), group in groups.items():
+            added = project.conn.executemany(_INSERT_NEW_SPAN, group).rowcount
+            summary.spans_present += len(group) - added
+            if added:
+                summary.spans_added[annotator] = summary.spans_added.get(annotator, 0) + added
+            unreviewed += added if no_reviewer else 0
+        batch.clear()
+
     for row in rows:
-        key = row[:5]
-        if key in seen or project.has_span(row[0], row[1], row[2], row[3], row[4]):
-            summary.spans_present += 1
-            continue
-        seen.add(key)
-        fresh.append(row)
-        summary.spans_added[row[4]] = summary.spans_added.get(row[4], 0) + 1
+        used.add(row[3])
+        batch.append(row)
+        if len(batch) >= SPAN_BATCH:
+            flush()
+    flush()
     # A gold span says who reviewed it; one that does not keeps an empty reviewer, and the summary says so.
-    unreviewed = sum(1 for row in fresh if row[4] == GOLD_ANNOTATOR and row[7] is None)
     if unreviewed:
         summary.notes.append(f"{unreviewed} gold spans have no reviewer (left empty)")
-    project.conn.executemany(
-        "INSERT INTO spans (doc_id, start, [end], label, annotator, origin, note, reviewer, created, updated)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        fresh,
-    )
     project.record_annotators(summary.spans_added, now())
+    return used
 
 
 def _merge_statuses(project: Project, colleague: ColleagueProject, docs: dict[int, tuple[int, int]], rename: Mapping[str, str], summary: MergeSummary) -> None:
     """A colleague's status comes in where ours is missing or 'new', or where theirs is newer."""
-    for row in colleague.statuses:
+    for row in colleague.rows("doc_status"):
         annotator, status = _name(row.get("annotator"), rename), row.get("status")
         if row.get("doc_id") not in docs or not annotator or status not in DOC_STATUSES \
                 or recorded_annotator_problem(annotator):
@@ -301,7 +342,7 @@ def _merge_statuses(project: Project, colleague: ColleagueProject, docs: dict[in
         )
         project.record_annotators([annotator], now())
         summary.statuses_set += 1
-    for row in colleague.reviews:
+    for row in colleague.rows("review_status"):
         if row.get("doc_id") in docs and row.get("status") in REVIEW_STATUSES:
             project.conn.execute(
                 "INSERT OR IGNORE INTO review_status (doc_id, status, reviewer, updated) VALUES (?, ?, ?, ?)",
@@ -315,19 +356,16 @@ def merge_colleague(project: Project, colleague: ColleagueProject, rename: Mappi
     if any(annotator_name_problem(name) for pair in rename.items() for name in pair):
         raise ValueError(f"the gold layer cannot be renamed, nor anyone renamed to {GOLD_ANNOTATOR!r}")
     summary = MergeSummary(colleague.path)
-    summary.notes += colleague.ignored
-    for reason, count in colleague.skipped.items():
-        summary.skip(reason, count)
-    theirs = {_name(row.get(key), {}) for rows, key in ((colleague.spans, "annotator"), (colleague.statuses, "annotator"),
-                                                      (colleague.spans, "reviewer"), (colleague.reviews, "reviewer"))
-              for row in rows}
+    theirs = colleague.names() if rename else set()
     for old in rename:
         if old not in theirs:
             summary.notes.append(f"--rename {old}={rename[old]}: {colleague.path.name} has no annotator {old!r}")
     with project.transaction():
         docs = _add_documents(project, colleague, summary)
-        rows = [r for r in (_span_row(row, docs, rename, summary) for row in colleague.spans) if r is not None]
-        _add_labels(project, colleague, {r[3] for r in rows}, summary)
-        _add_spans(project, rows, summary)
+        rows = (r for r in (_span_row(row, docs, rename, summary) for row in colleague.rows("spans")) if r is not None)
+        used = _add_spans(project, rows, summary)
+        _add_labels(project, colleague, used, summary)
         _merge_statuses(project, colleague, docs, rename, summary)
+    for reason, count in colleague.skipped.items():  # documents skipped while they streamed by
+        summary.skip(reason, count)
     return summary
