@@ -320,3 +320,16 @@ def test_keyboard_only_edit_of_a_description(qtbot, project, stack):
     assert dialog.isVisible()
     qtbot.keyClick(dialog.label_list, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
+
+
+@pytest.mark.parametrize("name", ["B-x\u202eO", "zero\u200bwidth", "no\u00a0break", "a  b"])
+def test_names_the_label_rule_refuses_are_refused_with_the_reason(qtbot, project, stack, name):
+    """A pasted name with a bidi control, an invisible or an odd space would reach every export."""
+    before = file_labels(project)
+    dialog = open_dialog(qtbot, project, stack)
+    click_label(qtbot, dialog, "quote")
+    dialog.name_edit.setText(name)  # non-ASCII: pasted, not typed (keyClicks aborts on it)
+    dialog.name_edit.setFocus()
+    qtbot.keyClick(dialog.name_edit, Qt.Key.Key_Return)
+    assert f"label {name!r} contains" in dialog.error_text()
+    assert file_labels(project) == before and stack.count() == 0
