@@ -287,3 +287,12 @@ def test_records_naming_a_look_alike_of_gold_are_refused_at_import_and_merge(tmp
     assert "skipped 1 spans whose label or annotator breaks the name rules" in merged.stdout
     with Project.open(tmp_path / "r.db") as project:
         assert project.span_count() == 0
+
+
+def test_a_login_name_the_rule_refuses_gives_way_to_annotator(monkeypatch):
+    from annotator.io import importing
+
+    monkeypatch.setattr(importing.getpass, "getuser", lambda: "Gold")
+    assert importing.default_annotator() == "annotator"
+    monkeypatch.setattr(importing.getpass, "getuser", lambda: "ana")
+    assert importing.default_annotator() == "ana"

@@ -115,10 +115,12 @@ class _Job:
 
 
 def default_annotator() -> str:
+    """The login name, or "annotator" when there is none or it breaks the annotator-name rule."""
     try:
-        return getpass.getuser() or "annotator"
+        name = getpass.getuser().strip()
     except Exception:  # no login name in this environment (containers, services)
         return "annotator"
+    return name if name and annotator_name_problem(name) is None else "annotator"
 
 
 def importers() -> dict[str, Importer]:
@@ -344,7 +346,7 @@ def import_paths(
     jobs = _plan(paths, report, project.path)
     name = (annotator or "").strip() or default_annotator()
     problem = annotator_name_problem(name)
-    if problem:
+    if problem:  # the CLI and the window check first; this keeps every caller to the rule
         raise ValueError(f"--annotator {name!r}: {problem}")
     for done, job in enumerate(jobs):
         path = job.source.path
