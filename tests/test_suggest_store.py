@@ -15,7 +15,7 @@ from annotator.store.suggestions import (
     check_layer_name,
     document_suggestions,
     enabled_sources,
-    forget_rejections,
+    undo,
     project_dictionary,
     reject,
     set_enabled_sources,
@@ -97,8 +97,10 @@ def test_a_rejected_place_is_not_proposed_again_and_counts_against_the_text(labe
     assert kim.key not in {s.key for s in offered(proj, second, "ben")}  # nor to anyone else
     # One label and one rejection: the text is no longer an entry of the dictionary.
     assert "Kim Jong Un" not in project_dictionary(proj).entries
-    forget_rejections(proj, changes.rejections_added)  # undo
+    undo(proj, changes)
     assert kim.key in {s.key for s in offered(proj, second)}
+    with second_connection(proj) as other:
+        assert other.execute("SELECT count(*) FROM rejections").fetchone() == (0,)
 
 
 def test_stored_model_suggestions_are_offered_and_replaced(labelled):
@@ -128,3 +130,17 @@ def test_accepting_a_suggestion_outside_the_text_writes_nothing(labelled):
     with pytest.raises(ValueError, match="outside"):
         accept_all(proj, second, [good, bad], "actor", "ana")
     assert list(proj.spans(second)) == []
+
+
+def test_undo_of_accept_all_removes_its_spans_and_gives_back_the_models_suggestions(labelled):
+    proj, _, second = labelled
+    model = Suggestion(59, 68, "actor", "model", "spancat", 0.61)
+    store_suggestions(proj, second, "model", [model])
+    before = offered(proj, second)
+    changes = accept_all(proj, second, before, "actor", "ana")
+    assert len(changes.spans_added) == 3
+    undo(proj, changes)
+    assert offered(proj, second) == before
+    with second_connection(proj) as other:
+        assert other.execute("SELECT count(*) FROM spans WHERE doc_id = ?", [second]).fetchone() == (0,)
+        assert other.execute("SELECT start, [end], label, score FROM suggestions").fetchall() == [(59, 68, "actor", 0.61)]

@@ -31,8 +31,8 @@ DEFAULT_LAYER = "suggester"
 class SuggestionChanges:
     """What one accept or reject changed in a document: the window refreshes once from it.
 
-    ``spans_added`` are the spans made (delete them by id to undo an accept);
-    ``rejections_added`` the ids of rejection records (``forget_rejections`` undoes).
+    ``spans_added`` are the spans made, ``rejections_added`` the ids of rejection records;
+    ``undo(project, changes)`` reverses the step (for the window's undo stack).
     """
 
     doc_id: int
@@ -223,10 +223,26 @@ def reject(project: Project, doc_id: int, suggestion: Suggestion, annotator: str
 
 
 def forget_rejections(project: Project, rejection_ids: Iterable[int]) -> None:
-    """Undo of ``reject``: the place may be suggested again."""
+    """The place may be suggested again (the rejections' records go)."""
     with project.transaction():
         project.conn.execute("DELETE FROM rejections WHERE id IN (SELECT value FROM json_each(?))",
                              [json.dumps(list(rejection_ids))])
+
+
+def undo(project: Project, changes: SuggestionChanges) -> SuggestionChanges:
+    """Reverse an accept, accept-all or reject in one transaction: its spans and rejections go, the
+    model's suggestions it used come back. Returns what that changed (spans_added = the spans removed)."""
+    stamp = now()
+    with project.transaction():
+        project.conn.execute("DELETE FROM spans WHERE id IN (SELECT value FROM json_each(?))",
+                             [json.dumps([span.id for span in changes.spans_added])])
+        forget_rejections(project, changes.rejections_added)
+        project.conn.executemany(
+            "INSERT INTO suggestions (doc_id, start, [end], label, source, rule, score, created)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(changes.doc_id, s.start, s.end, s.label, s.source, s.rule, s.score, stamp)
+             for s in changes.suggestions_removed if s.source == "model"])
+    return changes
 
 
 def _forget_stored(project: Project, doc_id: int, suggestions: Iterable[Suggestion]) -> None:
