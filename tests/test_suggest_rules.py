@@ -124,3 +124,13 @@ def test_dictionary_prefers_the_longest_entry():
     dictionary = Dictionary.from_spans([("Kim", "actor"), ("Kim Jong Un", "actor")])
     text = "Kim Jong Un and Kim."
     assert [text[s.start:s.end] for s in dictionary.find(text)] == ["Kim Jong Un", "Kim"]
+
+
+def test_dictionary_without_one_documents_votes():
+    dictionary = Dictionary.from_spans([("Kim", "actor"), ("Kim Jong Un", "actor"), ("Seoul", "actor"),
+                                        ("Seoul", "claim"), ("Seoul", "claim")])
+    text = "Kim Jong Un in Seoul."
+    elsewhere = dictionary.without({("Kim Jong Un", "actor"): 1, ("Seoul", "claim"): 1})
+    assert [(text[s.start:s.end], s.label) for s in elsewhere.find(text)] == [("Kim", "actor"), ("Seoul", "actor")]
+    assert [(text[s.start:s.end], s.label) for s in dictionary.find(text)] == [("Kim Jong Un", "actor"),
+                                                                              ("Seoul", "claim")]

@@ -9,13 +9,11 @@ from typing import Any
 
 from annotator.core.suggest import Suggestion
 from annotator.core.suggest.compute import suggest_text
-from annotator.core.suggest.dictionary import Dictionary
 from annotator.core.suggest.evaluate import Tally
 from annotator.core.suggest.rules import CompiledRules, Rule, compile_rules
 from annotator.io.model_process import ModelTraining, TrainingEvent
 from annotator.io.model_training import (
     MIN_DOCUMENTS,
-    latest_report,
     load_latest_model,
     needs_training,
     predict,
@@ -30,10 +28,8 @@ from annotator.store.suggestions import (
     document_labelled_texts,
     document_suggestions,
     human_annotators,
-    labelled_texts,
     project_dictionary,
     rejected_places,
-    rejected_texts,
     write_layer,
 )
 
@@ -150,8 +146,7 @@ def evaluate_sources(project: Project, sources: Sequence[str], rules: CompiledRu
         raise ValueError("nothing to evaluate against: no document is marked done by an annotator (or reviewed)")
     labels = [label.name for label in project.labels()]
     tallies = {source: Tally() for source in sources if source != "model"}
-    votes = labelled_texts(project) if "dictionary" in sources else None
-    against = rejected_texts(project)
+    dictionary = project_dictionary(project) if "dictionary" in sources else None
     for doc_id, annotators in records.items():
         text = project.document_text(doc_id)
         rejected = rejected_places(project, doc_id)
@@ -159,9 +154,9 @@ def evaluate_sources(project: Project, sources: Sequence[str], rules: CompiledRu
         offered = {}
         if "rules" in tallies and rules is not None:
             offered["rules"] = suggest_text(text, rules, rejected=rejected)
-        if votes is not None:
-            dictionary = Dictionary(votes - document_labelled_texts(project, doc_id), against)
-            offered["dictionary"] = suggest_text(text, None, dictionary, rejected=rejected)
+        if dictionary is not None:
+            elsewhere = dictionary.without(document_labelled_texts(project, doc_id))
+            offered["dictionary"] = suggest_text(text, None, elsewhere, rejected=rejected)
         for annotator in annotators:
             reference = [(s.start, s.end, s.label) for s in spans if s.annotator == annotator]
             for source, found in offered.items():
