@@ -27,6 +27,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QTextBlo
 
 from annotator.core.intervals import stack_levels
 from annotator.core.model import Span
+from annotator.ui.theme import is_dark
 
 if TYPE_CHECKING:
     from annotator.ui.text_view import SpanTextView
@@ -151,7 +152,8 @@ class SpanDecorations:
         return found
 
     def _paint_frame(self, painter: QPainter, paragraph: Paragraph, span: Span) -> None:
-        color = QColor(self.view.highlighter.style(span).color).darker(160)
+        label = QColor(self.view.highlighter.style(span).color)
+        color = label.lighter(150) if is_dark(self.view.palette()) else label.darker(160)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(QPen(color, 2))
@@ -180,6 +182,7 @@ class SpanDecorations:
         painter.save()
         painter.setFont(font)
         style = self.view.highlighter.style
+        taken: dict[float, float] = {}  # line top -> right edge of the last tag on it: tags never overlap
         for span in spans:
             if not paragraph.start <= span.start < paragraph.end:
                 continue
@@ -187,8 +190,10 @@ class SpanDecorations:
             if not rects:
                 continue
             color = QColor(style(span).color)
-            box = QRectF(rects[0].left(), rects[0].top() - metrics.height(), metrics.horizontalAdvance(span.label) + 6,
-                         metrics.height())
+            top = rects[0].top()
+            left = max(rects[0].left(), taken.get(top, rects[0].left() - 1) + 1)
+            box = QRectF(left, top - metrics.height(), metrics.horizontalAdvance(span.label) + 6, metrics.height())
+            taken[top] = box.right()
             painter.fillRect(box, color.darker(140))
             painter.setPen(QColor("#ffffff"))
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, span.label)
