@@ -8,6 +8,7 @@ hf file, spaCy reads our .spacy; each must give back exactly the spans we stored
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 from seqeval.scheme import IOB2, Entities
@@ -212,3 +213,21 @@ def test_strict_passes_when_every_span_is_exact(project, tmp_path):
         project.add_span(doc2, *_at(TABBED, "\tAlice"), "actor", "ana")
         project.set_status(doc2, "ana", "done")
         export(project, tmp_path / "no.conll", format="conll", strict=True)
+
+
+def test_spacy_debug_data_finds_no_whitespace_entity(corpus, tmp_path):
+    """spaCy's own check (`spacy debug data`) on our .spacy: the imported "\\tAlice Smith" was flagged."""
+    pytest.importorskip("spacy")
+    import subprocess
+    import sys
+
+    out = tmp_path / "train.spacy"
+    export(corpus, out, format="spacy")
+    config = tmp_path / "ner.cfg"
+    spacy_cli = [sys.executable, "-m", "spacy"]
+    subprocess.run([*spacy_cli, "init", "config", str(config), "--lang", "en", "--pipeline", "ner"],
+                   check=True, capture_output=True)
+    result = subprocess.run([*spacy_cli, "debug", "data", str(config), "--paths.train", str(out), "--paths.dev", str(out)],
+                            capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"})
+    assert "No entities consisting of or starting/ending with whitespace" in result.stdout, result.stdout
+    assert "invalid whitespace entity" not in result.stdout
