@@ -172,8 +172,9 @@ def _count(n: int, noun: str) -> str:
 @click.option(
     "--offsets",
     type=click.Choice(["codepoints", "utf16"]),
-    help="Unit of span offsets that come without their text (utf16: counted by a JavaScript tool such as"
-         " doccano). Without it, such a span after an emoji is refused as ambiguous.",
+    help="Unit of span offsets (utf16: counted by doccano or Label Studio before 1.6; codepoints: Python tools,"
+         " Label Studio 1.6 and later). Without it, code points are read and checked against span texts, and a span"
+         " with no text after an emoji is refused as ambiguous.",
 )
 @reports_errors
 def import_(project: Path, paths: tuple[Path, ...], annotator: str | None, offsets: str | None) -> None:
@@ -201,6 +202,8 @@ def import_(project: Path, paths: tuple[Path, ...], annotator: str | None, offse
     click.echo("; ".join(parts))
     for duplicate in report.duplicates:
         click.echo(f"Duplicate: {duplicate}")
+    for line in report.left_out_lines():
+        click.echo(f"Left out: {line}")
     for problem in report.failed:
         click.echo(f"annotator: {problem}", err=True)
     if not report.ok:
@@ -396,7 +399,8 @@ class _ExportProgress:
                    "annotator, start, end, label, text, why).")
 @click.option("--sentences", is_flag=True, help="conll: a blank line after each sentence too.")
 @click.option("--offsets", type=click.Choice(["codepoints", "utf16"]), default="codepoints", show_default=True,
-              help="doccano/labelstudio: offset unit (utf16: what JavaScript front ends count).")
+              help="doccano/labelstudio: offset unit (codepoints: Label Studio 1.6 and later; utf16: doccano's"
+                   " browser front end and Label Studio before 1.6).")
 @click.option("--no-tokens", "no_tokens", is_flag=True,
               help="jsonl: spans only, without each document's tokens and the spans' token_start/token_end.")
 @click.option("--untouched", type=click.Choice(["leave-out", "include", "negative"]),

@@ -193,7 +193,7 @@ def test_split_names_for_folders_and_sidecars(many, tmp_path):
     export_project(many, ExportOptions(format="brat", split=ratios), tmp_path / "brat")
     in_a = [u for u, name in assign_splits(uids_of(many), ratios, seed=0).items() if name == "a"]
     with_ben = sum(1 for n, uid in enumerate(uids_of(many)) if uid in in_a and n % 2)
-    assert len(list((tmp_path / "brat.a").glob("*.txt"))) == len(in_a) + with_ben  # names carry the annotator
+    assert len(list((tmp_path / "brat.a").rglob("*.txt"))) == len(in_a) + with_ben  # one folder per annotator
     export_project(many, ExportOptions(format="hf", split=parse_split("train=3,test=1")), tmp_path / "hf.jsonl")
     assert {p.name for p in tmp_path.glob("hf*")} == {"hf.train.jsonl", "hf.test.jsonl", "hf.labels.json"}
 

@@ -258,14 +258,16 @@ def test_labelstudio_tasks(tricky, tmp_path):
 def test_brat_files_are_safe_unique_and_inside_the_folder(tricky, tmp_path):
     out = tmp_path / "brat"
     export(tricky, out, format="brat")
-    names = sorted(p.name for p in out.iterdir())
+    names = sorted(str(p.relative_to(out)) for p in out.rglob("*"))
     assert "annotation.conf" in names
-    assert all(p.resolve().parent == out.resolve() for p in out.iterdir())
+    assert all(out.resolve() in p.resolve().parents for p in out.rglob("*"))
     assert not (tmp_path / "etc").exists()
-    assert "_CON.ben.txt" in names and any(n.startswith("_.._etc_passwd") for n in names)
+    # several annotators: one folder each, named in its .annotator file
+    assert (out / "ben" / ".annotator").read_text(encoding="utf-8") == "ben"
+    assert "ben/_CON.txt" in names and any(n.startswith("ana/_.._etc_passwd") for n in names)
     conf = (out / "annotation.conf").read_text()
     assert "[entities]\nactor\nclaim\nquote\nfigure\n" in conf
-    for ann in out.glob("*.ann"):
+    for ann in out.rglob("*.ann"):
         text = ann.with_suffix(".txt").read_bytes().decode("utf-8")
         for line in ann.read_text(encoding="utf-8").splitlines():
             if line.startswith("T"):

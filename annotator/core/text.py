@@ -7,6 +7,8 @@ import hashlib
 import re
 
 _CR = re.compile(r"\r\n?")
+# Every character Python's str.splitlines() ends a line at (brat reads .ann files with it).
+LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 
 
 def normalize_newlines(text: str) -> str:

@@ -12,7 +12,7 @@ import importlib
 import logging
 import pkgutil
 import sqlite3
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +81,8 @@ class ImportReport:
     skipped: int = 0  # files of an unknown type found in folders
     not_imported: list[Path] = field(default_factory=list)  # left over by a cancel
     cancelled: bool = False
+    # per imported file: what its records hold that Annotator does not keep (relations, ...) -> how many
+    left_out: dict[Path, Counter[str]] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -89,6 +91,13 @@ class ImportReport:
     @property
     def failed_files(self) -> list[Path]:
         return list(dict.fromkeys(problem.path for problem in self.failed))
+
+    def left_out_lines(self, name: Callable[[Path], str] = str) -> list[str]:
+        """One line per file that held things not imported: ``FILE: relations: 3, Label Studio choices results: 1``."""
+        return [
+            f"{name(path)}: " + ", ".join(f"{what}: {count}" for what, count in sorted(counts.items()))
+            for path, counts in self.left_out.items()
+        ]
 
     @property
     def ambiguous_files(self) -> list[Path]:
@@ -105,6 +114,7 @@ class ImportReport:
         self.documents_added += retry.documents_added
         self.spans_added += retry.spans_added
         self.not_imported += retry.not_imported
+        self.left_out.update(retry.left_out)
         self.cancelled = self.cancelled or retry.cancelled
 
 
@@ -203,6 +213,7 @@ class _FileResult:
     duplicates: list[Duplicate] = field(default_factory=list)
     problems: list[RecordError] = field(default_factory=list)
     records: int = 0
+    left_out: Counter[str] = field(default_factory=Counter)
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,6 +284,7 @@ def _prepared(
     source_name = str((job.source.companion or job.source.path).resolve())
     for record in _records(job, result):
         result.records += 1
+        result.left_out.update(record.left_out)
         source = source_name if record.line is None else f"{source_name}:{record.line}"
         prepared, errors = prepare(
             record, offsets=offsets, default_annotator=annotator, encoding=job.source.encoding, source=source
@@ -377,6 +389,8 @@ def import_paths(
         report.documents_added += result.documents
         report.spans_added += result.spans
         report.duplicates += result.duplicates
+        if result.left_out:
+            report.left_out[path] = result.left_out
     if progress is not None and jobs and not report.cancelled:
         progress(len(jobs), len(jobs), jobs[-1].source.path)
     return report

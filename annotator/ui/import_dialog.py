@@ -117,6 +117,8 @@ def summary_text(report: ImportReport) -> str:
         parts.append(f"Cancelled: {_files(len(report.not_imported))} not imported.")
     if report.skipped:
         parts.append(f"Skipped {_files(report.skipped)} of an unknown type.")
+    if report.left_out:
+        parts.append(f"{_files(len(report.left_out))} held things Annotator does not keep (listed below).")
     return " ".join(parts)
 
 
@@ -128,6 +130,9 @@ def summary_lists(report: ImportReport) -> str:
     if report.duplicates:
         lines = [f"  {duplicate.describe(duplicate.path.name)}" for duplicate in report.duplicates]
         sections.append("Already in the project:\n" + "\n".join(_listed(lines)))
+    if report.left_out:
+        lines = [f"  {line}" for line in report.left_out_lines(lambda path: path.name)]
+        sections.append("Left out:\n" + "\n".join(_listed(lines)))
     if report.failed:
         reasons = {}
         for problem in report.failed:
@@ -147,6 +152,8 @@ def summary_details(report: ImportReport) -> str:
         sections.append("Problems:\n" + "\n".join(str(problem) for problem in report.failed))
     if report.duplicates:
         sections.append("Already in the project:\n" + "\n".join(str(d) for d in report.duplicates))
+    if report.left_out:
+        sections.append("Left out:\n" + "\n".join(report.left_out_lines()))
     if report.imported:
         sections.append("Imported:\n" + "\n".join(str(p) for p in report.imported))
     if report.not_imported:
@@ -160,7 +167,7 @@ def build_summary(report: ImportReport, parent: QWidget | None) -> QMessageBox:
     box.setObjectName("importSummary")
     box.setInformativeText(summary_lists(report))
     details = summary_details(report)
-    if report.failed or report.duplicates:
+    if report.failed or report.duplicates or report.left_out:
         box.setDetailedText(details)
     box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
     return box
@@ -186,10 +193,12 @@ def ask_offset_unit(parent: QWidget | None, files: list[Path]) -> str | None:
     box = QMessageBox(QMessageBox.Icon.Question, "Which tool made these files?",
                       f"{names}: span offsets come after emoji or other characters outside the BMP, and the "
                       "records give no span text to check them against. Browser tools count such a character "
-                      "as two positions, Python tools as one.", QMessageBox.StandardButton.NoButton, parent)
+                      "as two positions (UTF-16: doccano, Label Studio before 1.6), Python tools and Label Studio "
+                      "1.6 and later as one (code points).", QMessageBox.StandardButton.NoButton, parent)
     box.setObjectName("offsetQuestion")
-    codepoints = box.addButton("Python, spaCy, Prodigy, brat (code points)", QMessageBox.ButtonRole.AcceptRole)
-    utf16 = box.addButton("doccano, Label Studio (UTF-16)", QMessageBox.ButtonRole.AcceptRole)
+    codepoints = box.addButton("Python, spaCy, Prodigy, brat, Label Studio 1.6+ (code points)",
+                               QMessageBox.ButtonRole.AcceptRole)
+    utf16 = box.addButton("doccano, Label Studio before 1.6 (UTF-16)", QMessageBox.ButtonRole.AcceptRole)
     box.addButton("Leave them out", QMessageBox.ButtonRole.RejectRole)
     box.exec()
     return {codepoints: "codepoints", utf16: "utf16"}.get(box.clickedButton())

@@ -1,12 +1,15 @@
 """brat standoff: a folder with ``NAME.txt`` and ``NAME.ann`` per record, plus ``annotation.conf``.
 
-NAME comes from the document title (else its uid) through ``_filenames.safe_name``,
-with ``.ANNOTATOR`` added when the export holds several annotators, and is made
-unique; every file is checked to land inside the output folder. Offsets are code
-points into the ``.txt`` (written UTF-8 with LF newlines, exactly the stored text),
-which is what brat counts. A span that crosses a line break is written as
-discontinuous fragments (``T1<TAB>quote 0 12;13 20``), as brat requires. Notes
-become ``AnnotatorNotes``. Labels with spaces get ``_`` instead (brat types
+NAME comes from the document title (else its uid) through ``_filenames.safe_name``
+and is made unique; every file is checked to land inside the output folder. When
+the export holds several annotators, each annotator's records go to a folder of
+their own (``ANNOTATOR/NAME.txt``) holding an ``.annotator`` file with the exact
+name, which the brat importer reads back. Offsets are code points into the
+``.txt`` (written UTF-8 with LF newlines, exactly the stored text), which is what
+brat counts. A span that crosses a line break (any character where brat's reader,
+Python's ``str.splitlines``, ends a line: U+2028, U+0085, vertical tab, ...) is
+written as discontinuous fragments (``T1<TAB>quote 0 12;13 20``), as brat requires.
+Notes become ``AnnotatorNotes``. Labels with spaces get ``_`` instead (brat types
 cannot hold spaces).
 """
 
@@ -15,11 +18,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from annotator.core.text import LINE_BREAKS
 from annotator.io.exporters._base import BaseExporter, ExportContext, ExportError, ExportRecord, Output
 from annotator.io.exporters._filenames import UniqueNames, safe_name
+from annotator.io.importers.brat import ANNOTATOR_FILE  # one name for the folder's annotator, both ways
 from annotator.io.registry import register_exporter
 
 _TYPE_UNSAFE = re.compile(r"\s+")
+_LINE_BREAK = re.compile(f"[{re.escape(LINE_BREAKS)}]")
 
 
 def brat_type(label: str) -> str:
@@ -29,10 +35,10 @@ def brat_type(label: str) -> str:
 def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     """The pieces of [start, end) between line breaks (brat annotations cannot span lines)."""
     pieces, begin = [], start
-    for at in [m.start() for m in re.finditer("\n", text[start:end])]:
-        if start + at > begin:
-            pieces.append((begin, start + at))
-        begin = start + at + 1
+    for match in _LINE_BREAK.finditer(text, start, end):
+        if match.start() > begin:
+            pieces.append((begin, match.start()))
+        begin = match.end()
     if end > begin:
         pieces.append((begin, end))
     return pieces
@@ -59,34 +65,59 @@ class _BratWriter:
     def __init__(self, output: Output, context: ExportContext) -> None:
         assert output.folder is not None
         self.folder = output.folder
-        self.root = output.folder.resolve()
         self.context = context
-        self.names = UniqueNames()
-        self.names.claim("annotation")  # keeps annotation.conf to itself
+        self.names: dict[Path, UniqueNames] = {self.folder: self._names("annotation")}  # keeps annotation.conf
+        self.layers: dict[str, Path] = {}  # annotator -> their folder
+        self.layer_names = self._names("annotation.conf")
 
-    def _path(self, name: str, suffix: str) -> Path:
-        path = self.folder / f"{name}{suffix}"
-        if path.resolve().parent != self.root:  # safe_name makes this impossible; refuse rather than trust it
+    @staticmethod
+    def _names(*reserved: str) -> UniqueNames:
+        names = UniqueNames()
+        for name in reserved:
+            names.claim(name)
+        return names
+
+    def _inside(self, path: Path, folder: Path) -> Path:
+        if path.resolve().parent != folder.resolve():  # safe_name makes this impossible; refuse rather than trust it
             raise ExportError(f"refusing to write {path}: outside the output folder")
         return path
 
+    def _folder(self, annotator: str | None) -> Path:
+        """Where a record goes: the annotator's own folder when the export holds several annotators."""
+        if not self.context.several_annotators or annotator is None:
+            return self.folder
+        if annotator not in self.layers:
+            folder = self._inside(self.folder / self.layer_names.claim(safe_name(annotator, "annotator")), self.folder)
+            folder.mkdir()
+            (folder / ANNOTATOR_FILE).write_text(annotator, encoding="utf-8")
+            self.layers[annotator] = folder
+            self.names[folder] = UniqueNames()
+        return self.layers[annotator]
+
     def write(self, record: ExportRecord) -> None:
         document = record.document
-        name = safe_name(document.title, fallback=safe_name(document.uid))
-        if self.context.several_annotators and record.annotator is not None:
-            name = safe_name(f"{name}.{record.annotator}")
-        name = self.names.claim(name)
+        folder = self._folder(record.annotator)
+        name = self.names[folder].claim(safe_name(document.title, fallback=safe_name(document.uid)))
         lines = ann_lines(record)
+        self._count(record, lines)
+        with self._inside(folder / f"{name}.txt", folder).open("w", encoding="utf-8", newline="") as fh:
+            fh.write(document.text)
+        with self._inside(folder / f"{name}.ann", folder).open("w", encoding="utf-8", newline="") as fh:
+            fh.writelines(lines)
+
+    def _count(self, record: ExportRecord, lines: list[str]) -> None:
         written = sum(1 for line in lines if line.startswith("T"))
         if written < len(record.spans):
             self.context.left_out("cover only line breaks", len(record.spans) - written)
         crossing = sum(1 for line in lines if line.startswith("T") and ";" in line.split("\t")[1])
         if crossing:
             self.context.adjusted("split into fragments at line breaks (brat spans cannot cross lines)", crossing)
-        with self._path(name, ".txt").open("w", encoding="utf-8", newline="") as fh:
-            fh.write(document.text)
-        with self._path(name, ".ann").open("w", encoding="utf-8", newline="") as fh:
-            fh.writelines(lines)
+        text = record.document.text
+        edged = sum(1 for start, end, _label, _note in record.spans
+                    if end > start and (text[start] in LINE_BREAKS or text[end - 1] in LINE_BREAKS)
+                    and text[start:end].strip(LINE_BREAKS))
+        if edged:
+            self.context.adjusted("written without the line breaks at their ends (brat spans cannot hold them)", edged)
 
     def close(self) -> None:
         entities = "\n".join(dict.fromkeys(brat_type(label) for label in self.context.labels))

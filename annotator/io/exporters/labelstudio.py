@@ -1,11 +1,16 @@
 """Label Studio JSON: a list of tasks, one per document, one annotation per annotator.
 
-Each task is ``{"data": {"text", "uid", "title", "meta"}, "annotations": [{"completed_by":
+Each task is ``{"id", "data": {"text", "uid", "title", "meta"}, "annotations": [{"completed_by":
 {"email": ANNOTATOR}, "ground_truth", "result": [{"id", "from_name": "label", "to_name":
 "text", "type": "labels", "value": {"start", "end", "text", "labels": [L]}}]}]}``, for a
 labelling config ``<Labels name="label" toName="text">`` over ``<Text name="text" value="$text"/>``.
 Label Studio matches ``completed_by`` to a member with that e-mail address.
-Offsets are code points unless ``--offsets utf16`` (what its browser front end counts).
+``id`` is the task's number in the file (1, 2, ...): Label Studio's converters
+need one (KeyError 'id' without it) and its import replaces it with its own; the
+document's uid travels in ``data.uid``, which our importer reads back.
+Offsets are code points, which Label Studio counts since its emoji fix (about
+1.6, 2022; 1.23 checked); ``--offsets utf16`` writes the UTF-16 units older
+versions counted.
 The file is streamed: the tasks of one document are held, never the whole list.
 """
 
@@ -56,6 +61,7 @@ class _LabelStudioWriter(StreamWriter):
         document = self.document
         assert document is not None
         task = {
+            "id": self.tasks + 1,
             "data": {"text": document.text, "uid": document.uid, "title": document.title, "meta": document.meta},
             "annotations": self.annotations,
         }

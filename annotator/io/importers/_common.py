@@ -70,8 +70,16 @@ class Record:
     annotator: str | None = None
     status: str | None = None
     native: bool = False  # our own JSONL: meta is kept exactly as written
+    exact_meta: bool = False  # meta is ours, kept exactly as written (native JSONL, our Label Studio tasks)
     utf16_offsets: bool = False  # a format whose tools may count UTF-16 units (--offsets utf16 applies)
     where: str = ""  # prefix naming the record in messages when it has no line ("item 3: ")
+    done_by: list[str | None] = field(default_factory=list)  # annotators who finished the record, spans or not
+    left_out: dict[str, int] = field(default_factory=dict)  # what the record holds that is not kept -> how many
+
+    def leave_out(self, what: str, count: int = 1) -> None:
+        """Count something of the record that is not imported, for the import summary."""
+        if count:
+            self.left_out[what] = self.left_out.get(what, 0) + count
 
 
 @dataclass

@@ -8,7 +8,7 @@ Offsets come in one of ``OFFSET_MODES``. "codepoints" and "utf16" are the
 user's explicit word. "auto" (no ``--offsets``) reads code points but refuses
 what it cannot verify: a span with no span text whose end lies after a
 character outside the BMP (an emoji), where code points and the UTF-16 units of
-JavaScript tools (doccano, Label Studio) name different characters. Our own
+JavaScript tools (doccano, Label Studio before 1.6) name different characters. Our own
 native JSONL counts code points by definition and is exempt.
 """
 
@@ -132,10 +132,11 @@ def prepare(
         spans, errors = _spans(record, text, offsets, record_annotator)
         if errors:
             return None, errors
-    meta = record.meta if record.native else {**record.meta, "encoding": record.meta.get("encoding", encoding)}
+    exact = record.native or record.exact_meta
+    meta = record.meta if exact else {**record.meta, "encoding": record.meta.get("encoding", encoding)}
     if record.headings:
         meta["headings"] = _headings(record)
-    statuses = _statuses(record, spans) if spans or record.native else []
+    statuses = _statuses(record, spans, record_annotator) if spans or record.native or record.done_by else []
     review = GOLD_STATUS_TO_REVIEW.get(record.status or "") if record.native and record.annotator == GOLD_ANNOTATOR else None
     return QueuedDocument(text, record.title, source, meta, record.uid, spans, statuses, review, default_annotator), []
 
@@ -147,9 +148,11 @@ def _headings(record: Record) -> list[list[int]]:
     return [[s, e, level] for s, e, level in sorted(moved) if s < e]
 
 
-def _statuses(record: Record, spans: list[SpanRow]) -> list[StatusRow]:
-    """A native record sets its annotator's status; elsewhere, an annotator with spans is 'done'."""
+def _statuses(record: Record, spans: list[SpanRow], record_annotator: str) -> list[StatusRow]:
+    """A native record sets its annotator's status; elsewhere, an annotator with spans, or who finished
+    the record without any (a submitted Label Studio annotation), is 'done'."""
     if record.native and record.annotator and record.status:
         return [(record.annotator, record.status, False)]
-    with_spans = dict.fromkeys(row[3] for row in spans)
+    done = [name or record_annotator for name in record.done_by]
+    with_spans = dict.fromkeys([*done, *(row[3] for row in spans)])
     return [(name, "done", not record.native) for name in with_spans]

@@ -15,6 +15,9 @@ from annotator.io.importers._common import RawSpan, Record, RecordError
 
 Obj = dict[str, Any]
 
+# What the import summary says was left out (relations and attributes are later issues).
+RELATIONS = "relations"
+
 
 def _is_offset(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
@@ -100,7 +103,14 @@ def _native(obj: Obj) -> Record:
 
 def _prodigy(obj: Obj) -> Record:
     record = _base(obj, _text(obj))
-    for n, item in enumerate(_list(obj, "spans"), 1):
+    spans = _list(obj, "spans")
+    record.leave_out(RELATIONS, len(_list(obj, "relations")))
+    answer = obj.get("answer")
+    if answer in ("reject", "ignore"):  # only accepted examples are annotations; the text still comes in
+        record.leave_out(f"Prodigy answers {answer!r}")
+        record.leave_out(f"spans of Prodigy answers {answer!r}", len(spans))
+        return record
+    for n, item in enumerate(spans, 1):
         item = _dict(item, f"span {n}")
         record.spans.append(_span(n, item.get("start"), item.get("end"), item.get("label"), text=item.get("text")))
     return record
@@ -109,6 +119,7 @@ def _prodigy(obj: Obj) -> Record:
 def _triples(record: Record, items: list[Any], key: str) -> None:
     for n, item in enumerate(items, 1):
         if isinstance(item, str):  # doccano text classification: a category, not a span
+            record.leave_out("doccano categories")
             continue
         if not isinstance(item, (list, tuple)) or len(item) < 3:
             raise RecordError(f"span {n}: each {key!r} item must be [start, end, label]")
@@ -118,6 +129,7 @@ def _triples(record: Record, items: list[Any], key: str) -> None:
 def _doccano_or_spacy(obj: Obj) -> Record:
     record = _base(obj, _text(obj))
     record.utf16_offsets = "label" in obj  # doccano's own export; spaCy offsets are code points
+    record.leave_out(RELATIONS, len(_list(obj, "relations")))
     key = "label" if "label" in obj else "entities"
     items = _list(obj, key)
     if items and isinstance(items[0], dict):  # doccano entities: {start_offset, end_offset, label}
@@ -146,24 +158,46 @@ def _label_studio_task(obj: Obj) -> Record:
     record = _base(obj, _text(data))
     record.utf16_offsets = True
     record.title = data.get("title") if isinstance(data.get("title"), str) else record.title
+    record.uid = _uid(data) or record.uid  # our export keeps the uid in data; Label Studio's task id is the fallback
     if isinstance(data.get("meta"), dict):
         record.meta = dict(data["meta"])
+        record.exact_meta = "uid" in data  # our export: the meta is the document's, as it was
+    record.leave_out("Label Studio predictions", len(_list(obj, "predictions")))
     n = 0
     for annotation in _list(obj, "annotations"):
         annotation = _dict(annotation, "annotation")
         if annotation.get("was_cancelled"):
+            record.leave_out("cancelled (skipped) Label Studio annotations")
             continue
         annotator = _annotator(annotation.get("completed_by"))
+        record.done_by.append(annotator)  # a submitted annotation is finished work, even with no region
         for result in _list(annotation, "result"):
-            value = _dict(result, "result").get("value")
-            if isinstance(value, dict) and "start" in value:  # choices, ratings, relations have no offsets
+            result = _dict(result, "result")
+            value = result.get("value")
+            if isinstance(value, dict) and "start" in value:
                 n = _label_studio_value(record, n, value, annotator)
+            else:
+                record.leave_out(_result_kind(result))
     return record
+
+
+def _result_kind(result: Obj) -> str:
+    """How the summary names a Label Studio result that is not a labelled text region."""
+    kind = result.get("type")
+    if kind == "relation":
+        return RELATIONS
+    return f"Label Studio {kind} results" if isinstance(kind, str) and kind else "Label Studio results without offsets"
+
+
+def _uid(obj: Obj) -> str | None:
+    uid = obj.get("uid")
+    return None if uid is None or isinstance(uid, (dict, list, bool)) else str(uid)
 
 
 def _label_studio_min(obj: Obj) -> Record:
     record = _base(obj, _text(obj))
     record.utf16_offsets = True
+    record.uid = _uid(obj) or record.uid  # JSON-MIN copies the task's data (our uid) next to Label Studio's id
     n = 0
     for item in _list(obj, "label"):
         n = _label_studio_value(record, n, _dict(item, "label item"), None)

@@ -1,15 +1,26 @@
 """brat standoff: ``NAME.txt`` with its annotations in ``NAME.ann`` next to it.
 
-Only text-bound annotations (T lines) become spans; a discontinuous one
-(``0 5;8 10``) becomes one span per fragment, once its text (the fragments
-joined by a space, as brat writes it) is checked against the document. ``#`` AnnotatorNotes lines become
-span notes. Relations, events and attributes are not imported.
+Only text-bound annotations (T lines) become spans. A discontinuous one
+(``0 5;8 10``) is checked against the document (its text is the fragments
+joined by a space, as brat writes it); fragments separated only by line breaks
+(how brat and our export write a span across lines) become one span again, other
+fragments one span each. The span text runs to the end of the line and may hold
+tabs, as in brat's own reader. ``#`` AnnotatorNotes lines become span notes.
+Relations, events, attributes, normalizations, equivalences and other comments
+are not imported: they are counted for the import summary.
+
+An ``.ann`` in a folder with an ``.annotator`` file (our export of several
+annotators: one folder each) is that annotator's, whatever ``--annotator`` says.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
+from annotator.core.text import LINE_BREAKS
+
+from annotator.io.importers._schemas import RELATIONS
 from annotator.io.importers._common import RawSpan, Record, RecordError, SourceFile, decode_bytes, read_text
 from annotator.io.registry import register_importer
 
@@ -25,6 +36,12 @@ def _fragments(n_line: int, ident: str, offsets: str) -> list[tuple[int, int]]:
     return fragments
 
 
+ANNOTATOR_FILE = ".annotator"  # written by our brat export in each annotator's folder
+# What the import summary calls the annotations it leaves out, by their id's first letter.
+LEFT_OUT = {"R": RELATIONS, "E": "events", "A": "attributes", "M": "attributes", "N": "normalizations",
+            "*": "equivalences"}
+
+
 def _text_bound(n_line: int, fields: list[str], text: str) -> list[RawSpan]:
     ident = fields[0]
     if len(fields) < 2 or " " not in fields[1]:
@@ -32,15 +49,29 @@ def _text_bound(n_line: int, fields: list[str], text: str) -> list[RawSpan]:
     label, offsets = fields[1].split(" ", 1)
     fragments = _fragments(n_line, ident, offsets)
     shown = fields[2] if len(fields) > 2 else None
-    texts = [shown] if len(fragments) == 1 else _fragment_texts(n_line, ident, label, offsets, fragments, shown, text)
-    return [RawSpan(s, e, label, text=t, name=ident, line=n_line) for (s, e), t in zip(fragments, texts)]
+    if len(fragments) == 1:
+        return [RawSpan(*fragments[0], label, text=shown, name=ident, line=n_line)]
+    _check_fragments(n_line, ident, label, offsets, fragments, shown, text)
+    return [RawSpan(s, e, label, text=text[s:e], name=ident, line=n_line) for s, e in _across_lines(fragments, text)]
 
 
-def _fragment_texts(n_line: int, ident: str, label: str, offsets: str, fragments: list[tuple[int, int]],
-                    shown: str | None, text: str) -> list[str | None]:
-    """Each fragment's text, once the line's text (brat joins fragments with a space) is checked."""
-    if shown is None:
-        return [None] * len(fragments)
+def _across_lines(fragments: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Fragments with only line breaks between them joined into one span: brat's way of crossing lines."""
+    joined = [fragments[0]]
+    for start, end in fragments[1:]:
+        last_start, last_end = joined[-1]
+        if last_end <= start and not text[last_end:start].strip(LINE_BREAKS):
+            joined[-1] = (last_start, end)
+        else:
+            joined.append((start, end))
+    return joined
+
+
+def _check_fragments(n_line: int, ident: str, label: str, offsets: str, fragments: list[tuple[int, int]],
+                     shown: str | None, text: str) -> None:
+    """The line's text against the document (brat joins fragments with a space); offsets are checked later."""
+    if shown is None or any(not 0 <= s < e <= len(text) for s, e in fragments):
+        return
     pieces = [text[s:e] for s, e in fragments]
     if " ".join(pieces) != shown:
         raise RecordError(
@@ -48,18 +79,20 @@ def _fragment_texts(n_line: int, ident: str, label: str, offsets: str, fragments
             f"offsets {' '.join(pieces)!r}",
             n_line,
         )
-    return pieces
 
 
-def parse_ann(content: str, text: str) -> Iterator[tuple[int, RawSpan] | RecordError]:
-    """(line, span) of every text-bound annotation of ``text``; notes attached to their span."""
+def parse_ann(content: str, text: str, record: Record) -> Iterator[tuple[int, RawSpan] | RecordError]:
+    """(line, span) of every text-bound annotation of ``text``; notes attached to their span.
+
+    What is not imported is counted on ``record`` (``Record.leave_out``).
+    """
     by_ident: dict[str, list[RawSpan]] = {}
     notes: list[tuple[int, str, str]] = []
     for n_line, raw_line in enumerate(content.split("\n"), 1):
         line = raw_line.rstrip("\r")
         if not line.strip():
             continue
-        fields = line.split("\t")
+        fields = line.split("\t", 2)  # brat: the text runs to the end of the line, tabs and all
         if fields[0].startswith("T"):
             try:
                 by_ident[fields[0]] = _text_bound(n_line, fields, text)
@@ -67,6 +100,10 @@ def parse_ann(content: str, text: str) -> Iterator[tuple[int, RawSpan] | RecordE
                 yield exc
         elif fields[0].startswith("#") and len(fields) >= 3 and fields[1].startswith("AnnotatorNotes "):
             notes.append((n_line, fields[1].split(" ", 1)[1].strip(), fields[2]))
+        elif fields[0].startswith("#"):
+            record.leave_out("brat comments other than AnnotatorNotes")
+        else:
+            record.leave_out(LEFT_OUT.get(fields[0][:1], "brat lines of an unknown kind"))
     for _n_line, target, note in notes:
         for span in by_ident.get(target, []):
             span.note = note
@@ -84,13 +121,22 @@ class BratImporter:
             raise RecordError(f"brat annotations without their text: {txt.name} is missing; nothing imported")
         text = read_text(source, txt)
         content, _encoding = decode_bytes(source.path.read_bytes())
-        record = Record(text, title=txt.stem, line=None)
-        for item in parse_ann(content, text):
+        record = Record(text, title=txt.stem, line=None, annotator=_folder_annotator(source.path))
+        for item in parse_ann(content, text, record):
             if isinstance(item, RecordError):
                 yield item
             else:
                 record.spans.append(item[1])
         yield record
+
+
+def _folder_annotator(ann: Path) -> str | None:
+    """The annotator our export named in the .ann's folder, if any."""
+    named = ann.parent / ANNOTATOR_FILE
+    if not named.is_file():
+        return None
+    name, _encoding = decode_bytes(named.read_bytes())
+    return name.strip() or None
 
 
 IMPORTER = BratImporter()
