@@ -108,7 +108,8 @@ def test_brat_keeps_untouched_records_unless_told(corpus, tmp_path):
     export(corpus, tmp_path / "brat", format="brat")
     assert (tmp_path / "brat" / "nobody.txt").is_file()
     export(corpus, tmp_path / "brat", format="brat", untouched="leave-out")
-    assert sorted(p.name for p in (tmp_path / "brat").glob("*.txt")) == ["labelled.ana.txt", "negative.ana.txt"]
+    found = sorted(p.relative_to(tmp_path / "brat").as_posix() for p in (tmp_path / "brat").rglob("*.txt"))
+    assert found == ["ana/labelled.txt", "ana/negative.txt"]  # several annotators: one folder each
 
 
 def test_a_document_with_one_touched_record_is_not_counted_as_left_out(corpus, tmp_path):
