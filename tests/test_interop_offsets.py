@@ -97,7 +97,7 @@ def test_brat_discontinuous_span_after_an_emoji_is_checked_by_its_text(project, 
     s1, e2 = text.index("met"), text.index("Trump") + 5
     (tmp_path / "d.ann").write_text(f"T1\tclaim {s1} {s1 + 3};{e2 - 5} {e2}\tmet Trump\n", encoding="utf-8")
     assert import_paths(project, [tmp_path], annotator="ana").ok
-    assert stored(project) == [("met", "claim", "ana"), ("Trump", "claim", "ana")]
+    assert stored(project) == [("met\nTrump", "claim", "ana")]  # fragments split at a line break are one span
     (tmp_path / "d.ann").write_text(f"T1\tclaim {s1 + 1} {s1 + 4};{e2 - 4} {e2 + 1}\tmet Trump\n", encoding="utf-8")
     with Project.open(tmp_path / "other.db") as other:
         report = import_paths(other, [tmp_path / "d.txt"], annotator="ana")
