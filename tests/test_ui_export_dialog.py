@@ -121,7 +121,7 @@ def test_brat_folder_export(qtbot, dialog, tmp_path):
     out = tmp_path / "brat"
     dialog.destination.setText(str(out))
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
-    assert (out / "annotation.conf").is_file() and len(list(out.glob("*.ann"))) == 5
+    assert (out / "annotation.conf").is_file() and len(list(out.rglob("*.ann"))) == 5
 
 
 def test_preview_waits_for_the_clicks_to_stop(qtbot, dialog):

@@ -423,7 +423,8 @@ def preview_text(project: Project, options: ExportOptions, limit: int = 4000) ->
         with tempfile.TemporaryDirectory(prefix="annotator-preview-") as tmp:
             writer = exporter.open(Output(folder=Path(tmp)), context)
             writer.write(record)
-            parts = [f"── {p.name}\n{p.read_text(encoding='utf-8')}" for p in sorted(Path(tmp).iterdir())]
+            files = sorted(p for p in Path(tmp).rglob("*") if p.is_file() and not p.name.startswith("."))
+            parts = [f"── {p.relative_to(tmp).as_posix()}\n{p.read_text(encoding='utf-8')}" for p in files]
         text = "\n".join(parts)
     elif exporter.layout == "lines":
         buffer = io.BytesIO()
