@@ -127,3 +127,13 @@ def test_native_records_and_spacy_docs_agree_after_a_cut(tmp_path, monkeypatch):
     docs = spacy_docs(out, spacy.blank("en").vocab)
     assert "".join(doc.text for doc in docs) == read_jsonl(tmp_path / "n.jsonl")[0]["text"]
     assert summary.left_out[spacy_docbin.ACROSS_CUT] == 1
+
+
+def test_an_empty_split_is_a_folder_with_one_empty_shard(tmp_path):
+    project = corpus(tmp_path / "p.db", documents=2)
+    summary = export_project(project, ExportOptions(format="spacy", split={"all": 1.0, "none": 0.0}),
+                             tmp_path / "d.spacy")
+    project.close()
+    assert spacy_docs(tmp_path / "d.none.spacy", spacy.blank("en").vocab) == []
+    assert len(spacy_docs(tmp_path / "d.all.spacy", spacy.blank("en").vocab)) == 2
+    assert any("split 'none' is empty" in warning for warning in summary.warnings)
