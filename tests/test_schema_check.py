@@ -233,3 +233,18 @@ def test_a_damaged_colleague_file_is_refused_by_the_check(project, tmp_path):
     damage_search_index(path)
     with pytest.raises(CorruptProjectError, match="damaged"):
         merge_source(project, path)
+
+
+def test_damage_met_by_an_edit_in_the_window_names_the_file(qtbot, tmp_path):
+    from annotator.ui.commands import AddSpanCommand, ChangeNotifier
+
+    path = make_project(tmp_path / "mine.db")
+    damage_spans(path)
+    notifier = ChangeNotifier()
+    failures = []
+    notifier.failed.connect(failures.append)
+    with Project.open(path, create=False) as proj:
+        command = AddSpanCommand(proj, notifier, proj.document_ids()[0], 4, 7, "actor", "ana")
+        command.redo()
+    assert len(failures) == 1
+    assert str(path) in failures[0] and "damaged" in failures[0] and "annotator check" in failures[0]

@@ -112,3 +112,10 @@ def project_error(path: Path, exc: sqlite3.Error) -> ProjectError:
     if code == SQLITE_IOERR:
         return ProjectError(path, f"cannot read or write the project file ({exc})")
     return ProjectError(path, str(exc))
+
+
+def error_message(path: Path, exc: Exception) -> str:
+    """The user's words for any error of a store call on the project at ``path`` (the window shows it as is)."""
+    if isinstance(exc, sqlite3.Error):
+        return str(project_error(Path(path), exc))
+    return str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)

@@ -19,7 +19,7 @@ from PySide6.QtGui import QUndoCommand
 
 from annotator.core.model import Span
 from annotator.store import Project
-from annotator.store.errors import ProjectError
+from annotator.store.errors import ProjectError, error_message
 
 STORE_ERRORS = (ValueError, KeyError, ProjectError, sqlite3.Error)
 
@@ -54,7 +54,7 @@ class EditCommand(QUndoCommand):
         try:
             action()
         except STORE_ERRORS as exc:
-            self.error = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+            self.error = error_message(self.project.path, exc)
             if first_time_obsolete:
                 self.setObsolete(True)
             self.notifier.failed.emit(self.error)

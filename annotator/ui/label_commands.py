@@ -16,14 +16,10 @@ from PySide6.QtGui import QUndoCommand
 
 from annotator.core.model import Label, Span
 from annotator.store import Project
-from annotator.store.errors import ProjectError
+from annotator.store.errors import ProjectError, error_message
 
 # What the store raises for an edit it refuses; shown to the user as they are.
 STORE_ERRORS = (ValueError, KeyError, ProjectError, sqlite3.Error)
-
-
-def _message(exc: Exception) -> str:
-    return str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
 
 
 class LabelCommand(QUndoCommand):
@@ -45,7 +41,7 @@ class LabelCommand(QUndoCommand):
         try:
             action()
         except STORE_ERRORS as exc:
-            self.error = _message(exc)
+            self.error = error_message(self.project.path, exc)
             self.setObsolete(True)
 
     def _do(self) -> None:
