@@ -10,6 +10,7 @@ import pytest
 from annotator.io.merge import merge_source
 from annotator.store import CorruptProjectError, NotAProjectError, Project
 from annotator.store.colleague import open_untrusted, read_colleague
+from test_schema_check import damage_search_index
 
 TEXT = "Kim met Putin in Moscow on Friday."
 
@@ -147,14 +148,7 @@ def test_a_file_with_a_damaged_page_is_refused_by_the_check_before_reading(proje
             doc_id, _ = proj.add_document(f"Document {i}: Kim met Putin in Moscow. " * 20, title=f"d{i}")
             proj.add_span(doc_id, 0, 8, "actor", "ben")
             proj.set_status(doc_id, "ben", "done")
-    conn = sqlite3.connect(path)
-    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
-    # The search index: a page merging never reads, so only the integrity check can notice the damage.
-    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'documents_fts_data'").fetchone()[0]
-    conn.close()
-    with path.open("r+b") as fh:
-        fh.seek((root - 1) * page_size)
-        fh.write(b"\x07")  # not a b-tree page type
+    damage_search_index(path)  # a page merging never reads, so only the integrity check can notice the damage
     before = fingerprint(path)
     with pytest.raises(CorruptProjectError, match="the project file is damaged"):
         merge_source(project, path)

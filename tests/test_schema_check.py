@@ -228,13 +228,6 @@ def test_a_colleague_file_is_still_checked_within_a_time_bound(project, tmp_path
     assert project.span_count() == 0
 
 
-def test_a_damaged_colleague_file_is_refused_by_the_check(project, tmp_path):
-    path = make_project(tmp_path / "damaged.db")
-    damage_search_index(path)
-    with pytest.raises(CorruptProjectError, match="damaged"):
-        merge_source(project, path)
-
-
 def test_damage_met_by_an_edit_in_the_window_names_the_file(qtbot, tmp_path):
     from annotator.ui.commands import AddSpanCommand, ChangeNotifier
 
