@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from annotator.core.model import GOLD_ANNOTATOR
 from annotator.store import Project
 from annotator.ui.annotator_dialog import SwitchAnnotatorDialog
+from annotator.ui.review_list import ElidedButton
 from test_ui_review import at, gold_rows, key, rejected_rows, review_project, window  # noqa: F401
 from ui_fixtures import CTRL, SHIFT, pick_file_in_dialog, press, select_with_keys, settings, shown_window  # noqa: F401
 
@@ -47,8 +48,8 @@ def test_a_label_disagreement_is_named_so_even_when_a_third_annotator_marked_not
     window = shown_window(qtbot, review_project, "rita", settings, doc_id=1)
     enter_review(qtbot, window)
     panel = window.review.panel
-    assert panel.row_text(0).startswith("1. different label · only ana, ben — “North Korea”")
-    assert panel.row_text(1).startswith("2. different boundaries · only ana, ben — “1.3 million soldiers”")
+    assert panel.row_text(0).startswith("1. ·  different label · only ana, ben — “North Korea”")
+    assert panel.row_text(1).startswith("2. ·  different boundaries · only ana, ben — “1.3 million soldiers”")
     key(qtbot, panel, "n")
     assert panel.current().kinds == ("boundary", "missing")
 
@@ -79,6 +80,8 @@ def test_the_dock_keeps_its_width_and_elides_a_long_version(qtbot, review_projec
         QApplication.processEvents()
         assert window.review.dock.width() == dock_width  # the dock does not widen ...
         assert window.text_view.viewport().width() == text_width  # ... so the text does not re-wrap
+        shown = {b for b in panel.findChildren(ElidedButton) if b.isVisible()}
+        assert shown == {*panel.version_buttons, panel.reject_button, panel.agreed_button}  # no stale button over it
         for button in panel.version_buttons:
             if len(button.full_text) > 60:
                 seen_long = True

@@ -90,7 +90,7 @@ def test_disagreements_are_listed_and_classified(panel):
         ("missing", ("ana",), ("ben",)),
         ("missing", ("ben",), ("ana",)),
     ]
-    assert panel.row_text(0).startswith("1. different label — “North Korea”")
+    assert panel.row_text(0).startswith("1. ·  different label — “North Korea”")
     assert "only ana" in panel.row_text(2)
     assert [b.text().split(" — ")[0] for b in panel.version_buttons] == ["1  ana", "2  ben"]
 
@@ -168,7 +168,7 @@ def test_x_is_a_recorded_decision_that_counts_survives_reopening_and_undoes(qtbo
     assert gold_rows(panel.project.path) == []
     assert rejected_rows(panel.project.path) == [(1, d.start, d.end, "rita")]  # in the file, read from outside
     assert panel.undo_stack.count() == 1 and panel.row() == 2
-    assert panel.row_text(1).endswith("✗ rejected") and panel.count_label.text() == "1 of 4 decided"
+    assert panel.row_text(1).startswith("2. ✗ rejected  different boundaries") and panel.count_label.text() == "1 of 4 decided"
     key(qtbot, panel, "p")
     key(qtbot, panel, "x")  # rejected already: nothing new to record, no second undo step
     assert panel.undo_stack.count() == 1 and len(rejected_rows(panel.project.path)) == 1
@@ -178,10 +178,10 @@ def test_x_is_a_recorded_decision_that_counts_survives_reopening_and_undoes(qtbo
         reopened = ReviewPanel(again, stack, notifier, "rita")
         qtbot.addWidget(reopened)
         reopened.set_document(1)
-        assert reopened.row_text(1).endswith("✗ rejected") and reopened.count_label.text() == "1 of 4 decided"
+        assert reopened.row_text(1).startswith("2. ✗ rejected  different boundaries") and reopened.count_label.text() == "1 of 4 decided"
 
     panel.undo_stack.undo()
-    assert rejected_rows(panel.project.path) == [] and panel.row_text(1).endswith("·")
+    assert rejected_rows(panel.project.path) == [] and panel.row_text(1).startswith("2. ·  different boundaries")
     assert panel.count_label.text() == "0 of 4 decided"
     panel.undo_stack.redo()
     assert len(rejected_rows(panel.project.path)) == 1 and panel.count_label.text() == "1 of 4 decided"
@@ -199,7 +199,7 @@ def test_accepting_a_version_where_all_were_rejected_takes_the_rejection_back(qt
     assert "✓ figure" in panel.row_text(1)
     panel.undo_stack.undo()  # back to rejected
     assert gold_rows(panel.project.path) == [] and len(rejected_rows(panel.project.path)) == 1
-    assert panel.row_text(1).endswith("✗ rejected")
+    assert panel.row_text(1).startswith("2. ✗ rejected  different boundaries")
 
 
 def stored_review(path, doc_id: int) -> tuple | None:

@@ -89,7 +89,7 @@ class ReviewPanel(QWidget):
         self.list = QListView(objectName="disagreementList")
         self.list.setModel(self.model)
         self.list.setUniformItemSizes(True)  # 5,000 rows laid out without measuring each
-        self.list.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # keeps the number and the mark in view
+        self.list.setTextElideMode(Qt.TextElideMode.ElideRight)  # the number and the decision come first
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.selectionModel().currentRowChanged.connect(lambda _now, _before: self._current_row_changed())
@@ -293,6 +293,7 @@ class ReviewPanel(QWidget):
     def _show_versions(self, d: Disagreement | None) -> None:
         for button in self.version_buttons:
             self.versions.removeWidget(button)
+            button.hide()  # at once: deleteLater waits for the event loop, and until then it covers the dock
             button.deleteLater()
         self.version_buttons = []
         self.reject_button.setEnabled(d is not None)
