@@ -272,3 +272,21 @@ def test_a_gold_undo_never_deletes_a_span_that_took_its_id(qtbot, window):  # no
     press(qtbot, window, Qt.Key.Key_Z, CTRL | SHIFT)  # the gold redo is refused, rita's span stays
     assert "cannot be put back" in window.status_saved.toolTip()
     assert own_rows(path, "rita") == mine and gold_rows(path) == []
+
+
+def test_review_mode_reuses_a_documents_comparison_until_a_compared_annotator_changes_it(qtbot, window):  # noqa: F811
+    comparisons = window.review.comparisons
+    enter_review(qtbot, window)
+    assert comparisons.computed == 1 and window.review.panel.current().kinds == ("label",)
+    press(qtbot, window, Qt.Key.Key_R, CTRL)
+    enter_review(qtbot, window)
+    assert comparisons.computed == 1  # entering again: nothing changed, nothing compared again
+    press(qtbot, window, Qt.Key.Key_R, CTRL)
+    assert window.set_annotator("ben")
+    ben_north_korea = next(s for s in window.text_view.spans() if s.label == "claim")
+    window.select_span(ben_north_korea.id)
+    press(qtbot, window, "1")  # ben relabels his "North Korea" as actor: now he agrees with ana
+    assert window.set_annotator("rita")
+    enter_review(qtbot, window)
+    assert comparisons.computed == 2, comparisons.computed
+    assert [d.kinds for d in window.review.panel.disagreements] == [("boundary",), ("missing",), ("missing",)]

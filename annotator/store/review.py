@@ -60,6 +60,18 @@ def spans_by_annotator(project: Project, doc_id: int, annotators: Sequence[str])
     return {name: project.spans(doc_id, name) for name in annotators}  # each read in index order: no sort
 
 
+def spans_marker(project: Project, doc_id: int, annotators: Sequence[str]) -> tuple[int, int, int]:
+    """Changes when the annotators' spans in a document may have: (data_version, count, highest id).
+
+    Read from the (doc_id, annotator, start) index alone. A relabel through this connection
+    keeps all three: the window's change notices say so instead.
+    """
+    count, top = project.conn.execute(
+        "SELECT count(*), coalesce(max(id), 0) FROM spans WHERE doc_id = ? AND annotator IN"
+        " (SELECT value FROM json_each(?))", [doc_id, json.dumps(list(annotators))]).fetchone()
+    return project.conn.execute("PRAGMA data_version").fetchone()[0], count, top
+
+
 # --------------------------------------------------------------------- gold
 # Accept all agreed writes one document's whole agreed set (16,000 spans on a long report) in one
 # transaction: checked in Python against the document's length and labels read once, written with

@@ -11,6 +11,7 @@ when the view shows it.
 from __future__ import annotations
 
 import bisect
+from dataclasses import dataclass
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -19,10 +20,11 @@ from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
 from annotator.core.changes import Changes, Rejection
-from annotator.core.disagreements import Disagreement
+from annotator.core.disagreements import Disagreement, agreed_spans, find_disagreements
 from annotator.core.intervals import IntervalIndex
 from annotator.core.model import GOLD_ANNOTATOR, Span
-from annotator.core.span_rows import SpanRows
+from annotator.core.span_rows import SpanRows, merge_rows
+from annotator.store import Project, review
 
 UNDECIDED = "·"
 REJECTED = "✗ rejected"
@@ -50,6 +52,45 @@ def excerpt(text: str, start: int, end: int, limit: int = 40) -> str:
 
 def version_of(d: Disagreement, annotator: str) -> list[tuple[int, int, str]]:
     return sorted({(s.start, s.end, s.label) for s in d.spans if s.annotator == annotator})
+
+
+@dataclass
+class Comparison:
+    """What the compared annotators did in one document: the input and output of the comparison."""
+
+    spans_by_annotator: dict[str, SpanRows]
+    disagreements: list[Disagreement]
+    agreed: list[tuple[int, int, str]]
+    lanes: SpanRows  # every compared span, merged in text order (copy it: an index takes its rows)
+
+
+class ComparisonCache:
+    """The last few documents' comparisons, so that entering review mode again (or coming back to a
+    document) does not compare 36,000 spans again. Kept while the compared annotators' spans stay as
+    they were (``review.spans_marker``) and until ``invalidate()`` (the window's change notices)."""
+
+    KEEP = 3
+
+    def __init__(self) -> None:
+        self._items: dict[tuple, tuple[tuple, Comparison]] = {}
+        self.computed = 0
+
+    def invalidate(self) -> None:
+        self._items.clear()
+
+    def get(self, project: Project, doc_id: int, names: list[str]) -> Comparison:
+        key, marker = (id(project), doc_id, tuple(names)), review.spans_marker(project, doc_id, names)
+        found = self._items.pop(key, None)
+        if found is None or found[0] != marker:
+            by = review.spans_by_annotator(project, doc_id, names)
+            two = len(names) >= 2
+            found = (marker, Comparison(by, find_disagreements(by) if two else [], agreed_spans(by) if two else [],
+                                        merge_rows(list(by.values()))))
+            self.computed += 1
+        self._items[key] = found  # the most recent last
+        while len(self._items) > self.KEEP:
+            del self._items[next(iter(self._items))]
+        return found[1]
 
 
 class Decisions:

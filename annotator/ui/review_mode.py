@@ -24,12 +24,12 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QMessageBox
 from annotator.core.agreement_inputs import AgreementError
 from annotator.core.disagreements import Disagreement
 from annotator.core.model import GOLD_ANNOTATOR, Span, annotator_name_problem
-from annotator.core.span_rows import merge_rows
 from annotator.store import Project, ProjectError, review
 from annotator.ui.agreement_dialog import AgreementDialog, agreement_dialog_for
 from annotator.ui.busy import busy_cursor
 from annotator.ui.prompts import ask_text, show_error
 from annotator.ui.review_overlay import LaneOverlay
+from annotator.ui.review_list import ComparisonCache
 from annotator.ui.review_panel import ReviewPanel
 
 if TYPE_CHECKING:
@@ -77,6 +77,7 @@ class ReviewMode(QObject):
         self.agreement: AgreementDialog | None = None
         self.summary: QMessageBox | None = None  # the last merge's summary
         self.order = AgreementOrder()
+        self.comparisons = ComparisonCache()  # kept across entering and leaving review mode
         self.menu = self._menu()
         self.actions = self._build_actions()
         window.documentOpened.connect(self._document_opened)
@@ -171,6 +172,7 @@ class ReviewMode(QObject):
                 except (MergeError, ProjectError) as exc:
                     refused.append((path, str(exc)))
         self.order.invalidate()
+        self.comparisons.invalidate()
         window = self.window
         if self.panel is not None:
             listed, ticked = set(self.panel.listed_annotators()), self.panel.selected_annotators()
@@ -227,7 +229,8 @@ class ReviewMode(QObject):
         window.use_undo_stack(self.gold_layer)  # undo covers the layer being edited; the reviewer's own waits
         window.annotator = GOLD_ANNOTATOR
         window.new_span_options = {"origin": "gold", "reviewer": self.reviewer}
-        self.panel = ReviewPanel(window.project, window.undo_stack, window.notifier, self.reviewer)
+        self.panel = ReviewPanel(window.project, window.undo_stack, window.notifier, self.reviewer,
+                                 comparisons=self.comparisons)
         self.panel.disagreementChanged.connect(self._show_disagreement)
         self.panel.annotatorsChanged.connect(self._update_lanes)
         self.panel.annotatorsChanged.connect(self._refill_list)
@@ -252,6 +255,8 @@ class ReviewMode(QObject):
         if self.overlay is not None:
             self.overlay.detach()
             self.overlay.deleteLater()
+        if self.panel is not None:
+            self.panel.detach()
         if self.dock is not None:
             window.removeDockWidget(self.dock)
             self.dock.deleteLater()
@@ -272,7 +277,7 @@ class ReviewMode(QObject):
     def _update_lanes(self) -> None:
         if self.panel is None or self.overlay is None:
             return
-        spans = merge_rows(list(self.panel.spans_by_annotator.values()))
+        spans = self.panel.lanes.copy()  # the overlay's index takes the rows it is given
         colors = {label.name: label.color for label in self.window.labels}
         self.overlay.set_spans(self.window.text_view.offsets, spans, list(self.panel.spans_by_annotator), colors)
         self._show_disagreement(self.panel.current())
@@ -322,6 +327,7 @@ class ReviewMode(QObject):
     def _data_changed(self, annotator: str) -> None:
         if annotator != GOLD_ANNOTATOR:  # gold is never compared: editing it keeps the ranking
             self.order.invalidate()
+            self.comparisons.invalidate()
 
     def show_agreement(self) -> None:
         selected = self.panel.selected_annotators() if self.panel is not None else None

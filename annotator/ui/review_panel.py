@@ -34,12 +34,13 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.changes import Changes
-from annotator.core.disagreements import Disagreement, agreed_spans, find_disagreements
+from annotator.core.disagreements import Disagreement
+from annotator.core.span_rows import SpanRows
 from annotator.core.model import REVIEW_STATUSES, Span
 from annotator.store import Project, review
 from annotator.ui.commands import ChangeNotifier
 from annotator.ui.review_commands import AcceptAgreedCommand, ResolveRegionCommand, accept_text
-from annotator.ui.review_list import Decisions, DisagreementModel, ElidedButton, excerpt, version_of
+from annotator.ui.review_list import ComparisonCache, Decisions, DisagreementModel, ElidedButton, excerpt, version_of
 from annotator.ui.review_overlay import lane_icon
 
 REVIEW_TEXT = {"unreviewed": "unreviewed", "in_review": "in review", "reviewed": "reviewed"}
@@ -55,8 +56,9 @@ class ReviewPanel(QWidget):
     reviewStatusChanged = Signal(int, str)  # doc_id, status
 
     def __init__(self, project: Project, undo_stack: QUndoStack, notifier: ChangeNotifier, reviewer: str,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, comparisons: ComparisonCache | None = None) -> None:
         super().__init__(parent)
+        self.comparisons = comparisons or ComparisonCache()  # review mode keeps one across its panels
         self.setObjectName("reviewPanel")
         self.project, self.undo_stack, self.notifier, self.reviewer = project, undo_stack, notifier, reviewer
         self.doc_id: int | None = None
@@ -68,10 +70,20 @@ class ReviewPanel(QWidget):
         self._build()
         self._shortcuts()
         self.load_annotators()
-        notifier.changed.connect(self._changes)
-        notifier.spanAdded.connect(lambda span: self._changes(Changes(added=(span,))))
-        notifier.spanRemoved.connect(lambda span: self._changes(Changes(removed=(span,))))
-        notifier.spanUpdated.connect(lambda old, new: self._changes(Changes(added=(new,), removed=(old,))))
+        self._listening = [
+            (notifier.changed, self._changes),
+            (notifier.spanAdded, lambda span: self._changes(Changes(added=(span,)))),
+            (notifier.spanRemoved, lambda span: self._changes(Changes(removed=(span,)))),
+            (notifier.spanUpdated, lambda old, new: self._changes(Changes(added=(new,), removed=(old,)))),
+        ]
+        for signal, slot in self._listening:
+            signal.connect(slot)
+
+    def detach(self) -> None:
+        """Stop following the window's changes (review mode is switched off; the panel is deleted later)."""
+        for signal, slot in self._listening:
+            signal.disconnect(slot)
+        self._listening = []
 
     @property
     def decisions(self) -> Decisions:
@@ -224,10 +236,11 @@ class ReviewPanel(QWidget):
         did = review.annotators_who_did(self.project, self.doc_id, selected) if self.doc_id is not None else set()
         compared = [name for name in selected if name in did]
         self.not_done = [name for name in selected if name not in did] if self.doc_id is not None else []
-        self.spans_by_annotator = review.spans_by_annotator(self.project, self.doc_id, compared) if compared else {}
-        two = len(compared) >= 2
-        self.disagreements = find_disagreements(self.spans_by_annotator) if two else []
-        self.agreed = agreed_spans(self.spans_by_annotator) if two else []
+        comparison = self.comparisons.get(self.project, self.doc_id, compared) if compared else None
+        self.spans_by_annotator = comparison.spans_by_annotator if comparison else {}
+        self.disagreements = comparison.disagreements if comparison else []
+        self.agreed = comparison.agreed if comparison else []
+        self.lanes = comparison.lanes if comparison else SpanRows()
         self._number_annotators()
         gold = review.gold_spans(self.project, self.doc_id) if self.doc_id is not None else []
         rejected = review.rejections(self.project, self.doc_id) if self.doc_id is not None else []
@@ -243,6 +256,7 @@ class ReviewPanel(QWidget):
         if self.doc_id is None or self.doc_id not in changes.doc_ids():
             return
         if any(changes.spans_of(self.doc_id, name) for name in self.spans_by_annotator):
+            self.comparisons.invalidate()
             row = self.row()
             self.reload()
             self.set_row(min(row, len(self.disagreements) - 1))
