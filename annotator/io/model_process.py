@@ -17,6 +17,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import queue
+import signal
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -39,6 +40,9 @@ class _ParentGone(Exception):
 
 def _child(path: str, events: Any, stop: Any, parent: int, options: dict[str, Any]) -> None:
     from annotator.store import Project
+
+    # Ctrl+C in a terminal reaches the whole process group: the owner decides and cancels.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
     def report(message: str, share: float) -> None:
         if stop.is_set() or os.getppid() != parent:
