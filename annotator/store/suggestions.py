@@ -5,6 +5,15 @@ An accepted suggestion becomes a normal span of the analyst whose origin names i
 source (``suggested:rules``, ``suggested:dictionary``, ``suggested:model``). A
 rejection is kept with its place and text: that place is never suggested again, and
 the text's rejections count against it in the dictionary and as negatives for the model.
+
+For the window: build once per project (off the UI thread) ``load_rules`` (annotator.io.suggesting)
+and ``project_dictionary``; per document read the text, ``rejected_places`` and the analyst's spans
+here, then run the pure ``core.suggest.compute.suggest_text`` in a worker (or call
+``document_suggestions`` on the UI thread's connection). ``accept`` / ``accept_all`` / ``reject``
+return one ``SuggestionChanges`` each (one refresh); ``undo`` reverses one. The model: start
+``io.model_process.ModelTraining`` when ``io.model_training.needs_training`` says so, poll it from a
+timer, read ``latest_report`` for the scores and learning curve, and ``documents_by_uncertainty``
+for the document order.
 """
 
 from __future__ import annotations
