@@ -295,8 +295,9 @@ def agreement(project: Path, annotators: str | None, label: str | None, as_json:
               help="Annotator layer the suggestions are written to, reviewed like a colleague's work.")
 @click.option("--documents", type=click.Choice(["new", "all"]), default="new", show_default=True,
               help="new: documents the layer has no suggestions for yet; all: every document (replacing them).")
-@click.option("--evaluate", is_flag=True, help="Write nothing: print each source's precision, recall and F1"
-                                                " against the documents marked done, per label.")
+@click.option("--evaluate", is_flag=True, help="Write no suggestions: print each source's precision, recall and F1"
+                                                " against the documents marked done, per label (the model is"
+                                                " trained first when due).")
 @click.option("--json", "as_json", is_flag=True, help="With --evaluate: print one JSON object.")
 @reports_errors
 def suggest(project: Path, rules_file: Path | None, sources: str | None, layer: str, documents: str,
