@@ -119,7 +119,39 @@ def display_problem(env: Mapping[str, str] = os.environ, platform: str = sys.pla
         return None
     if platform.startswith("linux") and not env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
         return f"annotator: no display (neither DISPLAY nor WAYLAND_DISPLAY is set), so the window cannot open. {cli}"
+    if platform.startswith("linux") and env.get("DISPLAY") and not env.get("WAYLAND_DISPLAY"):
+        missing = _missing_x11_library()
+        if missing:
+            return (f"annotator: the window needs the system library {missing}, which is not installed "
+                    f"(Debian/Ubuntu: the package named like it, e.g. apt install {_package_of(missing)}). {cli}")
     return None
+
+
+def _missing_x11_library() -> str | None:
+    """The first shared library Qt's X11 plugin needs that cannot be loaded, or None.
+
+    Qt itself then aborts and names xcb-cursor0 whatever is missing (measured: libxcb-icccm4 and
+    libxcb-keysyms1 were missing, the message blamed xcb-cursor0).
+    """
+    import ctypes
+
+    from PySide6.QtCore import QLibraryInfo
+
+    library = Path(QLibraryInfo.path(QLibraryInfo.LibraryPath.LibrariesPath)) / "libQt6XcbQpa.so.6"
+    if not library.exists():
+        return None
+    try:
+        ctypes.CDLL(str(library))
+    except OSError as exc:
+        name = str(exc).split(":")[0].strip()
+        return name if name.endswith(tuple(f".so.{n}" for n in range(10))) or ".so" in name else str(exc)
+    return None
+
+
+def _package_of(library: str) -> str:
+    """The Debian package name of a shared library: libxcb-icccm.so.4 -> libxcb-icccm4."""
+    stem, _, version = library.partition(".so.")
+    return f"{stem}{version}" if version else stem
 
 
 def run(project_path: Path | None, files: list[Path], *, settings: QSettings | None = None) -> int:

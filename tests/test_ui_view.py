@@ -328,3 +328,13 @@ def test_three_annotators_lanes_sit_below_the_letters(qtbot, ws_project, setting
     assert color != view.palette().base().color()  # cy's bar is painted there
     expected = QColor(DEFAULT_LABELS[0].color).darker(120)
     assert all(abs(a - b) <= 2 for a, b in zip(color.getRgb(), expected.getRgb()))
+
+
+def test_display_problems_are_named_before_qt_starts():
+    from annotator.app import _package_of, display_problem
+
+    assert "no display" in display_problem({}, "linux")
+    assert display_problem({}, "darwin") is None
+    assert "QT_QPA_PLATFORM=bogus" in display_problem({"QT_QPA_PLATFORM": "bogus"}, "linux")
+    assert display_problem({"QT_QPA_PLATFORM": "offscreen"}, "linux") is None
+    assert _package_of("libxcb-icccm.so.4") == "libxcb-icccm4"  # what to install, for a library Qt lacks
