@@ -218,3 +218,14 @@ def test_window_summary_names_what_was_left_out(project, tmp_path):
     assert "1 file held things Annotator does not keep" in summary_text(report)
     assert "Left out:\n  rel.jsonl: relations: 3" in summary_lists(report)
     assert f"Left out:\n{path}: relations: 3" in summary_details(report)
+
+
+def test_label_studio_json_min_keeps_the_uid_its_converter_copies_from_data(project, tmp_path):
+    """label-studio-converter's JSON-MIN copies the task's data (our uid, title, meta) next to Label Studio's id."""
+    record = {"text": "Kim met Moon.", "uid": "kim-1", "title": "Summit", "meta": {"source": "wire"}, "id": 57,
+              "label": [{"start": 0, "end": 3, "text": "Kim", "labels": ["actor"]}], "annotator": 3}
+    path = tmp_path / "min.json"
+    path.write_text(json.dumps([record]), encoding="utf-8")
+    assert import_paths(project, [path]).ok
+    doc = next(project.iter_documents())
+    assert (doc.uid, doc.title, doc.meta["source"]) == ("kim-1", "Summit", "wire")
