@@ -132,3 +132,9 @@ def test_a_full_device_names_the_output(runner, labelled, tmp_path):
     line = _failed_line(runner.invoke(main, ["export", str(labelled), "-o", str(full)]))
     assert str(full) in line and "No space left" in line
     assert stat.S_ISCHR(os.lstat(full).st_mode)
+
+
+def test_no_new_file_is_made_under_dev(runner, labelled):
+    line = _failed_line(runner.invoke(main, ["export", str(labelled), "-o", "/dev/annotator-test-no-such-node"]))
+    assert "does not exist" in line
+    assert not os.path.lexists("/dev/annotator-test-no-such-node")

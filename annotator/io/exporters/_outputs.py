@@ -148,6 +148,8 @@ class StreamFile:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        if not path.exists():  # never make a new entry under /dev or /proc
+            raise ExportError(f"{path} does not exist; under /dev and /proc only an existing device or stream is written")
         with cannot_write(path):
             self.stream: BinaryIO = open(path, "wb", buffering=WRITE_BUFFER)  # noqa: SIM115 (closed by commit/abort)
 
