@@ -279,32 +279,36 @@ def _span_row(row: dict[str, Any], docs: dict[int, tuple[int, int]], rename: Map
             created, _text(row.get("updated")) or created)
 
 
-_INSERT_NEW_SPAN = (
-    "INSERT INTO spans (doc_id, start, [end], label, annotator, origin, note, reviewer, created, updated)"
-    " SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM spans"
-    " WHERE doc_id = ?1 AND annotator = ?5 AND start = ?2 AND [end] = ?3 AND label = ?4)"
-)
 SPAN_BATCH = 10_000  # rows held at once: memory stays flat however many spans the file has
 
 
 def _add_spans(project: Project, rows: Iterable[tuple], summary: MergeSummary) -> set[str]:
-    """Insert the spans not already in the project (duplicates within the file too), in batches;
-    returns the labels they use."""
+    """Insert, batch by batch, the spans not already in the project (nor earlier in the file); returns their labels.
+
+    A duplicate of a span from an earlier batch is found by ``has_span``: that batch is already inserted.
+    """
     used: set[str] = set()
     unreviewed = 0
     batch: list[tuple] = []
 
     def flush() -> None:
         nonlocal unreviewed
-        groups: dict[tuple[str, bool], list[tuple]] = {}
+        seen = set()
+        fresh = []
         for row in batch:
-            groups.setdefault((row[4], row[4] == GOLD_ANNOTATOR and row[7] is None), []).append(row)
-        for (annotator, no_reviewer), group in groups.items():
-            added = project.conn.executemany(_INSERT_NEW_SPAN, group).rowcount
-            summary.spans_present += len(group) - added
-            if added:
-                summary.spans_added[annotator] = summary.spans_added.get(annotator, 0) + added
-            unreviewed += added if no_reviewer else 0
+            key = row[:5]
+            if key in seen or project.has_span(row[0], row[1], row[2], row[3], row[4]):
+                summary.spans_present += 1
+                continue
+            seen.add(key)
+            fresh.append(row)
+            summary.spans_added[row[4]] = summary.spans_added.get(row[4], 0) + 1
+            unreviewed += row[4] == GOLD_ANNOTATOR and row[7] is None
+        project.conn.executemany(
+            "INSERT INTO spans (doc_id, start, [end], label, annotator, origin, note, reviewer, created, updated)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            fresh,
+        )
         batch.clear()
 
     for row in rows:
