@@ -32,9 +32,9 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ui_common import make_spans, make_text, verdict  # noqa: E402
+from ui_common import bench_window, make_spans, make_text, verdict  # noqa: E402
 
-from PySide6.QtCore import QSettings, Qt  # noqa: E402
+from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -79,13 +79,10 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
     app = QApplication.instance() or QApplication([])
-    from annotator.ui.main_window import MainWindow
-
     with tempfile.TemporaryDirectory() as tmp:
         project, doc_id = make_review_project(Path(tmp) / "review.db", args.scale)
         small, _ = project.add_document("A small document.", title="small")
-        window = MainWindow(project, "ana", QSettings(str(Path(tmp) / "s.ini"), QSettings.Format.IniFormat))
-        window.show()
+        window = bench_window(project, Path(tmp), "ana")  # the reviewer is one of the two annotators
         app.processEvents()
 
         def idle(func: Callable[[], object]) -> float:

@@ -69,13 +69,13 @@ def elapsed_ms(func: Callable[[], object]) -> float:
     return (time.perf_counter() - started) * 1000
 
 
-def bench_window(project: Project, folder: Path):
-    """The real window on ``project`` as the analyst "bench", shown, with its settings in ``folder``."""
+def bench_window(project: Project, folder: Path, annotator: str = "bench"):
+    """The real window on ``project`` as ``annotator``, shown, with its settings in ``folder``."""
     from PySide6.QtCore import QSettings
 
     from annotator.ui.main_window import MainWindow
 
-    window = MainWindow(project, "bench", QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat))
+    window = MainWindow(project, annotator, QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat))
     window.show()
     return window
 

@@ -20,7 +20,7 @@ from annotator.core.model import GOLD_ANNOTATOR
 from annotator.store import Project
 from annotator.ui.annotator_dialog import SwitchAnnotatorDialog
 from annotator.ui.review_list import ElidedButton
-from test_ui_review import at, gold_rows, key, rejected_rows, review_project, window  # noqa: F401
+from test_ui_review import at, carls_project, gold_rows, key, rejected_rows, review_project, window  # noqa: F401
 from ui_fixtures import CTRL, SHIFT, pick_file_in_dialog, press, select_with_keys, settings, shown_window  # noqa: F401
 
 pytestmark = pytest.mark.gui
@@ -116,12 +116,7 @@ def test_each_layer_keeps_its_undo_history_across_switching_review_mode(qtbot, w
 
 # -------------------------------------------------- 6: merging says what it did
 def test_merging_shows_a_summary_dialog_per_source_with_what_was_refused(qtbot, window, tmp_path):  # noqa: F811
-    colleague = Project.open(tmp_path / "carl.db")
-    text = window.project.document_text(1)
-    doc, _ = colleague.add_document(text, title="korea")
-    colleague.add_span(doc, *at(text, "North Korea"), "quote", "carl")
-    colleague.set_status(doc, "carl", "done")
-    colleague.close()
+    carls_project(tmp_path / "carl.db", window.project.document_text(1))
     broken = tmp_path / "broken.db"
     broken.write_bytes(b"SQLite format 3\x00" + b"\x00" * 200)
     pick_file_in_dialog([tmp_path / "carl.db", broken])

@@ -283,13 +283,18 @@ def test_review_keys_in_the_window_then_undo_with_ctrl_z(qtbot, window):
 
 
 
-def test_merge_colleagues_project_brings_their_spans_into_review(qtbot, window, tmp_path):
-    colleague = Project.open(tmp_path / "carl.db")
-    text = window.project.document_text(1)
+def carls_project(path, text: str):
+    """Carl's own project file: the first document, "North Korea" marked quote, done."""
+    colleague = Project.open(path)
     doc, _ = colleague.add_document(text, title="korea")
     colleague.add_span(doc, *at(text, "North Korea"), "quote", "carl")
     colleague.set_status(doc, "carl", "done")
     colleague.close()
+    return path
+
+
+def test_merge_colleagues_project_brings_their_spans_into_review(qtbot, window, tmp_path):
+    carls_project(tmp_path / "carl.db", window.project.document_text(1))
     press(qtbot, window, Qt.Key.Key_R, CTRL)
     panel = window.review.panel
     panel.annotator_list.item(1).setCheckState(Qt.CheckState.Unchecked)  # the reviewer leaves ben out

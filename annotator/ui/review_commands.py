@@ -17,6 +17,7 @@ from PySide6.QtGui import QUndoCommand
 from annotator.core.changes import Changes, Rejection
 from annotator.core.model import Span
 from annotator.store import Project, review
+from annotator.store.errors import error_message
 from annotator.store.review import SpanKey, gold_in_region
 from annotator.ui.busy import busy_cursor
 from annotator.ui.commands import STORE_ERRORS, ChangeNotifier
@@ -64,7 +65,7 @@ class GoldCommand(QUndoCommand):
             try:
                 action()
             except STORE_ERRORS as exc:
-                self.error = str(exc.args[0]) if isinstance(exc, KeyError) and exc.args else str(exc)
+                self.error = error_message(self.project.path, exc)
                 if first_time:
                     self.setObsolete(True)
                 self.notifier.failed.emit(self.error)
