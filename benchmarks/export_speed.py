@@ -189,7 +189,11 @@ def verdict(ok: bool) -> str:
 
 
 def digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
+    """Read in chunks: this process's peak RSS is inherited by every child it starts later
+    (Linux keeps ru_maxrss across fork and exec), so reading a 1 GB export whole here would
+    show up as the spaCy child's peak."""
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def jsonl_case(tmp: Path, scale: float, repeat: int) -> bool:
