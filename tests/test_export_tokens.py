@@ -14,6 +14,7 @@ import pytest
 from seqeval.scheme import IOB2, Entities
 
 from annotator.cli import main
+from annotator.core.tokens import trim_whitespace
 from annotator.io.exporters._aligned import TRIMMED
 from annotator.io.exporting import ExportError, ExportOptions, export_project
 from export_fixtures import *  # noqa: F403
@@ -49,12 +50,7 @@ def expected_spans(text: str, spans: list[tuple[str, str]]) -> set[tuple[int, in
     """The spans as a token format must write them: edge whitespace trimmed, nothing else moved."""
     found = set()
     for part, label in spans:
-        start, end = _at(text, part)
-        while text[start].isspace():
-            start += 1
-        while text[end - 1].isspace():
-            end -= 1
-        found.add((start, end, label))
+        found.add((*trim_whitespace(text, *_at(text, part)), label))
     return found
 
 

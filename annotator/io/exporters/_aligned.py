@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from annotator.core.tokens import Token, tokenize
+from annotator.core.tokens import Token, tokenize, trim_whitespace
 from annotator.io.exporters._base import ONLY_WHITESPACE, ExportContext, ExportRecord
 
 TRIMMED = "trimmed: whitespace at its edges"
@@ -36,23 +36,16 @@ class Aligned:
     split: bool  # tokens were split at span boundaries (they differ from the document's)
 
 
-def _trimmed(text: str, start: int, end: int) -> tuple[int, int]:
-    while start < end and text[start].isspace():
-        start += 1
-    while end > start and text[end - 1].isspace():
-        end -= 1
-    return start, end
-
-
 def align(record: ExportRecord, context: ExportContext, *, trim: bool) -> Aligned:
     """The record's tokens and its spans as token ranges (see the module rules)."""
     text = record.document.text
     kept: list[tuple[int, int, tuple[int, int, str, str | None]]] = []
     for span in record.spans:
-        start, end = _trimmed(text, span[0], span[1]) if trim else span[:2]
-        if start == end:
+        bounds = trim_whitespace(text, span[0], span[1]) if trim else (span[0], span[1])
+        if bounds is None:
             context.report(record, span, ONLY_WHITESPACE, left_out=True)
             continue
+        start, end = bounds
         if (start, end) != span[:2]:
             context.report(record, span, TRIMMED)
         kept.append((start, end, span))
