@@ -4,7 +4,10 @@ A command works out what to change on its first ``redo()`` (``QUndoStack.push()`
 calls it), so nothing is written before the push. Later redos put back exactly
 the same gold spans, with the same ids, so other commands on the stack that
 remember those ids stay valid. A command that would change nothing (the gold
-layer already says so) marks itself obsolete and ``push()`` drops it.
+layer already says so) marks itself obsolete and ``push()`` drops it. A redo or
+undo the store refuses (another edit took a span's id, the file is busy) marks
+it obsolete too: the stack deletes it instead of moving its index past an edit
+that did not happen, so the data and the stack keep telling the same story.
 """
 
 from __future__ import annotations
@@ -66,8 +69,9 @@ class GoldCommand(QUndoCommand):
                 action()
             except STORE_ERRORS as exc:
                 self.error = error_message(self.project.path, exc)
-                if first_time:
-                    self.setObsolete(True)
+                self.setObsolete(True)  # QUndoStack then deletes it and leaves its index where it was
+                if not first_time:
+                    self.error += f" ({self.text()!r} was taken out of the undo history)"
                 self.notifier.failed.emit(self.error)
                 return
             self._announce(changes, first_time=first_time)
