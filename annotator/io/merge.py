@@ -27,7 +27,7 @@ from annotator.core.model import annotator_name_problem
 from annotator.io import leftovers
 from annotator.io.importing import import_paths, importable_suffixes
 from annotator.store import Project
-from annotator.store.colleague import MergeSummary, merge_colleague, read_colleague
+from annotator.store.colleague import MergeSummary, Progress, merge_colleague, read_colleague
 from annotator.store.schema import is_sqlite
 
 SCRATCH_PREFIX = "annotator-merge-"
@@ -74,7 +74,8 @@ def _unnamed_records(scratch: Project, placeholder: str, source: Path) -> list[s
     return places
 
 
-def _merge_import_file(project: Project, source: Path, renames: Mapping[str, str], annotator: str | None) -> MergeSummary:
+def _merge_import_file(project: Project, source: Path, renames: Mapping[str, str], annotator: str | None,
+                       progress: Progress | None) -> MergeSummary:
     # Spans of records naming nobody are filed under a placeholder no real name can be, then looked for.
     placeholder = annotator or f"<no annotator {uuid.uuid4().hex}>"
     _remove_abandoned_scratch()
@@ -94,7 +95,7 @@ def _merge_import_file(project: Project, source: Path, renames: Mapping[str, str
                 raise MissingAnnotatorError(unnamed)
             with read_colleague(scratch_path) as colleague:
                 colleague.path = source
-                summary = merge_colleague(project, colleague, renames)
+                summary = merge_colleague(project, colleague, renames, progress)
         finally:
             os.close(lock)
     summary.notes.append("spans from an import file get the time of the merge as their timestamps")
@@ -109,11 +110,13 @@ def _remove_abandoned_scratch() -> None:
 
 
 def merge_source(project: Project, source: str | Path, renames: Mapping[str, str] | None = None,
-                 annotator: str | None = None) -> MergeSummary:
+                 annotator: str | None = None, progress: Progress | None = None) -> MergeSummary:
     """Merge one SOURCE into ``project`` in one transaction; MergeError or ProjectError refuses it whole.
 
     ``annotator`` owns the spans of an import file's records that name nobody
-    (without it such a file is refused with MissingAnnotatorError).
+    (without it such a file is refused with MissingAnnotatorError). ``progress(done, total)``
+    is called once per batch of the merge (see ``merge_colleague``); an import file's scratch
+    import before it reports nothing.
     """
     source = Path(source)
     renames = dict(renames or {})
@@ -127,10 +130,10 @@ def merge_source(project: Project, source: str | Path, renames: Mapping[str, str
         raise MergeError(f"{source}: is the project itself")
     if is_sqlite(source):
         with read_colleague(source) as colleague:
-            return merge_colleague(project, colleague, renames)
+            return merge_colleague(project, colleague, renames, progress)
     if source.suffix.lower() not in importable_suffixes():
         raise MergeError(f"{source}: neither an Annotator project nor a file Annotator can import")
-    return _merge_import_file(project, source, renames, annotator)
+    return _merge_import_file(project, source, renames, annotator, progress)
 
 
 def _where(line: int | None) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -68,6 +68,15 @@ class ColleagueProject:
             for row in self.conn.execute(f'SELECT {quoted} FROM main."{table}"'):
                 yield dict(zip(columns, row))
         except sqlite3.DatabaseError as exc:  # damage met while reading: the colleague's file, not ours
+            raise project_error(self.path, exc) from exc
+
+    def count(self, table: str) -> int:
+        """How many rows ``table`` has (0 when it is missing): the size of a merge, for its progress."""
+        if _real_columns(self.conn, table) is None:
+            return 0
+        try:
+            return int(self.conn.execute(f'SELECT count(*) FROM main."{table}"').fetchone()[0])
+        except sqlite3.DatabaseError as exc:
             raise project_error(self.path, exc) from exc
 
     def documents(self) -> Iterator[dict[str, Any]]:
@@ -196,6 +205,22 @@ def read_colleague(path: str | Path) -> ColleagueProject:
 
 
 # ------------------------------------------------------------------ merging
+Progress = Callable[[int, int], None]  # (rows merged so far, rows in the file): documents and spans
+DOCUMENT_BATCH = 500  # documents merged between two progress reports
+
+
+class _Counter:
+    """Rows merged so far, reported to a ``Progress`` once per batch, never once per row."""
+
+    def __init__(self, progress: Progress | None, total: int) -> None:
+        self.progress, self.total, self.done = progress, total, 0
+
+    def add(self, rows: int) -> None:
+        self.done = min(self.total, self.done + rows)
+        if self.progress is not None:
+            self.progress(self.done, self.total)
+
+
 @dataclass
 class MergeSummary:
     source: Path
@@ -241,16 +266,20 @@ def _add_labels(project: Project, colleague: ColleagueProject, used: set[str], s
         summary.labels_added.append(name)
 
 
-def _add_documents(project: Project, colleague: ColleagueProject, summary: MergeSummary) -> dict[int, tuple[int, int]]:
+def _add_documents(project: Project, colleague: ColleagueProject, summary: MergeSummary,
+                   counter: _Counter) -> dict[int, tuple[int, int]]:
     """Colleague document id -> (our id, text length); documents are matched by their text's SHA-256."""
     mapping = {}
-    for doc in colleague.documents():
+    for n, doc in enumerate(colleague.documents(), 1):
+        if n % DOCUMENT_BATCH == 0:
+            counter.add(DOCUMENT_BATCH)
         doc_id, created = project._add_document(doc["text"], title=doc["title"], source=doc["source"], meta=doc["meta"], uid=doc["uid"])
         mapping[doc["id"]] = (doc_id, len(doc["text"]))
         if created:
             summary.documents_added += 1
         else:
             summary.documents_matched += 1
+    counter.add(colleague.count("documents") - counter.done)  # the last batch, and documents skipped
     return mapping
 
 
@@ -282,7 +311,7 @@ def _span_row(row: dict[str, Any], docs: dict[int, tuple[int, int]], rename: Map
 SPAN_BATCH = 10_000  # rows held at once: memory stays flat however many spans the file has
 
 
-def _add_spans(project: Project, rows: Iterable[tuple], summary: MergeSummary) -> set[str]:
+def _add_spans(project: Project, rows: Iterable[tuple], summary: MergeSummary, counter: _Counter) -> set[str]:
     """Insert, batch by batch, the spans not already in the project (nor earlier in the file); returns their labels.
 
     A duplicate of a span from an earlier batch is found by ``has_span``: that batch is already inserted.
@@ -309,6 +338,7 @@ def _add_spans(project: Project, rows: Iterable[tuple], summary: MergeSummary) -
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             fresh,
         )
+        counter.add(len(batch))
         batch.clear()
 
     for row in rows:
@@ -354,8 +384,13 @@ def _merge_statuses(project: Project, colleague: ColleagueProject, docs: dict[in
             )
 
 
-def merge_colleague(project: Project, colleague: ColleagueProject, rename: Mapping[str, str] | None = None) -> MergeSummary:
-    """Bring a colleague's documents, spans and statuses into ``project`` in one transaction."""
+def merge_colleague(project: Project, colleague: ColleagueProject, rename: Mapping[str, str] | None = None,
+                    progress: Progress | None = None) -> MergeSummary:
+    """Bring a colleague's documents, spans and statuses into ``project`` in one transaction.
+
+    ``progress(done, total)`` hears how many of the file's documents and spans are merged,
+    once per batch (``DOCUMENT_BATCH`` documents, ``SPAN_BATCH`` spans), never once per row.
+    """
     rename = dict(rename or {})
     if any(annotator_name_problem(name) for pair in rename.items() for name in pair):
         raise ValueError(f"the gold layer cannot be renamed, nor anyone renamed to {GOLD_ANNOTATOR!r}")
@@ -364,12 +399,14 @@ def merge_colleague(project: Project, colleague: ColleagueProject, rename: Mappi
     for old in rename:
         if old not in theirs:
             summary.notes.append(f"--rename {old}={rename[old]}: {colleague.path.name} has no annotator {old!r}")
+    counter = _Counter(progress, colleague.count("documents") + colleague.count("spans"))
     with project.transaction():
-        docs = _add_documents(project, colleague, summary)
+        docs = _add_documents(project, colleague, summary, counter)
         rows = (r for r in (_span_row(row, docs, rename, summary) for row in colleague.rows("spans")) if r is not None)
-        used = _add_spans(project, rows, summary)
+        used = _add_spans(project, rows, summary, counter)
         _add_labels(project, colleague, used, summary)
         _merge_statuses(project, colleague, docs, rename, summary)
+        counter.add(counter.total - counter.done)  # spans skipped as malformed were never in a batch
     for reason, count in colleague.skipped.items():  # documents skipped while they streamed by
         summary.skip(reason, count)
     return summary

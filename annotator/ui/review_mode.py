@@ -26,7 +26,7 @@ from annotator.core.disagreements import Disagreement
 from annotator.core.model import GOLD_ANNOTATOR, Span, annotator_name_problem
 from annotator.store import Project, ProjectError, review
 from annotator.ui.agreement_dialog import AgreementDialog, agreement_dialog_for
-from annotator.ui.busy import busy_cursor
+from annotator.ui.busy import StatusProgress, busy_cursor, busy_progress
 from annotator.ui.prompts import ask_text, show_error
 from annotator.ui.review_overlay import LaneOverlay
 from annotator.ui.review_list import ComparisonCache
@@ -76,6 +76,7 @@ class ReviewMode(QObject):
         self.overlay: LaneOverlay | None = None
         self.agreement: AgreementDialog | None = None
         self.summary: QMessageBox | None = None  # the last merge's summary
+        self.merge_progress: StatusProgress | None = None  # the last merged source's progress (what it showed)
         self.order = AgreementOrder()
         self.comparisons = ComparisonCache()  # kept across entering and leaving review mode
         self.menu = self._menu()
@@ -163,14 +164,15 @@ class ReviewMode(QObject):
         from annotator.ui.merge_dialog import merge_summary_box
 
         merged, refused, unowned = [], [], []
-        with busy_cursor():  # each source is one transaction; no event loop runs until all are in
-            for path in paths:
+        for path in paths:  # each source is one transaction: a busy cursor, and past 2 s a progress bar
+            with busy_progress(self.window.statusBar(), f"Merging {path.name}") as progress:
                 try:
-                    merged.append(merge_source(self.window.project, path, annotator=annotator))
+                    merged.append(merge_source(self.window.project, path, annotator=annotator, progress=progress))
                 except MissingAnnotatorError as exc:
                     unowned.append((path, exc.places))
                 except (MergeError, ProjectError) as exc:
                     refused.append((path, str(exc)))
+            self.merge_progress = progress
         self.order.invalidate()
         self.comparisons.invalidate()
         window = self.window
@@ -191,8 +193,8 @@ class ReviewMode(QObject):
             problem = annotator_name_problem(name)
             if problem:
                 show_error(self.window, "Nothing merged", f"{path.name}: {problem}")
-            else:
-                self.merge_files([path], annotator=name.strip())
+            else:  # once the dialog has closed: the merge's progress bar never runs inside its action
+                QTimer.singleShot(0, lambda: self.merge_files([path], annotator=name.strip()))
 
         where = ", ".join(places)
         ask_text(self.window, "Whose work is this?",
