@@ -102,6 +102,7 @@ class LabelStore:
             )
             if new.name != name:
                 self.conn.execute("UPDATE spans SET label = ?, updated = ? WHERE label = ?", [new.name, now(), name])
+                self.conn.execute("UPDATE attribute_defs SET label = ? WHERE label = ?", [new.name, name])
         return new
 
     def _check_label(self, label: Label, *, replacing: str | None) -> None:

@@ -33,6 +33,7 @@ from annotator.core.span_rows import SpanRows
 from annotator.core.text import sha256_text, text_problem
 from annotator.store.database import Database
 from annotator.store.errors import NotAProjectError, ProjectError, is_busy, not_writable, project_error
+from annotator.store.attributes import AttributeStore
 from annotator.store.labels import LabelStore
 from annotator.store.rows import SPAN_COLUMNS, now, span_column_arrays, span_columns, span_from_row
 from annotator.store.schema import APPLICATION_ID, check_header, migrations, verify_read_only
@@ -48,7 +49,7 @@ def _connect(path: Path) -> sqlite3.Connection:
 _QUOTED_TERM = re.compile(r'"(?:[^"]|"")*"')  # one term as quote_fts writes it
 
 
-class Project(LabelStore):
+class Project(LabelStore, AttributeStore):
     """One open project file."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
@@ -378,6 +379,7 @@ class Project(LabelStore):
                 " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [doc_id, start, end, label, annotator, origin, note, reviewer, stamp, stamp],
             )
+            self._apply_default_attributes(int(cursor.lastrowid), label)
             self._mark_started(doc_id, annotator, stamp)
         return Span(int(cursor.lastrowid), doc_id, start, end, label, annotator, origin, note, reviewer, stamp, stamp)
 
@@ -450,12 +452,13 @@ class Project(LabelStore):
              span.note, span.reviewer, span.created, span.updated],
         )
 
-    def restore_span(self, span: Span) -> Span:
-        """Put a deleted span back with its id (undo of delete)."""
+    def restore_span(self, span: Span, attributes: dict[str, Any] | None = None) -> Span:
+        """Put a deleted span back with its id (undo of delete), with the attribute values it had."""
         with self.transaction():
             self._check_span(span.doc_id, span.start, span.end, span.label)
             self.check_ids_free([span.id])
             self._insert_span_row(span)
+            self._write_values((span.id, name, value) for name, value in (attributes or {}).items())
         return span
 
     # Undo histories are kept per layer (each annotator, gold), and SQLite gives a new span the

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from annotator.store.attributes import AttributeStore
 from annotator.store.database import Database, Migrations
 from annotator.store.errors import (SQLITE_INTERRUPT, CorruptProjectError, NewerSchemaError, NotAProjectError,
                                    ProjectError, project_error, sqlite_code)
@@ -140,6 +141,27 @@ def rejected_regions(db: Database) -> None:
         foreign_keys=[("doc_id", "documents", "id")],
     )
     db["rejected_regions"].create_index(["doc_id", "start"])
+
+
+@migrations(name="0005_span_attributes")
+def span_attributes(db: Database) -> None:
+    """Attributes of labels (``certainty`` of ``claim``) and their values on spans.
+
+    A value goes with its span (ON DELETE CASCADE): whatever deletes a span deletes
+    its values; undoing a deletion puts them back with the span.
+    """
+    db["attribute_defs"].create(
+        {"label": str, "name": str, "kind": str, "choices": str, "default_value": str, "hotkeys": str,
+         "sort_order": int},
+        pk=("label", "name"),
+        not_null={"label", "name", "kind"},
+    )
+    db.execute(
+        "CREATE TABLE span_attrs (span_id INTEGER NOT NULL REFERENCES spans(id) ON DELETE CASCADE,"
+        " name TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (span_id, name))"
+    )
+    # The defaults (claim certainty, quote form, figure kind), for projects old and new.
+    AttributeStore.seed_attribute_defs(db)  # type: ignore[arg-type]
 
 
 # ------------------------------------------------- telling a project file apart

@@ -102,14 +102,16 @@ class DeleteSpanCommand(EditCommand):
     def __init__(self, project: Project, notifier: ChangeNotifier, span: Span) -> None:
         super().__init__(project, notifier, f"Delete {span.label} span")
         self.span = span
+        self.attributes: dict[str, object] = {}  # the span's attribute values, put back by undo
 
     def _do(self) -> None:
         self.project.expect_span(self.span)
+        self.attributes = self.project.span_attributes(self.span.id)
         self.span = self.project.delete_span(self.span.id)
         self.notifier.spanRemoved.emit(self.span)
 
     def _undo(self) -> None:
-        self.project.restore_span(self.span)
+        self.project.restore_span(self.span, self.attributes)
         self.notifier.spanAdded.emit(self.span)
 
 

@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import DEFAULT_LABELS, EXTRA_COLORS, Label, hotkey_problem
 from annotator.store import Project
+from annotator.ui.attribute_schema import AttributeSchemaEditor
 from annotator.ui.label_commands import (
     AddLabelCommand,
     DeleteLabelCommand,
@@ -157,9 +158,11 @@ class LabelSchemaDialog(QDialog):
         body.addLayout(form, 3)
         outer = QVBoxLayout(self)
         outer.addLayout(body)
+        self.attributes = AttributeSchemaEditor(self.project, self.undo_stack)
+        outer.addWidget(self.attributes)
         outer.addWidget(self.error_label)
         outer.addWidget(self.buttons)
-        self.resize(680, 320)
+        self.resize(680, 560)
 
         order = [self.label_list, self.name_edit, self.hotkey_edit, self.color_edit, self.color_button,
                  self.description_edit, self.apply_button, self.new_button, self.delete_button,
@@ -247,10 +250,12 @@ class LabelSchemaDialog(QDialog):
             self._fill_form(self._labels[row])
         else:
             self._editing = None
+            self.attributes.set_label(None)
             self._update_buttons()
 
     def _fill_form(self, label: Label) -> None:
         self._editing = label.name
+        self.attributes.set_label(label.name)
         self.name_edit.setText(label.name)
         self.hotkey_edit.setText(label.hotkey)
         self.color_edit.setText(label.color)
@@ -278,6 +283,7 @@ class LabelSchemaDialog(QDialog):
     def start_new_label(self) -> None:
         """Clear the form for a new label with the next free palette colour."""
         self._editing = None
+        self.attributes.set_label(None)
         self.label_list.blockSignals(True)
         self.label_list.setCurrentRow(-1)
         self.label_list.blockSignals(False)

@@ -28,6 +28,7 @@ from annotator.ui.find_bar import FindBar
 from annotator.ui.highlighter import label_style
 from annotator.ui.palette import LabelPalette
 from annotator.ui.prompts import ask_text, sentence, show_error
+from annotator.ui.attribute_panel import install_attributes
 from annotator.ui.review_mode import install_review
 from annotator.ui.shortcuts import CheatSheet
 from annotator.ui.spans_panel import SpansPanel
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
         self.reload_labels()
         self.set_project(project)
         self.review = install_review(self)
+        self.attributes = install_attributes(self)
         self.resize(1280, 800)
         self.resizeDocks([self.documents_dock, self.spans_dock], [300, 400], Qt.Orientation.Horizontal)
         geometry = settings.value("window/geometry")

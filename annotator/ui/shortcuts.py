@@ -14,6 +14,8 @@ KEY_NOTES: tuple[tuple[str, str], ...] = (
     ("Select exact characters (no snapping to words)", "Alt+Shift+arrows, or hold Alt while dragging"),
     ("Review dock: take annotator N's version", "1-9"),
     ("Review dock: reject every version", "X"),
+    ("Attribute editor: pick the n-th choice, or a choice by its hotkey; clear; next attribute",
+     "1-9 or the choice's letter; 0; Up/Down"),
 )
 
 

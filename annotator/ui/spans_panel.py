@@ -1,4 +1,5 @@
-"""The spans of the current document in text order: text, label, annotator, note."""
+"""The spans of the current document in text order: text, label, annotator, note, then one column per
+attribute name of the project's labels (values set by ``attribute_panel``, read in one query per document)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from PySide6.QtCore import (QAbstractTableModel, QItemSelectionModel, QModelInde
 from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from annotator.core.attributes import show_value
 from annotator.core.model import Span, text_order
 from annotator.core.span_rows import SpanRows
 
@@ -37,6 +39,20 @@ class SpanListModel(QAbstractTableModel):
         self.text = ""
         self.spans = SpanRows()
         self.colors: dict[str, str] = {}
+        self.attribute_names: list[str] = []  # the columns after COLUMNS
+        self.attribute_values: dict[int, dict[str, Any]] = {}  # span id -> shown values
+
+    def set_attribute_names(self, names: list[str]) -> None:
+        if names != self.attribute_names:
+            self.beginResetModel()
+            self.attribute_names = list(names)
+            self.endResetModel()
+
+    def set_attribute_values(self, span_id: int, values: dict[str, Any]) -> None:
+        self.attribute_values[span_id] = values
+        row = self.row_of(span_id)
+        if row is not None and self.attribute_names:
+            self.dataChanged.emit(self.index(row, len(COLUMNS)), self.index(row, self.columnCount() - 1))
 
     def set_spans(self, text: str, spans: Sequence[Span]) -> None:
         """Show ``spans``: a ``SpanRows`` (as ``SpanTextView.spans()`` gives) is kept, not copied."""
@@ -73,7 +89,7 @@ class SpanListModel(QAbstractTableModel):
             self.add(span)
             return
         self.spans.replace(row, span)
-        self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
+        self.dataChanged.emit(self.index(row, 0), self.index(row, self.columnCount() - 1))
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.spans)
@@ -82,11 +98,11 @@ class SpanListModel(QAbstractTableModel):
         return not parent.isValid()  # a flat list: spares the view a rowCount call per row
 
     def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
-        return 0 if parent.isValid() else len(COLUMNS)
+        return 0 if parent.isValid() else len(COLUMNS) + len(self.attribute_names)
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:  # noqa: N802
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return COLUMNS[section]
+            return COLUMNS[section] if section < len(COLUMNS) else self.attribute_names[section - len(COLUMNS)]
         return None
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -103,6 +119,9 @@ class SpanListModel(QAbstractTableModel):
         if column == 0:
             words = " ".join(self.text[spans.starts[row] : spans.ends[row]].split())
             return words if role == Qt.ItemDataRole.ToolTipRole or len(words) <= 80 else words[:77] + "…"
+        if column >= len(COLUMNS):
+            values = self.attribute_values.get(spans.ids[row])
+            return show_value(values.get(self.attribute_names[column - len(COLUMNS)])) if values else ""
         return spans.column(COLUMN_FIELDS[column])[row] or ""  # (the tooltip: a whole note or label name)
 
 

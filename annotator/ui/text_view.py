@@ -37,6 +37,7 @@ _ARROWS = {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down, Qt
 class SpanTextView(QPlainTextEdit):
     spanClicked = Signal(int)  # span id, or -1 for a click on plain text
     spanMenuRequested = Signal(int, QPoint)  # span id (-1: none), global position
+    currentSpanChanged = Signal(object)  # span id or None: the selected span (the attribute editor follows it)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -275,6 +276,7 @@ class SpanTextView(QPlainTextEdit):
         if span is not None and scroll:
             self.show_range(span.start, span.end)
         self._repaint_spans([s for s in (old, span) if s is not None])
+        self.currentSpanChanged.emit(span_id)
 
     def show_range(self, start: int, end: int) -> None:
         """Scroll a code-point range into the middle of the view (the text cursor goes to its start)."""
