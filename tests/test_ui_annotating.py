@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication, QInputDialog
 
 from annotator.core.text import normalize_newlines
 from ui_fixtures import *  # noqa: F403
-from ui_fixtures import FIRST, drag_select, point_of, press, read_spans, select_with_keys
+from ui_fixtures import FIRST, back_to, drag_select, point_of, press, read_spans, select_with_keys
 
 pytestmark = pytest.mark.gui
 
@@ -106,11 +106,36 @@ def test_note_added_through_the_dialog_and_undone(qtbot, main_window):
     assert dialog is not None and dialog.isVisible()
     dialog.setTextValue("check spelling")
     dialog.accept()
-    assert read_spans(main_window.project.path)[0][5] == "check spelling"
+    qtbot.waitUntil(lambda: read_spans(main_window.project.path)[0][5] == "check spelling")
+    back_to(qtbot, main_window)
     assert main_window.spans_panel.model_.data(main_window.spans_panel.model_.index(0, 3)) == "check spelling"
     assert main_window.undo_action.text().replace("&", "") == "Undo Add note"
     press(qtbot, main_window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert read_spans(main_window.project.path)[0][5] is None
+
+
+def test_a_text_prompt_answers_after_its_own_key_handler_returned(qtbot, main_window):
+    """The answer to a prompt (say, merging a colleague's file) may run events; run inside the
+    dialog's Return handler, that let the dialog's deferred delete free it under the handler
+    (valgrind: invalid write in QDialog::keyPressEvent; the suite aborted now and then)."""
+    from PySide6.QtWidgets import QLineEdit
+
+    from annotator.ui.prompts import ask_text
+
+    inside_key_handler = [True]
+    answers: list[tuple[str, bool]] = []
+
+    def on_ok(text: str) -> None:
+        QApplication.processEvents()  # as a progress bar would
+        answers.append((text, inside_key_handler[0]))
+
+    dialog = ask_text(main_window, "Whose work is this?", "Whose spans are they?", "", on_ok)
+    field = dialog.findChild(QLineEdit)
+    qtbot.keyClicks(field, "cy")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    inside_key_handler[0] = False
+    qtbot.waitUntil(lambda: bool(answers))
+    assert answers == [("cy", False)]
 
 
 def test_context_menu_relabels_and_copies(qtbot, main_window):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox, QWidget
 
 
@@ -26,7 +26,13 @@ def show_error(parent: QWidget, title: str, text: str, detail: str = "") -> QMes
 
 def ask_text(parent: QWidget, title: str, label: str, value: str, on_ok: Callable[[str], None],
              *, multiline: bool = False) -> QInputDialog:
-    """Ask for a line (or a few lines) of text; ``on_ok`` gets the answer if the user accepts."""
+    """Ask for a line (or a few lines) of text; ``on_ok`` gets the answer if the user accepts.
+
+    ``on_ok`` runs on the next event-loop turn, once the dialog's own key or click handler has
+    returned: an answer that runs events (a progress bar, a busy merge) would otherwise let the
+    dialog's deferred delete free it under that handler (valgrind: an invalid write in
+    QDialog::keyPressEvent; the test process aborted with "corrupted size vs. prev_size").
+    """
     dialog = QInputDialog(parent)
     dialog.setObjectName("askText")
     dialog.setWindowTitle(title)
@@ -35,7 +41,7 @@ def ask_text(parent: QWidget, title: str, label: str, value: str, on_ok: Callabl
     if multiline:
         dialog.setOption(QInputDialog.InputDialogOption.UsePlainTextEditForTextInput)
     dialog.setTextValue(value)
-    dialog.textValueSelected.connect(on_ok)
+    dialog.textValueSelected.connect(lambda text: QTimer.singleShot(0, parent, lambda: on_ok(text)))
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
     return dialog

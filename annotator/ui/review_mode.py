@@ -193,8 +193,8 @@ class ReviewMode(QObject):
             problem = annotator_name_problem(name)
             if problem:
                 show_error(self.window, "Nothing merged", f"{path.name}: {problem}")
-            else:  # once the dialog has closed: the merge's progress bar never runs inside its action
-                QTimer.singleShot(0, lambda: self.merge_files([path], annotator=name.strip()))
+            else:  # ask_text answers once the dialog has closed, so the progress bar never runs inside it
+                self.merge_files([path], annotator=name.strip())
 
         where = ", ".join(places)
         ask_text(self.window, "Whose work is this?",
