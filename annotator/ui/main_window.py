@@ -32,6 +32,7 @@ from annotator.ui.attribute_panel import install_attributes
 from annotator.ui.review_mode import install_review
 from annotator.ui.shortcuts import CheatSheet
 from annotator.ui.spans_panel import SpansPanel
+from annotator.ui.suggestions import install_suggestions
 from annotator.ui.text_view import MEASURE, SpanTextView
 from annotator.ui.theme import MODES, apply_theme
 
@@ -69,6 +70,7 @@ class MainWindow(QMainWindow):
         self.set_project(project)
         self.review = install_review(self)
         self.attributes = install_attributes(self)
+        self.suggestions = install_suggestions(self)
         self.resize(1280, 800)
         self.resizeDocks([self.documents_dock, self.spans_dock], [300, 400], Qt.Orientation.Horizontal)
         geometry = settings.value("window/geometry")
@@ -396,6 +398,8 @@ class MainWindow(QMainWindow):
     def apply_label(self, label: str) -> None:
         """A label's hotkey or button: label the selection, or relabel the selected span."""
         selection = self.text_view.selection()
+        if selection is None and self.suggestions.accept(label):  # a suggestion is current: accept it as ``label``
+            return
         if selection is None:
             if self.current_span() is None:
                 self.statusBar().showMessage("Select some text first, then press a label's key.", 4000)
@@ -699,4 +703,5 @@ class MainWindow(QMainWindow):
             dialog.close()
         for timer in self.findChildren(QTimer):  # nothing pending may reach the project once it is closed
             timer.stop()
+        self.suggestions.shutdown()  # its worker thread and training process end with the window
         super().closeEvent(event)

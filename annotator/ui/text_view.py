@@ -13,7 +13,7 @@ the selected span's frame, label tags, find hits, review lanes.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from PySide6.QtCore import QEvent, QPoint, Qt, Signal
 from PySide6.QtGui import (QFont, QFontMetricsF, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette,
@@ -55,6 +55,7 @@ class SpanTextView(QPlainTextEdit):
         self.decorations = SpanDecorations(self)
         self._measure_font()
         self.extra_painters: list[Painter] = []  # more painters (review lanes) take the first bar slots
+        self.tooltip_providers: list[Callable[[int], list[str]]] = []  # more tooltip lines at an offset (suggestions)
         document = QTextDocument(self)
         document.setDocumentMargin(12)
         self.highlighter = SpanHighlighter(document)
@@ -352,8 +353,11 @@ class SpanTextView(QPlainTextEdit):
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.ToolTip:
             spans = self.spans_at_point(event.pos())
-            if spans:
-                QToolTip.showText(event.globalPos(), self.tooltip_text(spans), self.viewport())
+            offset = self.offset_at_point(event.pos())
+            lines = [line for provide in self.tooltip_providers for line in provide(offset)]
+            if spans or lines:
+                text = "<br/>".join(([self.tooltip_text(spans)] if spans else []) + lines)
+                QToolTip.showText(event.globalPos(), text, self.viewport())
             else:
                 QToolTip.hideText()
             return True

@@ -1,0 +1,105 @@
+"""Suggestions drawn over the text view: a dashed outline in the label's colour, never a fill.
+
+A painter of the text view (see ``decorations``): it needs no bar slots, it outlines the
+suggested characters of the paragraphs on screen, and the current suggestion (the one the
+keys act on) gets a thicker outline and its label's name above it.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+
+from PySide6.QtCore import QObject, QRectF, Qt
+from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QTextBlock
+
+from annotator.core.suggest import Suggestion
+from annotator.ui.decorations import Paragraph, tag_font
+from annotator.ui.text_view import SpanTextView
+
+SOURCE_NAMES = {"rules": "rule", "dictionary": "dictionary", "model": "model"}
+
+
+def describe(suggestion: Suggestion) -> str:
+    """Where a suggestion comes from, for its tooltip: "rule figure-number", "model, score 0.83"."""
+    if suggestion.source == "model":
+        return f"model, score {suggestion.score:.2f}"
+    if suggestion.source == "dictionary":
+        what = f" “{suggestion.rule}”" if suggestion.rule else ""
+        return f"dictionary{what}, {suggestion.score:.0%} of its labels"
+    return f"rule {suggestion.rule}" if suggestion.rule else "rule"
+
+
+class SuggestionOverlay(QObject):
+    def __init__(self, view: SpanTextView) -> None:
+        super().__init__(view)
+        self.view = view
+        self.suggestions: list[Suggestion] = []
+        self._starts: list[int] = []
+        self._longest = 0
+        self.current: int | None = None  # index into ``suggestions``
+        self.colors: dict[str, str] = {}
+        view.extra_painters.append(self)
+
+    def set_suggestions(self, suggestions: Sequence[Suggestion], current: int | None = None) -> None:
+        self.suggestions = list(suggestions)
+        self._starts = [s.start for s in self.suggestions]
+        self._longest = max((s.end - s.start for s in self.suggestions), default=0)
+        self.current = current
+        self.view.viewport().update()
+
+    def set_current(self, index: int | None) -> None:
+        self.current = index
+        self.view.viewport().update()
+
+    def overlapping(self, start: int, end: int) -> list[int]:
+        """Indexes of the suggestions sharing a character with [start, end)."""
+        first = bisect.bisect_left(self._starts, start - self._longest)
+        last = bisect.bisect_left(self._starts, end)
+        return [i for i in range(first, last) if self.suggestions[i].end > start]
+
+    def tooltip_lines(self, offset: int) -> list[str]:
+        lines = []
+        for index in self.overlapping(offset, offset + 1):
+            suggestion = self.suggestions[index]
+            words = self.view.text[suggestion.start:suggestion.end]
+            words = words if len(words) <= 60 else words[:57] + "..."
+            words = words.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+            lines.append(f"suggested <b>{suggestion.label}</b> ({describe(suggestion)}): {words}")
+        return lines
+
+    # ------------------------------------------------------------ painter
+    def slots(self, _block: QTextBlock) -> int:
+        return 0
+
+    def paint(self, painter: QPainter, paragraph: Paragraph) -> None:
+        found = self.overlapping(paragraph.start, paragraph.end)
+        if not found:
+            return
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for index in found:
+            suggestion = self.suggestions[index]
+            color = QColor(self.colors.get(suggestion.label, "#666666")).darker(130)
+            current = index == self.current
+            pen = QPen(color, 2.5 if current else 1.4, Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            rects = paragraph.rects(suggestion.start, suggestion.end)
+            for rect in rects:
+                painter.drawRoundedRect(rect.adjusted(-1.5, 0.5, 1.5, -0.5), 2, 2)
+            if current and rects and paragraph.start <= suggestion.start:
+                self._paint_tag(painter, rects[0], suggestion.label, color)
+        painter.restore()
+
+    def _paint_tag(self, painter: QPainter, rect: QRectF, label: str, color: QColor) -> None:
+        font = tag_font(self.view.font())
+        metrics = QFontMetricsF(font)
+        box = QRectF(rect.left(), rect.top() - metrics.height(), metrics.horizontalAdvance(label + "?") + 6,
+                     metrics.height())
+        painter.setFont(font)
+        painter.setPen(QPen(color, 1, Qt.PenStyle.DashLine))
+        painter.fillRect(box, self.view.palette().base())
+        painter.drawRect(box)
+        painter.setPen(color)
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label + "?")
