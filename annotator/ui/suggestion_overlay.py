@@ -2,7 +2,7 @@
 
 A painter of the text view (see ``decorations``): it needs no bar slots, it outlines the
 suggested characters of the paragraphs on screen, and the current suggestion (the one the
-keys act on) gets a thicker outline and its label's name above it.
+keys act on) gets a thicker outline (the status bar names its label and the keys).
 """
 
 from __future__ import annotations
@@ -10,15 +10,12 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 
-from PySide6.QtCore import QObject, QRectF, Qt
-from PySide6.QtGui import QColor, QFontMetricsF, QPainter, QPen, QTextBlock
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QColor, QPainter, QPen, QTextBlock
 
 from annotator.core.suggest import Suggestion
-from annotator.ui.decorations import Paragraph, tag_font
+from annotator.ui.decorations import Paragraph
 from annotator.ui.text_view import SpanTextView
-
-SOURCE_NAMES = {"rules": "rule", "dictionary": "dictionary", "model": "model"}
-
 
 def describe(suggestion: Suggestion) -> str:
     """Where a suggestion comes from, for its tooltip: "rule figure-number", "model, score 0.83"."""
@@ -85,21 +82,6 @@ class SuggestionOverlay(QObject):
             current = index == self.current
             pen = QPen(color, 2.5 if current else 1.4, Qt.PenStyle.DashLine)
             painter.setPen(pen)
-            rects = paragraph.rects(suggestion.start, suggestion.end)
-            for rect in rects:
+            for rect in paragraph.rects(suggestion.start, suggestion.end):
                 painter.drawRoundedRect(rect.adjusted(-1.5, 0.5, 1.5, -0.5), 2, 2)
-            if current and rects and paragraph.start <= suggestion.start:
-                self._paint_tag(painter, rects[0], suggestion.label, color)
         painter.restore()
-
-    def _paint_tag(self, painter: QPainter, rect: QRectF, label: str, color: QColor) -> None:
-        font = tag_font(self.view.font())
-        metrics = QFontMetricsF(font)
-        box = QRectF(rect.left(), rect.top() - metrics.height(), metrics.horizontalAdvance(label + "?") + 6,
-                     metrics.height())
-        painter.setFont(font)
-        painter.setPen(QPen(color, 1, Qt.PenStyle.DashLine))
-        painter.fillRect(box, self.view.palette().base())
-        painter.drawRect(box)
-        painter.setPen(color)
-        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, label + "?")

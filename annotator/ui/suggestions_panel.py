@@ -37,8 +37,8 @@ class LearningCurve(QWidget):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         text = self.palette().text().color()
         metrics = painter.fontMetrics()
-        left, bottom = metrics.horizontalAdvance("1.0") + 8, metrics.height() + 6
-        plot = QRectF(left, 6, self.width() - left - 10, self.height() - bottom - 12)
+        left, bottom = metrics.horizontalAdvance("1.0") + 8, 2 * metrics.height() + 6
+        plot = QRectF(left, 8, self.width() - left - 14, self.height() - bottom - 10)
         faint = QColor(text)
         faint.setAlpha(60)
         painter.setPen(QPen(faint, 1))
@@ -113,7 +113,6 @@ class SuggestionsPanel(QWidget):
         self.scores.verticalHeader().hide()
         self.scores.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.scores.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.scores.setMaximumHeight(150)
         layout.addWidget(self.scores)
         self.curve = LearningCurve()
         layout.addWidget(self.curve, 1)
@@ -146,6 +145,8 @@ class SuggestionsPanel(QWidget):
             cells = [label, *(_score(row.get(key)) for key in ("precision", "recall", "f1"))]
             for column, cell in enumerate(cells):
                 self.scores.setItem(number, column, QTableWidgetItem(cell))
+        height = self.scores.horizontalHeader().height() + sum(self.scores.rowHeight(n) for n in range(len(rows)))
+        self.scores.setFixedHeight(height + 2 * self.scores.frameWidth())
         curve = report["learning_curve"] if report is not None else []
         self.curve.set_points([(point["documents"], point["f1"]) for point in curve])
 
