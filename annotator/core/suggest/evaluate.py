@@ -6,8 +6,15 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from annotator.core.agreement import _prf as precision_recall_f1
 from annotator.core.suggest import Place
+
+
+def precision_recall_f1(matched: float, reference: float, predicted: float) -> dict[str, Any]:
+    """The agreement module's counts and ratios; imported when first needed, since it loads numpy
+    (~0.1 s) and the window imports this module at start-up."""
+    from annotator.core.agreement import _prf
+
+    return _prf(matched, reference, predicted)
 
 
 class Tally:
