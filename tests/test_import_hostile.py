@@ -296,3 +296,20 @@ def test_a_login_name_the_rule_refuses_gives_way_to_annotator(monkeypatch):
     assert importing.default_annotator() == "annotator"
     monkeypatch.setattr(importing.getpass, "getuser", lambda: "ana")
     assert importing.default_annotator() == "ana"
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "doccano", "labelstudio"])
+def test_a_deep_meta_stored_before_the_rule_no_longer_stops_the_export(tmp_path, fmt):
+    """A project that imported a 300-deep meta before the door closed could not be exported at all."""
+    path = tmp_path / "old.db"
+    with Project.open(path) as project:
+        deep_doc, _ = project.add_document("Alice met Bob.", title="deep")
+        project.add_document("Carol met Dan.", title="fine", meta={"source": "wire"})
+    with sqlite3.connect(path) as conn:  # as an older version stored it, past today's rule
+        conn.execute("UPDATE documents SET meta = ? WHERE id = ?", (json.dumps(nested(300)), deep_doc))
+    out = tmp_path / f"out.{fmt}"
+    result = run("export", path, "-f", fmt, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "1 records with their document's meta left out ('meta' is nested more than 32 levels deep)" in result.output
+    written = out.read_text(encoding="utf-8")
+    assert "wire" in written and "Alice met Bob." in written

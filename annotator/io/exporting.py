@@ -395,6 +395,8 @@ def _write_all(project: Project, selection: Selection, run: _Run, total: int,
         counts[1] += 1
         summary.records += 1
         summary.spans_in_records += len(record.spans)
+        if record.document.meta_left_out:
+            summary.records_adjusted[f"with their document's meta left out ({record.document.meta_left_out})"] += 1
         writer.write(record)
         if progress is not None and clock() >= report_at:
             progress(summary.records, total)

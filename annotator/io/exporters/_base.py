@@ -19,6 +19,7 @@ from typing import Any, BinaryIO, Protocol
 
 import orjson
 
+from annotator.core.model import MAX_META_CHARACTERS, MAX_META_DEPTH, meta_problem
 from annotator.core.tokens import Token, tokenize
 
 
@@ -118,26 +119,44 @@ class ExportSummary:
         return lines
 
 
+def _decoded_meta(meta_json: str) -> Any:
+    try:
+        return orjson.loads(meta_json)
+    except orjson.JSONDecodeError:  # NaN and the like, written by the json module; or nested too deep
+        import json
+
+        try:
+            return json.loads(meta_json)
+        except (ValueError, RecursionError):
+            return None
+
+
+def _stored_meta_problem(meta_json: str) -> str | None:
+    """Why a stored meta breaks today's meta rule (stored before import enforced it), or None.
+    Short meta with few brackets cannot break it, so most documents are not parsed here."""
+    if len(meta_json) < MAX_META_CHARACTERS and meta_json.count("{") + meta_json.count("[") <= MAX_META_DEPTH:
+        return None
+    return meta_problem(_decoded_meta(meta_json))
+
+
 class ExportDocument:
     """One document of the export; its tokens are computed once and shared by all its records."""
 
-    __slots__ = ("id", "uid", "title", "text", "meta_json", "_meta", "_tokens", "cache")
+    __slots__ = ("id", "uid", "title", "text", "meta_json", "_meta", "_tokens", "cache", "meta_left_out")
 
     def __init__(self, doc_id: int, uid: str, title: str, text: str, meta_json: str) -> None:
         self.id, self.uid, self.title, self.text, self.meta_json = doc_id, uid, title, text, meta_json
         self._meta: dict[str, Any] | None = None
         self._tokens: list[Token] | None = None
         self.cache: dict[str, Any] = {}  # per-format values worth computing once per document
+        self.meta_left_out = _stored_meta_problem(meta_json)  # why the stored meta is not written, or None
 
     @property
     def meta(self) -> dict[str, Any]:
+        """The stored meta; ``{}`` (and ``meta_left_out`` says why) for one the meta rule refuses,
+        stored before import enforced it: a 300-deep meta stopped every export of the project."""
         if self._meta is None:
-            try:
-                self._meta = orjson.loads(self.meta_json)
-            except orjson.JSONDecodeError:  # NaN and the like, written by the json module
-                import json
-
-                self._meta = json.loads(self.meta_json)
+            self._meta = {} if self.meta_left_out else _decoded_meta(self.meta_json)
         return self._meta
 
     @property
