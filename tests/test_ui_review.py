@@ -241,7 +241,7 @@ def test_ctrl_r_switches_the_window_to_the_gold_layer_and_back(qtbot, window):
     panel = window.review.panel
     assert panel.doc_id == 1 and len(panel.disagreements) == 4
     assert set(window.review.overlay.lanes) == {"ana", "ben"}
-    assert len(window.review.overlay.index) == 10  # every selected annotator's spans are drawn
+    assert window.review.overlay.span_count() == 10  # every selected annotator's spans are drawn
     assert not window.documents.view.isColumnHidden(3)
     assert window.text_view.spans() == []  # gold is empty so far
     press(qtbot, window, Qt.Key.Key_R, CTRL)

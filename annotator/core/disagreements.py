@@ -110,41 +110,8 @@ def find_disagreements(spans_by_annotator: Mapping[str, Sequence[Span]]) -> list
 
     The ``annotators`` and ``missing`` of each result keep the mapping's order.
     A span whose annotator is not a key of the mapping is refused (ValueError).
-
-    Regions are found on plain tuples sorted in C; a Span is made only for the spans of a
-    disagreement, so two annotators agreeing on 16,000 spans cost no 32,000 objects.
     """
-    selected = list(spans_by_annotator)
-    if not selected:
-        return []
-    sources = list(spans_by_annotator.values())
-    items: list[tuple[int, int, int, str, int]] = []  # (start, -end, annotator index, label, row)
-    for a, name in enumerate(selected):
-        starts, ends, labels = _keyed(name, sources[a])
-        items += zip(starts, map(operator.neg, ends), itertools.repeat(a), labels, itertools.count())
-    items.sort()
-    if not items:
-        return []
-    # Regions: a new one starts where a span starts at or past every end before it (running max, in C).
-    starts = [item[0] for item in items]
-    reach = list(itertools.accumulate((-item[1] for item in items), max))
-    cuts = [0, *itertools.compress(range(1, len(items)), map(operator.ge, starts[1:], reach)), len(items)]
-    count, found = len(selected), []
-    for i, j in zip(cuts, cuts[1:]):
-        if j - i == count == 2:  # the common case, two annotators: agreement is one identical pair
-            (s1, e1, a1, l1, _), (s2, e2, a2, l2, _) = items[i], items[i + 1]
-            if s1 == s2 and e1 == e2 and l1 == l2 and a1 != a2:
-                continue
-        group = items[i:j]
-        kinds = _classify(group, selected)
-        if kinds:
-            spans = tuple(sources[a][row] for _, _, a, _, row in group)
-            marked = {a for _, _, a, _, _ in group}
-            found.append(Disagreement(
-                kinds, group[0][0], max(-item[1] for item in group), spans,
-                tuple(name for a, name in enumerate(selected) if a in marked),
-                tuple(name for a, name in enumerate(selected) if a not in marked)))
-    return found
+    return compare(spans_by_annotator)[0]
 
 
 def agreed_spans(spans_by_annotator: Mapping[str, Sequence[Span]]) -> list[tuple[int, int, str]]:
@@ -153,8 +120,70 @@ def agreed_spans(spans_by_annotator: Mapping[str, Sequence[Span]]) -> list[tuple
     This is the intersection of the annotators' span sets, so a span everybody
     marked counts even when someone added another span overlapping it.
     """
-    sets = [set(zip(*_keyed(name, spans))) for name, spans in spans_by_annotator.items()]
-    if not sets:
-        return []
-    common = set.intersection(*sets)
-    return sorted(common, key=lambda t: (t[0], -t[1], t[2]))
+    return compare(spans_by_annotator)[1]
+
+
+Key = tuple[int, int, str]  # (start, -end, label): sorts in text order as it is
+
+
+def compare(spans_by_annotator: Mapping[str, Sequence[Span]]) -> tuple[list[Disagreement], list[tuple[int, int, str]]]:
+    """(``find_disagreements``, ``agreed_spans``) in one pass over the spans.
+
+    Work is done on sets and sorted tuples in C, and per disagreement in Python, never per
+    agreed span: a span every annotator has (``common``) and that overlaps no other span is
+    agreement without being looked at, so two annotators agreeing on 16,000 of 18,000 spans
+    each cost a few set operations and one sort of the distinct spans. A region is a cluster
+    of transitively overlapping distinct spans; it is a disagreement exactly when it holds a
+    span someone lacks, and only then are its spans classified and made into Span objects.
+    """
+    selected = list(spans_by_annotator)
+    sources = list(spans_by_annotator.values())
+    rows: list[dict[Key, int]] = []  # per annotator: key -> row of its span
+    for name, spans in zip(selected, sources):
+        starts, ends, labels = _keyed(name, spans)
+        rows.append(dict(zip(zip(starts, map(operator.neg, ends), labels), itertools.count())))
+    if not rows:
+        return [], []
+    common = set(rows[0]).intersection(*rows[1:])
+    # Each annotator's spans come nearly in key order (text order breaks ties by id, not label):
+    # sorting them together merges runs, and dict.fromkeys drops the repeats, in order.
+    keys = list(dict.fromkeys(sorted(itertools.chain.from_iterable(rows))))
+    shared = list(map(common.__contains__, keys))
+    agreed = list(itertools.compress(keys, shared))
+    agreed = list(zip(map(_START, agreed), map(operator.neg, map(_NEG_END, agreed)), map(_LABEL, agreed)))
+    if len(agreed) == len(keys):  # (one annotator alone never disagrees)
+        return [], agreed
+    # Regions: a new one starts where a span starts at or past every end before it (running max, in C).
+    starts = list(map(_START, keys))
+    reach = itertools.accumulate(map(operator.neg, map(_NEG_END, keys)), max)
+    new_region = list(map(operator.ge, itertools.islice(starts, 1, None), reach))
+    cuts = [0, *itertools.compress(range(1, len(keys)), new_region), len(keys)]
+    region_of = itertools.accumulate(new_region, initial=0)
+    regions = sorted(set(itertools.compress(region_of, map(operator.not_, shared))))  # regions someone lacks a span of
+    group_of: list[list[Item]] = []
+    needed: list[list[int]] = [[] for _ in rows]  # rows of each annotator's spans in a disagreement
+    for region in regions:
+        group = sorted((start, neg_end, a, label, row[(start, neg_end, label)])
+                       for start, neg_end, label in keys[cuts[region]:cuts[region + 1]]
+                       for a, row in enumerate(rows) if (start, neg_end, label) in row)
+        group_of.append(group)
+        for _, _, a, _, row in group:
+            needed[a].append(row)
+    made = [dict(zip(wanted, _spans_at(source, wanted))) for source, wanted in zip(sources, needed)]
+    found = []
+    for group in group_of:
+        marked = {a for _, _, a, _, _ in group}
+        found.append(Disagreement(
+            _classify(group, selected), group[0][0], max(-item[1] for item in group),
+            tuple(made[a][row] for _, _, a, _, row in group),
+            tuple(name for a, name in enumerate(selected) if a in marked),
+            tuple(name for a, name in enumerate(selected) if a not in marked)))
+    return found, agreed
+
+
+_START, _NEG_END, _LABEL = (operator.itemgetter(i) for i in range(3))
+
+
+def _spans_at(spans: Sequence[Span], rows: list[int]) -> list[Span]:
+    """The spans at ``rows``, made from the columns in C when there are columns."""
+    return spans.at_rows(rows) if isinstance(spans, SpanRows) else [spans[row] for row in rows]

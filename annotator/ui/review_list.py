@@ -20,10 +20,10 @@ from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
 from annotator.core.changes import Changes, Rejection
-from annotator.core.disagreements import Disagreement, agreed_spans, find_disagreements
+from annotator.core.disagreements import Disagreement, compare
 from annotator.core.intervals import IntervalIndex
 from annotator.core.model import GOLD_ANNOTATOR, Span
-from annotator.core.span_rows import SpanRows, merge_rows
+from annotator.core.span_rows import SpanRows
 from annotator.store import Project, review
 
 UNDECIDED = "·"
@@ -58,10 +58,9 @@ def version_of(d: Disagreement, annotator: str) -> list[tuple[int, int, str]]:
 class Comparison:
     """What the compared annotators did in one document: the input and output of the comparison."""
 
-    spans_by_annotator: dict[str, SpanRows]
+    spans_by_annotator: dict[str, SpanRows]  # each annotator's spans, in text order: their lane
     disagreements: list[Disagreement]
     agreed: list[tuple[int, int, str]]
-    lanes: SpanRows  # every compared span, merged in text order (copy it: an index takes its rows)
 
 
 class ComparisonCache:
@@ -83,9 +82,8 @@ class ComparisonCache:
         found = self._items.pop(key, None)
         if found is None or found[0] != marker:
             by = review.spans_by_annotator(project, doc_id, names)
-            two = len(names) >= 2
-            found = (marker, Comparison(by, find_disagreements(by) if two else [], agreed_spans(by) if two else [],
-                                        merge_rows(list(by.values()))))
+            disagreements, agreed = compare(by) if len(names) >= 2 else ([], [])
+            found = (marker, Comparison(by, disagreements, agreed))
             self.computed += 1
         self._items[key] = found  # the most recent last
         while len(self._items) > self.KEEP:

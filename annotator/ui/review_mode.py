@@ -279,9 +279,8 @@ class ReviewMode(QObject):
     def _update_lanes(self) -> None:
         if self.panel is None or self.overlay is None:
             return
-        spans = self.panel.lanes.copy()  # the overlay's index takes the rows it is given
         colors = {label.name: label.color for label in self.window.labels}
-        self.overlay.set_spans(self.window.text_view.offsets, spans, list(self.panel.spans_by_annotator), colors)
+        self.overlay.set_lanes(self.window.text_view.offsets, self.panel.spans_by_annotator, colors)
         self._show_disagreement(self.panel.current())
 
     def _show_disagreement(self, d: Disagreement | None) -> None:

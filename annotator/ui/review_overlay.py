@@ -12,7 +12,7 @@ lengths, and a missing span one bar where the others have two.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 from PySide6.QtCore import QObject, QRectF, Qt
 from PySide6.QtGui import QColor, QIcon, QPainter, QPen, QPixmap, QTextBlock
@@ -48,27 +48,32 @@ class LaneOverlay(QObject):
     def __init__(self, view: SpanTextView) -> None:
         super().__init__(view)
         self.view = view
-        self.index = IntervalIndex()
+        self.indexes: dict[str, IntervalIndex] = {}  # one per lane: each annotator's spans come in text order
         self.lanes: dict[str, int] = {}
         self.colors: dict[str, str] = {}
         self.offsets = Utf16Map("")
         self.region: tuple[int, int] | None = None  # the current disagreement, framed
         view.extra_painters.append(self)
 
-    def set_spans(self, offsets: Utf16Map, spans: Sequence[Span], annotators: Sequence[str], colors: dict[str, str]) -> None:
+    def set_lanes(self, offsets: Utf16Map, spans_by_annotator: Mapping[str, Sequence[Span]], colors: dict[str, str]) -> None:
+        """One lane per annotator, in the mapping's order. Each one's spans are indexed as they are
+        (a copy of a ``SpanRows``: no merge, no sort, no Span object made)."""
         self.offsets = offsets
-        self.lanes = {name: i for i, name in enumerate(annotators)}
-        every_one_laned = isinstance(spans, SpanRows) and set(spans.column("annotator")) <= self.lanes.keys()
-        self.index = IntervalIndex(spans if every_one_laned else [s for s in spans if s.annotator in self.lanes])
+        self.lanes = {name: i for i, name in enumerate(spans_by_annotator)}
+        self.indexes = {name: IntervalIndex(spans.copy() if isinstance(spans, SpanRows) else spans)
+                        for name, spans in spans_by_annotator.items()}
         self.colors = dict(colors)
         self.view.relayout()
+
+    def span_count(self) -> int:
+        return sum(map(len, self.indexes.values()))
 
     def set_region(self, region: tuple[int, int] | None) -> None:
         self.region = region
         self.view.viewport().update()
 
     def clear(self) -> None:
-        self.index = IntervalIndex()
+        self.indexes = {}
         self.lanes = {}
         self.region = None
         self.view.relayout()
@@ -83,13 +88,12 @@ class LaneOverlay(QObject):
         return len(self.lanes)
 
     def paint(self, painter: QPainter, paragraph: Paragraph) -> None:
-        for span in self.index.overlapping(paragraph.start, paragraph.end):
-            lane = self.lanes.get(span.annotator)
-            if lane is None:
-                continue
-            color = QColor(self.colors.get(span.label, "#666666")).darker(120)
-            for rect in paragraph.rects(span.start, span.end):
-                painter.fillRect(paragraph.bar(rect, lane), color)
+        for name, index in self.indexes.items():
+            lane = self.lanes[name]
+            for span in index.overlapping(paragraph.start, paragraph.end):
+                color = QColor(self.colors.get(span.label, "#666666")).darker(120)
+                for rect in paragraph.rects(span.start, span.end):
+                    painter.fillRect(paragraph.bar(rect, lane), color)
         if self.region is not None and self.region[0] < paragraph.end and self.region[1] > paragraph.start:
             painter.save()
             painter.setPen(QPen(self.view.palette().text().color(), 1, Qt.PenStyle.DashLine))

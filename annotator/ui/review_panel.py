@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
 
 from annotator.core.changes import Changes
 from annotator.core.disagreements import Disagreement
-from annotator.core.span_rows import SpanRows
 from annotator.core.model import REVIEW_STATUSES, Span
 from annotator.store import Project, review
 from annotator.ui.commands import ChangeNotifier
@@ -240,7 +239,6 @@ class ReviewPanel(QWidget):
         self.spans_by_annotator = comparison.spans_by_annotator if comparison else {}
         self.disagreements = comparison.disagreements if comparison else []
         self.agreed = comparison.agreed if comparison else []
-        self.lanes = comparison.lanes if comparison else SpanRows()
         self._number_annotators()
         gold = review.gold_spans(self.project, self.doc_id) if self.doc_id is not None else []
         rejected = review.rejections(self.project, self.doc_id) if self.doc_id is not None else []
