@@ -29,6 +29,7 @@ from annotator.core.model import Span
 from annotator.core.span_rows import SpanRows
 
 KINDS = ("label", "boundary", "missing")
+MISSING_ONLY = ("missing",)  # a region of one span (start, end, label) that someone lacks
 
 
 @dataclass(frozen=True)
@@ -96,9 +97,9 @@ def _labels_differ(group: list[tuple[int, int, int, str]]) -> bool:
 def _keyed(name: str, spans: Sequence[Span]) -> tuple[list[int], list[int], list[str]]:
     """(starts, ends, labels) of one annotator's spans, read from the columns when it has them."""
     if isinstance(spans, SpanRows):
-        wrong = [i for i, who in enumerate(spans.column("annotator")) if who != name]
-        if wrong:
-            span = spans[wrong[0]]
+        names = spans.column("annotator")
+        if names.count(name) != len(names):  # counted in C: the common case is no stranger
+            span = spans[next(i for i, who in enumerate(names) if who != name)]
             raise ValueError(f"span {span.id} belongs to {span.annotator!r}, listed under {name!r}")
         return spans.starts, spans.ends, spans.column("label")
     for span in spans:
@@ -185,9 +186,14 @@ def _compare(spans_by_annotator: Mapping[str, Sequence[Span]]) -> tuple[list[Dis
     group_of: list[list[Item]] = []
     needed: list[list[int]] = [[] for _ in rows]  # rows of each annotator's spans in a disagreement
     for region in regions:
-        group = sorted((start, neg_end, a, label, row[(start, neg_end, label)])
-                       for start, neg_end, label in keys[cuts[region]:cuts[region + 1]]
-                       for a, row in enumerate(rows) if (start, neg_end, label) in row)
+        first, last = cuts[region], cuts[region + 1]
+        if last - first == 1:  # one span alone, lacked by someone (the most common disagreement): no sort
+            key = keys[first]
+            group = [(key[0], key[1], a, key[2], row[key]) for a, row in enumerate(rows) if key in row]
+        else:
+            group = sorted((start, neg_end, a, label, row[(start, neg_end, label)])
+                           for start, neg_end, label in keys[first:last]
+                           for a, row in enumerate(rows) if (start, neg_end, label) in row)
         group_of.append(group)
         for _, _, a, _, row in group:
             needed[a].append(row)
@@ -195,8 +201,9 @@ def _compare(spans_by_annotator: Mapping[str, Sequence[Span]]) -> tuple[list[Dis
     found = []
     for group in group_of:
         marked = {a for _, _, a, _, _ in group}
+        alone = group[0][:2] == group[-1][:2] and len({label for _, _, _, label, _ in group}) == 1
         found.append(Disagreement(
-            _classify(group, selected), group[0][0], max(-item[1] for item in group),
+            MISSING_ONLY if alone else _classify(group, selected), group[0][0], max(-item[1] for item in group),
             tuple(made[a][row] for _, _, a, _, row in group),
             tuple(name for a, name in enumerate(selected) if a in marked),
             tuple(name for a, name in enumerate(selected) if a not in marked)))
