@@ -355,13 +355,17 @@ def verify_read_only(path: Path) -> None:
     conn.close()
 
 
-def full_check(path: Path, progress: Callable[[float], None] | None = None) -> list[str]:
+def full_check(path: Path, progress: Callable[[float], bool | None] | None = None, *,
+               quick: bool = False, in_use: bool = False) -> list[str]:
     """SQLite's full ``integrity_check`` of a project: [] when it finds no damage, else SQLite's findings.
 
     Read-only, and only once the schema is known to be ours (a crafted schema
     could make the check run for hours). ``progress(seconds_so_far)`` is called
-    every few milliseconds while it runs. Its cost grows with the file: this is
-    what ``annotator check`` runs, never opening.
+    every few milliseconds while it runs; a true answer stops the check (its result
+    is then meaningless). Its cost grows with the file: this is what ``annotator check``
+    runs, never opening. ``quick`` runs ``quick_check`` (no index cross-checks: linear
+    in the file's size); ``in_use`` for a file another connection may be writing (the
+    window checks its own project in the background), so it is never read as immutable.
     """
     path = Path(path)
     if not path.is_file():
@@ -369,14 +373,15 @@ def full_check(path: Path, progress: Callable[[float], None] | None = None) -> l
     check_header(path)
     wal = Path(f"{path}-wal")
     try:
-        conn = open_verified(path, immutable=not wal.exists() or wal.stat().st_size == 0)
+        conn = open_verified(path, immutable=not in_use and (not wal.exists() or wal.stat().st_size == 0))
     except sqlite3.Error as exc:
         raise project_error(path, exc) from exc
     started = time.monotonic()
     if progress is not None:
         conn.set_progress_handler(lambda: progress(time.monotonic() - started) or 0, 100_000)
     try:
-        return [row[0] for row in conn.execute("PRAGMA integrity_check(100)") if row[0] != "ok"]
+        pragma = "quick_check" if quick else "integrity_check"
+        return [row[0] for row in conn.execute(f"PRAGMA {pragma}(100)") if row[0] != "ok"]
     except sqlite3.DatabaseError as exc:
         return [str(exc)]
     finally:

@@ -22,6 +22,7 @@ from annotator.ui.annotator_dialog import ask_annotator
 from annotator.ui.actions import MENU_ORDER, WORKSPACE_ACTIONS, ActionSpec, build_actions, key_sequences
 from annotator.ui.commands import (AddSpanCommand, ChangeNotifier, DeleteSpanCommand, EditCommand,
                                    SetStatusCommand, note_command, relabel_command)
+from annotator.ui.damage_check import install_damage_check
 from annotator.ui.details_panel import DetailsPanel
 from annotator.ui.document_list import DocumentListPanel
 from annotator.ui.find_bar import FindBar
@@ -67,6 +68,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._connect()
         self.reload_labels()
+        self.damage_check = install_damage_check(self)
         self.set_project(project)
         self.review = install_review(self)
         self.attributes = install_attributes(self)
@@ -243,6 +245,7 @@ class MainWindow(QMainWindow):
         self.status_annotator.setText(f"Annotator: {self.annotator}")
         project_files.remember_recent(self.settings, project.path)
         self.refresh_recent_menu()
+        self.damage_check.start(project.path)  # opening itself never reads the whole file
         self.doc_id = None
         first = self.documents.next_unfinished(None) or self.documents.neighbour(None, 1)
         if first is not None:
@@ -704,4 +707,5 @@ class MainWindow(QMainWindow):
         for timer in self.findChildren(QTimer):  # nothing pending may reach the project once it is closed
             timer.stop()
         self.suggestions.shutdown()  # its worker thread and training process end with the window
+        self.damage_check.stop()
         super().closeEvent(event)
