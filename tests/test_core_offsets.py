@@ -79,3 +79,15 @@ def test_first_astral_is_where_code_points_and_utf16_part(text, first):
     assert first_astral(text) == first
     if first is not None:
         assert codepoint_to_utf16(text, first + 1) == first + 2  # the character takes two UTF-16 units
+
+
+LONG_MIX = ("Ø Ù Û \u20d8 \u04d8 中 \u06d8 \ufed8 𠀋 😀 \U000E0067 \U0010FFFF tail " * 8)  # past 64: the size test
+
+
+@pytest.mark.parametrize("text", [LONG_MIX, "\n" * 70 + "😀", "Ø" * 70 + "𠀋Ø😀"], ids=["mix", "newlines", "latin"])
+def test_astral_characters_are_found_among_bytes_that_look_like_surrogates(text):
+    """Characters whose UTF-16 has a byte D8-DB (Ø, Arabic, CJK) are not taken for astral ones."""
+    mapping = Utf16Map(text)
+    assert mapping.utf16_length == utf16_units(text)
+    for offset in range(len(text) + 1):
+        assert mapping.to_utf16(offset) == utf16_units(text[:offset])

@@ -23,12 +23,9 @@ class Utf16Map:
 
     def __init__(self, text: str) -> None:
         self._length = len(text)
-        # Code-point indexes of astral characters, in order.
-        # Found with a regex (C speed): a Python loop over a 2 MB text takes ~300 ms.
-        # Encoding to UTF-16 (~1 ms for 2 MB) tells first whether there is any astral character at all.
-        self._astral = [m.start() for m in _ASTRAL.finditer(text)] if _has_astral(text) else []
-        # UTF-16 index of each astral character's high surrogate.
-        self._astral_utf16 = [cp + n for n, cp in enumerate(self._astral)]
+        # UTF-16 index of each astral character's high surrogate, in order, and its code-point index.
+        self._astral_utf16 = _high_surrogates(text) if _has_astral(text) else []
+        self._astral = [position - n for n, position in enumerate(self._astral_utf16)]
 
     @property
     def has_astral(self) -> bool:
@@ -71,6 +68,33 @@ def _has_astral(text: str) -> bool:
     if _CPYTHON and len(text) > 64:
         return sys.getsizeof(text) - sys.getsizeof(text[:1]) >= _WIDE * (len(text) - 1)
     return len(text.encode("utf-16-le", "surrogatepass")) != 2 * len(text)
+
+
+_HIGH_SURROGATE_BYTES = (b"\xd8", b"\xd9", b"\xda", b"\xdb")
+
+
+def _high_surrogates(text: str) -> list[int]:
+    """The UTF-16 positions of the high surrogates of ``text``'s astral characters, in order.
+
+    Encoded as UTF-16-LE, a high surrogate (U+D800-DBFF) is a byte D8-DB at an odd index; a BMP
+    character has such a byte at an odd index only if it is itself a (lone) surrogate, which takes one
+    UTF-16 position, and is skipped. ``bytes.find`` scans at memchr speed: ~2.5 ms for 2 MB, where a
+    regex over the str took ~5 ms and a Python loop ~300 ms.
+    """
+    data = text.encode("utf-16-le", "surrogatepass")
+    candidates = []
+    for byte in _HIGH_SURROGATE_BYTES:
+        index = data.find(byte, 1)
+        while index != -1:
+            if index & 1:
+                candidates.append(index >> 1)
+            index = data.find(byte, index + 1)
+    candidates.sort()
+    found: list[int] = []
+    for position in candidates:
+        if ord(text[position - len(found)]) > 0xFFFF:
+            found.append(position)
+    return found
 
 
 def first_astral(text: str) -> int | None:
