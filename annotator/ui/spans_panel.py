@@ -149,6 +149,9 @@ class SpansPanel(QTableView):
         for column, width in enumerate((190, 64, 70)):
             header.resizeSection(column, width)
         self.setColumnHidden(ANNOTATOR_COLUMN, True)  # all the same outside review
+        # A new document's rows are laid out (scroll bar range, header) before the first paint, not on
+        # the next event-loop turn: that turn repainted the whole list and its scroll bar again (~4 ms).
+        self.model_.modelReset.connect(self.executeDelayedItemsLayout)
         self._quiet = False
         self.selectionModel().currentRowChanged.connect(self._current_changed)
         # Scrolling to the row a new span got forces the table to lay out its rows at once;
