@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import importlib.util
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -26,7 +27,7 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
 from PySide6.QtWidgets import QMenu
 
-from annotator.core.suggest import SOURCES, Suggestion
+from annotator.core.suggest import SOURCES, Suggestion, combine
 from annotator.core.suggest.compute import suggest_text
 from annotator.io.model_process import ModelTraining
 from annotator.io.model_training import MIN_DOCUMENTS, documents_by_uncertainty, latest_report
@@ -56,11 +57,19 @@ def model_problem() -> str | None:
 
 
 class _Relay(QObject):
-    done = Signal(int, object)  # request number, (suggestions, rules, dictionary, problems)
+    done = Signal(int, object, bool)  # request number, (suggestions, rules, dictionary, problems), complete
+    latest = 0  # the newest request: a worker on an older one stops
+
+
+FIRST_PART = 4_000  # characters from the top of the view computed (and shown) first: a screenful at 80 a line
+PAUSE = 0.002  # seconds the worker leaves the interpreter to the UI thread after each part
+REST_AFTER_MS = 150  # the rest of a long document is computed once the window has painted what is in view
 
 
 class _SuggestJob(QRunnable):
-    """Rules and dictionary over one text, on a worker thread (builds what is not cached yet)."""
+    """Rules and dictionary over one text, on a worker thread (builds what is not cached yet): with
+    ``first_only`` the paragraphs from the top of the view on (what the analyst sees), else the whole
+    text part by part."""
 
     def __init__(self, relay: _Relay, request: int, inputs: dict[str, Any]) -> None:
         super().__init__()
@@ -68,24 +77,64 @@ class _SuggestJob(QRunnable):
 
     def run(self) -> None:
         given = self.inputs
+        sources, text = given["sources"], given["text"]
         rules, dictionary, problems = given["rules"], given["dictionary"], []
-        if (rules is None and "rules" in given["sources"]) or (dictionary is None and "dictionary" in given["sources"]):
+        if (rules is None and "rules" in sources) or (dictionary is None and "dictionary" in sources):
             with Project.open(given["path"], create=False) as project:
-                if rules is None and "rules" in given["sources"]:
+                if rules is None and "rules" in sources:
                     loaded = load_rules(project)
                     rules, problems = loaded.compiled, loaded.problems
-                if dictionary is None and "dictionary" in given["sources"]:
+                if dictionary is None and "dictionary" in sources:
                     dictionary = store.project_dictionary(project)
-        found = suggest_text(given["text"], rules if "rules" in given["sources"] else None,
-                             dictionary if "dictionary" in given["sources"] else None,
-                             more=given["model"], rejected=given["rejected"], existing=given["existing"])
-        self.relay.done.emit(self.request, (found, rules, dictionary, problems))
+        use_rules = rules if "rules" in sources else None
+        use_dictionary = dictionary if "dictionary" in sources else None
+        every_part = parts(text, given["first_part"])
+        if given["first_only"] and len(every_part) > 1:
+            every_part = every_part[:1]
+        found: list[Suggestion] = []
+        for start, end in every_part:
+            if self.relay.latest != self.request:
+                return  # another document (or request) since: stop
+            found += [s._replace(start=s.start + start, end=s.end + start)
+                      for s in suggest_text(text[start:end], use_rules, use_dictionary)]
+            time.sleep(PAUSE)  # the UI thread gets the interpreter between parts: the window keeps answering
+        complete = len(every_part) > 1 or every_part[0] == (0, len(text)) or not given["first_only"]
+        start, end = (0, len(text)) if complete else every_part[0]
+        self.relay.done.emit(self.request, (self._combine(found, start, end), rules, dictionary, problems), complete)
+
+    def _combine(self, found: list[Suggestion], start: int, end: int) -> list[Suggestion]:
+        given = self.inputs
+        more = [s for s in given["model"] if start <= s.start and s.end <= end]
+        return combine([found, more], rejected=given["rejected"], existing=given["existing"])
+
+
+def parts(text: str, first: tuple[int, int]) -> list[tuple[int, int]]:
+    """``first``, then the rest of the text in whole paragraphs of about FIRST_PART characters."""
+    found, start = [first], 0
+    while start < len(text):
+        if start == first[0]:
+            start = first[1] + 1
+            continue
+        end = text.find("\n", min(len(text), start + FIRST_PART), first[0] if start < first[0] else len(text))
+        end = (first[0] - 1 if start < first[0] else len(text)) if end < 0 else end
+        found.append((start, max(start, end)))
+        start = end + 1
+    return found
+
+
+def first_part(text: str, offset: int) -> tuple[int, int]:
+    """Whole paragraphs from the one at ``offset`` on, about FIRST_PART characters (rules and
+    dictionary entries never cross a line, so a part gives what the whole text gives there)."""
+    start = text.rfind("\n", 0, offset) + 1
+    end = text.find("\n", min(len(text), start + FIRST_PART))
+    return start, len(text) if end < 0 else end
 
 
 class Suggestions(QObject):
     """The window's suggestions: worker, overlay, keys, menu, panel and model training."""
 
-    shown = Signal()  # the suggestions of the document shown were applied (tests and benchmarks wait on it)
+    shown = Signal()  # the suggestions in view were applied (benchmarks wait on it)
+    complete = Signal()  # every suggestion of the document shown was applied
 
     def __init__(self, window: MainWindow) -> None:
         super().__init__(window)
@@ -104,6 +153,9 @@ class Suggestions(QObject):
         self.problems: list[str] = []
         self.training: ModelTraining | None = None
         self.training_options: dict[str, Any] = {}  # e.g. fewer epochs (tests, benchmarks)
+        self.inputs: dict[str, Any] | None = None  # of the newest request
+        self.rest = QTimer(self, singleShot=True, interval=REST_AFTER_MS)
+        self.rest.timeout.connect(self._compute_rest)
         self.poll = QTimer(self, interval=POLL_MS)
         self.poll.timeout.connect(self._poll_training)
         self.panel = SuggestionsPanel(self)
@@ -212,6 +264,7 @@ class Suggestions(QObject):
         doc_id = window.doc_id if doc_id is None else doc_id
         self.request += 1
         self.doc_id = doc_id
+        self.rest.stop()
         if doc_id is None:
             self.overlay.set_suggestions([])
             return
@@ -223,22 +276,42 @@ class Suggestions(QObject):
             "model": store.stored_suggestions(project, doc_id, "model") if "model" in sources else [],
             "rejected": store.rejected_places(project, doc_id),
             "existing": {(s.start, s.end, s.label) for s in window.text_view.spans()},
+            "first_part": first_part(window.text_view.text, window.text_view.offsets.to_codepoint(
+                window.text_view.firstVisibleBlock().position())),
         }
-        self.pool.start(_SuggestJob(self.relay, self.request, inputs))
+        self._start(inputs, first_only=True)
 
-    def _applied(self, request: int, result: tuple) -> None:
+    def _start(self, inputs: dict[str, Any], *, first_only: bool) -> None:
+        self.inputs = {**inputs, "first_only": first_only, "rules": self.rules, "dictionary": self.dictionary}
+        self.relay.latest = self.request
+        self.pool.start(_SuggestJob(self.relay, self.request, self.inputs))
+
+    def _compute_rest(self) -> None:
+        if self.inputs is not None and self.inputs["first_only"] and self.doc_id == self.window.doc_id:
+            self._start(self.inputs, first_only=False)
+
+    def _applied(self, request: int, result: tuple, complete: bool) -> None:
         found, rules, dictionary, problems = result
         self.rules = rules if rules is not None else self.rules
         self.dictionary = dictionary if dictionary is not None else self.dictionary
-        if problems:
+        if problems and complete:
             self.problems = problems
             self.window.statusBar().showMessage("Rules not used: " + "; ".join(problems), 15000)
         if request != self.request or self.doc_id != self.window.doc_id:
             return  # another document (or request) since: its own result follows
         self.overlay.colors = {label.name: label.color for label in self.window.labels}
-        self.overlay.set_suggestions(found)
-        self.panel.show_count(len(found))
-        self.shown.emit()
+        if complete:
+            current = self.current
+            keys = [s.key for s in found]
+            index = keys.index(current.key) if current is not None and current.key in keys else None
+            self.overlay.set_suggestions(found, index)
+            self.panel.show_count(len(found))
+            self.shown.emit()
+            self.complete.emit()
+        else:
+            self.overlay.set_suggestions(found)
+            self.shown.emit()
+            self.rest.start()
 
     def _labels_changed(self, *_args: object) -> None:
         self.dictionary = None  # what is labelled feeds the dictionary: rebuilt on the next document
@@ -309,6 +382,8 @@ class Suggestions(QObject):
     def suggestions_changed(self, doc_id: int, gone: Sequence[Suggestion], back: Sequence[Suggestion]) -> None:
         """A command used (or its undo gave back) suggestions: the list shown follows, the next one is current."""
         self.dictionary = None
+        if self.pool.activeThreadCount() or self.rest.isActive():  # a result from before this change is due: compute again
+            self.refresh()
         if doc_id != self.window.doc_id:
             self.window.open_document(doc_id)  # an undo in another document: show it, computed afresh
             return
@@ -397,6 +472,8 @@ class Suggestions(QObject):
     def shutdown(self) -> None:
         """The window closes: no worker, timer or process outlives it."""
         self.request += 1
+        self.relay.latest = self.request  # a worker still running stops at its next part
+        self.rest.stop()
         self.shutdown_training()
         self.pool.waitForDone()
 
