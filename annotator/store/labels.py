@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Iterable, Sequence
 
 from annotator.core.model import EXTRA_COLORS, Label, Span, hotkey_problem, label_name_problem
+from annotator.core.relations import Relation
 from annotator.store.rows import SPAN_COLUMNS, now, span_from_row
 
 
@@ -103,6 +104,7 @@ class LabelStore:
             if new.name != name:
                 self.conn.execute("UPDATE spans SET label = ?, updated = ? WHERE label = ?", [new.name, now(), name])
                 self.conn.execute("UPDATE attribute_defs SET label = ? WHERE label = ?", [new.name, name])
+                self._rename_in_relation_rules(name, new.name)
         return new
 
     def _check_label(self, label: Label, *, replacing: str | None) -> None:
@@ -126,22 +128,24 @@ class LabelStore:
     def label_span_count(self, name: str) -> int:
         return self.conn.execute("SELECT count(*) FROM spans WHERE label = ?", [name]).fetchone()[0]
 
-    def delete_label(self, name: str) -> tuple[Label, list[Span]]:
-        """Delete a label and its spans; returns both so the deletion can be undone."""
+    def delete_label(self, name: str) -> tuple[Label, list[Span], list[Relation]]:
+        """Delete a label, its spans and their relations; returns all three so the deletion can be undone."""
         with self.transaction():
             label = self.label(name)
             if label is None:
                 raise KeyError(f"no label {name!r}")
             spans = [span_from_row(r) for r in self.conn.execute(f"SELECT {SPAN_COLUMNS} FROM spans WHERE label = ?", [name])]
+            relations = self._delete_relations_of(span.id for span in spans)
             self.conn.execute("DELETE FROM spans WHERE label = ?", [name])
             self._labels_read = None
             self.conn.execute("DELETE FROM labels WHERE name = ?", [name])
-        return label, spans
+        return label, spans, relations
 
-    def restore_label(self, label: Label, spans: Iterable[Span]) -> None:
-        """Undo of delete_label: the label and its spans come back with their ids."""
+    def restore_label(self, label: Label, spans: Iterable[Span], relations: Iterable[Relation] = ()) -> None:
+        """Undo of delete_label: the label, its spans and their relations come back with their ids."""
         with self.transaction():
             self._insert_label(label)
             for span in spans:
                 self._insert_span_row(span)
+            self._insert_relation_rows(relations)
 

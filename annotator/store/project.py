@@ -29,12 +29,14 @@ from annotator.core.model import (
     meta_problem,
     offsets_problem,
 )
+from annotator.core.relations import Relation
 from annotator.core.span_rows import SpanRows
 from annotator.core.text import sha256_text, text_problem
 from annotator.store.database import Database
 from annotator.store.errors import NotAProjectError, ProjectError, is_busy, not_writable, project_error
 from annotator.store.attributes import AttributeStore
 from annotator.store.labels import LabelStore
+from annotator.store.relations import RelationStore, seed_relation_labels
 from annotator.store.rows import SPAN_COLUMNS, now, span_column_arrays, span_columns, span_from_row
 from annotator.store.schema import APPLICATION_ID, check_header, migrations, verify_read_only
 
@@ -49,7 +51,7 @@ def _connect(path: Path) -> sqlite3.Connection:
 _QUOTED_TERM = re.compile(r'"(?:[^"]|"")*"')  # one term as quote_fts writes it
 
 
-class Project(LabelStore, AttributeStore):
+class Project(LabelStore, AttributeStore, RelationStore):
     """One open project file."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
@@ -127,6 +129,7 @@ class Project(LabelStore, AttributeStore):
             if empty:
                 for label in DEFAULT_LABELS:
                     self._insert_label(label)
+                seed_relation_labels(self.conn)
 
     def _enable_wal(self) -> None:
         # Switching to WAL needs every other connection gone for a moment, and SQLite
@@ -487,10 +490,24 @@ class Project(LabelStore, AttributeStore):
         return span_from_row(row)
 
     def delete_span(self, span_id: int) -> Span:
+        """Delete a span and its relations (``delete_span_with_relations`` returns those too)."""
+        return self.delete_span_with_relations(span_id)[0]
+
+    def delete_span_with_relations(self, span_id: int) -> tuple[Span, list[Relation]]:
+        """Delete a span and the relations it is an end of, in one transaction; returns both for undo."""
         with self.transaction():
             span = self.span(span_id)
+            relations = self._delete_relations_of([span_id])
             self.conn.execute("DELETE FROM spans WHERE id = ?", [span_id])
-        return span
+        return span, relations
+
+    def restore_span_with_relations(self, span: Span, relations: Sequence[Relation],
+                                    attributes: dict[str, Any] | None = None) -> None:
+        """Undo of ``delete_span_with_relations``: the span (with its attribute values) and its relations
+        come back with their ids."""
+        with self.transaction():
+            self.restore_span(span, attributes)
+            self.restore_relations(relations)
 
     _UNCHANGED: Any = object()
 
@@ -500,10 +517,23 @@ class Project(LabelStore, AttributeStore):
             span = self.span(span_id)
             if label is not None and label != span.label:
                 self._check_span(span.doc_id, span.start, span.end, label)
+                broken = self.relations_broken_by(span, label)
+                if broken:
+                    raise ValueError(f"relabelling the span as {label!r} would break {len(broken)} relation(s): "
+                                     f"{broken[0][1]}")
                 self.conn.execute("UPDATE spans SET label = ?, updated = ? WHERE id = ?", [label, now(), span_id])
             if note is not Project._UNCHANGED:
                 self.conn.execute("UPDATE spans SET note = ?, updated = ? WHERE id = ?", [note or None, now(), span_id])
             return self.span(span_id)
+
+    def relabel_span_unlinking(self, span_id: int, label: str) -> tuple[Span, list[Relation]]:
+        """Relabel a span and delete the relations the new label breaks, in one transaction (the user
+        was asked first); returns the new span and the deleted relations for undo."""
+        with self.transaction():
+            broken = [relation for relation, _ in self.relations_broken_by(self.span(span_id), label)]
+            self.conn.execute("DELETE FROM relations WHERE id IN (SELECT value FROM json_each(?))",
+                              [json.dumps([r.id for r in broken])])
+            return self.update_span(span_id, label=label), broken
 
     def spans(self, doc_id: int, annotator: str | Sequence[str] | None = None) -> SpanRows:
         """Spans of a document in text order, for one annotator, several, or all.

@@ -146,6 +146,7 @@ def delete_spans(project: Project, ids: Iterable[int]) -> list[Span]:
             for r in project.conn.execute(
                 f"SELECT {SPAN_COLUMNS} FROM spans WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id", [ids])
         ]
+        project._delete_relations_of(span.id for span in deleted)  # the relations table refers to spans
         project.conn.execute("DELETE FROM spans WHERE id IN (SELECT value FROM json_each(?))", [ids])
     return deleted
 

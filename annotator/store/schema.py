@@ -164,6 +164,22 @@ def span_attributes(db: Database) -> None:
     AttributeStore.seed_attribute_defs(db)  # type: ignore[arg-type]
 
 
+@migrations(name="0006_relation_labels")
+def relation_labels(db: Database) -> None:
+    """Relation labels (issue 12): name, colour, hotkey and which span labels each end may have
+    (``heads``/``children``: JSON lists, empty for any). A project gets the default relation labels
+    whose end labels it has (a new project: Project._prepare, after its span labels)."""
+    db["relation_labels"].create(
+        {"name": str, "color": str, "hotkey": str, "description": str, "sort_order": int, "heads": str,
+         "children": str},
+        pk="name",
+    )
+    db["relations"].create_index(["head"])
+    db["relations"].create_index(["tail"])
+    from annotator.store.relations import seed_relation_labels  # the seeding is the store's, one place
+    seed_relation_labels(db.conn)
+
+
 # ------------------------------------------------- telling a project file apart
 SQLITE_MAGIC = b"SQLite format 3\x00"
 READ_TIMEOUT_S = 5.0

@@ -243,6 +243,7 @@ def undo(project: Project, changes: SuggestionChanges) -> SuggestionChanges:
     model's suggestions it used come back. Returns what that changed (spans_added = the spans removed)."""
     stamp = now()
     with project.transaction():
+        project._delete_relations_of(span.id for span in changes.spans_added)  # the relations table refers to spans
         project.conn.execute("DELETE FROM spans WHERE id IN (SELECT value FROM json_each(?))",
                              [json.dumps([span.id for span in changes.spans_added])])
         forget_rejections(project, changes.rejections_added)
@@ -284,6 +285,8 @@ def write_layer(project: Project, name: str, by_document: Mapping[int, Sequence[
             for doc_id, found in by_document.items() for s in found]
     ids = json.dumps(list(by_document))
     with project.transaction():
+        project.conn.execute("DELETE FROM relations WHERE annotator = ? AND doc_id IN (SELECT value FROM json_each(?))",
+                             [name, ids])
         project.conn.execute("DELETE FROM spans WHERE annotator = ? AND doc_id IN (SELECT value FROM json_each(?))",
                              [name, ids])
         project.conn.executemany(

@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand
 
 from annotator.core.model import Span
+from annotator.core.relations import Relation
 from annotator.store import Project
 from annotator.store.errors import ProjectError, error_message
 
@@ -30,6 +31,7 @@ class ChangeNotifier(QObject):
     spanAdded = Signal(object)  # Span
     spanRemoved = Signal(object)  # Span
     spanUpdated = Signal(object, object)  # old Span, new Span
+    relationsChanged = Signal(int)  # doc_id whose relations were added or removed
     changed = Signal(object)  # core.changes.Changes: a command's many spans at once (accept all agreed, its undo)
     statusChanged = Signal(int, str)  # doc_id, annotator
     saved = Signal()  # a change reached the project file
@@ -99,47 +101,101 @@ class AddSpanCommand(EditCommand):
 
 
 class DeleteSpanCommand(EditCommand):
+    """Delete a span and its relations in one step; undo brings both back with their ids."""
+
     def __init__(self, project: Project, notifier: ChangeNotifier, span: Span) -> None:
         super().__init__(project, notifier, f"Delete {span.label} span")
         self.span = span
         self.attributes: dict[str, object] = {}  # the span's attribute values, put back by undo
+        self.relations: list[Relation] = []
 
     def _do(self) -> None:
         self.project.expect_span(self.span)
         self.attributes = self.project.span_attributes(self.span.id)
-        self.span = self.project.delete_span(self.span.id)
+        self.span, self.relations = self.project.delete_span_with_relations(self.span.id)
         self.notifier.spanRemoved.emit(self.span)
+        if self.relations:
+            self.notifier.relationsChanged.emit(self.span.doc_id)
 
     def _undo(self) -> None:
-        self.project.restore_span(self.span, self.attributes)
+        self.project.restore_span_with_relations(self.span, self.relations, self.attributes)
         self.notifier.spanAdded.emit(self.span)
+        if self.relations:
+            self.notifier.relationsChanged.emit(self.span.doc_id)
 
 
 class UpdateSpanCommand(EditCommand):
     """Relabel and/or change the note of one span."""
 
     def __init__(self, project: Project, notifier: ChangeNotifier, span: Span, text: str, *,
-                 label: str | None = None, note: object = Project._UNCHANGED) -> None:
+                 label: str | None = None, note: object = Project._UNCHANGED, unlink: bool = False) -> None:
         super().__init__(project, notifier, text)
         self.before = span
         self.label = label
         self.note = note
+        self.unlink = unlink  # a relabel that deletes the relations it breaks (the user was asked)
+        self.unlinked: list[Relation] = []
         self.after: Span | None = None
 
     def _do(self) -> None:
         self.project.expect_span(self.before)
-        self.after = self.project.update_span(self.before.id, label=self.label, note=self.note)
+        if self.unlink and self.label is not None:
+            self.after, self.unlinked = self.project.relabel_span_unlinking(self.before.id, self.label)
+        else:
+            self.after = self.project.update_span(self.before.id, label=self.label, note=self.note)
         self.notifier.spanUpdated.emit(self.before, self.after)
+        if self.unlinked:
+            self.notifier.relationsChanged.emit(self.before.doc_id)
 
     def _undo(self) -> None:
         assert self.after is not None
         self.project.expect_span(self.after)
-        restored = self.project.update_span(self.before.id, label=self.before.label, note=self.before.note)
+        with self.project.transaction():
+            restored = self.project.update_span(self.before.id, label=self.before.label, note=self.before.note)
+            self.project.restore_relations(self.unlinked)
         self.notifier.spanUpdated.emit(self.after, restored)
+        if self.unlinked:
+            self.notifier.relationsChanged.emit(self.before.doc_id)
 
 
-def relabel_command(project: Project, notifier: ChangeNotifier, span: Span, label: str) -> UpdateSpanCommand:
-    return UpdateSpanCommand(project, notifier, span, f"Relabel {span.label} span as {label}", label=label)
+def relabel_command(project: Project, notifier: ChangeNotifier, span: Span, label: str, *,
+                    unlink: bool = False) -> UpdateSpanCommand:
+    """Relabel ``span``; with ``unlink`` the relations the new label breaks are deleted in the same step."""
+    text = f"Relabel {span.label} span as {label}" + (" (unlinking)" if unlink else "")
+    return UpdateSpanCommand(project, notifier, span, text, label=label, unlink=unlink)
+
+
+class AddRelationCommand(EditCommand):
+    def __init__(self, project: Project, notifier: ChangeNotifier, head: Span, child: Span, label: str) -> None:
+        super().__init__(project, notifier, f"Link {head.label} to {child.label} ({label})")
+        self.request = (head.id, child.id, label)
+        self.relation: Relation | None = None
+
+    def _do(self) -> None:
+        if self.relation is None:
+            self.relation = self.project.add_relation(*self.request)
+        else:
+            self.project.restore_relations([self.relation])
+        self.notifier.relationsChanged.emit(self.relation.doc_id)
+
+    def _undo(self) -> None:
+        assert self.relation is not None
+        self.project.delete_relation(self.relation.id)
+        self.notifier.relationsChanged.emit(self.relation.doc_id)
+
+
+class DeleteRelationCommand(EditCommand):
+    def __init__(self, project: Project, notifier: ChangeNotifier, relation: Relation) -> None:
+        super().__init__(project, notifier, f"Delete {relation.label} relation")
+        self.relation = relation
+
+    def _do(self) -> None:
+        self.relation = self.project.delete_relation(self.relation.id)
+        self.notifier.relationsChanged.emit(self.relation.doc_id)
+
+    def _undo(self) -> None:
+        self.project.restore_relations([self.relation])
+        self.notifier.relationsChanged.emit(self.relation.doc_id)
 
 
 def note_command(project: Project, notifier: ChangeNotifier, span: Span, note: str | None) -> UpdateSpanCommand:

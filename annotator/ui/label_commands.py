@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from PySide6.QtGui import QUndoCommand
 
 from annotator.core.model import Label, Span
+from annotator.core.relations import Relation
 from annotator.store import Project
 from annotator.store.errors import ProjectError, error_message
 
@@ -139,12 +140,11 @@ class DeleteLabelCommand(LabelCommand):
             text += f" ({spans_phrase(self.span_count)})"
         super().__init__(project, text)
         self.name = name
-        self.deleted: tuple[Label, list[Span]] | None = None
+        self.deleted: tuple[Label, list[Span], list[Relation]] | None = None
 
     def _do(self) -> None:
         self.deleted = self.project.delete_label(self.name)
 
     def _undo(self) -> None:
         if self.deleted is not None:
-            label, spans = self.deleted
-            self.project.restore_label(label, spans)
+            self.project.restore_label(*self.deleted)

@@ -30,6 +30,7 @@ from annotator.ui.highlighter import label_style
 from annotator.ui.palette import LabelPalette
 from annotator.ui.prompts import ask_text, sentence, show_error
 from annotator.ui.attribute_panel import install_attributes
+from annotator.ui.relation_prompts import ask_before_unlinking
 from annotator.ui.review_mode import install_review
 from annotator.ui.shortcuts import CheatSheet
 from annotator.ui.spans_panel import SpansPanel
@@ -470,7 +471,9 @@ class MainWindow(QMainWindow):
     def relabel_current_span(self, label: str) -> None:
         span = self.current_span()
         if span is not None and span.label != label and not self._already_labelled(span.start, span.end, label):
-            self.push(relabel_command(self.project, self.notifier, span, label))
+            ask_before_unlinking(self, self.project, span, label,
+                                 lambda unlink: self.push(relabel_command(self.project, self.notifier, span, label,
+                                                                          unlink=unlink)))
 
     def edit_note(self) -> None:
         span = self.current_span()

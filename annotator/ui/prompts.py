@@ -45,3 +45,17 @@ def ask_text(parent: QWidget, title: str, label: str, value: str, on_ok: Callabl
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
     dialog.open()
     return dialog
+
+
+def ask_yes_no(parent: QWidget, title: str, text: str, detail: str, on_yes: Callable[[], None]) -> QMessageBox:
+    """A question the user answers Yes or No (No is the default); ``on_yes`` runs on Yes."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text,
+                      QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No, parent)
+    box.setObjectName("askYesNo")
+    box.setDefaultButton(QMessageBox.StandardButton.No)
+    if detail:
+        box.setInformativeText(detail)
+    box.button(QMessageBox.StandardButton.Yes).clicked.connect(on_yes)
+    box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+    box.open()
+    return box
