@@ -60,6 +60,8 @@ def test_relations_attributes_choices_are_counted_per_file(project, tmp_path):
     task = {"id": 1, "data": {"text": "Kim met Moon."},
             "annotations": [{"completed_by": 1, "result": [
                 region,
+                {"id": "b", "from_name": "label", "to_name": "text", "type": "labels",
+                 "value": {"start": 8, "end": 12, "text": "Moon", "labels": ["PER"]}},
                 {"from_id": "a", "to_id": "b", "type": "relation", "direction": "right"},
                 {"id": "c", "from_name": "mood", "to_name": "text", "type": "choices", "value": {"choices": ["calm"]}},
             ]}, {"completed_by": 2, "was_cancelled": True, "result": []}],
@@ -74,12 +76,13 @@ def test_relations_attributes_choices_are_counted_per_file(project, tmp_path):
         encoding="utf-8")
     report = import_paths(project, [doccano, studio, brat_text], annotator="ann")
     assert report.ok, report.failed
-    assert report.spans_added == 2 + 1 + 2
+    assert report.spans_added == 2 + 2 + 2
+    assert project.relation_count() == 3  # relations are imported (issue 12); a Label Studio one without labels is "related"
+    assert {"Meets", "meets", "related"} <= {label.name for label in project.relation_labels()}
     assert report.left_out == {
-        doccano: {"relations": 1},
-        studio: {"relations": 1, "Label Studio choices results": 1, "Label Studio predictions": 1,
+        studio: {"Label Studio choices results": 1, "Label Studio predictions": 1,
                  "cancelled (skipped) Label Studio annotations": 1},
-        tmp_path / "talks.ann": {"relations": 1, "attributes": 2, "normalizations": 1, "equivalences": 1,
+        tmp_path / "talks.ann": {"attributes": 2, "normalizations": 1, "equivalences": 1,
                                  "events": 1, "brat comments other than AnnotatorNotes": 1},
     }
 
@@ -213,7 +216,8 @@ def test_label_studio_code_point_offsets_after_emoji_import_without_flags(projec
 def test_window_summary_names_what_was_left_out(project, tmp_path):
     from annotator.ui.import_dialog import summary_details, summary_lists, summary_text
 
-    path = write_jsonl(tmp_path / "rel.jsonl", {"text": "Kim met Moon.", "spans": [], "relations": [{}, {}, {}]})
+    # doccano label triples cannot name a relation's ends (its relations go with entity objects)
+    path = write_jsonl(tmp_path / "rel.jsonl", {"text": "Kim met Moon.", "label": [], "relations": [{}, {}, {}]})
     report = import_paths(project, [path])
     assert "1 file held things Annotator does not keep" in summary_text(report)
     assert "Left out:\n  rel.jsonl: relations: 3" in summary_lists(report)

@@ -44,6 +44,7 @@ from annotator.store import Project
 from annotator.store.bulk import merge_notes
 from annotator.store.export_queries import (
     RecordRow,
+    RelationRow,
     Selection,
     SpanRow,
     annotators_with_work,
@@ -51,6 +52,7 @@ from annotator.store.export_queries import (
     first_record_row,
     has_selected_spans,
     iter_record_rows,
+    iter_relation_rows,
     iter_span_rows,
     known_labels,
 )
@@ -219,10 +221,36 @@ def _take_spans(spans: Iterator[SpanRow], pending: SpanRow | None, doc_id: int,
     return items, pending
 
 
+def _attach_relations(record: ExportRecord, rows: list[RelationRow]) -> ExportRecord:
+    """Relations of the record as indexes into its spans (identical spans are one)."""
+    if rows:
+        where = {item[:3]: index for index, item in enumerate(record.spans)}
+        for row in rows:
+            head, child = where.get(row[2:5]), where.get(row[5:8])
+            if head is None or child is None:
+                record.relations_dropped += 1
+            else:
+                record.relations.append((head, child, row[8]))
+    return record
+
+
+def _take_relations(relations: Iterator[RelationRow], pending: RelationRow | None,
+                    key: tuple[int, str]) -> tuple[list[RelationRow], RelationRow | None]:
+    while pending is not None and (pending[0], pending[1]) < key:
+        pending = next(relations, None)
+    taken = []
+    while pending is not None and (pending[0], pending[1]) == key:
+        taken.append(pending)
+        pending = next(relations, None)
+    return taken, pending
+
+
 def iter_records(project: Project, selection: Selection) -> Iterator[ExportRecord]:
-    """The selected records in document, then annotator order, each with its spans."""
+    """The selected records in document, then annotator order, each with its spans and relations."""
     spans = iter_span_rows(project, selection)
     pending = next(spans, None)
+    relations = iter_relation_rows(project, selection)
+    pending_relation = next(relations, None)
     document: ExportDocument | None = None
     for doc_id, uid, title, text, meta, annotator, status, untouched in iter_record_rows(project, selection):
         if document is None or document.id != doc_id:
@@ -233,7 +261,18 @@ def iter_records(project: Project, selection: Selection) -> Iterator[ExportRecor
             while pending is not None and (pending[0], pending[1]) < key:
                 pending = next(spans, None)  # spans of a record the status filter left out
             items, pending = _take_spans(spans, pending, doc_id, annotator)
+            linked, pending_relation = _take_relations(relations, pending_relation, key)
+            yield _attach_relations(ExportRecord(document, annotator, status, items, bool(untouched)), linked)
+            continue
         yield ExportRecord(document, annotator, status, items, bool(untouched))
+
+
+def _count_relations(summary: ExportSummary, record: ExportRecord, written: bool) -> None:
+    summary.relations_in_records += len(record.relations) + record.relations_dropped
+    if record.relations_dropped:
+        summary.relations_left_out["an end's label was not exported"] += record.relations_dropped
+    if record.relations and not written:
+        summary.relations_left_out["this format has no place for relations"] += len(record.relations)
 
 
 def _one_record(project: Project, selection: Selection, row: RecordRow) -> ExportRecord:
@@ -242,6 +281,8 @@ def _one_record(project: Project, selection: Selection, row: RecordRow) -> Expor
     if annotator is not None:
         spans = iter_span_rows(project, selection, doc_id=doc_id, annotator=annotator)
         items, _rest = _take_spans(spans, next(spans, None), doc_id, annotator)
+        record = ExportRecord(ExportDocument(doc_id, uid, title, text, meta), annotator, status, items, bool(untouched))
+        return _attach_relations(record, list(iter_relation_rows(project, selection, doc_id=doc_id, annotator=annotator)))
     return ExportRecord(ExportDocument(doc_id, uid, title, text, meta), annotator, status, items, bool(untouched))
 
 
@@ -397,6 +438,7 @@ def _write_all(project: Project, selection: Selection, run: _Run, total: int,
         summary.spans_in_records += len(record.spans)
         if record.document.meta_left_out:
             summary.records_adjusted[f"with their document's meta left out ({record.document.meta_left_out})"] += 1
+        _count_relations(summary, record, run.exporter.writes_relations)
         writer.write(record)
         if progress is not None and clock() >= report_at:
             progress(summary.records, total)

@@ -28,6 +28,8 @@ from annotator.core.text import sha256_text, text_problem
 from annotator.store.project import Project, now
 
 SpanRow = tuple[int, int, str, str, "str | None"]  # start, end, label, annotator, note
+# head and child as (start, end, label, annotator) of spans of the same document, and the relation label
+RelationRow = tuple[tuple[int, int, str, str], tuple[int, int, str, str], str]
 StatusRow = tuple[str, str, bool]  # annotator, status, only if the current status is 'new'
 BATCH_SIZE = 500
 NOTE_SEPARATOR = "\n"
@@ -50,6 +52,7 @@ class QueuedDocument:
     statuses: Sequence[StatusRow] = ()
     review_status: str | None = None  # restored from a gold record (REVIEW_STATUSES)
     reviewer: str = ""  # who is recorded as having set review_status
+    relations: Sequence[RelationRow] = ()
 
 
 @dataclass
@@ -121,6 +124,7 @@ class BulkWriter:
             is_new = doc_id in created
             created.discard(doc_id)  # a second copy in the same batch is a duplicate
             added = self._add_spans(doc_id, doc.text, doc.spans, fresh=is_new)
+            self._add_relations(doc_id, doc.relations)
             self._set_statuses(doc_id, doc.statuses)
             if doc.review_status is not None:
                 self.project.set_review_status(doc_id, doc.review_status, doc.reviewer)
@@ -196,6 +200,20 @@ class BulkWriter:
                 rows,
             )
         return len(rows)
+
+    def _add_relations(self, doc_id: int, relations: Sequence[RelationRow]) -> None:
+        """Join the document's stored spans as the record's relations say; a relation already there is
+        kept once. A relation label the project lacks is created with no rule on its ends."""
+        if not relations:
+            return
+        self.project.ensure_relation_labels(relation[2] for relation in relations)
+        sql = "SELECT id FROM spans WHERE doc_id = ? AND start = ? AND [end] = ? AND label = ? AND annotator = ?"
+        for head, child, label in relations:
+            head_id = self.conn.execute(sql, [doc_id, *head]).fetchone()[0]
+            child_id = self.conn.execute(sql, [doc_id, *child]).fetchone()[0]
+            if not self.conn.execute("SELECT 1 FROM relations WHERE head = ? AND tail = ? AND label = ?",
+                                     [head_id, child_id, label]).fetchone():
+                self.project.add_relations([(head_id, child_id, label)])
 
     def _set_statuses(self, doc_id: int, statuses: Sequence[StatusRow]) -> None:
         for annotator, status, only_if_new in statuses:

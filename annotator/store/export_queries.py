@@ -164,6 +164,23 @@ def iter_span_rows(project: Project, selection: Selection, *, doc_id: int | None
     yield from project.conn.cursor().execute(sql, params)
 
 
+# doc_id, annotator, head (start, end, label), child (start, end, label), relation label
+RelationRow = tuple[int, str, int, int, str, int, int, str, str]
+
+
+def iter_relation_rows(project: Project, selection: Selection, *, doc_id: int | None = None,
+                       annotator: str | None = None) -> Iterator[RelationRow]:
+    """Relations of the selected annotators in record order (then by id), each end as (start, end, label)."""
+    who, params = _annotator_condition(selection, "r.annotator")
+    sql = ("SELECT r.doc_id, r.annotator, h.start, h.[end], h.label, c.start, c.[end], c.label, r.label"
+           f" FROM relations r JOIN spans h ON h.id = r.head JOIN spans c ON c.id = r.tail WHERE {who}")
+    if doc_id is not None:
+        sql += " AND r.doc_id = ? AND r.annotator = ?"
+        params += [doc_id, annotator]
+    sql += " ORDER BY r.doc_id, r.annotator, r.id"
+    yield from project.conn.cursor().execute(sql, params)
+
+
 def count_records(project: Project, selection: Selection) -> tuple[int, int]:
     """How many records the selection holds, and in how many documents."""
     sql, params = _records_sql(selection, "count(*), count(DISTINCT d.id)")

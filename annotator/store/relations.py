@@ -11,7 +11,7 @@ import json
 import sqlite3
 from collections.abc import Iterable, Sequence
 
-from annotator.core.model import Span, hotkey_problem, label_name_problem
+from annotator.core.model import EXTRA_COLORS, Span, hotkey_problem, label_name_problem
 from annotator.core.relations import DEFAULT_RELATION_LABELS, Relation, RelationLabel, end_problem, relation_problem
 from annotator.store.rows import now
 
@@ -56,6 +56,28 @@ class RelationStore:
             self.conn.execute(f"INSERT INTO relation_labels ({_LABEL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
                               _label_row(label))
         return label
+
+    def ensure_relation_labels(self, names: Iterable[str]) -> list[RelationLabel]:
+        """Create the relation labels among ``names`` that are missing (no rule on their ends, the next
+        free colours), for imports; returns those created."""
+        labels = self.relation_labels()
+        known = {lb.name for lb in labels}
+        missing = [name for name in dict.fromkeys(names) if name not in known]
+        used = {lb.color for lb in labels}
+        order = max((lb.order for lb in labels), default=-1)
+        created = []
+        for count, name in enumerate(missing):
+            problem = label_name_problem(name)
+            if problem:
+                raise ValueError(problem.replace("label", "relation label", 1))
+            color = next((c for c in EXTRA_COLORS if c not in used), EXTRA_COLORS[count % len(EXTRA_COLORS)])
+            used.add(color)
+            created.append(RelationLabel(name, color, "", "", order + 1 + count))
+        if created:
+            with self.transaction():
+                self.conn.executemany(f"INSERT INTO relation_labels ({_LABEL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                      [_label_row(lb) for lb in created])
+        return created
 
     def update_relation_label(self, name: str, new: RelationLabel) -> RelationLabel:
         """Replace relation label ``name``; a rename relabels its relations. A rule its relations

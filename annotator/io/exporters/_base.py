@@ -92,6 +92,8 @@ class ExportSummary:
     warnings: list[str] = field(default_factory=list)
     cancelled: bool = False
     report: list[str] = field(default_factory=list)  # one line per span not written exactly (REPORT_HEADER)
+    relations_in_records: int = 0
+    relations_left_out: Counter[str] = field(default_factory=Counter)  # reason -> relations not written
 
     @property
     def spans_written(self) -> int:
@@ -111,6 +113,10 @@ class ExportSummary:
         lines += [f"  {count} spans {reason}" for reason, count in sorted(self.adjusted.items())]
         lines += [f"  {count} records {reason}" for reason, count in sorted(self.records_adjusted.items())]
         lines += [f"  {count} spans left out: {reason}" for reason, count in sorted(self.left_out.items())]
+        written = self.relations_in_records - sum(self.relations_left_out.values())
+        if written:
+            lines.append(f"  {written} relations written")
+        lines += [f"  {count} relations left out: {reason}" for reason, count in sorted(self.relations_left_out.items())]
         if self.report:
             lines.append(f"  {len(self.report)} spans not written exactly as stored: the report names each")
         lines += [f"  wrote {path}" for path in self.files]
@@ -173,6 +179,10 @@ class ExportRecord:
     status: str
     spans: list[tuple[int, int, str, str | None]]  # (start, end, label, note), in export order
     untouched: bool = False  # no span in the project and not marked done (see UNTOUCHED_CHOICES)
+    # (head, child, label): indexes into ``spans``. A relation whose other end's label is not exported
+    # is counted in ``relations_dropped`` instead.
+    relations: list[tuple[int, int, str]] = field(default_factory=list)
+    relations_dropped: int = 0
 
 
 @dataclass
@@ -252,6 +262,7 @@ class BaseExporter:
 
     writer: Any
     options: tuple[str, ...] = ()
+    writes_relations = False  # the format has a place for relations; otherwise the summary says they were left out
     binary = False  # the preview shows the first record as native JSON instead
     # Task formats keep untouched records (no spans is no claim there); token-tag formats leave them
     # out by default, since all-O would teach a model that the document has no entities.

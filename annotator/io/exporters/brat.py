@@ -48,16 +48,21 @@ def ann_lines(record: ExportRecord) -> list[str]:
     text = record.document.text
     lines = []
     n = 0
-    for start, end, label, note in record.spans:
+    ident: dict[int, int] = {}  # span index -> its T number
+    for index, (start, end, label, note) in enumerate(record.spans):
         pieces = fragments(text, start, end)
         if not pieces:
             continue
         n += 1
+        ident[index] = n
         offsets = ";".join(f"{s} {e}" for s, e in pieces)
         shown = " ".join(text[s:e] for s, e in pieces)
         lines.append(f"T{n}\t{brat_type(label)} {offsets}\t{shown}\n")
         if note:
             lines.append(f"#{n}\tAnnotatorNotes T{n}\t{' '.join(note.split())}\n")
+    relations = [(ident[head], ident[child], label) for head, child, label in record.relations
+                 if head in ident and child in ident]
+    lines += [f"R{n}\t{brat_type(label)} Arg1:T{head} Arg2:T{child}\n" for n, (head, child, label) in enumerate(relations, 1)]
     return lines
 
 
@@ -69,6 +74,7 @@ class _BratWriter:
         self.names: dict[Path, UniqueNames] = {self.folder: self._names("annotation")}  # keeps annotation.conf
         self.layers: dict[str, Path] = {}  # annotator -> their folder
         self.layer_names = self._names("annotation.conf")
+        self.relation_types: dict[str, None] = {}  # in order of first use
 
     @staticmethod
     def _names(*reserved: str) -> UniqueNames:
@@ -99,6 +105,7 @@ class _BratWriter:
         folder = self._folder(record.annotator)
         name = self.names[folder].claim(safe_name(document.title, fallback=safe_name(document.uid)))
         lines = ann_lines(record)
+        self.relation_types.update(dict.fromkeys(brat_type(label) for _h, _c, label in record.relations))
         self._count(record, lines)
         with self._inside(folder / f"{name}.txt", folder).open("w", encoding="utf-8", newline="") as fh:
             fh.write(document.text)
@@ -121,7 +128,8 @@ class _BratWriter:
 
     def close(self) -> None:
         entities = "\n".join(dict.fromkeys(brat_type(label) for label in self.context.labels))
-        conf = f"[entities]\n{entities}\n\n[relations]\n\n[events]\n\n[attributes]\n"
+        relations = "".join(f"{name}\tArg1:<ENTITY>, Arg2:<ENTITY>\n" for name in self.relation_types)
+        conf = f"[entities]\n{entities}\n\n[relations]\n{relations}\n[events]\n\n[attributes]\n"
         (self.folder / "annotation.conf").write_text(conf, encoding="utf-8", newline="")
 
 
@@ -130,6 +138,7 @@ class BratExporter(BaseExporter):
     title = "brat standoff (folder of .txt + .ann)"
     suffix = ""
     layout = "folder"
+    writes_relations = True
     writer = _BratWriter
 
 

@@ -43,6 +43,12 @@ class _DoccanoWriter(StreamWriter):
             "annotator": record.annotator,
             "meta": {"title": document.title, **document.meta},
         }
+        if record.relations:  # doccano's relation-extraction shape: entity objects with ids, and relations
+            del line["label"]
+            line["entities"] = [{"id": n, "label": label, "start_offset": s, "end_offset": e}
+                                for n, (s, e, label) in enumerate(labels, 1)]
+            line["relations"] = [{"id": n, "from_id": head + 1, "to_id": child + 1, "type": label}
+                                 for n, (head, child, label) in enumerate(record.relations, 1)]
         self.stream.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
 
 
@@ -52,6 +58,7 @@ class DoccanoExporter(BaseExporter):
     suffix = ".jsonl"
     layout = "lines"
     options: tuple[str, ...] = ("offsets",)
+    writes_relations = True
     writer = _DoccanoWriter
 
 

@@ -3,7 +3,8 @@
 ``{"id", "title", "text", "meta", "annotator", "status", "spans": [{"start", "end",
 "label", "text", "token_start", "token_end"[, "meta": {"note"}]}], "tokens": [{"text",
 "start", "end", "id", "ws"}]}``. Offsets are code points, ``end`` exclusive,
-``token_end`` inclusive. Spans are written exactly as stored; tokens are
+``token_end`` inclusive. A record with relations has a ``relations`` list in Prodigy's
+``rel.manual`` shape (``prodigy_relations``). Spans are written exactly as stored; tokens are
 ``core.tokens.tokenize``'s (whitespace other than one space is a token, ``ws`` marks
 one following space), split where a span of this record starts or ends inside one,
 so every span starts on a token start and ends on a token end. Serialized with orjson (compact, keys in this order),
@@ -77,7 +78,25 @@ def native_line(record: ExportRecord, tokens: bool = True) -> bytes:
         line["spans"], line["tokens"] = spans_and_tokens(record)
     else:
         line["spans"] = plain_spans(record)
+    if record.relations:
+        line["relations"] = prodigy_relations(line["spans"], record.relations)
     return orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE)
+
+
+def prodigy_relations(spans: list[dict], relations: list[tuple[int, int, str]]) -> list[dict]:
+    """Relations in Prodigy's ``rel.manual`` shape: ``head``/``child`` are the token index of each end's
+    last token, ``head_span``/``child_span`` the ends (start, end, token_start, token_end, label)."""
+    keys = ("start", "end", "token_start", "token_end", "label")
+    written = []
+    for head, child, label in relations:
+        head_span = {key: spans[head][key] for key in keys if key in spans[head]}
+        child_span = {key: spans[child][key] for key in keys if key in spans[child]}
+        item: dict = {}
+        if "token_end" in head_span:  # without tokens (--no-tokens) the ends are named by their spans only
+            item = {"head": head_span["token_end"], "child": child_span["token_end"]}
+        item.update(head_span=head_span, child_span=child_span, label=label)
+        written.append(item)
+    return written
 
 
 class _LineWriter(StreamWriter):
@@ -103,6 +122,7 @@ class NativeJsonl(BaseExporter):
     suffix = ".jsonl"
     layout = "lines"
     options: tuple[str, ...] = ("tokens",)
+    writes_relations = True
     writer = _LineWriter
 
 

@@ -42,6 +42,8 @@ class _LabelStudioWriter(StreamWriter):
             results.append(
                 {"id": f"s{n}", "from_name": "label", "to_name": "text", "type": "labels", "value": value}
             )
+        results += [{"from_id": f"s{head + 1}", "to_id": f"s{child + 1}", "type": "relation", "direction": "right",
+                     "labels": [label]} for head, child, label in record.relations]
         return results
 
     def write(self, record: ExportRecord) -> None:
@@ -81,6 +83,7 @@ class LabelStudioExporter(BaseExporter):
     suffix = ".json"
     layout = "lines"
     options: tuple[str, ...] = ("offsets",)
+    writes_relations = True
     writer = _LabelStudioWriter
 
 

@@ -25,7 +25,9 @@ the span as stored, less edge whitespace. Every span goes into
 ``doc.spans[spans_key]``; the spans that do not overlap go into ``doc.ents`` too:
 the longest (in tokens) wins, ties go to the earlier start, then the label name
 (the others are named in the report). ``doc.user_data``
-keeps the document uid, title, annotator and status.
+keeps the document uid, title, annotator and status, and the record's relations as
+``doc.user_data["relations"]``: ``[{"head": {"start", "end", "label"}, "child": {...},
+"label"}]`` where start/end are token indexes of the Doc (``doc[start:end]``).
 """
 
 from __future__ import annotations
@@ -119,6 +121,19 @@ def pieces(record: ExportRecord, limit: int, context: ExportContext) -> list[tup
     return parts
 
 
+def user_data_relations(record: ExportRecord, aligned: list[Any], spans: list[Any]) -> list[dict[str, Any]]:
+    """``doc.user_data["relations"]``: each relation's ends as token ranges of the Doc (``doc[start:end]``,
+    end exclusive) with their labels, and the relation label."""
+    where = {item.source: n for n, item in enumerate(aligned)}  # record span -> its Span in the Doc
+
+    def end(index: int) -> dict[str, Any]:
+        span = spans[where[record.spans[index]]]
+        return {"start": span.start, "end": span.end, "label": span.label_}
+
+    return [{"head": end(head), "child": end(child), "label": label} for head, child, label in record.relations
+            if record.spans[head] in where and record.spans[child] in where]
+
+
 class _SpacyWriter:
     def __init__(self, output: Output, context: ExportContext) -> None:
         assert output.folder is not None
@@ -139,6 +154,8 @@ class _SpacyWriter:
             self._write_doc(record, {})
             return
         parts = pieces(record, limit, self.context)
+        if record.relations:
+            self.context.summary.relations_left_out["of documents longer than spaCy's max_length"] += len(record.relations)
         self.context.summary.records_adjusted[
             f"longer than spaCy's max_length ({limit:,} characters) written as several docs, cut at line breaks "
             "outside spans (doc.user_data: part, parts, offset)"
@@ -162,6 +179,8 @@ class _SpacyWriter:
         for i in dropped:
             self.context.report(record, aligned.spans[i].source, OVERLAP_ENTS)
         doc.ents = [spans[i] for i in kept]  # every other token is "O": a known non-entity
+        if record.relations:
+            doc.user_data["relations"] = user_data_relations(record, aligned.spans, spans)
         self._add(doc, record)
 
     def _add(self, doc: Any, record: ExportRecord) -> None:
@@ -192,6 +211,7 @@ class SpacyExporter(BaseExporter):
     layout = "folder"
     options: tuple[str, ...] = ("lang", "spans_key", "strict")
     binary = True
+    writes_relations = True
     untouched_default = LEAVE_OUT  # explicit "O" would teach that an untouched document has no entities
 
     def open(self, output: Output, context: ExportContext) -> _SpacyWriter:

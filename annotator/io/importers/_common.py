@@ -57,6 +57,16 @@ class RawSpan:
 
 
 @dataclass
+class RawRelation:
+    """A relation of a record: its ends are indexes into the record's spans (head -> child)."""
+
+    head: int
+    child: int
+    label: str
+    name: str = ""  # how messages name it ("relation 2", "R1")
+
+
+@dataclass
 class Record:
     text: str  # raw text, newlines not yet normalized; span offsets point into it
     line: int | None = None
@@ -67,6 +77,7 @@ class Record:
     uid: str | None = None
     meta: dict[str, Any] = field(default_factory=dict)
     spans: list[RawSpan] = field(default_factory=list)
+    relations: list[RawRelation] = field(default_factory=list)
     annotator: str | None = None
     status: str | None = None
     native: bool = False  # our own JSONL: meta is kept exactly as written

@@ -132,13 +132,15 @@ def prepare(
         spans, errors = _spans(record, text, offsets, record_annotator)
         if errors:
             return None, errors
+    relations = [(spans[r.head][:4], spans[r.child][:4], r.label) for r in record.relations]
     exact = record.native or record.exact_meta
     meta = record.meta if exact else {**record.meta, "encoding": record.meta.get("encoding", encoding)}
     if record.headings:
         meta["headings"] = _headings(record)
     statuses = _statuses(record, spans, record_annotator) if spans or record.native or record.done_by else []
     review = GOLD_STATUS_TO_REVIEW.get(record.status or "") if record.native and record.annotator == GOLD_ANNOTATOR else None
-    return QueuedDocument(text, record.title, source, meta, record.uid, spans, statuses, review, default_annotator), []
+    return QueuedDocument(text, record.title, source, meta, record.uid, spans, statuses, review, default_annotator,
+                          relations), []
 
 
 def _headings(record: Record) -> list[list[int]]:

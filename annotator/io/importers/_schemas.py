@@ -11,12 +11,57 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from annotator.core.model import DOC_STATUSES
-from annotator.io.importers._common import RawSpan, Record, RecordError
+from annotator.io.importers._common import RawRelation, RawSpan, Record, RecordError
 
 Obj = dict[str, Any]
 
-# What the import summary says was left out (relations and attributes are later issues).
+# What the import summary says was left out (relations of answers that are not accepted).
 RELATIONS = "relations"
+
+
+def _relation_label(n: int, label: Any) -> str:
+    if isinstance(label, list):  # Label Studio: a list of labels; the first names the relation
+        label = label[0] if label else None
+    if not isinstance(label, str) or not label.strip():
+        raise RecordError(f"relation {n}: missing label")
+    return label.strip()
+
+
+def _end(n: int, label: str, role: str, key: Any, index: dict[Any, int], what: str) -> int:
+    if isinstance(key, list):
+        key = tuple(key)
+    if key not in index:
+        raise RecordError(f"relation {n} ({label}): its {role} {what} is not among the record's spans")
+    return index[key]
+
+
+def _prodigy_relations(record: Record, obj: Obj) -> None:
+    """Prodigy's ``rel.manual`` relations: ends named by ``head_span``/``child_span`` (start, end, label)."""
+    index: dict[Any, int] = {}
+    for i, span in enumerate(record.spans):
+        index.setdefault((span.start, span.end, span.label), i)
+    for n, item in enumerate(_list(obj, "relations"), 1):
+        item = _dict(item, f"relation {n}")
+        label = _relation_label(n, item.get("label"))
+        ends = []
+        for role in ("head", "child"):
+            span = _dict(item.get(f"{role}_span"), f"relation {n}: {role}_span")
+            key = (span.get("start"), span.get("end"), span.get("label"))
+            ends.append(_end(n, label, role, key, index, f"{key[0]}-{key[1]} {key[2]!r}"))
+        record.relations.append(RawRelation(ends[0], ends[1], label, f"relation {n}"))
+
+
+def _id_relations(record: Record, items: list[Any], index: dict[Any, int], label_key: str) -> None:
+    """Relations naming their ends by region id (doccano ``from_id``/``to_id``/``type``; Label Studio
+    ``from_id``/``to_id``/``labels``/``direction``: "left" points from ``to_id`` to ``from_id``)."""
+    for n, item in enumerate(items, 1):
+        item = _dict(item, f"relation {n}")
+        label = _relation_label(n, item.get(label_key))
+        head = _end(n, label, "from_id", item.get("from_id"), index, repr(item.get("from_id")))
+        child = _end(n, label, "to_id", item.get("to_id"), index, repr(item.get("to_id")))
+        if item.get("direction") == "left":
+            head, child = child, head
+        record.relations.append(RawRelation(head, child, label, f"relation {n}"))
 
 
 def _is_offset(value: Any) -> bool:
@@ -98,21 +143,23 @@ def _native(obj: Obj) -> Record:
         item = _dict(item, f"span {n}")
         note = (item.get("meta") or {}).get("note") if isinstance(item.get("meta"), dict) else None
         record.spans.append(_span(n, item.get("start"), item.get("end"), item.get("label"), text=item.get("text"), note=note))
+    _prodigy_relations(record, obj)
     return record
 
 
 def _prodigy(obj: Obj) -> Record:
     record = _base(obj, _text(obj))
     spans = _list(obj, "spans")
-    record.leave_out(RELATIONS, len(_list(obj, "relations")))
     answer = obj.get("answer")
     if answer in ("reject", "ignore"):  # only accepted examples are annotations; the text still comes in
         record.leave_out(f"Prodigy answers {answer!r}")
         record.leave_out(f"spans of Prodigy answers {answer!r}", len(spans))
+        record.leave_out(RELATIONS, len(_list(obj, "relations")))
         return record
     for n, item in enumerate(spans, 1):
         item = _dict(item, f"span {n}")
         record.spans.append(_span(n, item.get("start"), item.get("end"), item.get("label"), text=item.get("text")))
+    _prodigy_relations(record, obj)
     return record
 
 
@@ -129,15 +176,20 @@ def _triples(record: Record, items: list[Any], key: str) -> None:
 def _doccano_or_spacy(obj: Obj) -> Record:
     record = _base(obj, _text(obj))
     record.utf16_offsets = "label" in obj  # doccano's own export; spaCy offsets are code points
-    record.leave_out(RELATIONS, len(_list(obj, "relations")))
     key = "label" if "label" in obj else "entities"
     items = _list(obj, key)
-    if items and isinstance(items[0], dict):  # doccano entities: {start_offset, end_offset, label}
+    relations = _list(obj, "relations")
+    if items and isinstance(items[0], dict):  # doccano entities: {id, start_offset, end_offset, label}
         record.utf16_offsets = True
+        by_id: dict[Any, int] = {}
         for n, item in enumerate(items, 1):
             item = _dict(item, f"span {n}")
+            if "id" in item:
+                by_id.setdefault(item["id"], len(record.spans))
             record.spans.append(_span(n, item.get("start_offset"), item.get("end_offset"), item.get("label")))
+        _id_relations(record, relations, by_id, "type")
     else:
+        record.leave_out(RELATIONS, len(relations))  # doccano's relations name entity objects' ids
         _triples(record, items, key)
     return record
 
@@ -171,13 +223,19 @@ def _label_studio_task(obj: Obj) -> Record:
             continue
         annotator = _annotator(annotation.get("completed_by"))
         record.done_by.append(annotator)  # a submitted annotation is finished work, even with no region
+        by_id: dict[Any, int] = {}  # region id -> its (first) span, for this annotation's relations
+        relations = []
         for result in _list(annotation, "result"):
             result = _dict(result, "result")
             value = result.get("value")
             if isinstance(value, dict) and "start" in value:
+                by_id.setdefault(result.get("id"), len(record.spans))
                 n = _label_studio_value(record, n, value, annotator)
+            elif result.get("type") == "relation":
+                relations.append({**result, "labels": result.get("labels") or ["related"]})
             else:
                 record.leave_out(_result_kind(result))
+        _id_relations(record, relations, by_id, "labels")
     return record
 
 

@@ -21,7 +21,8 @@ from pathlib import Path
 from annotator.core.text import LINE_BREAKS
 
 from annotator.io.importers._schemas import RELATIONS
-from annotator.io.importers._common import RawSpan, Record, RecordError, SourceFile, decode_bytes, read_text
+from annotator.io.importers._common import (RawRelation, RawSpan, Record, RecordError, SourceFile, decode_bytes,
+                                            read_text)
 from annotator.io.registry import register_importer
 
 
@@ -38,7 +39,7 @@ def _fragments(n_line: int, ident: str, offsets: str) -> list[tuple[int, int]]:
 
 ANNOTATOR_FILE = ".annotator"  # written by our brat export in each annotator's folder
 # What the import summary calls the annotations it leaves out, by their id's first letter.
-LEFT_OUT = {"R": RELATIONS, "E": "events", "A": "attributes", "M": "attributes", "N": "normalizations",
+LEFT_OUT = {"E": "events", "A": "attributes", "M": "attributes", "N": "normalizations",
             "*": "equivalences"}
 
 
@@ -82,12 +83,14 @@ def _check_fragments(n_line: int, ident: str, label: str, offsets: str, fragment
 
 
 def parse_ann(content: str, text: str, record: Record) -> Iterator[tuple[int, RawSpan] | RecordError]:
-    """(line, span) of every text-bound annotation of ``text``; notes attached to their span.
+    """(line, span) of every text-bound annotation of ``text`` (appended to ``record.spans``), notes
+    attached to their span, then the relations (``R`` lines) into ``record.relations``.
 
     What is not imported is counted on ``record`` (``Record.leave_out``).
     """
     by_ident: dict[str, list[RawSpan]] = {}
     notes: list[tuple[int, str, str]] = []
+    relations: list[tuple[int, str, str]] = []
     for n_line, raw_line in enumerate(content.split("\n"), 1):
         line = raw_line.rstrip("\r")
         if not line.strip():
@@ -98,6 +101,8 @@ def parse_ann(content: str, text: str, record: Record) -> Iterator[tuple[int, Ra
                 by_ident[fields[0]] = _text_bound(n_line, fields, text)
             except RecordError as exc:
                 yield exc
+        elif fields[0].startswith("R"):
+            relations.append((n_line, fields[0], fields[1] if len(fields) > 1 else ""))
         elif fields[0].startswith("#") and len(fields) >= 3 and fields[1].startswith("AnnotatorNotes "):
             notes.append((n_line, fields[1].split(" ", 1)[1].strip(), fields[2]))
         elif fields[0].startswith("#"):
@@ -107,8 +112,29 @@ def parse_ann(content: str, text: str, record: Record) -> Iterator[tuple[int, Ra
     for _n_line, target, note in notes:
         for span in by_ident.get(target, []):
             span.note = note
-    for spans in by_ident.values():
-        yield from ((0, span) for span in spans)
+    first: dict[str, int] = {}  # ident -> index of its (first) span among those yielded
+    for ident, spans in by_ident.items():
+        first[ident] = len(record.spans)
+        for span in spans:
+            record.spans.append(span)
+            yield 0, span
+    for n_line, ident, arguments in relations:
+        try:
+            record.relations.append(_relation(n_line, ident, arguments, first))
+        except RecordError as exc:
+            yield exc
+
+
+def _relation(n_line: int, ident: str, arguments: str, first: dict[str, int]) -> RawRelation:
+    """An ``R1<TAB>said_by Arg1:T3 Arg2:T1`` line: Arg1 is the head, Arg2 the child."""
+    parts = arguments.split()
+    ends = dict(part.split(":", 1) for part in parts[1:] if ":" in part)
+    if len(parts) != 3 or set(ends) != {"Arg1", "Arg2"}:
+        raise RecordError(f"{ident}: expected 'R1<TAB>Label Arg1:T1 Arg2:T2', got {arguments!r}", n_line)
+    for role in ("Arg1", "Arg2"):
+        if ends[role] not in first:
+            raise RecordError(f"relation {ident} ({parts[0]}): {role} {ends[role]} is not among the file's spans", n_line)
+    return RawRelation(first[ends["Arg1"]], first[ends["Arg2"]], parts[0], ident)
 
 
 class BratImporter:
@@ -122,11 +148,9 @@ class BratImporter:
         text = read_text(source, txt)
         content, _encoding = decode_bytes(source.path.read_bytes())
         record = Record(text, title=txt.stem, line=None, annotator=_folder_annotator(source.path))
-        for item in parse_ann(content, text, record):
+        for item in parse_ann(content, text, record):  # fills record.spans and record.relations
             if isinstance(item, RecordError):
                 yield item
-            else:
-                record.spans.append(item[1])
         yield record
 
 
