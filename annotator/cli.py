@@ -269,9 +269,11 @@ def agreement(project: Path, annotators: str | None, label: str | None, as_json:
     """Inter-annotator agreement on the documents annotators marked done.
 
     Span precision/recall/F1 per pair (strict and lenient), Cohen's kappa per
-    pair and Krippendorff's alpha on tokens, per label and per document.
+    pair and Krippendorff's alpha on tokens, per label and per document; relation
+    precision/recall/F1 per pair and per relation label (strict and lenient ends).
     """
     from annotator.core.agreement import agreement_table
+    from annotator.core.relation_agreement import relation_table
     from annotator.store.review import project_agreement
 
     names = [a for a in annotators.split(",") if a.strip()] if annotators is not None else None
@@ -280,7 +282,7 @@ def agreement(project: Path, annotators: str | None, label: str | None, as_json:
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
-    for line in agreement_table(report):
+    for line in agreement_table(report) + relation_table(report["relations"]):
         click.echo(line)
 
 

@@ -11,6 +11,10 @@ class AgreementError(ValueError):
     """Agreement cannot be computed on this selection; the message says why."""
 
 
+SpanKey = tuple[int, int, str]  # start, end, label
+RelationInput = tuple[SpanKey, SpanKey, str]  # head span, child span, relation label
+
+
 @dataclass(frozen=True)
 class DocumentInput:
     doc_id: int
@@ -18,6 +22,8 @@ class DocumentInput:
     # Annotators who did this document -> their spans as (start, end, label), code points.
     spans: Mapping[str, Sequence[tuple[int, int, str]]]
     title: str = ""
+    # The same annotators -> their relations (head span, child span, relation label).
+    relations: Mapping[str, Sequence[RelationInput]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

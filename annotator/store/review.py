@@ -251,6 +251,18 @@ def _selection(project: Project, annotators: Sequence[str] | None, label: str | 
     return names, label
 
 
+def _relation_inputs(project: Project, doc_id: int, names: Sequence[str]) -> dict[str, list]:
+    """Each annotator's relations in a document as ((start, end, label) of head, of child, relation label)."""
+    rows = project.conn.execute(
+        "SELECT r.annotator, h.start, h.[end], h.label, c.start, c.[end], c.label, r.label FROM relations r"
+        " JOIN spans h ON h.id = r.head JOIN spans c ON c.id = r.tail WHERE r.doc_id = ?", [doc_id]).fetchall()
+    found: dict[str, list] = {}
+    for who, hs, he, hl, cs, ce, cl, label in rows:
+        if who in names:
+            found.setdefault(who, []).append(((hs, he, hl), (cs, ce, cl), label))
+    return found
+
+
 def agreement_inputs(
     project: Project, annotators: Sequence[str] | None = None, label: str | None = None, *, doc_ids: Iterable[int] | None = None
 ) -> AgreementInputs:
@@ -277,6 +289,7 @@ def agreement_inputs(
             text,
             {name: project.conn.execute(sql, [doc_id, name, *extra]).fetchall() for name in names if name in done[doc_id]},
             title or "",
+            _relation_inputs(project, doc_id, [name for name in names if name in done[doc_id]]),
         )
         for doc_id, title, text in project.conn.execute(
             "SELECT id, title, text FROM documents WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id", [ids]
@@ -288,8 +301,10 @@ def agreement_inputs(
 # core.agreement (numpy) is imported when agreement is computed, not when the window starts.
 def project_agreement(project: Project, annotators: Sequence[str] | None = None, label: str | None = None) -> dict[str, Any]:
     from annotator.core.agreement import agreement_report
+    from annotator.core.relation_agreement import relation_agreement
 
-    return agreement_report(agreement_inputs(project, annotators, label))
+    inputs = agreement_inputs(project, annotators, label)
+    return {**agreement_report(inputs), "relations": relation_agreement(inputs)}
 
 
 def document_agreement(project: Project, doc_id: int, annotators: Sequence[str] | None = None) -> dict[str, Any] | None:

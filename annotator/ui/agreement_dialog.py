@@ -176,6 +176,23 @@ def label_matrix(report: dict[str, Any]) -> tuple[list[str], list[str], list[lis
     return labels, ["Strict F1", "Lenient F1"], values
 
 
+RELATION_COLUMNS = ("A (reference)", "B", "Relation label", "Relations", "Strict P", "Strict R", "Strict F1",
+                    "Lenient P", "Lenient R", "Lenient F1")
+
+
+def relation_rows(report: dict[str, Any]) -> list[list[Any]]:
+    """One row per annotator pair (all relation labels), then one per pair and relation label."""
+    rows = []
+    for pair in report.get("relations", {}).get("pairs", []):
+        parts = [("all", pair["strict"], pair["lenient"])]
+        parts += [(label, scores["strict"], scores["lenient"]) for label, scores in pair["by_label"].items()]
+        for label, strict, lenient in parts:
+            rows.append([pair["a"], pair["b"], label, str(strict["reference"] + strict["predicted"]),
+                         strict["precision"], strict["recall"], strict["f1"],
+                         lenient["precision"], lenient["recall"], lenient["f1"]])
+    return rows
+
+
 def summary_text(report: dict[str, Any]) -> str:
     alpha = report.get("krippendorff_alpha")
     return (
@@ -199,6 +216,8 @@ class AgreementDialog(QDialog):
         self.pair_heatmap.set_data(names, names, matrix)
         self.label_heatmap = HeatmapView()
         self.label_heatmap.set_data(*label_matrix(report))
+        self.relations_table = self._build_table(RELATION_COLUMNS, relation_rows(report))
+        self.relations_table.setObjectName("relationAgreement")
         self._layout()
 
     def _layout(self) -> None:
@@ -218,18 +237,24 @@ class AgreementDialog(QDialog):
         layout.addWidget(self.summary)
         layout.addWidget(pairs_box, 1)
         layout.addLayout(heatmaps)
+        relations_box = QGroupBox("Relations (strict: the same spans at both ends; lenient: overlapping ends)")
+        QVBoxLayout(relations_box).addWidget(self.relations_table)
+        layout.addWidget(relations_box, 1)
         layout.addWidget(buttons)
         self.resize(820, 560)
 
     def _build_pairs_table(self, report: dict[str, Any]) -> QTableWidget:
-        table = QTableWidget(len(report["pairs"]), len(PAIR_COLUMNS))
-        table.setHorizontalHeaderLabels(list(PAIR_COLUMNS))
+        return self._build_table(PAIR_COLUMNS, [pair_row(pair) for pair in report["pairs"]])
+
+    def _build_table(self, columns: Sequence[str], rows: list[list[Any]]) -> QTableWidget:
+        table = QTableWidget(len(rows), len(columns))
+        table.setHorizontalHeaderLabels(list(columns))
         table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         table.verticalHeader().setVisible(False)
         table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        for row, pair in enumerate(report["pairs"]):
-            for column, value in enumerate(pair_row(pair)):
-                table.setItem(row, column, self._cell(PAIR_COLUMNS[column], value))
+        for row, values in enumerate(rows):
+            for column, value in enumerate(values):
+                table.setItem(row, column, self._cell(columns[column], value))
         return table
 
     @staticmethod
@@ -251,8 +276,6 @@ class AgreementDialog(QDialog):
 
 def agreement_dialog_for(project: Any, annotators: Sequence[str] | None = None, parent: QWidget | None = None) -> AgreementDialog:
     """Compute the report for ``annotators`` (all when None) and wrap it in a dialog."""
-    from annotator.core.agreement import agreement_report
-    from annotator.store.review import agreement_inputs
+    from annotator.store.review import project_agreement
 
-    report = agreement_report(agreement_inputs(project, annotators=list(annotators) if annotators else None))
-    return AgreementDialog(report, parent)
+    return AgreementDialog(project_agreement(project, list(annotators) if annotators else None), parent)
