@@ -46,7 +46,7 @@ def test_usable_hotkeys_and_no_hotkey_are_accepted(project):
 
 def test_the_rule_covers_every_review_key():
     assert set(REVIEW_KEYS) == {"n", "p", "a", "x"}
-    assert [k for k in "0123456789abcdefghijklmnopqrstuvwxyz" if hotkey_problem(k)] == ["a", "n", "p", "x"]
+    assert [k for k in "0123456789abcdefghijklmnopqrstuvwxyz" if hotkey_problem(k)] == ["a", "n", "p", "r", "x"]  # R links (issue 12)
 
 
 def test_an_older_projects_reserved_hotkey_is_not_bound_and_n_stays_next_disagreement(qtbot, tmp_path, settings):

@@ -19,6 +19,8 @@ GOLD_ANNOTATOR = "gold"
 # accept agreed, reject all), so no label may use them as its hotkey.
 REVIEW_KEYS = {"n": "next disagreement", "p": "previous disagreement", "a": "accept agreed spans", "x": "reject all"}
 HOTKEY_CHARACTERS = "0123456789abcdefghijklmnopqrstuvwxyz"
+# R starts a relation from the selected span (the window binds it), so no label may use it.
+LINK_KEY = "r"
 
 
 MAX_NAME_LENGTH = 100  # labels and annotator names: a palette button, a column, a CoNLL tag
@@ -163,6 +165,8 @@ def hotkey_problem(key: str) -> str | None:
         return f"hotkey {key!r} is not one character 0-9 or a-z"
     if key in REVIEW_KEYS:
         return f"hotkey {key!r} is reserved: in review mode {key.upper()} means {REVIEW_KEYS[key]}"
+    if key == LINK_KEY:
+        return f"hotkey {key!r} is reserved: {key.upper()} starts a relation from the selected span"
     return None
 
 

@@ -30,6 +30,7 @@ from annotator.ui.highlighter import label_style
 from annotator.ui.palette import LabelPalette
 from annotator.ui.prompts import ask_text, sentence, show_error
 from annotator.ui.attribute_panel import install_attributes
+from annotator.ui.relation_linking import install_relations
 from annotator.ui.relation_prompts import ask_before_unlinking
 from annotator.ui.review_mode import install_review
 from annotator.ui.shortcuts import CheatSheet
@@ -74,6 +75,7 @@ class MainWindow(QMainWindow):
         self.review = install_review(self)
         self.attributes = install_attributes(self)
         self.suggestions = install_suggestions(self)
+        self.relations = install_relations(self)
         self.resize(1280, 800)
         self.resizeDocks([self.documents_dock, self.spans_dock], [300, 400], Qt.Orientation.Horizontal)
         geometry = settings.value("window/geometry")
@@ -520,6 +522,7 @@ class MainWindow(QMainWindow):
             menu.addAction(self.actions_by_name["delete_span"])
             menu.addAction(self.actions_by_name["edit_note"])
             menu.addAction(self.actions_by_name["copy_span"])
+            menu.addAction("Link to...", self.relations.start)
         else:
             menu.addAction("Copy", self.text_view.copy)
         menu.popup(where)

@@ -100,6 +100,8 @@ class SpanTextView(QPlainTextEdit):
         self.highlighter.invalidate()
         self.decorations.invalidate()
         self.reading_layout.forget()
+        # the scroll range follows the paragraphs' new heights (else the last ones may be out of reach)
+        self.reading_layout.documentSizeChanged.emit(self.reading_layout.documentSize())
         self.viewport().update()
 
     def set_hidden_labels(self, hidden: set[str] | frozenset[str]) -> None:
@@ -126,7 +128,8 @@ class SpanTextView(QPlainTextEdit):
         """Room around a paragraph's lines: tags above, leading and bar slots below, a gap after."""
         line, tag = self._metrics
         slots = sum(painter.slots(block) for painter in self.extra_painters) + self.decorations.slots(block)
-        above = tag if self.decorations.show_tags else 0.0
+        above = (tag if self.decorations.show_tags else 0.0) + sum(
+            painter.above(block) for painter in self.extra_painters if hasattr(painter, "above"))  # relation arcs
         return Spacing(above, max(round(line * 0.35), slots * PITCH + 3), round(line * 0.75))
 
     def _measure_font(self) -> None:
@@ -208,12 +211,16 @@ class SpanTextView(QPlainTextEdit):
         self.highlighter.format_blocks(blocks)  # before Qt draws them
         super().paintEvent(event)
         painter = QPainter(self.viewport())
-        for paragraph in self.paragraphs_on_screen(blocks):
+        paragraphs = self.paragraphs_on_screen(blocks)
+        for paragraph in paragraphs:
             for extra, first_slot in zip(self.extra_painters, paragraph.first_slots):
                 paragraph.first_slot = first_slot
                 extra.paint(painter, paragraph)
             paragraph.first_slot = paragraph.first_slots[-1]
             self.decorations.paint(painter, paragraph)
+        for extra in self.extra_painters:  # what joins paragraphs (relation arcs) is drawn once, over all
+            if hasattr(extra, "finish"):
+                extra.finish(painter, paragraphs)
         painter.end()
 
     def paragraphs_on_screen(self, blocks: list[QTextBlock] | None = None) -> list[Paragraph]:
@@ -352,6 +359,10 @@ class SpanTextView(QPlainTextEdit):
 
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.ToolTip:
+            tips = [p.tooltip_at(event.pos()) for p in self.extra_painters if hasattr(p, "tooltip_at")]
+            if any(tips):  # a relation's far-end marker
+                QToolTip.showText(event.globalPos(), next(tip for tip in tips if tip), self.viewport())
+                return True
             spans = self.spans_at_point(event.pos())
             offset = self.offset_at_point(event.pos())
             lines = [line for provide in self.tooltip_providers for line in provide(offset)]

@@ -1,0 +1,251 @@
+"""Relations in the window: the arcs on the text, linking by keyboard and mouse, and the Relations dock.
+
+Keyboard: select a span, press ``R`` (the link key, which no label may take as its hotkey); the
+nearest following span of the layer becomes the other end, shown by a dashed arc; ``]`` / ``[``
+move it, a relation label's hotkey links with that label, ``Enter`` links with the only label
+the two ends allow (or opens a picker when several do), ``Esc`` cancels. Mouse: the span's context
+menu has **Link to...**; then click the other span and pick the label.
+Each link is one ``AddRelationCommand``; the dock lists every relation of the document and
+selecting one scrolls to it; ``Delete`` in the dock deletes the selected relation.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QMenu
+
+from annotator.core.model import LINK_KEY, Span
+from annotator.core.relations import Relation, RelationLabel
+from annotator.ui.commands import AddRelationCommand, DeleteRelationCommand
+from annotator.ui.relations_view import RelationPainter
+
+if TYPE_CHECKING:
+    from annotator.ui.main_window import MainWindow
+
+_MOVE = {Qt.Key.Key_BracketRight: 1, Qt.Key.Key_BracketLeft: -1, Qt.Key.Key_Right: 1, Qt.Key.Key_Left: -1}
+_ENTER = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+class RelationControls(QObject):
+    def __init__(self, window: MainWindow) -> None:
+        super().__init__(window)
+        self.window = window
+        self.view = window.text_view
+        self.painter = RelationPainter(self.view)
+        self.view.extra_painters.append(self.painter)
+        self.head: Span | None = None  # linking: from this span
+        self.target: Span | None = None
+        self.picker: QMenu | None = None
+        self.list = QListWidget()
+        self.list.setObjectName("relationsList")
+        self.list.currentItemChanged.connect(self._relation_picked)
+        self.list.installEventFilter(self)
+        self.dock = window.add_dock("Relations", self.list, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.action = self._action()
+        notifier = window.notifier
+        notifier.relationsChanged.connect(lambda _doc: self.reload())
+        notifier.spanRemoved.connect(lambda _span: self.reload())
+        notifier.spanUpdated.connect(lambda _old, _new: self.reload())
+        notifier.changed.connect(lambda _changes: self.reload())
+        window.spans_panel.model_.modelReset.connect(self.reload)
+        window.documentOpened.connect(lambda _doc: self.reload())
+        self.view.spanClicked.connect(self._clicked)
+
+    def _action(self) -> QAction:
+        action = QAction("&Link span to...", self.window)
+        action.setObjectName("link_span")
+        action.setShortcut(QKeySequence(LINK_KEY.upper()))
+        action.triggered.connect(self.start)
+        self.window.menus["&Edit"].insertAction(self.window.actions_by_name["copy_span"], action)
+        self.window.addAction(action)
+        self.window.actions_by_name["link_span"] = action
+        return action
+
+    # ----------------------------------------------------------- reading
+    def reload(self) -> None:
+        """The shown document's relations between shown spans: arcs and the dock list (one query)."""
+        window = self.window
+        relations: list[Relation] = []
+        if window.doc_id is not None:
+            relations = [r for r in window.project.relations(window.doc_id)
+                         if self.view.span(r.head) is not None and self.view.span(r.child) is not None]
+        self.painter.set_relations(relations, window.project.relation_labels())
+        self._fill_list(relations)
+
+    def _fill_list(self, relations: list[Relation]) -> None:
+        self.list.blockSignals(True)
+        self.list.clear()
+        text = self.view.text
+        for relation in sorted(relations, key=lambda r: self.view.span(r.head).start):
+            head, child = self.view.span(relation.head), self.view.span(relation.child)
+            item = QListWidgetItem(f"{_short(text, head)} ({head.label})  —{relation.label}→  "
+                                   f"{_short(text, child)} ({child.label})")
+            item.setData(Qt.ItemDataRole.UserRole, relation)
+            item.setForeground(self.painter.color(relation).darker(130))
+            self.list.addItem(item)
+        self.list.blockSignals(False)
+
+    def relations_of(self, span_id: int) -> list[Relation]:
+        return [r for r in self.painter.relations if span_id in (r.head, r.child)]
+
+    def _relation_picked(self, item: QListWidgetItem | None) -> None:
+        if item is None:
+            return
+        relation: Relation = item.data(Qt.ItemDataRole.UserRole)
+        self.painter.selected = relation.id
+        self.window.select_span(relation.head, scroll=True)
+        self.view.viewport().update()
+
+    # ----------------------------------------------------------- linking
+    @property
+    def linking(self) -> bool:
+        return self.head is not None
+
+    def start(self) -> None:
+        head = self.window.current_span()
+        if head is None:
+            self.window.statusBar().showMessage("Select the span to link from first (click it, or ] / [).", 5000)
+            return
+        self.head = head
+        self.target = self._step(head, 1) or self._step(head, -1)
+        self.view.installEventFilter(self)
+        self._show_pending()
+        if not self.painter.relations:
+            self.view.relayout()  # the first arc of the document: room above the lines
+
+    def cancel(self, message: str = "Linking cancelled.") -> None:
+        if self.head is None:
+            return
+        self.head = self.target = None
+        self.view.removeEventFilter(self)
+        self.painter.pending = None
+        if not self.painter.relations:
+            self.view.relayout()
+        else:
+            self.view.viewport().update()
+        if message:
+            self.window.statusBar().showMessage(message, 4000)
+
+    def _step(self, from_span: Span, step: int) -> Span | None:
+        """The next (or previous) span of the layer in text order, skipping the head."""
+        ids = self.window.spans_panel.model_.spans.ids
+        if from_span.id not in ids:
+            return None
+        row = list(ids).index(from_span.id) + step
+        while 0 <= row < len(ids):
+            span = self.view.span(ids[row])
+            if span is not None and (self.head is None or span.id != self.head.id):
+                return span
+            row += step
+        return None
+
+    def _show_pending(self) -> None:
+        head, target = self.head, self.target
+        assert head is not None
+        self.painter.pending = (head.id, target.id if target else None)
+        if target is not None:
+            self.view.show_range(target.start, target.end)
+        keys = " · ".join(f"{lb.hotkey.upper()} {lb.name}" for lb in self.allowed() if lb.hotkey)
+        where = f"to “{_short(self.view.text, target)}” ({target.label})" if target else "(no other span)"
+        self.window.statusBar().showMessage(
+            f"Link “{_short(self.view.text, head)}” ({head.label}) {where}: ] / [ move, "
+            f"{keys or 'no relation label fits these two spans'}, Enter picks, Esc cancels")
+        self.view.viewport().update()
+
+    def allowed(self) -> list[RelationLabel]:
+        if self.head is None or self.target is None:
+            return []
+        return [lb for lb in self.window.project.relation_labels() if lb.allows(self.head.label, self.target.label)]
+
+    def link(self, label: str) -> None:
+        head, target = self.head, self.target
+        if head is None or target is None:
+            return
+        self.cancel(message="")
+        if self.window.push(AddRelationCommand(self.window.project, self.window.notifier, head, target, label)):
+            self.window.statusBar().showMessage(f"Linked: {label}.", 4000)
+
+    def pick(self) -> None:
+        """Enter: link with the only label that fits, else a picker of those that fit."""
+        allowed = self.allowed()
+        if len(allowed) == 1:
+            self.link(allowed[0].name)
+            return
+        if not allowed:
+            self.window.statusBar().showMessage("No relation label goes from a "
+                                                f"{self.head.label} span to a {self.target.label} span." if self.target
+                                                else "No other span to link to.", 5000)
+            return
+        menu = self.picker = QMenu(self.window)
+        menu.setObjectName("relationPicker")
+        for label in allowed:
+            menu.addAction(f"{label.name}" + (f"\t{label.hotkey.upper()}" if label.hotkey else ""),
+                           lambda name=label.name: self.link(name))
+        rects = self.view.cursorRect()
+        menu.popup(self.view.viewport().mapToGlobal(rects.bottomLeft()))
+
+    def _clicked(self, span_id: int) -> None:
+        """Mouse linking: a click on another span while linking makes it the other end and asks the label."""
+        if self.head is None or span_id < 0 or span_id == self.head.id:
+            return
+        self.target = self.view.span(span_id)
+        self._show_pending()
+        self.pick()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if watched is self.list:
+            if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+                self.delete_selected()
+                return True
+            return False
+        if event.type() not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) or not self.linking:
+            return False
+        assert isinstance(event, QKeyEvent)
+        action = self._key_action(event)
+        if action is None:
+            return False
+        if event.type() == QEvent.Type.ShortcutOverride:
+            event.accept()  # the key comes to the view as a key press, not as a window shortcut
+            return True
+        action()
+        return True
+
+    def _key_action(self, event: QKeyEvent):  # noqa: ANN202 (a bound method or a lambda)
+        key = event.key()
+        if key in _MOVE and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            return lambda: self._move(_MOVE[key])
+        if key == Qt.Key.Key_Escape:
+            return self.cancel
+        if key in _ENTER and not event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            return self.pick
+        text = event.text().lower()
+        for label in self.window.project.relation_labels():
+            if label.hotkey and text == label.hotkey:
+                return lambda name=label.name: self.link(name)
+        return None
+
+    def _move(self, step: int) -> None:
+        if self.target is not None:
+            self.target = self._step(self.target, step) or self.target
+        self._show_pending()
+
+    def delete_selected(self) -> None:
+        item = self.list.currentItem()
+        if item is not None:
+            self.window.push(DeleteRelationCommand(self.window.project, self.window.notifier,
+                                                   item.data(Qt.ItemDataRole.UserRole)))
+
+
+def _short(text: str, span: Span | None) -> str:
+    if span is None:
+        return ""
+    words = " ".join(text[span.start:span.end].split())
+    return words if len(words) <= 40 else words[:37] + "..."
+
+
+def install_relations(window: MainWindow) -> RelationControls:
+    window.relations = RelationControls(window)
+    return window.relations

@@ -1,0 +1,254 @@
+"""Relations drawn on the text view, over the paragraphs on screen only (see ``decorations``).
+
+Each relation is an arc in the room above the lines (brat's way): it rises from the head span,
+runs above the text and comes down on the child span with an arrowhead, in the relation label's
+colour, its label written on the arc. Arcs over one line are stacked by width (a shorter arc
+lower), so several crossing arcs stay readable. When the two ends are on different lines the arc
+runs to the right-hand gutter, along it, and back; when an end is off screen the arc ends in the
+gutter at the top or bottom edge with a marker whose tooltip names the other end.
+Only the relations with an end on screen are looked at (a bisect over their sorted end offsets).
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen, QPolygonF, QTextBlock
+
+from annotator.core.model import Span
+from annotator.core.relations import Relation, RelationLabel
+
+if TYPE_CHECKING:
+    from annotator.ui.decorations import Paragraph
+    from annotator.ui.text_view import SpanTextView
+
+ROOM = 22.0  # pixels above each line for arcs and their labels, once the document has relations
+STEP = 4.0  # from one stacked arc to the next
+GUTTER = 10.0  # from the viewport's right edge to the first gutter lane
+
+
+@dataclass
+class _End:
+    point: QPointF  # top middle of the span's first piece on screen
+    line_top: float
+
+
+class RelationPainter:
+    """Arcs for the relations of the shown document and layer (an extra painter of the text view)."""
+
+    def __init__(self, view: SpanTextView) -> None:
+        self.view = view
+        self.relations: list[Relation] = []
+        self.labels: dict[str, RelationLabel] = {}
+        self._ends: list[tuple[int, int]] = []  # (span start, relation index), sorted
+        self.pending: tuple[int, int | None] | None = None  # linking: (head span id, target span id)
+        self.selected: int | None = None  # relation id drawn thicker
+        self.markers: list[tuple[QRectF, str]] = []  # far-end markers painted last, with their tooltips
+
+    # ----------------------------------------------------------- content
+    def set_relations(self, relations: Sequence[Relation], labels: Sequence[RelationLabel]) -> None:
+        """Show these relations; the view lays out again only when relations appear or all go (room above lines)."""
+        had = bool(self.relations)
+        self.relations = list(relations)
+        self.labels = {label.name: label for label in labels}
+        self._index()
+        if had != bool(self.relations):
+            self.view.relayout()
+        else:
+            self.view.viewport().update()
+
+    def _index(self) -> None:
+        ends = []
+        for n, relation in enumerate(self.relations):
+            for span_id in (relation.head, relation.child):
+                span = self.view.span(span_id)
+                if span is not None:
+                    ends.append((span.start, n))
+        ends.sort()
+        self._ends = ends
+
+    def color(self, relation: Relation) -> QColor:
+        label = self.labels.get(relation.label)
+        return QColor(label.color if label else "#666666")
+
+    # ----------------------------------------------------------- the painter protocol
+    def slots(self, block: QTextBlock) -> int:
+        return 0
+
+    def above(self, block: QTextBlock) -> float:
+        return ROOM if self.relations or self.pending else 0.0
+
+    def paint(self, painter: QPainter, paragraph: Paragraph) -> None:
+        """Arcs are drawn once for the whole screen (``finish``): an arc joins paragraphs."""
+
+    def finish(self, painter: QPainter, paragraphs: Sequence[Paragraph]) -> None:
+        self.markers = []
+        if not paragraphs or not (self.relations or self.pending):
+            return
+        first, last = paragraphs[0].start, paragraphs[-1].end
+        low = bisect.bisect_left(self._ends, (first, -1))
+        high = bisect.bisect_left(self._ends, (last, -1))
+        shown = sorted({n for _start, n in self._ends[low:high]})
+        # relations whose ends are both above and below the screen are not drawn: nothing of them shows
+        starts = [p.start for p in paragraphs]
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        font = label_font(self.view.font())
+        painter.setFont(font)
+        levels = self._levels(paragraphs, starts, shown)
+        for lane, n in enumerate(shown):
+            relation = self.relations[n]
+            self._draw(painter, paragraphs, starts, relation, self.color(relation), levels.get(n, 0), lane,
+                       relation.id == self.selected)
+        if self.pending is not None:
+            self._draw_pending(painter, paragraphs, starts)
+        painter.restore()
+
+    # ----------------------------------------------------------- geometry
+    def end_point(self, paragraphs: Sequence[Paragraph], starts: list[int], span: Span | None) -> _End | None:
+        if span is None:
+            return None
+        at = bisect.bisect_right(starts, span.start) - 1
+        if at < 0 or span.start >= paragraphs[at].end:
+            return None
+        rects = paragraphs[at].rects(span.start, span.end)
+        if not rects:
+            return None
+        rect = rects[0]
+        return _End(QPointF(rect.center().x(), rect.top()), rect.top())
+
+    def _levels(self, paragraphs: Sequence[Paragraph], starts: list[int], shown: list[int]) -> dict[int, int]:
+        """Stack the one-line arcs of each line by width: a narrower arc lower, overlapping ones apart."""
+        by_line: dict[float, list[tuple[float, float, int]]] = {}
+        for n in shown:
+            relation = self.relations[n]
+            head = self.end_point(paragraphs, starts, self.view.span(relation.head))
+            child = self.end_point(paragraphs, starts, self.view.span(relation.child))
+            if head is not None and child is not None and head.line_top == child.line_top:
+                left, right = sorted((head.point.x(), child.point.x()))
+                by_line.setdefault(head.line_top, []).append((right - left, left, n))
+        levels: dict[int, int] = {}
+        for arcs in by_line.values():
+            placed: list[tuple[float, float, int]] = []  # (left, right, level)
+            for width, left, n in sorted(arcs):
+                right = left + width
+                level = 0
+                while any(lv == level and a < right + 2 and left - 2 < b for a, b, lv in placed):
+                    level += 1
+                placed.append((left, right, level))
+                levels[n] = level
+        return levels
+
+    def _draw(self, painter: QPainter, paragraphs: Sequence[Paragraph], starts: list[int], relation: Relation,
+              color: QColor, level: int, lane: int, selected: bool) -> None:
+        head_span, child_span = self.view.span(relation.head), self.view.span(relation.child)
+        head = self.end_point(paragraphs, starts, head_span)
+        child = self.end_point(paragraphs, starts, child_span)
+        painter.setPen(QPen(color, 2.4 if selected else 1.4))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        gutter = self.view.viewport().width() - GUTTER - (lane % 6) * STEP
+        if head is not None and child is not None:
+            if head.line_top == child.line_top:
+                top = head.line_top - 6 - min(level, 3) * STEP
+                path = _arc(head.point, child.point, top)
+                label_at = QPointF((head.point.x() + child.point.x()) / 2, top)
+            else:
+                path = _via_gutter(head, child, gutter)
+                label_at = QPointF(head.point.x() + 24, head.line_top - 10)
+            painter.drawPath(path)
+            _arrowhead(painter, child.point, color)
+            self._label(painter, label_at, relation.label, color)
+            return
+        here, other_span, role = (head, child_span, "child") if head is not None else (child, head_span, "head")
+        if here is None or other_span is None:
+            return
+        below = other_span.start > paragraphs[-1].start
+        edge = self.view.viewport().height() - 2 if below else 2.0
+        top = here.line_top - 8
+        path = QPainterPath(here.point)
+        path.lineTo(here.point.x(), top)
+        path.lineTo(gutter, top)
+        path.lineTo(gutter, edge)
+        painter.drawPath(path)
+        if role == "head":
+            _arrowhead(painter, here.point, color)
+        marker = QRectF(gutter - 5, edge - (9 if below else 0), 10, 9)
+        painter.setBrush(color)
+        tip = QPolygonF([QPointF(gutter - 5, marker.top()), QPointF(gutter + 5, marker.top()),
+                         QPointF(gutter, marker.bottom())] if below else
+                        [QPointF(gutter - 5, marker.bottom()), QPointF(gutter + 5, marker.bottom()),
+                         QPointF(gutter, marker.top())])
+        painter.drawPolygon(tip)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        self._label(painter, QPointF(here.point.x() + 24, top - 2), relation.label, color)
+        words = self.view.text[other_span.start:other_span.end]
+        words = words if len(words) <= 50 else words[:47] + "..."
+        direction = "below" if below else "above"
+        self.markers.append((marker.adjusted(-4, -4, 4, 4),
+                             f"{relation.label}: {role} “{words}” ({other_span.label}), {direction}"))
+
+    def _draw_pending(self, painter: QPainter, paragraphs: Sequence[Paragraph], starts: list[int]) -> None:
+        head_id, target_id = self.pending
+        head = self.end_point(paragraphs, starts, self.view.span(head_id))
+        target = self.end_point(paragraphs, starts, self.view.span(target_id)) if target_id is not None else None
+        if head is None or target is None:
+            return
+        color = self.view.palette().text().color()
+        pen = QPen(color, 1.6, Qt.PenStyle.DashLine)
+        painter.setPen(pen)
+        if head.line_top == target.line_top:
+            painter.drawPath(_arc(head.point, target.point, head.line_top - 6 - 3 * STEP))
+        else:
+            painter.drawPath(_via_gutter(head, target, self.view.viewport().width() - GUTTER - 6 * STEP))
+        _arrowhead(painter, target.point, color)
+        self._label(painter, QPointF(head.point.x() + 24, head.line_top - 10), "link to...?", color)
+
+    def _label(self, painter: QPainter, at: QPointF, text: str, color: QColor) -> None:
+        metrics = QFontMetricsF(painter.font())
+        box = QRectF(at.x() - metrics.horizontalAdvance(text) / 2 - 2, at.y() - metrics.height() / 2,
+                     metrics.horizontalAdvance(text) + 4, metrics.height())
+        painter.fillRect(box, self.view.palette().base())
+        painter.setPen(color.darker(115))
+        painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+    def tooltip_at(self, point: QPointF) -> str | None:
+        """The far-end marker's text under ``point`` (viewport coordinates), if any."""
+        return next((tip for rect, tip in self.markers if rect.contains(QPointF(point))), None)
+
+
+def _arc(start: QPointF, end: QPointF, top: float) -> QPainterPath:
+    path = QPainterPath(start)
+    bend = min(8.0, abs(end.x() - start.x()) / 3)
+    direction = 1 if end.x() >= start.x() else -1
+    path.cubicTo(QPointF(start.x(), top), QPointF(start.x(), top), QPointF(start.x() + direction * bend, top))
+    path.lineTo(end.x() - direction * bend, top)
+    path.cubicTo(QPointF(end.x(), top), QPointF(end.x(), top), end)
+    return path
+
+
+def _via_gutter(head: _End, child: _End, gutter: float) -> QPainterPath:
+    path = QPainterPath(head.point)
+    path.lineTo(head.point.x(), head.line_top - 6)
+    path.lineTo(gutter, head.line_top - 6)
+    path.lineTo(gutter, child.line_top - 6)
+    path.lineTo(child.point.x(), child.line_top - 6)
+    path.lineTo(child.point)
+    return path
+
+
+def _arrowhead(painter: QPainter, tip: QPointF, color: QColor) -> None:
+    painter.save()
+    painter.setBrush(color)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.drawPolygon(QPolygonF([tip, QPointF(tip.x() - 3.5, tip.y() - 6), QPointF(tip.x() + 3.5, tip.y() - 6)]))
+    painter.restore()
+
+
+def label_font(font: QFont) -> QFont:
+    small = QFont(font)
+    small.setPointSizeF(max(6.0, font.pointSizeF() * 0.6))
+    return small

@@ -1,0 +1,113 @@
+"""Linking spans in the window with real keys and mouse; arcs drawn; the Relations dock."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QMenu
+
+from ui_fixtures import *  # noqa: F403
+from ui_fixtures import CTRL, point_of, press
+
+pytestmark = pytest.mark.gui
+
+
+def read_relations(path) -> list[tuple]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT head, tail, label FROM relations ORDER BY id").fetchall()
+
+
+@pytest.fixture
+def three_spans(qtbot, main_window):
+    """Alice Smith, Bob Jones (actors) and the quote, in alice's layer; the quote selected."""
+    project = main_window.project
+    alice = project.add_span(1, 0, 11, "actor", "alice")
+    bob = project.add_span(1, 16, 25, "actor", "alice")
+    quote = project.add_span(1, 47, 73, "quote", "alice")
+    main_window.open_document(1)
+    main_window.text_view.setFocus()
+    qtbot.mouseClick(main_window.text_view.viewport(), Qt.MouseButton.LeftButton, pos=point_of(main_window, 50))
+    assert main_window.text_view.current_span_id == quote.id
+    return main_window, alice, bob, quote
+
+
+def test_r_then_bracket_then_enter_links_and_undo_unlinks(qtbot, three_spans):
+    window, alice, bob, quote = three_spans
+    press(qtbot, window, "r")
+    controls = window.relations
+    assert controls.linking and controls.target.id == bob.id  # nothing after the quote: the span before it
+    press(qtbot, window, "[")
+    assert controls.target.id == alice.id
+    assert window.text_view.current_span_id == quote.id  # [ moved the other end, not the selection
+    press(qtbot, window, Qt.Key.Key_Return)  # only said_by goes from a quote to an actor
+    assert read_relations(window.project.path) == [(quote.id, alice.id, "said_by")]
+    assert not controls.linking and len(controls.painter.relations) == 1
+    assert controls.list.count() == 1 and "said_by" in controls.list.item(0).text()
+    press(qtbot, window, Qt.Key.Key_Z, CTRL)
+    assert read_relations(window.project.path) == []
+    assert controls.list.count() == 0
+
+
+def test_relation_hotkey_links_and_escape_cancels(qtbot, three_spans):
+    window, alice, bob, quote = three_spans
+    press(qtbot, window, "r")
+    press(qtbot, window, Qt.Key.Key_Escape)
+    assert not window.relations.linking and read_relations(window.project.path) == []
+    assert window.text_view.current_span_id == quote.id  # Esc ended the linking only
+    press(qtbot, window, "r")
+    press(qtbot, window, "s")  # said_by's key
+    assert read_relations(window.project.path) == [(quote.id, bob.id, "said_by")]
+
+
+def test_a_relation_against_the_rule_is_refused_with_the_reason(qtbot, three_spans):
+    window, alice, bob, quote = three_spans
+    qtbot.mouseClick(window.text_view.viewport(), Qt.MouseButton.LeftButton, pos=point_of(window, 2))
+    press(qtbot, window, "r")  # from Alice (actor): said_by goes from a quote
+    press(qtbot, window, "s")
+    assert read_relations(window.project.path) == []
+    box = error_dialog(window)  # noqa: F405
+    assert box is not None and "'said_by' goes from a 'quote' span, not from an 'actor' span" in box.text()
+    box.close()
+
+
+def test_context_menu_link_to_then_click_the_other_span(qtbot, three_spans):
+    window, alice, bob, quote = three_spans
+    menu = window.show_span_menu(quote.id, window.text_view.viewport().mapToGlobal(point_of(window, 50)))
+    link = next(a for a in menu.actions() if a.text() == "Link to...")
+    link.trigger()
+    menu.close()
+    qtbot.mouseClick(window.text_view.viewport(), Qt.MouseButton.LeftButton, pos=point_of(window, 2))
+    assert read_relations(window.project.path) == [(quote.id, alice.id, "said_by")]
+
+
+def test_deleting_a_relation_from_the_dock_and_selecting_scrolls(qtbot, three_spans):
+    window, alice, bob, quote = three_spans
+    window.project.add_relation(quote.id, alice.id, "said_by")
+    window.relations.reload()
+    controls = window.relations
+    controls.list.setCurrentRow(0)
+    assert window.text_view.current_span_id == quote.id and controls.painter.selected is not None
+    qtbot.keyClick(controls.list, Qt.Key.Key_Delete)
+    assert read_relations(window.project.path) == []
+
+
+def test_far_end_marker_names_the_other_end(qtbot, main_window):
+    """A quote linked to an actor several screens up: the arc ends in a marker whose tooltip names the actor."""
+    project = main_window.project
+    text = "Merkel spoke.\n" + "Filler line of text.\n" * 200 + "She said \"we will manage\" then."
+    doc, _ = project.add_document(text)
+    actor = project.add_span(doc, 0, 6, "actor", "alice")
+    start = text.index("\"we")
+    quote = project.add_span(doc, start, start + 17, "quote", "alice")
+    project.add_relation(quote.id, actor.id, "said_by")
+    main_window.open_document(doc)
+    main_window.text_view.viewport().repaint()  # laid out with the room for arcs
+    main_window.select_span(quote.id, scroll=True)
+    main_window.text_view.viewport().repaint()
+    qtbot.waitUntil(lambda: bool(main_window.relations.painter.markers))
+    rect, tip = main_window.relations.painter.markers[0]
+    assert tip == "said_by: child “Merkel” (actor), above"
+    assert main_window.relations.painter.tooltip_at(rect.center()) == tip
+    assert main_window.relations.painter.tooltip_at(QPointF(1, 1)) is None or rect.contains(QPointF(1, 1))
