@@ -45,6 +45,9 @@ def test_r_then_bracket_then_enter_links_and_undo_unlinks(qtbot, three_spans):
     assert read_relations(window.project.path) == [(quote.id, alice.id, "said_by")]
     assert not controls.linking and len(controls.painter.relations) == 1
     assert controls.list.count() == 1 and "said_by" in controls.list.item(0).text()
+    model = window.spans_panel.model_
+    assert model.data(model.index(model.row_of(quote.id), 4)) == "said_by → Alice Smith"
+    assert model.data(model.index(model.row_of(alice.id), 4)).startswith("← said_by \"the budget")
     press(qtbot, window, Qt.Key.Key_Z, CTRL)
     assert read_relations(window.project.path) == []
     assert controls.list.count() == 0

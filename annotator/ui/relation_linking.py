@@ -74,6 +74,16 @@ class RelationControls(QObject):
                          if self.view.span(r.head) is not None and self.view.span(r.child) is not None]
         self.painter.set_relations(relations, window.project.relation_labels())
         self._fill_list(relations)
+        self._fill_span_column(relations)
+
+    def _fill_span_column(self, relations: list[Relation]) -> None:
+        """The spans list's Relations column: each span's relations, "said_by → Merkel" / "← said_by quote"."""
+        texts: dict[int, list[str]] = {}
+        for relation in relations:
+            head, child = self.view.span(relation.head), self.view.span(relation.child)
+            texts.setdefault(head.id, []).append(f"{relation.label} → {_short(self.view.text, child)}")
+            texts.setdefault(child.id, []).append(f"← {relation.label} {_short(self.view.text, head)}")
+        self.window.spans_panel.model_.set_relation_text({span_id: "; ".join(found) for span_id, found in texts.items()})
 
     def _fill_list(self, relations: list[Relation]) -> None:
         self.list.blockSignals(True)

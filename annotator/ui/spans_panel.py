@@ -1,4 +1,4 @@
-"""The spans of the current document in text order: text, label, annotator, note, then one column per
+"""The spans of the current document in text order: text, label, annotator, note, relations, then one column per
 attribute name of the project's labels (values set by ``attribute_panel``, read in one query per document)."""
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from annotator.core.attributes import show_value
 from annotator.core.model import Span, text_order
 from annotator.core.span_rows import SpanRows
 
-COLUMNS = ("Text", "Label", "Annotator", "Note")
+COLUMNS = ("Text", "Label", "Annotator", "Note", "Relations")
 COLUMN_FIELDS = (None, "label", "annotator", "note")  # the Span field each column after the text shows
-LABEL_COLUMN, ANNOTATOR_COLUMN = 1, 2
+LABEL_COLUMN, ANNOTATOR_COLUMN, RELATIONS_COLUMN = 1, 2, 4
 _ROLES = frozenset((Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.DecorationRole,
                     Qt.ItemDataRole.UserRole))
 
@@ -41,6 +41,12 @@ class SpanListModel(QAbstractTableModel):
         self.colors: dict[str, str] = {}
         self.attribute_names: list[str] = []  # the columns after COLUMNS
         self.attribute_values: dict[int, dict[str, Any]] = {}  # span id -> shown values
+        self.relation_text: dict[int, str] = {}  # span id -> its relations ("said_by → Merkel"), set by relation_linking
+
+    def set_relation_text(self, texts: dict[int, str]) -> None:
+        self.relation_text = texts
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, RELATIONS_COLUMN), self.index(self.rowCount() - 1, RELATIONS_COLUMN))
 
     def set_attribute_names(self, names: list[str]) -> None:
         if names != self.attribute_names:
@@ -119,6 +125,8 @@ class SpanListModel(QAbstractTableModel):
         if column == 0:
             words = " ".join(self.text[spans.starts[row] : spans.ends[row]].split())
             return words if role == Qt.ItemDataRole.ToolTipRole or len(words) <= 80 else words[:77] + "…"
+        if column == RELATIONS_COLUMN:
+            return self.relation_text.get(spans.ids[row], "")
         if column >= len(COLUMNS):
             values = self.attribute_values.get(spans.ids[row])
             return show_value(values.get(self.attribute_names[column - len(COLUMNS)])) if values else ""
