@@ -13,9 +13,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from typing import Any
+
+from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QMenu
+from PySide6.QtWidgets import QListView, QMenu
 
 from annotator.core.model import LINK_KEY, Span
 from annotator.core.relations import Relation, RelationLabel
@@ -39,9 +41,12 @@ class RelationControls(QObject):
         self.head: Span | None = None  # linking: from this span
         self.target: Span | None = None
         self.picker: QMenu | None = None
-        self.list = QListWidget()
+        self.model = RelationListModel(self)
+        self.list = QListView()
         self.list.setObjectName("relationsList")
-        self.list.currentItemChanged.connect(self._relation_picked)
+        self.list.setModel(self.model)
+        self.list.setUniformItemSizes(True)
+        self.list.selectionModel().currentChanged.connect(lambda current, _old: self._relation_picked(current))
         self.list.installEventFilter(self)
         self.dock = window.add_dock("Relations", self.list, Qt.DockWidgetArea.RightDockWidgetArea)
         self.action = self._action()
@@ -51,7 +56,6 @@ class RelationControls(QObject):
         notifier.spanUpdated.connect(lambda _old, _new: self.reload())
         notifier.changed.connect(lambda _changes: self.reload())
         window.spans_panel.model_.modelReset.connect(self.reload)
-        window.documentOpened.connect(lambda _doc: self.reload())
         self.view.spanClicked.connect(self._clicked)
 
     def _action(self) -> QAction:
@@ -86,25 +90,16 @@ class RelationControls(QObject):
         self.window.spans_panel.model_.set_relation_text({span_id: "; ".join(found) for span_id, found in texts.items()})
 
     def _fill_list(self, relations: list[Relation]) -> None:
-        self.list.blockSignals(True)
-        self.list.clear()
-        text = self.view.text
-        for relation in sorted(relations, key=lambda r: self.view.span(r.head).start):
-            head, child = self.view.span(relation.head), self.view.span(relation.child)
-            item = QListWidgetItem(f"{_short(text, head)} ({head.label})  —{relation.label}→  "
-                                   f"{_short(text, child)} ({child.label})")
-            item.setData(Qt.ItemDataRole.UserRole, relation)
-            item.setForeground(self.painter.color(relation).darker(130))
-            self.list.addItem(item)
-        self.list.blockSignals(False)
+        self.model.set_relations(self.view, sorted(relations, key=lambda r: self.view.span(r.head).start),
+                                 self.painter.color)
 
     def relations_of(self, span_id: int) -> list[Relation]:
         return [r for r in self.painter.relations if span_id in (r.head, r.child)]
 
-    def _relation_picked(self, item: QListWidgetItem | None) -> None:
-        if item is None:
+    def _relation_picked(self, index: QModelIndex) -> None:
+        relation = self.model.relation(index)
+        if relation is None:
             return
-        relation: Relation = item.data(Qt.ItemDataRole.UserRole)
         self.painter.selected = relation.id
         self.window.select_span(relation.head, scroll=True)
         self.view.viewport().update()
@@ -124,7 +119,7 @@ class RelationControls(QObject):
         self.view.installEventFilter(self)
         self._show_pending()
         if not self.painter.relations:
-            self.view.relayout()  # the first arc of the document: room above the lines
+            self.painter.room_changed()  # the first arc of the document: room above the lines
 
     def cancel(self, message: str = "Linking cancelled.") -> None:
         if self.head is None:
@@ -133,9 +128,8 @@ class RelationControls(QObject):
         self.view.removeEventFilter(self)
         self.painter.pending = None
         if not self.painter.relations:
-            self.view.relayout()
-        else:
-            self.view.viewport().update()
+            self.painter.room_changed()
+        self.view.viewport().update()
         if message:
             self.window.statusBar().showMessage(message, 4000)
 
@@ -243,10 +237,44 @@ class RelationControls(QObject):
         self._show_pending()
 
     def delete_selected(self) -> None:
-        item = self.list.currentItem()
-        if item is not None:
-            self.window.push(DeleteRelationCommand(self.window.project, self.window.notifier,
-                                                   item.data(Qt.ItemDataRole.UserRole)))
+        relation = self.model.relation(self.list.currentIndex())
+        if relation is not None:
+            self.window.push(DeleteRelationCommand(self.window.project, self.window.notifier, relation))
+
+
+class RelationListModel(QAbstractListModel):
+    """The document's relations, one row each, its text made only when the list shows the row."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.relations: list[Relation] = []
+        self.view: Any = None
+        self.color: Any = None
+
+    def set_relations(self, view: Any, relations: list[Relation], color: Any) -> None:
+        self.beginResetModel()
+        self.view, self.relations, self.color = view, relations, color
+        self.endResetModel()
+
+    def relation(self, index: QModelIndex | QPersistentModelIndex) -> Relation | None:
+        return self.relations[index.row()] if index.isValid() and 0 <= index.row() < len(self.relations) else None
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
+        return 0 if parent.isValid() else len(self.relations)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        relation = self.relation(index)
+        if relation is None:
+            return None
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            head, child = self.view.span(relation.head), self.view.span(relation.child)
+            return (f"{_short(self.view.text, head)} ({head.label})  —{relation.label}→  "
+                    f"{_short(self.view.text, child)} ({child.label})")
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return self.color(relation).darker(130)
+        if role == Qt.ItemDataRole.UserRole:
+            return relation
+        return None
 
 
 def _short(text: str, span: Span | None) -> str:

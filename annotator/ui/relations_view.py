@@ -57,9 +57,14 @@ class RelationPainter:
         self.labels = {label.name: label for label in labels}
         self._index()
         if had != bool(self.relations):
-            self.view.relayout()
-        else:
-            self.view.viewport().update()
+            self.room_changed()
+        self.view.viewport().update()
+
+    def room_changed(self) -> None:
+        """Lines get (or lose) the room above them: placed again, the scroll range follows; formats stay."""
+        layout = self.view.reading_layout
+        layout.forget()
+        layout.documentSizeChanged.emit(layout.documentSize())
 
     def _index(self) -> None:
         ends = []
