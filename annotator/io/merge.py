@@ -150,6 +150,8 @@ def format_summary(summary: MergeSummary) -> list[str]:
         lines.append(f"  spans added for {name}: {count}")
     if summary.statuses_set:
         lines.append(f"  statuses brought in: {summary.statuses_set}")
+    if summary.rejections_added:
+        lines.append(f"  rejected regions brought in: {summary.rejections_added}")
     if summary.labels_added:
         lines.append(f"  labels added: {', '.join(summary.labels_added)}")
     for reason, count in sorted(summary.skipped.items()):

@@ -33,6 +33,7 @@ KNOWN_COLUMNS: dict[str, tuple[str, ...]] = {
     "spans": ("id", "doc_id", "start", "end", "label", "annotator", "origin", "note", "reviewer", "created", "updated"),
     "doc_status": ("doc_id", "annotator", "status", "updated"),
     "review_status": ("doc_id", "status", "reviewer", "updated"),
+    "rejected_regions": ("doc_id", "start", "end", "reviewer", "created"),
 }
 REQUIRED = {
     "documents": ("id", "text"),
@@ -229,6 +230,7 @@ class MergeSummary:
     spans_added: dict[str, int] = field(default_factory=dict)  # per annotator, after renaming
     spans_present: int = 0  # already in the project: merging twice adds nothing
     statuses_set: int = 0
+    rejections_added: int = 0  # regions where the colleague's reviewer rejected every version
     labels_added: list[str] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> count
     notes: list[str] = field(default_factory=list)
@@ -384,9 +386,32 @@ def _merge_statuses(project: Project, colleague: ColleagueProject, docs: dict[in
             )
 
 
+def _merge_rejections(project: Project, colleague: ColleagueProject, docs: dict[int, tuple[int, int]],
+                      rename: Mapping[str, str], summary: MergeSummary) -> None:
+    """A colleague reviewer's rejected regions come in as decisions (one already here is not repeated)."""
+    for row in colleague.rows("rejected_regions"):
+        start, end, reviewer = row.get("start"), row.get("end"), _name(row.get("reviewer"), rename)
+        if row.get("doc_id") not in docs or not isinstance(start, int) or not isinstance(end, int):
+            summary.skip("rejected regions that are malformed or of skipped documents")
+            continue
+        doc_id, length = docs[row["doc_id"]]
+        if not 0 <= start < end <= length:
+            summary.skip("rejected regions outside their document's text")
+            continue
+        if reviewer is not None and recorded_annotator_problem(reviewer):
+            summary.skip("rejected regions whose reviewer breaks the name rules")
+            continue
+        if project.conn.execute("SELECT 1 FROM rejected_regions WHERE doc_id = ? AND start = ? AND [end] = ?",
+                                [doc_id, start, end]).fetchone():
+            continue
+        project.conn.execute("INSERT INTO rejected_regions (doc_id, start, [end], reviewer, created) VALUES (?, ?, ?, ?, ?)",
+                             [doc_id, start, end, reviewer, _text(row.get("created")) or now()])
+        summary.rejections_added += 1
+
+
 def merge_colleague(project: Project, colleague: ColleagueProject, rename: Mapping[str, str] | None = None,
                     progress: Progress | None = None) -> MergeSummary:
-    """Bring a colleague's documents, spans and statuses into ``project`` in one transaction.
+    """Bring a colleague's documents, spans, statuses and rejected regions into ``project`` in one transaction.
 
     ``progress(done, total)`` hears how many of the file's documents and spans are merged,
     once per batch (``DOCUMENT_BATCH`` documents, ``SPAN_BATCH`` spans), never once per row.
@@ -406,6 +431,7 @@ def merge_colleague(project: Project, colleague: ColleagueProject, rename: Mappi
         used = _add_spans(project, rows, summary, counter)
         _add_labels(project, colleague, used, summary)
         _merge_statuses(project, colleague, docs, rename, summary)
+        _merge_rejections(project, colleague, docs, rename, summary)
         counter.add(counter.total - counter.done)  # spans skipped as malformed were never in a batch
     for reason, count in colleague.skipped.items():  # documents skipped while they streamed by
         summary.skip(reason, count)
