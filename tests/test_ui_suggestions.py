@@ -190,3 +190,18 @@ def test_closing_the_window_ends_the_training_process(qtbot, tmp_path, settings)
     window.close()
     assert not process.is_alive() and window.suggestions.training is None
     project.close()
+
+
+def test_a_result_for_a_document_no_longer_shown_is_dropped(qtbot, tmp_path, settings):  # noqa: F811
+    project = Project.open(tmp_path / "two.db")
+    first, _ = project.add_document(TEXT, title="with figures")
+    second, _ = project.add_document("Nothing to suggest here.\n", title="plain")
+    window = shown_window(qtbot, project, "alice", settings, doc_id=first)
+    window.open_document(second)  # before the first document's result is applied
+    window.open_document(first)
+    window.open_document(second)
+    wait_for_suggestions(qtbot, window)
+    assert window.suggestions.doc_id == second and shown(window) == []
+    window.close()
+    assert window.suggestions.pool.activeThreadCount() == 0
+    project.close()

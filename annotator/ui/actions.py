@@ -117,3 +117,28 @@ def build_actions(window: QMainWindow, specs: Sequence[ActionSpec], menus: dict[
             toolbar.addAction(action)
         actions[spec.name] = action
     return actions
+
+
+def mode_menu(window: QMainWindow, menus: dict[str, QMenu], title: str) -> QMenu:
+    """The menu ``title`` of a mode (Review, Suggestions), made before View the first time it is asked for."""
+    menu = menus.get(title)
+    if menu is None:
+        menu = QMenu(title, window)
+        before = menus.get("&View")
+        window.menuBar().insertMenu(before.menuAction() if before else None, menu)
+        menus[title] = menu
+    return menu
+
+
+def menu_action(window: QMainWindow, menu: QMenu, name: str, text: str, keys: str, slot: Callable[..., object], *,
+                checkable: bool = False) -> QAction:
+    """One action of a mode's menu, whose keys work while any part of the window has focus."""
+    action = QAction(text, window)
+    action.setObjectName(name)
+    if keys:
+        action.setShortcut(QKeySequence(keys))
+    action.setCheckable(checkable)
+    (action.toggled if checkable else action.triggered).connect(slot)
+    menu.addAction(action)
+    window.addAction(action)
+    return action

@@ -25,6 +25,7 @@ from annotator.core.agreement_inputs import AgreementError
 from annotator.core.disagreements import Disagreement
 from annotator.core.model import GOLD_ANNOTATOR, Span, annotator_name_problem
 from annotator.store import Project, ProjectError, review
+from annotator.ui.actions import menu_action, mode_menu
 from annotator.ui.agreement_dialog import AgreementDialog, agreement_dialog_for
 from annotator.ui.busy import StatusProgress, busy_cursor, busy_progress
 from annotator.ui.prompts import ask_text, show_error
@@ -100,25 +101,10 @@ class ReviewMode(QObject):
 
     # ------------------------------------------------------------- actions
     def _menu(self) -> QMenu:
-        window = self.window
-        menu = window.menus.get(REVIEW_MENU)
-        if menu is None:
-            menu = QMenu(REVIEW_MENU, window)
-            before = window.menus.get("&View")
-            window.menuBar().insertMenu(before.menuAction() if before else None, menu)
-            window.menus[REVIEW_MENU] = menu
-        return menu
+        return mode_menu(self.window, self.window.menus, REVIEW_MENU)
 
     def _action(self, name: str, text: str, keys: str, slot, *, checkable: bool = False) -> QAction:  # noqa: ANN001
-        action = QAction(text, self.window)
-        action.setObjectName(name)
-        if keys:
-            action.setShortcut(QKeySequence(keys))
-        action.setCheckable(checkable)
-        (action.toggled if checkable else action.triggered).connect(slot)
-        self.menu.addAction(action)
-        self.window.addAction(action)
-        return action
+        return menu_action(self.window, self.menu, name, text, keys, slot, checkable=checkable)
 
     def _build_actions(self) -> dict[str, QAction]:
         actions = {

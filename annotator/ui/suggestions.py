@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QMenu
 
 from annotator.core.suggest import SOURCES, Suggestion, combine
@@ -35,6 +35,7 @@ from annotator.io.patterns import rules_path, write_rules
 from annotator.io.suggesting import load_rules
 from annotator.store import Project
 from annotator.store import suggestions as store
+from annotator.ui.actions import menu_action, mode_menu
 from annotator.ui.prompts import show_error
 from annotator.ui.suggestion_commands import accept_all_command, accept_command, reject_command
 from annotator.ui.suggestion_overlay import SuggestionOverlay
@@ -165,31 +166,19 @@ class Suggestions(QObject):
         self.menu = self._menu()
         self.actions = self._build_actions()
         window.documentOpened.connect(self.document_opened)
-        window.notifier.spanAdded.connect(self._labels_changed)
-        window.notifier.changed.connect(self._labels_changed)
+        for signal in (window.notifier.spanAdded, window.notifier.spanRemoved, window.notifier.spanUpdated,
+                       window.notifier.changed):
+            signal.connect(self._labels_changed)
         window.text_view.spanClicked.connect(lambda _id: self.overlay.set_current(None))
         if window.doc_id is not None:  # the window opened its first document before this existed
             self.document_opened(window.doc_id)
 
     # ------------------------------------------------------------- menu
     def _menu(self) -> QMenu:
-        window = self.window
-        menu = QMenu(MENU, window)
-        before = window.menus.get("&View")
-        window.menuBar().insertMenu(before.menuAction() if before else None, menu)
-        window.menus[MENU] = menu
-        return menu
+        return mode_menu(self.window, self.window.menus, MENU)
 
     def _action(self, name: str, text: str, keys: str, slot: Any, *, checkable: bool = False) -> QAction:
-        action = QAction(text, self.window)
-        action.setObjectName(name)
-        if keys:
-            action.setShortcut(QKeySequence(keys))
-        action.setCheckable(checkable)
-        (action.toggled if checkable else action.triggered).connect(slot)
-        self.menu.addAction(action)
-        self.window.addAction(action)
-        return action
+        return menu_action(self.window, self.menu, name, text, keys, slot, checkable=checkable)
 
     def _build_actions(self) -> dict[str, QAction]:
         actions = {
