@@ -25,6 +25,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, BinaryIO
 
+import orjson
+
 from annotator.core.model import DOC_STATUSES, GOLD_ANNOTATOR
 from annotator.io.exporters._base import (
     LEAVE_OUT,
@@ -201,9 +203,11 @@ def _exported_labels(project: Project, selection: Selection) -> list[str]:
 
 # ------------------------------------------------------------------ records
 def _take_spans(spans: Iterator[SpanRow], pending: SpanRow | None, doc_id: int,
-                annotator: str) -> tuple[list[tuple[int, int, str, str | None]], SpanRow | None]:
-    """The spans of one record from the span cursor (identical ones merged), and the next row."""
+                annotator: str) -> tuple[list[tuple[int, int, str, str | None]], SpanRow | None, list[dict] | None]:
+    """The spans of one record from the span cursor (identical ones merged), the next row, and the
+    spans' attribute values (None when no span has any; an identical span's values are the first's)."""
     items: list[tuple[int, int, str, str | None]] = []
+    attributes: list[dict] = []
     last = None
     repeats: dict[int, list[str | None]] | None = None
     while pending is not None and pending[0] == doc_id and pending[1] == annotator:
@@ -212,13 +216,14 @@ def _take_spans(spans: Iterator[SpanRow], pending: SpanRow | None, doc_id: int,
             repeats = repeats if repeats is not None else {}
             repeats.setdefault(len(items) - 1, [items[-1][3]]).append(pending[5])
         else:
-            items.append(pending[2:])
+            items.append(pending[2:6])
+            attributes.append(orjson.loads(pending[6]) if pending[6] else {})
             last = key
         pending = next(spans, None)
     if repeats:
         for index, notes in repeats.items():
             items[index] = (*items[index][:3], merge_notes(notes))
-    return items, pending
+    return items, pending, attributes if any(attributes) else None
 
 
 def _attach_relations(record: ExportRecord, rows: list[RelationRow]) -> ExportRecord:
@@ -256,13 +261,15 @@ def iter_records(project: Project, selection: Selection) -> Iterator[ExportRecor
         if document is None or document.id != doc_id:
             document = ExportDocument(doc_id, uid, title, text, meta)
         items: list[tuple[int, int, str, str | None]] = []
+        attributes = None
         if annotator is not None:
             key = (doc_id, annotator)
             while pending is not None and (pending[0], pending[1]) < key:
                 pending = next(spans, None)  # spans of a record the status filter left out
-            items, pending = _take_spans(spans, pending, doc_id, annotator)
+            items, pending, attributes = _take_spans(spans, pending, doc_id, annotator)
             linked, pending_relation = _take_relations(relations, pending_relation, key)
-            yield _attach_relations(ExportRecord(document, annotator, status, items, bool(untouched)), linked)
+            yield _attach_relations(ExportRecord(document, annotator, status, items, bool(untouched),
+                                                 attributes=attributes), linked)
             continue
         yield ExportRecord(document, annotator, status, items, bool(untouched))
 
@@ -278,17 +285,20 @@ def _count_relations(summary: ExportSummary, record: ExportRecord, written: bool
 def _one_record(project: Project, selection: Selection, row: RecordRow) -> ExportRecord:
     doc_id, uid, title, text, meta, annotator, status, untouched = row
     items: list[tuple[int, int, str, str | None]] = []
+    attributes = None
     if annotator is not None:
         spans = iter_span_rows(project, selection, doc_id=doc_id, annotator=annotator)
-        items, _rest = _take_spans(spans, next(spans, None), doc_id, annotator)
-        record = ExportRecord(ExportDocument(doc_id, uid, title, text, meta), annotator, status, items, bool(untouched))
+        items, _rest, attributes = _take_spans(spans, next(spans, None), doc_id, annotator)
+        record = ExportRecord(ExportDocument(doc_id, uid, title, text, meta), annotator, status, items, bool(untouched),
+                              attributes=attributes)
         return _attach_relations(record, list(iter_relation_rows(project, selection, doc_id=doc_id, annotator=annotator)))
     return ExportRecord(ExportDocument(doc_id, uid, title, text, meta), annotator, status, items, bool(untouched))
 
 
 def _context(project: Project, selection: Selection, options: ExportOptions, summary: ExportSummary) -> ExportContext:
     several = len(annotators_with_work(project, selection)) > 1
-    return ExportContext(options, _exported_labels(project, selection), summary, several_annotators=several)
+    return ExportContext(options, _exported_labels(project, selection), summary, several_annotators=several,
+                         attribute_defs=project.attribute_defs())
 
 
 # ------------------------------------------------------------------ driver

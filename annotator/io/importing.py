@@ -16,11 +16,12 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from annotator import paths
 from annotator.core.model import annotator_name_problem
 from annotator.io.importers._common import Importer, Record, RecordError, SourceFile
-from annotator.io.importers._prepare import OFFSET_MODES, AmbiguousOffsets, prepare
+from annotator.io.importers._prepare import OFFSET_MODES, AmbiguousOffsets, AttributeSchema, prepare
 from annotator.io import importers as importer_package
 from annotator.io.registry import IMPORTERS
 from annotator.store import Project
@@ -278,17 +279,18 @@ class _Tally:
 
 
 def _prepared(
-    job: _Job, result: _FileResult, *, offsets: str, annotator: str
+    job: _Job, result: _FileResult, *, offsets: str, annotator: str, attributes: AttributeSchema | None = None
 ) -> Iterator[tuple[_Place, QueuedDocument]]:
     """Canonical documents of the file, until the first problem; then only problems are collected."""
     source_name = str((job.source.companion or job.source.path).resolve())
     for record in _records(job, result):
         result.records += 1
-        result.left_out.update(record.left_out)
         source = source_name if record.line is None else f"{source_name}:{record.line}"
         prepared, errors = prepare(
-            record, offsets=offsets, default_annotator=annotator, encoding=job.source.encoding, source=source
+            record, offsets=offsets, default_annotator=annotator, encoding=job.source.encoding, source=source,
+            attributes=attributes,
         )
+        result.left_out.update(record.left_out)  # after prepare: it counts attributes the project lacks
         result.problems += errors
         if prepared is not None and not result.problems:
             yield _Place(record.line, record.where, record.native and bool(record.annotator)), prepared
@@ -296,7 +298,10 @@ def _prepared(
 
 def _import_file(project: Project, job: _Job, *, offsets: str, annotator: str, cancelled: Callable[[], bool] | None) -> _FileResult:
     result = _FileResult()
-    documents = _prepared(job, result, offsets=offsets, annotator=annotator)
+    attributes: dict[str, dict[str, Any]] = {}
+    for attribute in project.attribute_defs():
+        attributes.setdefault(attribute.label, {})[attribute.name] = attribute
+    documents = _prepared(job, result, offsets=offsets, annotator=annotator, attributes=attributes)
     tally = _Tally(job.source.path, result)
     with project.transaction():
         writer = BulkWriter(project)

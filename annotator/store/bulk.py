@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -53,6 +53,8 @@ class QueuedDocument:
     review_status: str | None = None  # restored from a gold record (REVIEW_STATUSES)
     reviewer: str = ""  # who is recorded as having set review_status
     relations: Sequence[RelationRow] = ()
+    # attribute values of spans, already checked: (start, end, label, annotator) -> {name: value}
+    span_attrs: dict[tuple[int, int, str, str], dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass
@@ -125,6 +127,8 @@ class BulkWriter:
             created.discard(doc_id)  # a second copy in the same batch is a duplicate
             added = self._add_spans(doc_id, doc.text, doc.spans, fresh=is_new)
             self._add_relations(doc_id, doc.relations)
+            if doc.span_attrs:
+                self._add_attributes(doc_id, doc.span_attrs)
             self._set_statuses(doc_id, doc.statuses)
             if doc.review_status is not None:
                 self.project.set_review_status(doc_id, doc.review_status, doc.reviewer)
@@ -214,6 +218,16 @@ class BulkWriter:
             if not self.conn.execute("SELECT 1 FROM relations WHERE head = ? AND tail = ? AND label = ?",
                                      [head_id, child_id, label]).fetchone():
                 self.project.add_relations([(head_id, child_id, label)])
+
+    def _add_attributes(self, doc_id: int, values: dict[tuple[int, int, str, str], dict[str, Any]]) -> None:
+        """Give the document's spans their (checked) attribute values; a span already there takes them too."""
+        rows = []
+        for (start, end, label, annotator), held in values.items():
+            found = self.conn.execute(
+                "SELECT id FROM spans WHERE doc_id = ? AND annotator = ? AND start = ? AND [end] = ? AND label = ?",
+                [doc_id, annotator, start, end, label]).fetchone()
+            rows += [(found[0], name, value) for name, value in held.items()]
+        self.project._write_values(rows)
 
     def _set_statuses(self, doc_id: int, statuses: Sequence[StatusRow]) -> None:
         for annotator, status, only_if_new in statuses:

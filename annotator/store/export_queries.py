@@ -153,7 +153,7 @@ def iter_span_rows(project: Project, selection: Selection, *, doc_id: int | None
     start, then end descending (outer before inner), then label, then note.
     ``doc_id`` and ``annotator`` narrow it to one record."""
     who, params = _annotator_condition(selection)
-    sql = f"SELECT doc_id, annotator, start, [end], label, note FROM spans WHERE {who}"
+    sql = f"SELECT doc_id, annotator, start, [end], label, note, {_attributes_column(project)} FROM spans WHERE {who}"
     if selection.labels:
         sql += f" AND label IN ({_marks(selection.labels)})"
         params += list(selection.labels)
@@ -179,6 +179,15 @@ def iter_relation_rows(project: Project, selection: Selection, *, doc_id: int | 
         params += [doc_id, annotator]
     sql += " ORDER BY r.doc_id, r.annotator, r.id"
     yield from project.conn.cursor().execute(sql, params)
+
+
+def _attributes_column(project: Project) -> str:
+    """Each span's attribute values as one JSON object (NULL when it has none); NULL for all when the
+    project holds no value at all, so an export without attributes pays nothing for them."""
+    if project.conn.execute("SELECT 1 FROM span_attrs LIMIT 1").fetchone() is None:
+        return "NULL"
+    return ("(SELECT json_group_object(a.name, json(a.value)) FROM span_attrs a JOIN attribute_defs d"
+            " ON d.label = spans.label AND d.name = a.name WHERE a.span_id = spans.id)")
 
 
 def count_records(project: Project, selection: Selection) -> tuple[int, int]:

@@ -19,6 +19,7 @@ from typing import Any, BinaryIO, Protocol
 
 import orjson
 
+from annotator.core.attributes import AttributeDef
 from annotator.core.model import MAX_META_CHARACTERS, MAX_META_DEPTH, meta_problem
 from annotator.core.tokens import Token, tokenize
 
@@ -183,6 +184,15 @@ class ExportRecord:
     # is counted in ``relations_dropped`` instead.
     relations: list[tuple[int, int, str]] = field(default_factory=list)
     relations_dropped: int = 0
+    attributes: list[dict[str, Any]] | None = None  # each span's attribute values, parallel to spans; None: none has any
+
+    def attributes_of(self, index: int) -> dict[str, Any]:
+        """The attribute values of span ``index`` ({} when it has none)."""
+        return self.attributes[index] if self.attributes else {}
+
+    def attributes_by_span(self) -> dict[tuple[int, int, str, str | None], dict[str, Any]]:
+        """Attribute values by span tuple (a record's spans are distinct), for formats that drop or reorder spans."""
+        return dict(zip(self.spans, self.attributes)) if self.attributes else {}
 
 
 @dataclass
@@ -193,6 +203,14 @@ class ExportContext:
     labels: list[str]  # the exported label names in a fixed order (project order, filtered)
     summary: ExportSummary
     several_annotators: bool = False  # the export holds more than one annotator's records
+    attribute_defs: list[AttributeDef] = field(default_factory=list)  # the project's label attributes
+
+    def attributes_left_out(self, record: ExportRecord, format_name: str) -> None:
+        """A format with no place for attributes says so in the summary (once), when the export holds some."""
+        if record.attributes:
+            note = f"attribute values of spans are not written: {format_name} has no place for them"
+            if note not in self.summary.notes:
+                self.summary.notes.append(note)
 
     def adjusted(self, reason: str, count: int = 1) -> None:
         self.summary.adjusted[reason] += count

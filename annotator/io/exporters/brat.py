@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from annotator.core.attributes import AttributeDef, show_value
 from annotator.core.text import LINE_BREAKS
 from annotator.io.exporters._base import BaseExporter, ExportContext, ExportError, ExportRecord, Output
 from annotator.io.exporters._filenames import UniqueNames, safe_name
@@ -44,11 +45,23 @@ def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
     return pieces
 
 
+def attribute_lines(attributes: dict, entity: str, first: int) -> list[str]:
+    """brat ``A`` lines of one entity, numbered from ``first``: a yes-no attribute is binary (written when yes)."""
+    lines = []
+    for name, value in attributes.items():
+        if value is False:
+            continue
+        shown = "" if value is True else f" {show_value(value)}"
+        lines.append(f"A{first + len(lines)}\t{brat_type(name)} {entity}{shown}\n")
+    return lines
+
+
 def ann_lines(record: ExportRecord) -> list[str]:
     text = record.document.text
     lines = []
     n = 0
     ident: dict[int, int] = {}  # span index -> its T number
+    attribute_count = 0
     for index, (start, end, label, note) in enumerate(record.spans):
         pieces = fragments(text, start, end)
         if not pieces:
@@ -60,10 +73,19 @@ def ann_lines(record: ExportRecord) -> list[str]:
         lines.append(f"T{n}\t{brat_type(label)} {offsets}\t{shown}\n")
         if note:
             lines.append(f"#{n}\tAnnotatorNotes T{n}\t{' '.join(note.split())}\n")
+        attributes = attribute_lines(record.attributes_of(index), f"T{n}", attribute_count + 1)
+        attribute_count += len(attributes)
+        lines += attributes
     relations = [(ident[head], ident[child], label) for head, child, label in record.relations
                  if head in ident and child in ident]
     lines += [f"R{n}\t{brat_type(label)} Arg1:T{head} Arg2:T{child}\n" for n, (head, child, label) in enumerate(relations, 1)]
     return lines
+
+
+def conf_attribute(attribute: AttributeDef) -> str:
+    """An ``annotation.conf`` attribute line: ``certainty Arg:claim, Value:asserted|hedged|disputed``."""
+    line = f"{brat_type(attribute.name)}\tArg:{brat_type(attribute.label)}"
+    return line + (f", Value:{'|'.join(brat_type(c) for c in attribute.choices)}" if attribute.kind == "choice" else "")
 
 
 class _BratWriter:
@@ -129,7 +151,8 @@ class _BratWriter:
     def close(self) -> None:
         entities = "\n".join(dict.fromkeys(brat_type(label) for label in self.context.labels))
         relations = "".join(f"{name}\tArg1:<ENTITY>, Arg2:<ENTITY>\n" for name in self.relation_types)
-        conf = f"[entities]\n{entities}\n\n[relations]\n{relations}\n[events]\n\n[attributes]\n"
+        attributes = "".join(f"{conf_attribute(a)}\n" for a in self.context.attribute_defs if a.label in self.context.labels)
+        conf = f"[entities]\n{entities}\n\n[relations]\n{relations}\n[events]\n\n[attributes]\n{attributes}"
         (self.folder / "annotation.conf").write_text(conf, encoding="utf-8", newline="")
 
 

@@ -17,6 +17,7 @@ from annotator.io.registry import register_exporter
 
 class _ConllWriter(StreamWriter):
     def write(self, record: ExportRecord) -> None:
+        self.context.attributes_left_out(record, "CoNLL")
         aligned, tags = tagged(record, self.context)
         tokens = aligned.tokens
         groups = sentences(tokens, tags)

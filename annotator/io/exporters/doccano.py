@@ -4,7 +4,9 @@ Offsets are code points by default; ``--offsets utf16`` writes the UTF-16 units
 doccano's browser front end counts (they differ after emoji and other characters
 outside the Basic Multilingual Plane), converted with ``core.offsets.Utf16Map``.
 The annotator goes in ``annotator``, the document's title and meta in ``meta``.
-No ``status`` key: doccano keeps unknown keys as metadata.
+No ``status`` key: doccano keeps unknown keys as metadata. Span attribute values go in
+``"attrs": [[start, end, label, {NAME: VALUE}], ...]`` (the spans that have any), which doccano
+keeps as metadata and our importer reads back.
 """
 
 from __future__ import annotations
@@ -49,6 +51,8 @@ class _DoccanoWriter(StreamWriter):
                                 for n, (s, e, label) in enumerate(labels, 1)]
             line["relations"] = [{"id": n, "from_id": head + 1, "to_id": child + 1, "type": label}
                                  for n, (head, child, label) in enumerate(record.relations, 1)]
+        if record.attributes:  # doccano has no span attributes; it keeps unknown keys as the example's metadata
+            line["attrs"] = [[*triple, values] for triple, values in zip(labels, record.attributes) if values]
         self.stream.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
 
 

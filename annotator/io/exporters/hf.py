@@ -23,6 +23,7 @@ from annotator.io.registry import register_exporter
 
 class _HfWriter(StreamWriter):
     def write(self, record: ExportRecord) -> None:
+        self.context.attributes_left_out(record, "the Hugging Face format")
         uid = record.document.uid
         if self.context.several_annotators and record.annotator is not None:
             uid = f"{uid}:{record.annotator}"

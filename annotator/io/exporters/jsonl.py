@@ -1,7 +1,7 @@
 """Native JSONL: one line per (document, annotator), Prodigy-shaped spans and tokens.
 
 ``{"id", "title", "text", "meta", "annotator", "status", "spans": [{"start", "end",
-"label", "text", "token_start", "token_end"[, "meta": {"note"}]}], "tokens": [{"text",
+"label", "text", "token_start", "token_end"[, "meta": {"note"}][, "attrs": {NAME: VALUE}]}], "tokens": [{"text",
 "start", "end", "id", "ws"}]}``. Offsets are code points, ``end`` exclusive,
 ``token_end`` inclusive. A record with relations has a ``relations`` list in Prodigy's
 ``rel.manual`` shape (``prodigy_relations``). Spans are written exactly as stored; tokens are
@@ -42,11 +42,14 @@ def spans_and_tokens(record: ExportRecord) -> tuple[list[dict], orjson.Fragment]
     text = record.document.text
     aligned = on_tokens(record, [(s[0], s[1], s) for s in record.spans])
     spans = []
-    for span in aligned.spans:
+    for index, span in enumerate(aligned.spans):  # one aligned span per record span, in order
         item = {"start": span.start, "end": span.end, "label": span.label, "text": text[span.start : span.end],
                 "token_start": span.first, "token_end": span.stop - 1}
         if span.source[3]:
             item["meta"] = {"note": span.source[3]}
+        attributes = record.attributes_of(index)
+        if attributes:
+            item["attrs"] = attributes
         spans.append(item)
     tokens = orjson.Fragment(_token_dicts(aligned.tokens)) if aligned.split else tokens_fragment(record.document)
     return spans, tokens
@@ -56,10 +59,13 @@ def plain_spans(record: ExportRecord) -> list[dict]:
     """The record's spans as stored, without token indexes."""
     text = record.document.text
     spans = []
-    for start, end, label, note in record.spans:
+    for index, (start, end, label, note) in enumerate(record.spans):
         item = {"start": start, "end": end, "label": label, "text": text[start:end]}
         if note:
             item["meta"] = {"note": note}
+        attributes = record.attributes_of(index)
+        if attributes:
+            item["attrs"] = attributes
         spans.append(item)
     return spans
 

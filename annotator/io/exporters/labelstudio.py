@@ -19,9 +19,18 @@ from __future__ import annotations
 import orjson
 
 from annotator.core.model import GOLD_ANNOTATOR
+from annotator.core.attributes import show_value
 from annotator.io.exporters._base import BaseExporter, ExportContext, ExportDocument, ExportRecord, Output, StreamWriter
 from annotator.io.exporters.doccano import utf16_map
 from annotator.io.registry import register_exporter
+
+
+def attribute_results(region: str, value: dict, attributes: dict) -> list[dict]:
+    """Label Studio's per-region results: one ``choices`` result per attribute, sharing the span's region id
+    (``from_name`` is the attribute's name; a yes-no is the choice "yes" or "no", a number its text)."""
+    return [{"id": region, "from_name": name, "to_name": "text", "type": "choices",
+             "value": {"start": value["start"], "end": value["end"], "choices": [show_value(held)]}}
+            for name, held in attributes.items()]
 
 
 class _LabelStudioWriter(StreamWriter):
@@ -42,6 +51,7 @@ class _LabelStudioWriter(StreamWriter):
             results.append(
                 {"id": f"s{n}", "from_name": "label", "to_name": "text", "type": "labels", "value": value}
             )
+            results += attribute_results(f"s{n}", value, record.attributes_of(n - 1))
         results += [{"from_id": f"s{head + 1}", "to_id": f"s{child + 1}", "type": "relation", "direction": "right",
                      "labels": [label]} for head, child, label in record.relations]
         return results

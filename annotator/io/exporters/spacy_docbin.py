@@ -114,7 +114,10 @@ def pieces(record: ExportRecord, limit: int, context: ExportContext) -> list[tup
         kept.update(spans)
         piece = ExportDocument(document.id, document.uid, document.title, text[low:high], document.meta_json)
         shifted = [(s - low, e - low, label, note) for s, e, label, note in spans]
-        parts.append((ExportRecord(piece, record.annotator, record.status, shifted, record.untouched), low))
+        by_span = record.attributes_by_span()
+        attributes = [by_span.get(span, {}) for span in spans] if by_span else None
+        parts.append((ExportRecord(piece, record.annotator, record.status, shifted, record.untouched,
+                                    attributes=attributes), low))
     for span in record.spans:
         if span not in kept:
             context.report(record, span, ACROSS_CUT, left_out=True)
@@ -175,6 +178,10 @@ class _SpacyWriter:
             return
         spans = [Span(doc, s.first, s.stop, label=s.label) for s in aligned.spans]
         doc.spans[self.key] = spans
+        by_span = record.attributes_by_span()
+        if by_span:  # [start_char, end_char, label, {name: value}] of each span that has values
+            doc.user_data["attrs"] = [[span.start_char, span.end_char, span.label_, by_span[s.source]]
+                                      for span, s in zip(spans, aligned.spans) if by_span.get(s.source)]
         kept, dropped = non_overlapping([(s.start, s.end, s.label_) for s in spans])
         for i in dropped:
             self.context.report(record, aligned.spans[i].source, OVERLAP_ENTS)

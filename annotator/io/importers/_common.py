@@ -54,6 +54,7 @@ class RawSpan:
     annotator: str | None = None  # overrides the record's annotator (Label Studio: one per annotation)
     name: str = ""  # how messages name the span ("span 2", "T3")
     line: int | None = None  # where the span is written, when not on the record's line (brat)
+    attrs: Any = None  # attribute values {name: value}, checked against the project's attributes by prepare
 
 
 @dataclass

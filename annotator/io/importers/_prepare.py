@@ -15,8 +15,10 @@ native JSONL counts code points by definition and is exempt.
 from __future__ import annotations
 
 import functools
-from typing import Callable
+from collections.abc import Mapping
+from typing import Any, Callable
 
+from annotator.core.attributes import AttributeDef, parse_value, value_problem
 from annotator.core.model import GOLD_ANNOTATOR, label_name_problem, meta_problem, recorded_annotator_problem
 from annotator.core.offsets import OffsetError, Utf16Map, first_astral
 from annotator.core.text import NewlineRemap, normalize_newlines, text_problem
@@ -26,6 +28,11 @@ from annotator.store.export_queries import REVIEW_TO_GOLD_STATUS
 
 OFFSET_MODES = ("auto", "codepoints", "utf16")
 GOLD_STATUS_TO_REVIEW = {status: review for review, status in REVIEW_TO_GOLD_STATUS.items()}
+
+
+# The summary's name for attribute values of a label attribute the project does not have (define it, import again).
+UNDEFINED_ATTRIBUTES = "attributes"
+AttributeSchema = Mapping[str, Mapping[str, AttributeDef]]  # label -> attribute name -> its definition
 
 
 class AmbiguousOffsets(RecordError):
@@ -91,7 +98,39 @@ def _check_span(span: RawSpan, offsets: _Offsets, text: str, hint: Callable[[], 
     return start, end
 
 
-def _spans(record: Record, text: str, offsets: str, record_annotator: str) -> tuple[list[SpanRow], list[RecordError]]:
+def _attribute_values(span: RawSpan, attributes: AttributeSchema, where: str, record: Record) -> dict[str, Any]:
+    """The span's attribute values, each checked against its label's attribute (a value given as text,
+    as brat and Label Studio give it, read by the attribute's kind); a problem names the span.
+    An attribute the project does not define for the label is left out and counted (``attributes``)."""
+    if not isinstance(span.attrs, dict):
+        raise RecordError(f"{where}: attrs must be an object of attribute names and values", span.line)
+    defined = attributes.get(span.label, {})
+    values = {}
+    for name, value in span.attrs.items():
+        attribute = defined.get(name) or _by_brat_name(defined, name)
+        if attribute is None:
+            record.leave_out(UNDEFINED_ATTRIBUTES)
+            continue
+        if isinstance(value, str) and attribute.kind in ("yes-no", "number"):
+            value = parse_value(attribute, value)
+        elif isinstance(value, str) and attribute.kind == "choice" and value not in attribute.choices:
+            value = _by_brat_name(dict(zip(attribute.choices, attribute.choices)), value) or value
+        problem = value_problem(attribute, value)
+        if problem:
+            raise RecordError(f"{where}: {problem}", span.line)
+        values[attribute.name] = value
+    return values
+
+
+def _by_brat_name(named: Mapping[str, Any], name: str) -> Any:
+    """What ``name`` stands for when a format wrote its spaces as ``_`` (brat types and values), or None."""
+    return next((item for key, item in named.items() if "_".join(key.split()) == name), None)
+
+
+def _spans(record: Record, text: str, offsets: str, record_annotator: str,
+           attributes: AttributeSchema | None = None,
+           span_attrs: dict[tuple[int, int, str, str], dict[str, Any]] | None = None,
+           ) -> tuple[list[SpanRow], list[RecordError]]:
     converter = _Offsets(record.text, utf16=offsets == "utf16" and record.utf16_offsets)
     hint = functools.partial(_utf16_hint, record, offsets)
     rows: list[SpanRow] = []
@@ -109,6 +148,10 @@ def _spans(record: Record, text: str, offsets: str, record_annotator: str) -> tu
             continue
         try:
             start, end = _check_span(span, converter, text, hint, record.where)
+            if span.attrs is not None and span_attrs is not None:
+                where = f"{record.where}{span.name} ({span.start}-{span.end} {span.label!r})"
+                key = (start, end, span.label, span.annotator or record_annotator)
+                span_attrs[key] = {**span_attrs.get(key, {}), **_attribute_values(span, attributes or {}, where, record)}
         except RecordError as exc:
             errors.append(exc)
             continue
@@ -117,7 +160,8 @@ def _spans(record: Record, text: str, offsets: str, record_annotator: str) -> tu
 
 
 def prepare(
-    record: Record, *, offsets: str, default_annotator: str, encoding: str, source: str
+    record: Record, *, offsets: str, default_annotator: str, encoding: str, source: str,
+    attributes: AttributeSchema | None = None,
 ) -> tuple[QueuedDocument | None, list[RecordError]]:
     """The canonical record, or the problems that keep it (and its file) out."""
     text = normalize_newlines(record.text)
@@ -128,8 +172,9 @@ def prepare(
         return None, [RecordError(f"{record.where}{problem}", record.line)]
     record_annotator = record.annotator or default_annotator
     spans: list[SpanRow] = []
+    span_attrs: dict[tuple[int, int, str, str], dict[str, Any]] = {}
     if record.spans:
-        spans, errors = _spans(record, text, offsets, record_annotator)
+        spans, errors = _spans(record, text, offsets, record_annotator, attributes, span_attrs)
         if errors:
             return None, errors
     relations = [(spans[r.head][:4], spans[r.child][:4], r.label) for r in record.relations]
@@ -140,7 +185,7 @@ def prepare(
     statuses = _statuses(record, spans, record_annotator) if spans or record.native or record.done_by else []
     review = GOLD_STATUS_TO_REVIEW.get(record.status or "") if record.native and record.annotator == GOLD_ANNOTATOR else None
     return QueuedDocument(text, record.title, source, meta, record.uid, spans, statuses, review, default_annotator,
-                          relations), []
+                          relations, span_attrs=span_attrs), []
 
 
 def _headings(record: Record) -> list[list[int]]:

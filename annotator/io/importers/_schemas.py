@@ -142,7 +142,8 @@ def _native(obj: Obj) -> Record:
     for n, item in enumerate(_list(obj, "spans"), 1):
         item = _dict(item, f"span {n}")
         note = (item.get("meta") or {}).get("note") if isinstance(item.get("meta"), dict) else None
-        record.spans.append(_span(n, item.get("start"), item.get("end"), item.get("label"), text=item.get("text"), note=note))
+        record.spans.append(_span(n, item.get("start"), item.get("end"), item.get("label"), text=item.get("text"), note=note,
+                                  attrs=item.get("attrs")))
     _prodigy_relations(record, obj)
     return record
 
@@ -158,7 +159,8 @@ def _prodigy(obj: Obj) -> Record:
         return record
     for n, item in enumerate(spans, 1):
         item = _dict(item, f"span {n}")
-        record.spans.append(_span(n, item.get("start"), item.get("end"), item.get("label"), text=item.get("text")))
+        record.spans.append(_span(n, item.get("start"), item.get("end"), item.get("label"), text=item.get("text"),
+                                  attrs=item.get("attrs")))  # our JSONL without annotator/status has this shape
     _prodigy_relations(record, obj)
     return record
 
@@ -191,7 +193,20 @@ def _doccano_or_spacy(obj: Obj) -> Record:
     else:
         record.leave_out(RELATIONS, len(relations))  # doccano's relations name entity objects' ids
         _triples(record, items, key)
+    _doccano_attributes(record, _list(obj, "attrs"))
     return record
+
+
+def _doccano_attributes(record: Record, items: list[Any]) -> None:
+    """Our doccano export's ``"attrs": [[start, end, label, {NAME: VALUE}], ...]``, given to the spans they name."""
+    by_key = {(span.start, span.end, span.label): span for span in record.spans}
+    for n, item in enumerate(items, 1):
+        if not (isinstance(item, list) and len(item) == 4 and isinstance(item[3], dict)):
+            raise RecordError(f"attrs item {n}: each must be [start, end, label, {{name: value}}]")
+        span = by_key.get((item[0], item[1], item[2]))
+        if span is None:
+            raise RecordError(f"attrs item {n}: no span {item[0]}-{item[1]} {item[2]!r} in the record's labels")
+        span.attrs = item[3]
 
 
 def _label_studio_value(record: Record, n: int, value: Obj, annotator: str | None) -> int:
@@ -225,18 +240,41 @@ def _label_studio_task(obj: Obj) -> Record:
         record.done_by.append(annotator)  # a submitted annotation is finished work, even with no region
         by_id: dict[Any, int] = {}  # region id -> its (first) span, for this annotation's relations
         relations = []
+        regions: dict[Any, list[RawSpan]] = {}
+        choices = []
         for result in _list(annotation, "result"):
             result = _dict(result, "result")
             value = result.get("value")
-            if isinstance(value, dict) and "start" in value:
+            if result.get("type") == "choices" and isinstance(value, dict) and "start" in value:
+                choices.append(result)  # a per-region choice: an attribute of the span with the same id
+            elif isinstance(value, dict) and "start" in value:
                 by_id.setdefault(result.get("id"), len(record.spans))
+                first = len(record.spans)
                 n = _label_studio_value(record, n, value, annotator)
+                regions.setdefault(result.get("id"), []).extend(record.spans[first:])
             elif result.get("type") == "relation":
                 relations.append({**result, "labels": result.get("labels") or ["related"]})
             else:
                 record.leave_out(_result_kind(result))
         _id_relations(record, relations, by_id, "labels")
+        for result in choices:
+            _label_studio_choice(record, result, regions)
     return record
+
+
+def _label_studio_choice(record: Record, result: Obj, regions: dict[Any, list[RawSpan]]) -> None:
+    """A ``choices`` result of a region: attribute ``from_name`` of the region's span(s) takes the choice."""
+    spans = regions.get(result.get("id"))
+    if not spans:
+        record.leave_out("Label Studio choices results of no labelled region")
+        return
+    picked = result["value"].get("choices")
+    name = result.get("from_name")
+    if not (isinstance(picked, list) and len(picked) == 1 and isinstance(name, str)):
+        raise RecordError(f"{spans[0].name}: choices result {result.get('id')!r} must name one choice "
+                          f"(from_name, value.choices: [choice])")
+    for span in spans:
+        span.attrs = {**(span.attrs or {}), name: picked[0]}
 
 
 def _result_kind(result: Obj) -> str:

@@ -6,7 +6,9 @@ joined by a space, as brat writes it); fragments separated only by line breaks
 (how brat and our export write a span across lines) become one span again, other
 fragments one span each. The span text runs to the end of the line and may hold
 tabs, as in brat's own reader. ``#`` AnnotatorNotes lines become span notes.
-Relations, events, attributes, normalizations, equivalences and other comments
+``A`` (and ``M``) attribute lines become the span's attribute values (``A1<TAB>certainty T2 hedged``;
+without a value, a yes-no attribute set to yes), checked against the project's attributes.
+Relations, events, normalizations, equivalences and other comments
 are not imported: they are counted for the import summary.
 
 An ``.ann`` in a folder with an ``.annotator`` file (our export of several
@@ -91,6 +93,7 @@ def parse_ann(content: str, text: str, record: Record) -> Iterator[tuple[int, Ra
     by_ident: dict[str, list[RawSpan]] = {}
     notes: list[tuple[int, str, str]] = []
     relations: list[tuple[int, str, str]] = []
+    attributes: list[tuple[int, str, str, str | bool]] = []  # (line, entity, name, value) of A/M lines
     for n_line, raw_line in enumerate(content.split("\n"), 1):
         line = raw_line.rstrip("\r")
         if not line.strip():
@@ -107,11 +110,24 @@ def parse_ann(content: str, text: str, record: Record) -> Iterator[tuple[int, Ra
             notes.append((n_line, fields[1].split(" ", 1)[1].strip(), fields[2]))
         elif fields[0].startswith("#"):
             record.leave_out("brat comments other than AnnotatorNotes")
+        elif fields[0][:1] in ("A", "M"):
+            parsed = _attribute(n_line, fields)
+            if isinstance(parsed, RecordError):
+                yield parsed
+            else:
+                attributes.append(parsed)
         else:
             record.leave_out(LEFT_OUT.get(fields[0][:1], "brat lines of an unknown kind"))
     for _n_line, target, note in notes:
         for span in by_ident.get(target, []):
             span.note = note
+    for n_line, target, name, value in attributes:
+        if target not in by_ident:
+            yield RecordError(f"attribute {name!r} of {target}: no text-bound annotation {target} in the file", n_line)
+            continue
+        for span in by_ident[target]:
+            span.attrs = {**(span.attrs or {}), name: value}
+            span.line = span.line or n_line
     first: dict[str, int] = {}  # ident -> index of its (first) span among those yielded
     for ident, spans in by_ident.items():
         first[ident] = len(record.spans)
@@ -135,6 +151,14 @@ def _relation(n_line: int, ident: str, arguments: str, first: dict[str, int]) ->
         if ends[role] not in first:
             raise RecordError(f"relation {ident} ({parts[0]}): {role} {ends[role]} is not among the file's spans", n_line)
     return RawRelation(first[ends["Arg1"]], first[ends["Arg2"]], parts[0], ident)
+
+
+def _attribute(n_line: int, fields: list[str]) -> tuple[int, str, str, str | bool] | RecordError:
+    """An ``A`` line: ``A1<TAB>certainty T2 hedged`` (a value), or ``A1<TAB>negated T2`` (binary: yes)."""
+    parts = fields[1].split() if len(fields) > 1 else []
+    if len(parts) not in (2, 3):
+        return RecordError(f"{fields[0]}: an attribute line is 'A1<TAB>NAME T1 [VALUE]'", n_line)
+    return n_line, parts[1], parts[0], parts[2] if len(parts) == 3 else True
 
 
 class BratImporter:
