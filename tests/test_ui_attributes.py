@@ -90,3 +90,14 @@ def test_deleting_a_span_and_undo_brings_its_attributes_back(qtbot, main_window)
     assert stored(window.project.path) == []
     press(qtbot, window, Qt.Key.Key_Z, CTRL)
     assert stored(window.project.path) == [(span_id, "form", '"reported"')]
+
+
+def test_the_spans_list_reads_values_of_the_rows_it_shows(qtbot, main_window):
+    window, project = main_window, main_window.project
+    span = project.add_span(2, 0, 6, "claim", "alice")  # made elsewhere (another window, an import)
+    project.set_span_attribute(span.id, "certainty", "disputed")
+    window.open_document(2)
+    model = window.spans_panel.model_
+    assert model.attribute_values == {}  # nothing read while opening
+    column = len(model.attribute_names) - 1 - model.attribute_names[::-1].index("certainty") + 4
+    qtbot.waitUntil(lambda: model.index(0, column).data() == "disputed")

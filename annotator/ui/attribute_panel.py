@@ -1,21 +1,24 @@
 """Attributes in the window: the Attributes dock (the selected span's editor and a filter for the
 spans list), the Edit > Edit attributes action (`;`), and the spans list's attribute columns.
 
-Nothing here runs while a document opens but one query for the spans list's attribute
-columns (``Project.document_attributes``); the editor reads the selected span's values only.
+Nothing here runs while a document opens: the spans list reads the values of the rows it paints
+(one query per paint, on the next event-loop turn), the editor those of the selected span, and only
+a filter reads the whole document's (one query).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from annotator.core.attributes import AttributeDef, show_value
 from annotator.ui.attribute_commands import AttributeNotifier, SetAttributeCommand
 from annotator.ui.attribute_editor import AttributeEditor
+from annotator.ui.spans_panel import COLUMNS
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
@@ -27,9 +30,13 @@ _ANY, _NONE = object(), object()
 class AttributeFilter(QWidget):
     """Show only the spans whose attribute has a value (or any value, or none): hides the other rows."""
 
-    def __init__(self, window: MainWindow) -> None:
+    def __init__(self, window: MainWindow, read_all: Callable[[], None]) -> None:
         super().__init__()
         self.window = window
+        self.read_all = read_all  # the filter needs every row's values
+        # Some row was hidden by the last apply: without, opening a document with no filter costs nothing
+        # (asking 10,000 rows whether they are hidden took ~5 ms of every open).
+        self._hiding = False
         self.combo = QComboBox()
         self.combo.setObjectName("attributeFilter")
         self.combo.setAccessibleName("Filter spans by attribute")
@@ -40,8 +47,6 @@ class AttributeFilter(QWidget):
         row.addWidget(label)
         row.addWidget(self.combo, 1)
         self.combo.currentIndexChanged.connect(lambda _: self.apply())
-        self._filtered = False  # some row was hidden by the last apply (opening a document with no filter
-        # then costs nothing: asking 10,000 rows whether they are hidden took ~5 ms of every open)
         model = window.spans_panel.model_
         for signal in (model.modelReset, model.rowsInserted, model.rowsRemoved, model.dataChanged):
             signal.connect(lambda *_: self.apply())
@@ -69,12 +74,13 @@ class AttributeFilter(QWidget):
         model = panel.model_
         wanted = self.combo.currentData()
         if wanted is None:
-            if self._filtered:
+            if self._hiding:  # only after a filter: costs nothing on every edit and document otherwise
+                self._hiding = False
                 for row in range(model.rowCount()):
                     panel.setRowHidden(row, False)
-                self._filtered = False
             return
-        self._filtered = True
+        self._hiding = True
+        self.read_all()
         label, name, value = wanted
         labels, ids = model.spans.column("label"), model.spans.ids
         for row in range(model.rowCount()):
@@ -98,7 +104,12 @@ class AttributeControls(QObject):
         self.window = window
         self.notifier = AttributeNotifier(self)
         self.editor = AttributeEditor()
-        self.filter = AttributeFilter(window)
+        self.filter = AttributeFilter(window, self.read_document_values)
+        self._complete = False  # the model holds every value of the document (a filter asked)
+        self._wanted: set[int] = set()
+        self._read_timer = QTimer(self, singleShot=True, interval=0)
+        self._read_timer.timeout.connect(self._read_wanted)
+        window.spans_panel.model_.want_attributes = self._want
         body = QWidget()
         layout = QVBoxLayout(body)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -113,10 +124,10 @@ class AttributeControls(QObject):
         self.notifier.valuesChanged.connect(self._values_changed)
         window.text_view.currentSpanChanged.connect(lambda _id: self.show_current())
         window.documentOpened.connect(lambda _doc: self.show_current())
-        window.spans_panel.model_.modelReset.connect(self.load_document_values)
+        window.spans_panel.model_.modelReset.connect(self._forget_values)
         window.notifier.spanAdded.connect(lambda span: self._values_changed(span.id))
         window.notifier.spanUpdated.connect(lambda _old, new: self._values_changed(new.id))
-        window.notifier.changed.connect(lambda _changes: self.load_document_values())
+        window.notifier.changed.connect(lambda _changes: self._forget_values())
         window.undo_group.indexChanged.connect(lambda _index: self.reload_definitions())
         self.reload_definitions()
 
@@ -144,13 +155,35 @@ class AttributeControls(QObject):
         self.filter.set_attributes(defs)
         self.show_current()
 
-    def load_document_values(self) -> None:
-        """All attribute values of the shown document, in one query (the spans list's columns, the filter)."""
+    def _forget_values(self) -> None:
+        """Another document or layer (or many spans changed): values are read again as rows are painted."""
         model = self.window.spans_panel.model_
-        doc_id = self.window.doc_id
-        model.attribute_values = self.window.project.document_attributes(doc_id) if doc_id is not None else {}
+        model.attribute_values = {}
+        self._complete = False
+        self._wanted.clear()
         if model.attribute_names and model.rowCount():
-            model.dataChanged.emit(model.index(0, 0), model.index(model.rowCount() - 1, model.columnCount() - 1))
+            model.dataChanged.emit(model.index(0, len(COLUMNS)), model.index(model.rowCount() - 1, model.columnCount() - 1))
+
+    def _want(self, span_id: int) -> None:
+        self._wanted.add(span_id)
+        self._read_timer.start()
+
+    def _read_wanted(self) -> None:
+        model = self.window.spans_panel.model_
+        wanted, self._wanted = self._wanted, set()
+        found = self.window.project.spans_attributes(wanted)
+        for span_id in wanted:
+            model.set_attribute_values(span_id, found.get(span_id, {}))
+
+    def read_document_values(self) -> None:
+        """Every attribute value of the shown document, in one query (what a filter needs)."""
+        if self._complete or self.window.doc_id is None:
+            return
+        model = self.window.spans_panel.model_
+        model.attribute_values = self.window.project.document_attributes(self.window.doc_id)
+        for span_id in model.spans.ids:
+            model.attribute_values.setdefault(span_id, {})
+        self._complete = True
 
     def show_current(self) -> None:
         span = self.window.current_span()

@@ -4,7 +4,7 @@ attribute name of the project's labels (values set by ``attribute_panel``, read 
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import (QAbstractTableModel, QItemSelectionModel, QModelIndex, QPersistentModelIndex, Qt, QTimer,
@@ -40,7 +40,8 @@ class SpanListModel(QAbstractTableModel):
         self.spans = SpanRows()
         self.colors: dict[str, str] = {}
         self.attribute_names: list[str] = []  # the columns after COLUMNS
-        self.attribute_values: dict[int, dict[str, Any]] = {}  # span id -> shown values
+        self.attribute_values: dict[int, dict[str, Any]] = {}  # span id -> values, read for the rows shown
+        self.want_attributes: Callable[[int], None] | None = None  # asked for a row whose values are not read yet
         self.relation_text: dict[int, str] = {}  # span id -> its relations ("said_by → Merkel"), set by relation_linking
 
     def set_relation_text(self, texts: dict[int, str]) -> None:
@@ -129,6 +130,8 @@ class SpanListModel(QAbstractTableModel):
             return self.relation_text.get(spans.ids[row], "")
         if column >= len(COLUMNS):
             values = self.attribute_values.get(spans.ids[row])
+            if values is None and self.want_attributes is not None:
+                self.want_attributes(spans.ids[row])  # read with the other rows painted now, in one query
             return show_value(values.get(self.attribute_names[column - len(COLUMNS)])) if values else ""
         return spans.column(COLUMN_FIELDS[column])[row] or ""  # (the tooltip: a whole note or label name)
 
