@@ -99,5 +99,6 @@ def test_the_spans_list_reads_values_of_the_rows_it_shows(qtbot, main_window):
     window.open_document(2)
     model = window.spans_panel.model_
     assert model.attribute_values == {}  # nothing read while opening
-    column = len(model.attribute_names) - 1 - model.attribute_names[::-1].index("certainty") + 4
+    from annotator.ui.spans_panel import COLUMNS
+    column = len(COLUMNS) + model.attribute_names.index("certainty")
     qtbot.waitUntil(lambda: model.index(0, column).data() == "disputed")
