@@ -34,7 +34,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ui_common import bench_window, elapsed_ms, make_project, until_idle, verdict  # noqa: E402
+from ui_common import bench_window, elapsed_ms, make_project, scroll_through, until_idle, verdict  # noqa: E402
 
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
@@ -106,9 +106,9 @@ def measure(app, args, emoji_every: int) -> dict:
         listed = window.spans_panel.model_.rowCount()
         on_screen = _on_screen(window, spans)
         unformatted = _unformatted_spans(window, on_screen)
-        our_scroll = _scroll_through(window.text_view, app)
+        our_scroll = scroll_through(window.text_view, app)
         unformatted += _unformatted_spans(window, spans)
-        base_scroll = _scroll_through(plain, app)
+        base_scroll = scroll_through(plain, app)
         phases = _phases(window, project, doc_id, small, app)
         project.close()
     ratio, trip_ratio, idle_ratio = ours / base, our_trip / base_trip, our_idle_ms / base_idle_ms
@@ -161,18 +161,6 @@ def _on_screen(window, spans) -> list:
     view = window.text_view
     numbers = {block.blockNumber() for block in view.visible_blocks()}
     return [s for s in spans if view.document().findBlock(view.offsets.to_utf16(s.start)).blockNumber() in numbers]
-
-
-def _scroll_through(view, app) -> float:
-    """Scroll from the top to the end one page at a time, painting each page; the time in ms."""
-    bar = view.verticalScrollBar()
-    bar.setValue(0)
-    app.processEvents()
-    started = time.perf_counter()
-    while bar.value() < bar.maximum():
-        bar.setValue(bar.value() + bar.pageStep())
-        view.viewport().repaint()
-    return (time.perf_counter() - started) * 1000
 
 
 def _unformatted_spans(window, spans) -> list:

@@ -20,11 +20,10 @@ import random
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ui_common import bench_window, elapsed_ms, make_spans, make_text, until_idle, verdict  # noqa: E402
+from ui_common import bench_window, elapsed_ms, make_spans, make_text, scroll_through, until_idle, verdict  # noqa: E402
 
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
@@ -90,11 +89,11 @@ def main() -> int:
         our_paint, our_idle = (statistics.median(c) for c in zip(*with_))
         window.open_document(plain_doc)
         until_idle(app)
-        base_scroll = _scroll_through(window.text_view, app)
+        base_scroll = scroll_through(window.text_view, app)
         window.open_document(linked_doc)
         until_idle(app)
         shown = len(window.relations.painter.relations)
-        our_scroll = _scroll_through(window.text_view, app)
+        our_scroll = scroll_through(window.text_view, app)
         start_ms, link_ms = _link_by_keyboard(window, app, args.repeat)
         project.close()
     paint_ratio, idle_ratio = our_paint / base_paint, our_idle / base_idle
@@ -112,17 +111,6 @@ def main() -> int:
     print(f"add a relation by keyboard (its key, until painted): {link_ms:.2f} ms (goal < {LINK_GOAL_MS:g} ms): "
           f"{'PASS' if link_ms < LINK_GOAL_MS else 'FAIL'}")
     return 0
-
-
-def _scroll_through(view, app) -> float:
-    bar = view.verticalScrollBar()
-    bar.setValue(0)
-    app.processEvents()
-    started = time.perf_counter()
-    while bar.value() < bar.maximum():
-        bar.setValue(bar.value() + bar.pageStep())
-        view.viewport().repaint()
-    return (time.perf_counter() - started) * 1000
 
 
 def _link_by_keyboard(window, app, repeat: int) -> tuple[float, float]:

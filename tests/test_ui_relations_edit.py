@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from ui_fixtures import *  # noqa: F403
-from ui_fixtures import CTRL, point_of, press, read_spans
+from ui_fixtures import CTRL, point_of, press, read_relations, read_spans
 
 pytestmark = pytest.mark.gui
-
-
-def read_relations(path) -> list[tuple]:
-    with sqlite3.connect(path) as conn:
-        return conn.execute("SELECT id, head, tail, label FROM relations ORDER BY id").fetchall()
 
 
 @pytest.fixture
@@ -43,7 +36,8 @@ def test_delete_key_takes_the_relations_and_one_undo_brings_both_back_with_ids(q
     assert [row[1] for row in read_spans(window.project.path)] == [47]
     assert read_relations(window.project.path) == []
     press(qtbot, window, Qt.Key.Key_Z, CTRL)
-    assert read_relations(window.project.path) == [(relation.id, quote.id, actor.id, "said_by")]
+    assert read_relations(window.project.path) == [(quote.id, actor.id, "said_by")]
+    assert window.project.relations(1) == [relation]  # with its id
     assert window.project.span(actor.id) == actor
 
 
@@ -69,4 +63,4 @@ def test_relabel_breaking_a_relation_yes_unlinks_in_one_undo_step(qtbot, linked_
     window.text_view.setFocus()
     press(qtbot, window, Qt.Key.Key_Z, CTRL)
     assert window.project.span(actor.id).label == "actor"
-    assert read_relations(window.project.path) == [(relation.id, quote.id, actor.id, "said_by")]
+    assert window.project.relations(1) == [relation]  # with its id

@@ -2,21 +2,14 @@
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QMenu
 
 from ui_fixtures import *  # noqa: F403
-from ui_fixtures import CTRL, point_of, press
+from ui_fixtures import CTRL, point_of, press, read_relations
 
 pytestmark = pytest.mark.gui
-
-
-def read_relations(path) -> list[tuple]:
-    with sqlite3.connect(path) as conn:
-        return conn.execute("SELECT head, tail, label FROM relations ORDER BY id").fetchall()
 
 
 @pytest.fixture

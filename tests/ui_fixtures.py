@@ -57,6 +57,14 @@ def read_spans(path: Path) -> list[tuple]:
         ).fetchall()
 
 
+def read_relations(path: Path) -> list[tuple]:
+    """(head, tail, label) of every relation in the project file, through a fresh connection."""
+    import sqlite3
+
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT head, tail, label FROM relations ORDER BY id").fetchall()
+
+
 def select_with_keys(qtbot, window: MainWindow, start: int, length: int, *, alt: bool = False) -> None:
     """Put the cursor at ``start`` (code points) and extend it with Shift(+Alt)+Right ``length`` times."""
     view = window.text_view
@@ -171,6 +179,6 @@ def error_dialog(window: MainWindow) -> QMessageBox | None:
     return boxes[0] if boxes else None
 
 
-__all__ = ["FIRST", "SECOND", "THIRD", "SAMPLE_DOCS", "settings", "ws_project", "main_window", "read_spans",
+__all__ = ["FIRST", "SECOND", "THIRD", "SAMPLE_DOCS", "settings", "ws_project", "main_window", "read_spans", "read_relations",
            "select_with_keys", "point_of", "drag_select", "press", "error_dialog", "when_modal",
            "answer_message_box", "pick_file_in_dialog", "shown_window", "back_to", "CTRL", "SHIFT"]

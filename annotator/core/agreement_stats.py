@@ -91,10 +91,16 @@ def alpha_from_codes(codes: Sequence[np.ndarray], present: Sequence[np.ndarray],
 def max_overlap_matching(reference: Sequence[tuple[int, int]], predicted: Sequence[tuple[int, int]]) -> int:
     """Size of a maximum one-to-one matching of intervals that overlap by at least one position.
 
-    Kuhn's augmenting paths; callers use it only on the rare clusters where both
-    sides have two or more intervals, so the graphs are tiny.
+    Callers use it only on the rare clusters where both sides have two or more
+    intervals, so the graphs are tiny.
     """
     edges = [[j for j, (ps, pe) in enumerate(predicted) if rs < pe and ps < re] for rs, re in reference]
+    return len(maximum_matching(edges))
+
+
+def maximum_matching(edges: Sequence[Sequence[int]]) -> dict[int, int]:
+    """A maximum one-to-one matching of a bipartite graph (Kuhn's augmenting paths): ``edges[i]`` lists the
+    right-hand nodes left-hand node ``i`` may take, in order of preference; returns right node -> left node."""
     owner: dict[int, int] = {}
 
     def augment(i: int, seen: set[int]) -> bool:
@@ -106,4 +112,6 @@ def max_overlap_matching(reference: Sequence[tuple[int, int]], predicted: Sequen
                     return True
         return False
 
-    return sum(augment(i, set()) for i in range(len(reference)))
+    for i in range(len(edges)):
+        augment(i, set())
+    return owner

@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from annotator.core.agreement_inputs import AgreementInputs, DocumentInput, RelationInput, SpanKey
+from annotator.core.agreement_stats import maximum_matching
 
 
 def _ratio(num: float, den: float) -> float | None:
@@ -39,20 +40,7 @@ def lenient_span_map(a: Sequence[SpanKey], b: Sequence[SpanKey]) -> dict[SpanKey
     edges = [sorted((j for j, (bs, be, bl) in enumerate(b) if bl == al and as_ < be and bs < ae),
                     key=lambda j, span=(as_, ae, al): b[j] != span)
              for as_, ae, al in a]
-    owner: dict[int, int] = {}
-
-    def augment(i: int, seen: set[int]) -> bool:
-        for j in edges[i]:
-            if j not in seen:
-                seen.add(j)
-                if j not in owner or augment(owner[j], seen):
-                    owner[j] = i
-                    return True
-        return False
-
-    for i in range(len(a)):
-        augment(i, set())
-    return {a[i]: b[j] for j, i in owner.items()}
+    return {a[i]: b[j] for j, i in maximum_matching(edges).items()}
 
 
 def _ends(relations: Sequence[RelationInput]) -> list[SpanKey]:
