@@ -70,28 +70,28 @@ class RelationControls(QObject):
 
     # ----------------------------------------------------------- reading
     def reload(self) -> None:
-        """The shown document's relations between shown spans: arcs and the dock list (one query)."""
+        """The shown document's relations between shown spans: arcs, the dock list, the spans list's
+        column. One query brings each relation with its ends' offsets (no span looked up per relation)."""
         window = self.window
-        relations: list[Relation] = []
+        found = []
         if window.doc_id is not None:
-            relations = [r for r in window.project.relations(window.doc_id)
-                         if self.view.span(r.head) is not None and self.view.span(r.child) is not None]
-        self.painter.set_relations(relations, window.project.relation_labels())
-        self._fill_list(relations)
-        self._fill_span_column(relations)
+            shown = window.spans_panel.model_.spans
+            found = [item for item in window.project.relations_with_ends(window.doc_id)
+                     if shown.has_id(item[0].head) and shown.has_id(item[0].child)]
+        relations = [relation for relation, _head, _child in found]
+        self.painter.set_relations(relations, window.project.relation_labels(),
+                                   [(head[0], child[0]) for _relation, head, child in found])
+        self.model.set_relations(self.view, relations, self.painter.color)  # in text order of the heads
+        self._fill_span_column(found)
 
-    def _fill_span_column(self, relations: list[Relation]) -> None:
+    def _fill_span_column(self, found: list[tuple[Relation, tuple[int, int], tuple[int, int]]]) -> None:
         """The spans list's Relations column: each span's relations, "said_by → Merkel" / "← said_by quote"."""
+        text = self.view.text
         texts: dict[int, list[str]] = {}
-        for relation in relations:
-            head, child = self.view.span(relation.head), self.view.span(relation.child)
-            texts.setdefault(head.id, []).append(f"{relation.label} → {_short(self.view.text, child)}")
-            texts.setdefault(child.id, []).append(f"← {relation.label} {_short(self.view.text, head)}")
-        self.window.spans_panel.model_.set_relation_text({span_id: "; ".join(found) for span_id, found in texts.items()})
-
-    def _fill_list(self, relations: list[Relation]) -> None:
-        self.model.set_relations(self.view, sorted(relations, key=lambda r: self.view.span(r.head).start),
-                                 self.painter.color)
+        for relation, (hs, he), (cs, ce) in found:
+            texts.setdefault(relation.head, []).append(f"{relation.label} → {_words(text[cs:ce])}")
+            texts.setdefault(relation.child, []).append(f"← {relation.label} {_words(text[hs:he])}")
+        self.window.spans_panel.model_.set_relation_text({span_id: "; ".join(items) for span_id, items in texts.items()})
 
     def relations_of(self, span_id: int) -> list[Relation]:
         return [r for r in self.painter.relations if span_id in (r.head, r.child)]
@@ -278,9 +278,11 @@ class RelationListModel(QAbstractListModel):
 
 
 def _short(text: str, span: Span | None) -> str:
-    if span is None:
-        return ""
-    words = " ".join(text[span.start:span.end].split())
+    return _words(text[span.start:span.end]) if span is not None else ""
+
+
+def _words(text: str) -> str:
+    words = " ".join(text.split())
     return words if len(words) <= 40 else words[:37] + "..."
 
 

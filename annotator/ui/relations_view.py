@@ -50,12 +50,14 @@ class RelationPainter:
         self.markers: list[tuple[QRectF, str]] = []  # far-end markers painted last, with their tooltips
 
     # ----------------------------------------------------------- content
-    def set_relations(self, relations: Sequence[Relation], labels: Sequence[RelationLabel]) -> None:
-        """Show these relations; the view lays out again only when relations appear or all go (room above lines)."""
+    def set_relations(self, relations: Sequence[Relation], labels: Sequence[RelationLabel],
+                      starts: Sequence[tuple[int, int]]) -> None:
+        """Show these relations (``starts``: the start offsets of each one's head and child); the lines are
+        placed again only when relations appear or all go (the room above them)."""
         had = bool(self.relations)
         self.relations = list(relations)
         self.labels = {label.name: label for label in labels}
-        self._index()
+        self._ends = sorted((start, n) for n, pair in enumerate(starts) for start in pair)
         if had != bool(self.relations):
             self.room_changed()
         self.view.viewport().update()
@@ -65,16 +67,6 @@ class RelationPainter:
         layout = self.view.reading_layout
         layout.forget()
         layout.documentSizeChanged.emit(layout.documentSize())
-
-    def _index(self) -> None:
-        ends = []
-        for n, relation in enumerate(self.relations):
-            for span_id in (relation.head, relation.child):
-                span = self.view.span(span_id)
-                if span is not None:
-                    ends.append((span.start, n))
-        ends.sort()
-        self._ends = ends
 
     def color(self, relation: Relation) -> QColor:
         label = self.labels.get(relation.label)
