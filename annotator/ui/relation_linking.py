@@ -85,13 +85,13 @@ class RelationControls(QObject):
         self._fill_span_column(found)
 
     def _fill_span_column(self, found: list[tuple[Relation, tuple[int, int], tuple[int, int]]]) -> None:
-        """The spans list's Relations column: each span's relations, "said_by → Merkel" / "← said_by quote"."""
-        text = self.view.text
-        texts: dict[int, list[str]] = {}
+        """The spans list's Relations column: per span, its relations as (arrow, relation label, the other
+        end's offsets); the words are made only for the rows the list shows."""
+        ends: dict[int, list[tuple[str, str, int, int]]] = {}
         for relation, (hs, he), (cs, ce) in found:
-            texts.setdefault(relation.head, []).append(f"{relation.label} → {_words(text[cs:ce])}")
-            texts.setdefault(relation.child, []).append(f"← {relation.label} {_words(text[hs:he])}")
-        self.window.spans_panel.model_.set_relation_text({span_id: "; ".join(items) for span_id, items in texts.items()})
+            ends.setdefault(relation.head, []).append(("→", relation.label, cs, ce))
+            ends.setdefault(relation.child, []).append(("←", relation.label, hs, he))
+        self.window.spans_panel.model_.set_relation_text(RelationColumn(self.view, ends))
 
     def relations_of(self, span_id: int) -> list[Relation]:
         return [r for r in self.painter.relations if span_id in (r.head, r.child)]
@@ -240,6 +240,21 @@ class RelationControls(QObject):
         relation = self.model.relation(self.list.currentIndex())
         if relation is not None:
             self.window.push(DeleteRelationCommand(self.window.project, self.window.notifier, relation))
+
+
+class RelationColumn:
+    """What the spans list's Relations column shows for a span ("said_by → Merkel; ← said_by ..."), made on demand."""
+
+    def __init__(self, view: Any, ends: dict[int, list[tuple[str, str, int, int]]]) -> None:
+        self.view, self.ends = view, ends
+
+    def get(self, span_id: int, default: str = "") -> str:
+        items = self.ends.get(span_id)
+        if not items:
+            return default
+        text = self.view.text
+        return "; ".join(f"{label} → {_words(text[s:e])}" if arrow == "→" else f"← {label} {_words(text[s:e])}"
+                         for arrow, label, s, e in items)
 
 
 class RelationListModel(QAbstractListModel):

@@ -42,9 +42,10 @@ class SpanListModel(QAbstractTableModel):
         self.attribute_names: list[str] = []  # the columns after COLUMNS
         self.attribute_values: dict[int, dict[str, Any]] = {}  # span id -> values, read for the rows shown
         self.want_attributes: Callable[[int], None] | None = None  # asked for a row whose values are not read yet
-        self.relation_text: dict[int, str] = {}  # span id -> its relations ("said_by → Merkel"), set by relation_linking
+        # span id -> its relations ("said_by → Merkel"): anything with get(span_id, default), set by relation_linking
+        self.relation_text: Any = {}
 
-    def set_relation_text(self, texts: dict[int, str]) -> None:
+    def set_relation_text(self, texts: Any) -> None:
         self.relation_text = texts
         if self.rowCount():
             self.dataChanged.emit(self.index(0, RELATIONS_COLUMN), self.index(self.rowCount() - 1, RELATIONS_COLUMN))
