@@ -94,7 +94,8 @@ def gui(project: Path | None, files: tuple[Path, ...]) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of a table.")
 @reports_errors
 def stats(project: Path, as_json: bool) -> None:
-    """Documents, each annotator's documents per status (new: not started), spans per label and per annotator."""
+    """Documents, each annotator's documents per status (new: not started), spans per label and per annotator,
+    and spans per attribute value."""
     with open_project(project) as proj:
         data = proj.stats()
     if as_json:
@@ -110,6 +111,9 @@ def stats(project: Path, as_json: bool) -> None:
         click.echo(f"Label      {name}: {count}")
     for name, count in data["spans_by_annotator"].items():
         click.echo(f"Annotator  {name}: {count}")
+    for label, attributes in data["attributes_by_label"].items():
+        for name, values in attributes.items():
+            click.echo(f"Attribute  {label} {name}: " + ", ".join(f"{value} {n}" for value, n in values.items()))
 
 
 class _CheckProgress:

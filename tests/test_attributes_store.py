@@ -113,3 +113,18 @@ def test_value_rules():
     number = AttributeDef("x", "n", "number")
     assert parse_value(yes_no, "Yes") is True and parse_value(number, "12") == 12 and parse_value(number, "1.5") == 1.5
     assert value_problem(number, True) and value_problem(number, float("nan")) and not value_problem(number, 3)
+
+
+def test_stats_count_spans_per_attribute_value(project):
+    import json
+
+    from click.testing import CliRunner
+
+    from annotator.cli import main
+
+    for start, value in ((0, "hedged"), (12, "hedged"), (17, "asserted")):
+        project.set_span_attribute(project.add_span(1, start, start + 3, "claim", "ana").id, "certainty", value)
+    result = CliRunner().invoke(main, ["stats", str(project.path), "--json"])
+    assert json.loads(result.output)["attributes_by_label"] == {"claim": {"certainty": {"asserted": 1, "hedged": 2}}}
+    result = CliRunner().invoke(main, ["stats", str(project.path)])
+    assert "Attribute  claim certainty: asserted 1, hedged 2" in result.output

@@ -14,7 +14,7 @@ from typing import Any
 
 import orjson
 
-from annotator.core.attributes import DEFAULT_ATTRIBUTES, AttributeDef, definition_problem, value_problem
+from annotator.core.attributes import DEFAULT_ATTRIBUTES, AttributeDef, definition_problem, show_value, value_problem
 from annotator.store.rows import now
 
 AttrValues = dict[str, Any]
@@ -185,5 +185,5 @@ class AttributeStore:
         for label, name, value, count in self.conn.execute(
                 f"SELECT s.label, a.name, a.value, count(*) FROM {_DEFINED}"
                 " GROUP BY s.label, a.name, a.value ORDER BY s.label, a.name, a.value"):
-            counts.setdefault(label, {}).setdefault(name, {})[str(orjson.loads(value))] = count
+            counts.setdefault(label, {}).setdefault(name, {})[show_value(orjson.loads(value))] = count
         return counts

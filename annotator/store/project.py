@@ -625,4 +625,5 @@ class Project(LabelStore, AttributeStore, RelationStore):
             "spans_by_annotator": dict(
                 self.conn.execute("SELECT annotator, count(*) FROM spans GROUP BY annotator ORDER BY annotator")
             ),
+            "attributes_by_label": self.attribute_counts(),  # label -> attribute -> value -> spans
         }
