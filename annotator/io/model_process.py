@@ -79,6 +79,11 @@ class ModelTraining:
     def running(self) -> bool:
         return self.finished is None and self._process.is_alive()
 
+    @property
+    def exited(self) -> bool:
+        """The child process has ended (``close()`` then waits for nothing: the window closes it only then)."""
+        return not self._process.is_alive()
+
     def poll(self) -> list[TrainingEvent]:
         """Events so far, without waiting. The last one is "done" or "failed" when the run is over."""
         found: list[TrainingEvent] = []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Sequence
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QTextBlock
 
 from annotator.core.suggest import Suggestion
@@ -73,14 +73,23 @@ class SuggestionOverlay(QObject):
         found = self.overlapping(paragraph.start, paragraph.end)
         if not found:
             return
-        painter.save()
-        painter.setBrush(Qt.BrushStyle.NoBrush)
+        by_label: dict[str, list[QRectF]] = {}
+        current: list[QRectF] = []
         for index in found:
             suggestion = self.suggestions[index]
-            color = QColor(self.colors.get(suggestion.label, "#666666")).darker(130)
-            current = index == self.current
-            pen = QPen(color, 2.5 if current else 1.4, Qt.PenStyle.DashLine)
-            painter.setPen(pen)
-            for rect in paragraph.rects(suggestion.start, suggestion.end):
-                painter.drawRect(rect.adjusted(-1, 0, 1, -1))  # square and aliased: cheap for hundreds on screen
+            rects = [rect.adjusted(-1, 0, 1, -1) for rect in paragraph.rects(suggestion.start, suggestion.end)]
+            by_label.setdefault(suggestion.label, []).extend(rects)
+            if index == self.current:
+                current = rects
+        painter.save()
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for label, rects in by_label.items():  # one thin dashed pen per label: hundreds on screen stay cheap
+            painter.setPen(QPen(self._color(label), 0, Qt.PenStyle.DashLine))
+            painter.drawRects(rects)
+        if current:
+            painter.setPen(QPen(self._color(self.suggestions[self.current].label), 2.5, Qt.PenStyle.DashLine))
+            painter.drawRects(current)
         painter.restore()
+
+    def _color(self, label: str) -> QColor:
+        return QColor(self.colors.get(label, "#666666")).darker(130)

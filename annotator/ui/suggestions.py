@@ -430,7 +430,7 @@ class Suggestions(QObject):
                 self.panel.show_message("Model trained.")
             else:
                 self.panel.show_message(event.message)
-        if training.finished is not None:
+        if training.finished is not None and training.exited:  # closing a child still exiting would wait for it
             self.poll.stop()
             training.close()
             self.training = None
