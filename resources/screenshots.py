@@ -1,6 +1,6 @@
 """Screenshots for the README, taken from the real window (run under Xvfb, or offscreen).
 
-Usage: python tools/screenshots.py OUT_DIR [light|dark ...]
+Usage: python resources/screenshots.py OUT_DIR [light|dark ...]
 Makes a project in a temporary folder with a sample article: nested and crossing spans, a heading,
 a selected span; a long report; review with three annotators.
 """
