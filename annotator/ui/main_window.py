@@ -10,7 +10,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QGuiApplication, QKeySequence, QUndoGroup, QUndoStack
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence, QUndoGroup, QUndoStack
 from PySide6.QtWidgets import (QDialog, QDockWidget, QLabel, QMainWindow, QMenu, QToolBar, QVBoxLayout, QWidget)
 
 from annotator.core.changes import Changes
@@ -37,7 +37,7 @@ from annotator.ui.shortcuts import CheatSheet
 from annotator.ui.spans_panel import SpansPanel
 from annotator.ui.suggestions import install_suggestions
 from annotator.ui.text_view import MEASURE, SpanTextView
-from annotator.ui.theme import MODES, apply_theme
+from annotator.ui.view_settings import ViewSettings
 
 
 def bindable(label: Label) -> Label:
@@ -48,7 +48,7 @@ def bindable(label: Label) -> Label:
 FEW_SPANS = 20  # a change set up to this size is shown span by span; a bigger one by re-reading the layer
 
 
-class MainWindow(QMainWindow):
+class MainWindow(ViewSettings, QMainWindow):
     documentOpened = Signal(int)  # review mode follows the document shown
 
     def __init__(self, project: Project, annotator: str, settings: QSettings, parent: QWidget | None = None) -> None:
@@ -188,24 +188,6 @@ class MainWindow(QMainWindow):
         text_changed.connect(retip)
         retip("")
         return twin
-
-    def _build_view_menu(self) -> None:
-        """View > Panels (close and bring back each panel) and View > Theme."""
-        view = self.menus["&View"]
-        view.addSeparator()
-        panels = view.addMenu("&Panels")
-        for dock in (self.documents_dock, self.spans_dock, self.details_dock):
-            panels.addAction(dock.toggleViewAction())
-        themes = view.addMenu("T&heme")
-        group = QActionGroup(self)
-        chosen = str(self.settings.value("view/theme", "system"))
-        for mode in MODES:
-            action = themes.addAction({"system": "Follow the &system", "light": "&Light", "dark": "&Dark"}[mode])
-            action.setObjectName(f"theme_{mode}")
-            action.setCheckable(True)
-            action.setChecked(mode == chosen)
-            action.triggered.connect(lambda _=False, mode=mode: self.set_theme(mode))
-            group.addAction(action)
 
     def add_actions(self, specs: tuple[ActionSpec, ...] | list[ActionSpec]) -> dict[str, QAction]:
         """Build more actions into the menus and toolbar (e.g. a "Review" menu)."""
@@ -597,44 +579,7 @@ class MainWindow(QMainWindow):
         self.status_saved.setText("✓ All changes saved" if ok else "✗ Last change NOT saved")
         self.status_saved.setToolTip(reason or "Every change is written to the project file at once.")
 
-    # ----------------------------------------------------------- view, focus
-    def zoom_in(self) -> None:
-        self.text_view.zoom(1)
-
-    def zoom_out(self) -> None:
-        self.text_view.zoom(-1)
-
-    def zoom_reset(self) -> None:
-        self.text_view.reset_zoom()
-
-    def find_in_document(self) -> None:
-        self.find_bar.open_bar()
-
-    def find_next(self) -> None:
-        self.find_bar.step(1)
-
-    def find_previous(self) -> None:
-        self.find_bar.step(-1)
-
-    def toggle_label_tags(self, on: bool) -> None:
-        self.settings.setValue("view/labelTags", on)
-        self.text_view.set_show_tags(on)
-
-    def toggle_full_width(self, on: bool) -> None:
-        self.settings.setValue("view/fullWidth", on)
-        self.text_view.set_measure(0 if on else MEASURE)
-
-    def set_theme(self, mode: str) -> None:
-        """Follow the system's colours, or force light or dark (remembered)."""
-        self.settings.setValue("view/theme", mode)
-        apply_theme(mode)
-        self.text_view.set_dark(None)
-        self.palette.set_labels(self.labels)
-
-    def set_hidden_labels(self, hidden: set[str]) -> None:
-        self.settings.setValue("view/hiddenLabels", sorted(hidden))
-        self.text_view.set_hidden_labels(hidden)
-
+    # ----------------------------------------------------------- focus
     def focus_search(self) -> None:
         self.documents.search.setFocus()
         self.documents.search.selectAll()
