@@ -11,7 +11,6 @@ Usage: python benchmarks/attributes_open.py [--scale 0.25] [--repeat 11]
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import tempfile
@@ -20,7 +19,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from ui_common import bench_window, elapsed_ms, make_project, until_idle, verdict  # noqa: E402
+from ui_common import bench_window, elapsed_ms, make_project, scale_and_repeat, until_idle, verdict  # noqa: E402
 
 from annotator.core.attributes import AttributeDef  # noqa: E402
 
@@ -30,10 +29,7 @@ VALUES = {"claim": ("certainty", "hedged"), "quote": ("form", "direct"), "figure
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--repeat", type=int, default=11)
-    args = parser.parse_args()
+    args = scale_and_repeat()
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import random
 import time
@@ -106,3 +107,11 @@ def scroll_through(view, app) -> float:
 
 def verdict(ratio: float, goal: float) -> str:
     return "PASS" if ratio <= goal else "FAIL"
+
+
+def scale_and_repeat(repeat: int = 11) -> argparse.Namespace:
+    """The command line every UI benchmark takes: --scale (1.0: full size) and --repeat (runs per side)."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--repeat", type=int, default=repeat)
+    return parser.parse_args()

@@ -15,7 +15,6 @@ Usage: python benchmarks/ui_relations.py [--scale 0.25] [--repeat 11]
 
 from __future__ import annotations
 
-import argparse
 import random
 import statistics
 import sys
@@ -23,7 +22,8 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ui_common import bench_window, elapsed_ms, make_spans, make_text, scroll_through, until_idle, verdict  # noqa: E402
+from ui_common import (bench_window, elapsed_ms, make_spans, make_text, scale_and_repeat,  # noqa: E402
+                       scroll_through, until_idle, verdict)
 
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
@@ -57,10 +57,7 @@ def make(project: Project, text: str, span_count: int, relation_count: int) -> i
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--repeat", type=int, default=11)
-    args = parser.parse_args()
+    args = scale_and_repeat()
     app = QApplication.instance() or QApplication([])
     spans, relations = int(10_000 * args.scale), int(3_000 * args.scale)
     with tempfile.TemporaryDirectory() as tmp:

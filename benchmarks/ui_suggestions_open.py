@@ -20,7 +20,6 @@ Usage: python benchmarks/ui_suggestions_open.py [--scale 0.25] [--repeat 11]
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import tempfile
@@ -28,7 +27,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from ui_common import bench_window, elapsed_ms, make_project, until_idle, verdict  # noqa: E402
+from ui_common import bench_window, elapsed_ms, make_project, scale_and_repeat, until_idle, verdict  # noqa: E402
 
 from PySide6.QtCore import QElapsedTimer, QEventLoop, QTimer  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
@@ -55,10 +54,7 @@ def wait_for(signal) -> None:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--repeat", type=int, default=11)
-    args = parser.parse_args()
+    args = scale_and_repeat()
     app = QApplication.instance() or QApplication([])
     with tempfile.TemporaryDirectory() as tmp:
         project, doc_id, text = make_project(Path(tmp) / "bench.db", int(2_000_000 * args.scale),
