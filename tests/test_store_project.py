@@ -121,7 +121,7 @@ def test_label_rename_updates_spans_and_conflicts_are_refused(project):
         project.add_label(Label("place", "#000000", "2"))
     with pytest.raises(ValueError, match="already exists"):
         project.add_label(Label("claim", "#000000", "9"))
-    label, spans, relations = project.delete_label("person")
+    label, spans, relations, _attributes = project.delete_label("person")
     assert project.span_count() == 0
     project.restore_label(label, spans)
     assert project.span(span.id).label == "person"

@@ -333,3 +333,32 @@ def test_names_the_label_rule_refuses_are_refused_with_the_reason(qtbot, project
     qtbot.keyClick(dialog.name_edit, Qt.Key.Key_Return)
     assert f"label {name!r} contains" in dialog.error_text()
     assert file_labels(project) == before and stack.count() == 0
+
+
+def test_deleting_a_label_and_undoing_brings_back_attribute_values_and_relations(qtbot, with_spans, stack):
+    """Bug (issue 13): the spans of a deleted label came back without their attribute values."""
+    project, ids = with_spans
+    doc_id = project.span(ids[2]).doc_id
+    project.set_span_attribute(ids[2], "form", "direct")
+    project.set_span_attribute(ids[3], "form", "reported")
+    relation = project.add_relation(ids[2], ids[0], "said_by")
+    values = "SELECT span_id, name, value FROM span_attrs ORDER BY span_id"
+    defs = "SELECT label, name, kind, choices FROM attribute_defs WHERE label = 'quote'"
+    before_values, before_defs = file_rows(project, values), file_rows(project, defs)
+    assert len(before_values) == 2 and before_defs
+
+    dialog = open_dialog(qtbot, project, stack, confirm=Questions(True))
+    click_label(qtbot, dialog, "quote")
+    with qtbot.waitSignal(dialog.labelsChanged):
+        qtbot.keyClick(dialog.label_list, Qt.Key.Key_Delete)
+    assert file_rows(project, values) == [] and file_rows(project, defs) == []  # nothing left behind a gone label
+
+    stack.undo()
+    assert file_rows(project, values) == before_values
+    assert file_rows(project, defs) == before_defs
+    assert project.span_attributes(ids[2]) == {"form": "direct"}
+    assert project.relations(doc_id) == [relation]
+    stack.redo()
+    assert file_rows(project, values) == [] and project.relations(doc_id) == []
+    stack.undo()
+    assert file_rows(project, values) == before_values and project.relations(doc_id) == [relation]

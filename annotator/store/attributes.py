@@ -9,7 +9,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 import orjson
@@ -22,6 +22,14 @@ AttrValues = dict[str, Any]
 # (relabelling back, or undoing, brings them back) but they are not shown, counted or exported.
 _DEFINED = ("span_attrs a JOIN spans s ON s.id = a.span_id"
             " JOIN attribute_defs d ON d.label = s.label AND d.name = a.name")
+
+
+@dataclass(frozen=True)
+class HeldAttributes:
+    """A deleted label's attribute definitions and its spans' values (JSON as stored), kept for undo."""
+
+    defs: tuple[AttributeDef, ...] = ()
+    values: tuple[tuple[int, str, str], ...] = ()  # (span id, name, JSON value)
 
 
 def _def_from_row(row: Sequence[Any]) -> AttributeDef:
@@ -110,6 +118,22 @@ class AttributeStore:
         with self.transaction():
             self._insert_attribute_defs([attribute])
             self._write_values([(span_id, attribute.name, value) for span_id, value in held.items()])
+
+    def hold_attributes(self, label: str, span_ids: Iterable[int]) -> HeldAttributes:
+        """What deleting ``label`` with the spans ``span_ids`` takes away: its definitions and every
+        value those spans hold (as stored, including values kept from an earlier label), for undo."""
+        values = self.conn.execute(
+            "SELECT span_id, name, value FROM span_attrs WHERE span_id IN (SELECT value FROM json_each(?))"
+            " ORDER BY span_id, name", [orjson.dumps(list(span_ids)).decode()]).fetchall()
+        return HeldAttributes(tuple(self.attribute_defs(label)), tuple(values))
+
+    def _drop_attribute_defs(self, label: str) -> None:
+        self.conn.execute("DELETE FROM attribute_defs WHERE label = ?", [label])
+
+    def _restore_held(self, held: HeldAttributes) -> None:
+        """Put back what ``hold_attributes`` held (the spans are back already)."""
+        self._insert_attribute_defs(held.defs)
+        self.conn.executemany("INSERT OR REPLACE INTO span_attrs (span_id, name, value) VALUES (?, ?, ?)", held.values)
 
     def _values_of(self, label: str, name: str) -> dict[int, Any]:
         return {span_id: orjson.loads(value) for span_id, value in self.conn.execute(

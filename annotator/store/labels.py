@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 
 from annotator.core.model import EXTRA_COLORS, Label, Span, hotkey_problem, label_name_problem
 from annotator.core.relations import Relation
+from annotator.store.attributes import HeldAttributes
 from annotator.store.rows import SPAN_COLUMNS, now, span_from_row
 
 
@@ -128,24 +129,30 @@ class LabelStore:
     def label_span_count(self, name: str) -> int:
         return self.conn.execute("SELECT count(*) FROM spans WHERE label = ?", [name]).fetchone()[0]
 
-    def delete_label(self, name: str) -> tuple[Label, list[Span], list[Relation]]:
-        """Delete a label, its spans and their relations; returns all three so the deletion can be undone."""
+    def delete_label(self, name: str) -> tuple[Label, list[Span], list[Relation], HeldAttributes]:
+        """Delete a label, its spans, their relations and attribute values, and the label's attribute
+        definitions; returns what went so that ``restore_label`` can undo the deletion."""
         with self.transaction():
             label = self.label(name)
             if label is None:
                 raise KeyError(f"no label {name!r}")
             spans = [span_from_row(r) for r in self.conn.execute(f"SELECT {SPAN_COLUMNS} FROM spans WHERE label = ?", [name])]
             relations = self._delete_relations_of(span.id for span in spans)
-            self.conn.execute("DELETE FROM spans WHERE label = ?", [name])
+            held = self.hold_attributes(name, [span.id for span in spans])
+            self.conn.execute("DELETE FROM spans WHERE label = ?", [name])  # their values go with them (cascade)
+            self._drop_attribute_defs(name)
             self._labels_read = None
             self.conn.execute("DELETE FROM labels WHERE name = ?", [name])
-        return label, spans, relations
+        return label, spans, relations, held
 
-    def restore_label(self, label: Label, spans: Iterable[Span], relations: Iterable[Relation] = ()) -> None:
-        """Undo of delete_label: the label, its spans and their relations come back with their ids."""
+    def restore_label(self, label: Label, spans: Iterable[Span], relations: Iterable[Relation] = (),
+                      attributes: HeldAttributes = HeldAttributes()) -> None:  # noqa: B008 (frozen, empty)
+        """Undo of delete_label: the label, its spans (with their attribute values), their relations and
+        the label's attribute definitions come back, with their ids."""
         with self.transaction():
             self._insert_label(label)
             for span in spans:
                 self._insert_span_row(span)
             self._insert_relation_rows(relations)
+            self._restore_held(attributes)
 

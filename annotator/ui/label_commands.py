@@ -17,6 +17,7 @@ from PySide6.QtGui import QUndoCommand
 from annotator.core.model import Label, Span
 from annotator.core.relations import Relation
 from annotator.store import Project
+from annotator.store.attributes import HeldAttributes
 from annotator.store.errors import ProjectError, error_message
 
 # What the store raises for an edit it refuses; shown to the user as they are.
@@ -131,7 +132,7 @@ def spans_phrase(count: int) -> str:
 
 
 class DeleteLabelCommand(LabelCommand):
-    """Delete a label and its spans; undo brings both back with their ids."""
+    """Delete a label and its spans; undo brings both back with their ids, relations and attribute values."""
 
     def __init__(self, project: Project, name: str) -> None:
         self.span_count = project.label_span_count(name)
@@ -140,7 +141,7 @@ class DeleteLabelCommand(LabelCommand):
             text += f" ({spans_phrase(self.span_count)})"
         super().__init__(project, text)
         self.name = name
-        self.deleted: tuple[Label, list[Span], list[Relation]] | None = None
+        self.deleted: tuple[Label, list[Span], list[Relation], HeldAttributes] | None = None
 
     def _do(self) -> None:
         self.deleted = self.project.delete_label(self.name)
