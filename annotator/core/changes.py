@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from annotator.core.model import Span
+from annotator.core.relations import Relation
 
 
 @dataclass(frozen=True)
@@ -26,26 +27,62 @@ class Rejection:
 
 
 @dataclass(frozen=True)
+class RelationRejection:
+    """A reviewer's decision that no relation between two spans goes into gold (X on a relation row).
+
+    The two spans are named by their (start, end, label), first in text order first.
+    """
+
+    id: int
+    doc_id: int
+    first: tuple[int, int, str]
+    second: tuple[int, int, str]
+    reviewer: str
+    created: str = ""
+
+    @property
+    def start(self) -> int:
+        return min(self.first[0], self.second[0])
+
+    @property
+    def end(self) -> int:
+        return max(self.first[1], self.second[1])
+
+
+@dataclass(frozen=True)
 class Changes:
-    """Spans and rejected regions one edit added and removed (ids included, so undo can put them back)."""
+    """Spans, relations and rejections one edit added and removed (ids included, so undo can put them back)."""
 
     added: tuple[Span, ...] = ()
     removed: tuple[Span, ...] = ()
     rejected: tuple[Rejection, ...] = ()  # rejections recorded
     unrejected: tuple[Rejection, ...] = ()  # rejections taken back
+    relations_added: tuple[Relation, ...] = ()
+    relations_removed: tuple[Relation, ...] = ()  # also those that went with a removed span
+    relations_rejected: tuple[RelationRejection, ...] = ()
+    relations_unrejected: tuple[RelationRejection, ...] = ()
+
+    def _groups(self) -> tuple[tuple, ...]:
+        return (self.added, self.removed, self.rejected, self.unrejected, self.relations_added,
+                self.relations_removed, self.relations_rejected, self.relations_unrejected)
 
     def __bool__(self) -> bool:
-        return bool(self.added or self.removed or self.rejected or self.unrejected)
+        return any(self._groups())
 
     def __len__(self) -> int:
-        return len(self.added) + len(self.removed) + len(self.rejected) + len(self.unrejected)
+        return sum(map(len, self._groups()))
 
     def inverse(self) -> Changes:
         """The change that undoes this one."""
-        return Changes(self.removed, self.added, self.unrejected, self.rejected)
+        return Changes(self.removed, self.added, self.unrejected, self.rejected, self.relations_removed,
+                       self.relations_added, self.relations_unrejected, self.relations_rejected)
 
     def doc_ids(self) -> set[int]:
-        return {x.doc_id for group in (self.added, self.removed, self.rejected, self.unrejected) for x in group}
+        return {x.doc_id for group in self._groups() for x in group}
+
+    def relations_changed(self, doc_id: int) -> bool:
+        """Whether a relation or relation rejection of ``doc_id`` was added or removed."""
+        return any(x.doc_id == doc_id for group in self._groups()[4:] for x in group)
 
     def annotators(self) -> set[str]:
         return {s.annotator for s in (*self.added, *self.removed)}

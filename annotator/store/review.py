@@ -16,6 +16,7 @@ from annotator.core.agreement_inputs import AgreementError, AgreementInputs, Doc
 from annotator.core.changes import Changes, Rejection
 from annotator.core.model import GOLD_ANNOTATOR, Span
 from annotator.core.span_rows import SpanRows
+from annotator.store import relation_review
 from annotator.store.project import Project
 from annotator.store.rows import SPAN_COLUMNS, now, span_from_row
 
@@ -215,6 +216,7 @@ def _expect_spans(project: Project, spans: Sequence[Span]) -> None:
 def apply_changes(project: Project, changes: Changes) -> None:
     """Make ``changes`` happen again (a redo), or, given ``changes.inverse()``, undo them: one transaction."""
     with project.transaction():
+        relation_review.take_out(project, changes)  # before their ends go
         if changes.removed:
             _expect_spans(project, changes.removed)
             delete_spans(project, [s.id for s in changes.removed])
@@ -224,6 +226,7 @@ def apply_changes(project: Project, changes: Changes) -> None:
             restore_spans(project, changes.added)
         if changes.rejected:
             restore_rejections(project, changes.rejected)
+        relation_review.put_in(project, changes)  # once their ends are back
 
 
 # ---------------------------------------------------------------- agreement

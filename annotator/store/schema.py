@@ -180,6 +180,21 @@ def relation_labels(db: Database) -> None:
     seed_relation_labels(db.conn)
 
 
+
+@migrations(name="0009_rejected_relations")
+def rejected_relations(db: Database) -> None:
+    """A reviewer's "reject all versions" of a relation disagreement (review key X on a relation row):
+    no relation between the two spans goes into gold, and the pair counts as decided. The pair is kept
+    by its ends' (start, end, label), first end first in text order, as the comparison knows it."""
+    db["rejected_relations"].create(
+        {"id": int, "doc_id": int, "first_start": int, "first_end": int, "first_label": str,
+         "second_start": int, "second_end": int, "second_label": str, "reviewer": str, "created": str},
+        pk="id",
+        not_null={"doc_id", "first_start", "first_end", "first_label", "second_start", "second_end", "second_label"},
+        foreign_keys=[("doc_id", "documents", "id")],
+    )
+    db["rejected_relations"].create_index(["doc_id"])
+
 # ------------------------------------------------- telling a project file apart
 SQLITE_MAGIC = b"SQLite format 3\x00"
 READ_TIMEOUT_S = 5.0

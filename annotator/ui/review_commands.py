@@ -17,9 +17,11 @@ from contextlib import nullcontext
 
 from PySide6.QtGui import QUndoCommand
 
-from annotator.core.changes import Changes, Rejection
+from annotator.core.changes import Changes, Rejection, RelationRejection
 from annotator.core.model import Span
-from annotator.store import Project, review
+from annotator.core.relation_disagreements import Pair, RelationKey, pair_of
+from annotator.core.relations import Relation
+from annotator.store import Project, relation_review, review
 from annotator.store.errors import error_message
 from annotator.store.review import SpanKey, gold_in_region
 from annotator.ui.busy import busy_cursor
@@ -51,6 +53,14 @@ class GoldCommand(QUndoCommand):
 
     def plan_rejections(self) -> tuple[list[Rejection], tuple[int, int] | None]:
         """(rejections to take back, region to record as rejected); none by default."""
+        return [], None
+
+    def plan_relations(self) -> tuple[list[Relation], list[RelationKey]]:
+        """(gold relations to remove, relations to accept with their ends); none by default."""
+        return [], []
+
+    def plan_relation_rejections(self) -> tuple[list[RelationRejection], Pair | None]:
+        """(relation rejections to take back, pair to record as rejected); none by default."""
         return [], None
 
     def redo(self) -> None:
@@ -89,16 +99,28 @@ class GoldCommand(QUndoCommand):
     def _first_redo(self) -> None:
         remove, add = self.plan()
         unreject, reject = self.plan_rejections()
-        if not remove and not add and not unreject and reject is None:
+        unlink, link = self.plan_relations()
+        relation_unreject, relation_reject = self.plan_relation_rejections()
+        if not (remove or add or unreject or reject or unlink or link or relation_unreject or relation_reject):
             self.setObsolete(True)
             return
-        with self.project.transaction():
-            removed = review.delete_spans(self.project, [s.id for s in remove]) if remove else []
-            added = review.add_gold_spans(self.project, self.doc_id, add, self.reviewer) if add else []
+        project = self.project
+        with project.transaction():
+            # the relations that go with a removed gold span are in the change set too: undo brings them back
+            unlink = list({r.id: r for r in [*unlink, *project.relations_of_spans(s.id for s in remove)]}.values())
+            relation_review.delete_relations(project, unlink)
+            removed = review.delete_spans(project, [s.id for s in remove]) if remove else []
+            added = review.add_gold_spans(project, self.doc_id, add, self.reviewer) if add else []
             if unreject:
-                review.delete_rejections(self.project, unreject)
-            rejected = [review.reject_region(self.project, self.doc_id, *reject, self.reviewer)] if reject else []
-        self.changes = Changes(tuple(added), tuple(removed), tuple(rejected), tuple(unreject))
+                review.delete_rejections(project, unreject)
+            rejected = [review.reject_region(project, self.doc_id, *reject, self.reviewer)] if reject else []
+            ends, linked = relation_review.add_gold_relations(project, self.doc_id, link, self.reviewer) if link else ([], [])
+            if relation_unreject:
+                relation_review.delete_relation_rejections(project, relation_unreject)
+            relation_rejected = ([relation_review.reject_pair(project, self.doc_id, relation_reject, self.reviewer)]
+                                 if relation_reject else [])
+        self.changes = Changes(tuple(added + ends), tuple(removed), tuple(rejected), tuple(unreject), tuple(linked),
+                               tuple(unlink), tuple(relation_rejected), tuple(relation_unreject))
         self._planned = True
 
 
@@ -142,23 +164,77 @@ class ResolveRegionCommand(GoldCommand):
 
 
 class AcceptAgreedCommand(GoldCommand):
-    """Add every agreed span the gold layer does not have yet, in one undoable step."""
+    """Add every agreed span and relation the gold layer does not have yet, in one undoable step."""
 
     def __init__(
-        self, project: Project, notifier: ChangeNotifier, doc_id: int, agreed: Sequence[SpanKey], reviewer: str
+        self, project: Project, notifier: ChangeNotifier, doc_id: int, agreed: Sequence[SpanKey], reviewer: str,
+        agreed_relations: Sequence[RelationKey] = (),
     ) -> None:
         super().__init__(project, notifier, doc_id, reviewer, "Accept all agreed spans")
         self.agreed = list(agreed)
+        self.agreed_relations = list(agreed_relations)
+        self._spans = 0
 
     def expected_size(self) -> int:
-        return len(self.agreed)
+        return len(self.agreed) + len(self.agreed_relations)
 
     def plan(self) -> tuple[list[Span], list[SpanKey]]:
         present = review.gold_keys(self.project, self.doc_id)
         missing = [key for key in dict.fromkeys(self.agreed) if key not in present]
-        count = len(missing)
-        self.setText(f"Accept {count} agreed span" + ("" if count == 1 else "s"))
+        self._spans = len(missing)
+        self.setText(_agreed_text(self._spans, 0))
         return [], missing
+
+    def plan_relations(self) -> tuple[list[Relation], list[RelationKey]]:
+        present = {key for _relation, key in relation_review.gold_relations(self.project, self.doc_id)}
+        missing = [key for key in dict.fromkeys(self.agreed_relations) if key not in present]
+        self.setText(_agreed_text(self._spans, len(missing)))
+        return [], missing
+
+
+def _agreed_text(spans: int, relations: int) -> str:
+    said = [f"{spans} agreed span" + ("" if spans == 1 else "s")] if spans or not relations else []
+    if relations:
+        said.append(f"{relations} agreed relation" + ("" if relations == 1 else "s"))
+    return "Accept " + " and ".join(said)
+
+
+class ResolveRelationCommand(GoldCommand):
+    """Make the gold layer's relations between the two spans of ``pair`` exactly ``version``.
+
+    Accepting an annotator's relations brings the end spans gold lacks along (same step);
+    an empty version (rejecting all, or accepting someone who drew nothing there) removes
+    gold's relations on the pair and records the pair as rejected: decided, with nothing in gold.
+    """
+
+    def __init__(self, project: Project, notifier: ChangeNotifier, doc_id: int, pair: Pair,
+                 version: Iterable[RelationKey], reviewer: str, text: str) -> None:
+        super().__init__(project, notifier, doc_id, reviewer, text)
+        self.pair = pair
+        self.version = sorted(set(version))
+
+    def plan(self) -> tuple[list[Span], list[SpanKey]]:
+        return [], []
+
+    def plan_relations(self) -> tuple[list[Relation], list[RelationKey]]:
+        present = relation_review.gold_relations(self.project, self.doc_id)
+        wanted = set(self.version)
+        on_pair = [(relation, key) for relation, key in present if pair_of(key) == self.pair]
+        kept = {key for _relation, key in on_pair if key in wanted}
+        return [relation for relation, key in on_pair if key not in wanted], [k for k in self.version if k not in kept]
+
+    def plan_relation_rejections(self) -> tuple[list[RelationRejection], Pair | None]:
+        present = [r for r in relation_review.relation_rejections(self.project, self.doc_id)
+                   if (r.first, r.second) == self.pair]
+        if self.version:
+            return present, None
+        return ([], None) if present else ([], self.pair)
+
+
+def accept_relation_text(annotator: str, version: Sequence[RelationKey]) -> str:
+    if not version:
+        return f"Accept {annotator}'s version (no relation)"
+    return f"Accept {annotator}'s " + ", ".join(dict.fromkeys(label for _h, _c, label in version)) + " relation"
 
 
 def accept_text(annotator: str, version: Sequence[SpanKey]) -> str:

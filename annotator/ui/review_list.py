@@ -13,7 +13,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, QStringListModel, Qt
 from PySide6.QtGui import QFontMetrics, QResizeEvent
@@ -25,6 +25,9 @@ from annotator.core.intervals import IntervalIndex
 from annotator.core.model import GOLD_ANNOTATOR, Span
 from annotator.core.span_rows import SpanRows
 from annotator.store import Project, review
+
+if TYPE_CHECKING:
+    from annotator.ui.relation_review import RelationRows
 
 UNDECIDED = "·"
 REJECTED = "✗ rejected"
@@ -174,12 +177,23 @@ class DisagreementModel(QStringListModel):
         self.text = ""
         self.annotators: list[str] = []
         self.decisions = Decisions([], [], [])
+        self.relations: RelationRows | None = None  # relation disagreements: the rows after the spans'
 
-    def reset(self, text: str, annotators: list[str], decisions: Decisions) -> None:
-        self.text, self.annotators, self.decisions = text, annotators, decisions
-        self.setStringList([self.row_text(row) for row in range(len(decisions.disagreements))])
+    def reset(self, text: str, annotators: list[str], decisions: Decisions, relations: RelationRows | None = None) -> None:
+        self.text, self.annotators, self.decisions, self.relations = text, annotators, decisions, relations
+        count = len(decisions.disagreements) + (len(relations) if relations is not None else 0)
+        self.setStringList([self.row_text(row) for row in range(count)])
+
+    def relation_row(self, row: int) -> int | None:
+        """Which relation disagreement list row ``row`` shows, or None (a span disagreement's row)."""
+        n = len(self.decisions.disagreements)
+        return row - n if row >= n and self.relations is not None else None
 
     def row_text(self, row: int) -> str:
+        at = self.relation_row(row)
+        if at is not None:
+            assert self.relations is not None
+            return self.relations.row_text(at, row + 1, self.text)
         d = self.decisions.disagreements[row]
         # The decision first: a long row is cut at its end, and what gold says must stay in view.
         return f"{row + 1}. {self.decisions.marks[row]}  {kind_text(d)} — “{excerpt(self.text, d.start, d.end)}”"
@@ -191,6 +205,10 @@ class DisagreementModel(QStringListModel):
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if role == Qt.ItemDataRole.ToolTipRole and index.isValid():
             row = index.row()
+            at = self.relation_row(row)
+            if at is not None:
+                assert self.relations is not None
+                return self.relations.detail(at, self.annotators, self.text)
             return self.detail(self.decisions.disagreements[row], self.decisions.marks[row])
         return super().data(index, role)
 

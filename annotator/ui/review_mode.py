@@ -24,11 +24,13 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QMessageBox
 from annotator.core.agreement_inputs import AgreementError
 from annotator.core.disagreements import Disagreement
 from annotator.core.model import GOLD_ANNOTATOR, Span, annotator_name_problem
+from annotator.core.relation_disagreements import RelationDisagreement
 from annotator.store import Project, ProjectError, review
 from annotator.ui.actions import menu_action, mode_menu
 from annotator.ui.agreement_dialog import AgreementDialog, agreement_dialog_for
 from annotator.ui.busy import StatusProgress, busy_cursor, busy_progress
 from annotator.ui.prompts import ask_text, show_error
+from annotator.ui.relation_review import RelationHighlight
 from annotator.ui.review_overlay import LaneOverlay
 from annotator.ui.review_list import ComparisonCache
 from annotator.ui.review_panel import ReviewPanel
@@ -75,6 +77,7 @@ class ReviewMode(QObject):
         self.panel: ReviewPanel | None = None
         self.dock: QDockWidget | None = None
         self.overlay: LaneOverlay | None = None
+        self.relation_highlight: RelationHighlight | None = None  # the selected relation disagreement, drawn
         self.agreement: AgreementDialog | None = None
         self.summary: QMessageBox | None = None  # the last merge's summary
         self.merge_progress: StatusProgress | None = None  # the last merged source's progress (what it showed)
@@ -227,6 +230,7 @@ class ReviewMode(QObject):
         window.tabifyDockWidget(window.spans_dock, self.dock)  # a tall list beside the gold spans
         QTimer.singleShot(0, self.dock.raise_)  # raising works once the tab exists on screen
         self.overlay = LaneOverlay(window.text_view)
+        self.relation_highlight = RelationHighlight(window.text_view, window.relations.painter)
         window.documents.set_review_columns(True)
         window.status_annotator.setText(f"Reviewing as {self.reviewer} · editing gold")
         if window.doc_id is not None:
@@ -243,6 +247,9 @@ class ReviewMode(QObject):
         if self.overlay is not None:
             self.overlay.detach()
             self.overlay.deleteLater()
+        if self.relation_highlight is not None:
+            self.relation_highlight.detach()
+        self.relation_highlight = None
         if self.panel is not None:
             self.panel.detach()
         if self.dock is not None:
@@ -269,11 +276,16 @@ class ReviewMode(QObject):
         self.overlay.set_lanes(self.window.text_view.offsets, self.panel.spans_by_annotator, colors)
         self._show_disagreement(self.panel.current())
 
-    def _show_disagreement(self, d: Disagreement | None) -> None:
+    def _show_disagreement(self, d: Disagreement | RelationDisagreement | None) -> None:
         if self.overlay is None:
             return
         view = self.window.text_view
-        self.overlay.set_region(None if d is None else (d.start, d.end))
+        is_relation = isinstance(d, RelationDisagreement)
+        self.overlay.set_region(None if d is None or is_relation else (d.start, d.end))
+        if self.relation_highlight is not None and self.panel is not None:
+            self.relation_highlight.set_room(bool(len(self.panel.relations)))
+            self.relation_highlight.show(d if is_relation else None, list(self.panel.spans_by_annotator),
+                                         self.window.project.relation_labels())
         if d is not None:
             cursor = view.textCursor()
             cursor.setPosition(view.offsets.to_utf16(d.start))

@@ -36,9 +36,12 @@ from PySide6.QtWidgets import (
 from annotator.core.changes import Changes
 from annotator.core.disagreements import Disagreement
 from annotator.core.model import REVIEW_STATUSES, Span
+from annotator.core.relation_disagreements import RelationDisagreement
 from annotator.store import Project, review
 from annotator.ui.commands import ChangeNotifier
-from annotator.ui.review_commands import AcceptAgreedCommand, ResolveRegionCommand, accept_text
+from annotator.ui.relation_review import RelationRows, relation_words
+from annotator.ui.review_commands import (AcceptAgreedCommand, ResolveRegionCommand, ResolveRelationCommand,
+                                          accept_relation_text, accept_text)
 from annotator.ui.review_list import ComparisonCache, Decisions, DisagreementModel, ElidedButton, excerpt, version_of
 from annotator.ui.review_overlay import lane_icon
 
@@ -66,6 +69,7 @@ class ReviewPanel(QWidget):
         self.spans_by_annotator: dict[str, list[Span]] = {}  # the compared annotators, in list order
         self.disagreements: list[Disagreement] = []
         self.agreed: list[tuple[int, int, str]] = []  # what every compared annotator marked alike
+        self.relations = RelationRows()  # relation disagreements: listed after the span disagreements
         self._build()
         self._shortcuts()
         self.load_annotators()
@@ -74,6 +78,7 @@ class ReviewPanel(QWidget):
             (notifier.spanAdded, lambda span: self._changes(Changes(added=(span,)))),
             (notifier.spanRemoved, lambda span: self._changes(Changes(removed=(span,)))),
             (notifier.spanUpdated, lambda old, new: self._changes(Changes(added=(new,), removed=(old,)))),
+            (notifier.relationsChanged, self._relations_changed),
         ]
         for signal, slot in self._listening:
             signal.connect(slot)
@@ -242,11 +247,12 @@ class ReviewPanel(QWidget):
         self._number_annotators()
         gold = review.gold_spans(self.project, self.doc_id) if self.doc_id is not None else []
         rejected = review.rejections(self.project, self.doc_id) if self.doc_id is not None else []
-        self.model.reset(self.text, compared, Decisions(self.disagreements, gold, rejected))
+        self.relations.load(self.project, self.doc_id, compared)
+        self.model.reset(self.text, compared, Decisions(self.disagreements, gold, rejected), self.relations)
         self._show_counts()
         self._show_status()
-        self.set_row(0 if self.disagreements else -1)
-        if not self.disagreements:
+        self.set_row(0 if self.row_count() else -1)
+        if not self.row_count():
             self._current_row_changed()
 
     def _changes(self, changes: Changes) -> None:
@@ -257,16 +263,28 @@ class ReviewPanel(QWidget):
             self.comparisons.invalidate()
             row = self.row()
             self.reload()
-            self.set_row(min(row, len(self.disagreements) - 1))
+            self.set_row(min(row, self.row_count() - 1))
             return
         self.model.rows_changed(self.decisions.apply(changes, self.doc_id))
+        if changes.relations_changed(self.doc_id):
+            self._relations_changed(self.doc_id)
+        self._show_counts()
+
+    def _relations_changed(self, doc_id: int) -> None:
+        """Gold's relations or the rejected pairs changed: re-mark the relation rows (one read, not one per row)."""
+        if doc_id != self.doc_id or not len(self.relations):
+            return
+        self.relations.refresh(self.project, doc_id)
+        first = len(self.disagreements)
+        self.model.rows_changed(list(range(first, first + len(self.relations))))
         self._show_counts()
 
     def _show_counts(self) -> None:
         """How many regions are decided, and the agreed-spans button."""
-        total = len(self.disagreements)
-        self.count_label.setText(f"{self.decisions.decided()} of {total} decided" if total else "none")
-        pending = len(self.pending_agreed())
+        total = self.row_count()
+        decided = self.decisions.decided() + self.relations.decided()
+        self.count_label.setText(f"{decided} of {total} decided" if total else "none")
+        pending = len(self.pending_agreed()) + len(self.relations.pending_agreed())
         self.agreed_button.set_full_text(f"Accept all agreed ({pending})   A")
         self.agreed_button.setEnabled(bool(pending))
 
@@ -286,16 +304,23 @@ class ReviewPanel(QWidget):
     def set_row(self, row: int) -> None:
         self.list.setCurrentIndex(self.model.index(row) if row >= 0 else self.model.index(-1))
 
-    def current(self) -> Disagreement | None:
+    def row_count(self) -> int:
+        """Rows of the list: the span disagreements, then the relation disagreements."""
+        return len(self.disagreements) + len(self.relations)
+
+    def current(self) -> Disagreement | RelationDisagreement | None:
         row = self.row()
-        return self.disagreements[row] if 0 <= row < len(self.disagreements) else None
+        if 0 <= row < len(self.disagreements):
+            return self.disagreements[row]
+        at = row - len(self.disagreements)
+        return self.relations.disagreements[at] if 0 <= at < len(self.relations) else None
 
     def next(self) -> None:
-        if self.disagreements:
-            self.set_row(min(self.row() + 1, len(self.disagreements) - 1))
+        if self.row_count():
+            self.set_row(min(self.row() + 1, self.row_count() - 1))
 
     def previous(self) -> None:
-        if self.disagreements:
+        if self.row_count():
             self.set_row(max(self.row() - 1, 0))
 
     def _current_row_changed(self) -> None:
@@ -312,8 +337,11 @@ class ReviewPanel(QWidget):
         if d is None:
             return
         for n, name in enumerate(self.spans_by_annotator):
-            version = version_of(d, name)
-            said = "; ".join(f"{lb}: “{excerpt(self.text, s, e, 28)}”" for s, e, lb in version) or "nothing"
+            if isinstance(d, RelationDisagreement):
+                said = "; ".join(relation_words(key, self.text, 14) for key in d.version(name)) or "no relation"
+            else:
+                said = "; ".join(f"{lb}: “{excerpt(self.text, s, e, 28)}”" for s, e, lb in version_of(d, name)) \
+                    or "nothing"
             key = f"{n + 1}  " if n < MAX_KEYED else ""
             button = ElidedButton(f"{key}{name} — {said}", objectName=f"accept_{n + 1}")
             button.setStyleSheet("text-align: left; padding: 3px 6px")
@@ -331,13 +359,27 @@ class ReviewPanel(QWidget):
         names = list(self.spans_by_annotator)
         if d is None or not 0 <= index < len(names) or self.doc_id is None:
             return
+        if isinstance(d, RelationDisagreement):
+            keys = d.version(names[index])
+            self._resolve_relation(d, keys, accept_relation_text(names[index], keys))
+            return
         version = version_of(d, names[index])
         self._resolve(d, version, accept_text(names[index], version))
 
     def reject(self) -> None:
         d = self.current()
-        if d is not None and self.doc_id is not None:
+        if isinstance(d, RelationDisagreement):
+            self._resolve_relation(d, (), "Reject all relations between two spans")
+        elif d is not None and self.doc_id is not None:
             self._resolve(d, [], "Reject all versions")
+
+    def _resolve_relation(self, d: RelationDisagreement, version: tuple, text: str) -> None:
+        if self.doc_id is None:
+            return
+        self.undo_stack.push(ResolveRelationCommand(
+            self.project, self.notifier, self.doc_id, d.pair, version, self.reviewer, text))
+        self._start_review()
+        self.next()
 
     def _resolve(self, d: Disagreement, version: list[tuple[int, int, str]], text: str) -> None:
         assert self.doc_id is not None
@@ -349,9 +391,10 @@ class ReviewPanel(QWidget):
     def accept_agreed(self) -> None:
         if self.doc_id is None:
             return
-        agreed = self.pending_agreed()
-        if agreed:
-            self.undo_stack.push(AcceptAgreedCommand(self.project, self.notifier, self.doc_id, agreed, self.reviewer))
+        agreed, relations = self.pending_agreed(), self.relations.pending_agreed()
+        if agreed or relations:
+            self.undo_stack.push(AcceptAgreedCommand(self.project, self.notifier, self.doc_id, agreed, self.reviewer,
+                                                     relations))
             self._start_review()
 
     # -------------------------------------------------------------- status

@@ -1,0 +1,152 @@
+"""Reviewing relations: each layer's relations by their ends, the gold layer's relation writes,
+and rejected relation pairs.
+
+A relation is known across layers by its ``RelationKey`` (its ends' ``(start, end, label)`` and
+its label, see ``core.relation_disagreements``). Accepting a relation into gold needs its two end
+spans in gold: ``add_gold_relations`` adds the ends gold lacks in the same transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+
+from annotator.core.changes import Changes, RelationRejection
+from annotator.core.model import GOLD_ANNOTATOR, Span
+from annotator.core.relation_disagreements import Pair, RelationKey, SpanKey
+from annotator.core.relations import Relation
+from annotator.store.project import Project
+from annotator.store.rows import now
+
+_WITH_ENDS = (
+    "SELECT r.id, r.doc_id, r.head, r.tail, r.label, r.annotator, coalesce(r.created, ''),"
+    " h.start, h.[end], h.label, c.start, c.[end], c.label FROM relations r"
+    " JOIN spans h ON h.id = r.head JOIN spans c ON c.id = r.tail")
+
+
+def _keyed(row: tuple) -> tuple[Relation, RelationKey]:
+    return Relation._make(row[:7]), ((row[7], row[8], row[9]), (row[10], row[11], row[12]), row[4])
+
+
+def relations_by_annotator(project: Project, doc_id: int, annotators: Sequence[str]) -> dict[str, list[RelationKey]]:
+    """Each named annotator's relations in a document as keys (one query; the input of compare_relations)."""
+    found: dict[str, list[RelationKey]] = {name: [] for name in annotators}
+    for row in project.conn.execute(
+            _WITH_ENDS + " WHERE r.doc_id = ? AND r.annotator IN (SELECT value FROM json_each(?))",
+            [doc_id, json.dumps(list(annotators))]):
+        relation, key = _keyed(row)
+        found[relation.annotator].append(key)
+    return found
+
+
+def gold_relations(project: Project, doc_id: int) -> list[tuple[Relation, RelationKey]]:
+    """The gold layer's relations of a document with their keys."""
+    return [_keyed(row) for row in project.conn.execute(
+        _WITH_ENDS + " WHERE r.doc_id = ? AND r.annotator = ? ORDER BY r.id", [doc_id, GOLD_ANNOTATOR])]
+
+
+def _gold_span_ids(project: Project, doc_id: int, keys: Iterable[SpanKey]) -> dict[SpanKey, int]:
+    found = {}
+    for start, end, label in set(keys):
+        row = project.conn.execute(
+            "SELECT id FROM spans WHERE doc_id = ? AND annotator = ? AND start = ? AND [end] = ? AND label = ?"
+            " ORDER BY id LIMIT 1", [doc_id, GOLD_ANNOTATOR, start, end, label]).fetchone()
+        if row is not None:
+            found[(start, end, label)] = row[0]
+    return found
+
+
+def add_gold_relations(project: Project, doc_id: int, keys: Sequence[RelationKey],
+                       reviewer: str) -> tuple[list[Span], list[Relation]]:
+    """Accept relations into gold in one transaction, with the end spans gold lacks; returns what was created.
+
+    Relations gold already has are skipped. A relation its label's rule refuses (the rule changed
+    since the colleague drew it) refuses the whole step: ValueError saying which and why.
+    """
+    from annotator.store import review  # review's span writes; it imports nothing of this module
+
+    wanted = list(dict.fromkeys(keys))
+    ends = [end for head, child, _label in wanted for end in (head, child)]
+    with project.transaction():
+        ids = _gold_span_ids(project, doc_id, ends)
+        spans = review.add_gold_spans(project, doc_id, [end for end in dict.fromkeys(ends) if end not in ids], reviewer)
+        ids.update({(s.start, s.end, s.label): s.id for s in spans})
+        created = []
+        for head, child, label in wanted:
+            if project.conn.execute("SELECT 1 FROM relations WHERE head = ? AND tail = ? AND label = ?",
+                                    [ids[head], ids[child], label]).fetchone():
+                continue
+            try:
+                created.append(project.add_relation(ids[head], ids[child], label))
+            except ValueError as exc:
+                raise ValueError(f"{label} from “{head[2]}” to “{child[2]}”: {exc}") from exc
+    return spans, created
+
+
+def delete_relations(project: Project, relations: Sequence[Relation]) -> None:
+    """Delete relations that must still be what they were (KeyError otherwise: nothing changes)."""
+    with project.transaction():
+        for relation in relations:
+            if relation not in project._relations_where("id = ?", [relation.id]):
+                raise KeyError(f"relation {relation.id} is no longer in the project; nothing changed")
+            project.conn.execute("DELETE FROM relations WHERE id = ?", [relation.id])
+
+
+# ---------------------------------------------------------------- rejections
+_COLUMNS = ("id, doc_id, first_start, first_end, first_label, second_start, second_end, second_label,"
+            " coalesce(reviewer, ''), coalesce(created, '')")
+
+
+def _rejection(row: tuple) -> RelationRejection:
+    return RelationRejection(row[0], row[1], (row[2], row[3], row[4]), (row[5], row[6], row[7]), row[8], row[9])
+
+
+def relation_rejections(project: Project, doc_id: int) -> list[RelationRejection]:
+    """The pairs of a document where the reviewer rejected every relation, in text order."""
+    return [_rejection(r) for r in project.conn.execute(
+        f"SELECT {_COLUMNS} FROM rejected_relations WHERE doc_id = ? ORDER BY first_start, id", [doc_id])]
+
+
+def reject_pair(project: Project, doc_id: int, pair: Pair, reviewer: str) -> RelationRejection:
+    """Record that no relation between the two spans of ``pair`` goes into gold."""
+    first, second = pair
+    for start, end, _label in pair:
+        project._check_offsets(doc_id, start, end)
+    stamp = now()
+    with project.transaction():
+        cursor = project.conn.execute(
+            "INSERT INTO rejected_relations (doc_id, first_start, first_end, first_label, second_start, second_end,"
+            " second_label, reviewer, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [doc_id, *first, *second, reviewer, stamp])
+    return RelationRejection(int(cursor.lastrowid), doc_id, first, second, reviewer, stamp)
+
+
+def delete_relation_rejections(project: Project, rejected: Iterable[RelationRejection]) -> None:
+    with project.transaction():
+        project.conn.executemany("DELETE FROM rejected_relations WHERE id = ?", [(r.id,) for r in rejected])
+
+
+def restore_relation_rejections(project: Project, rejected: Iterable[RelationRejection]) -> None:
+    """Put taken-back relation rejections back with their ids (undo)."""
+    with project.transaction():
+        project.conn.executemany(
+            "INSERT INTO rejected_relations (id, doc_id, first_start, first_end, first_label, second_start,"
+            " second_end, second_label, reviewer, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [(r.id, r.doc_id, *r.first, *r.second, r.reviewer, r.created) for r in rejected])
+
+
+# ------------------------------------------------------------ change sets
+def take_out(project: Project, changes: Changes) -> None:
+    """The relation half of a change set that goes before its spans: relations and rejections removed."""
+    if changes.relations_removed:
+        delete_relations(project, changes.relations_removed)
+    if changes.relations_unrejected:
+        delete_relation_rejections(project, changes.relations_unrejected)
+
+
+def put_in(project: Project, changes: Changes) -> None:
+    """The relation half that goes after its spans (a relation needs its ends): relations and rejections added."""
+    if changes.relations_added:
+        project.restore_relations(changes.relations_added)
+    if changes.relations_rejected:
+        restore_relation_rejections(project, changes.relations_rejected)

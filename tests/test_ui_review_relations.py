@@ -1,0 +1,228 @@
+"""Review mode compares relations: listed with the span disagreements, resolved by the same keys into gold.
+
+Real project files, the real review panel and window, real key events; what gold holds is read
+back from the file through a connection of the test's own.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoStack
+
+from annotator.core.model import GOLD_ANNOTATOR
+from annotator.store import Project
+from annotator.ui.commands import ChangeNotifier
+from annotator.ui.review_panel import ReviewPanel
+from ui_fixtures import CTRL, SAMPLE_DOCS, press, settings, shown_window  # noqa: F401
+
+pytestmark = pytest.mark.gui
+
+THREAT = "one of America’s gravest threats"
+STOCKPILE = "it has developed a stockpile of nuclear warheads"
+CYBER = "a sophisticated cyber warfare operation"
+
+
+def at(text: str, words: str, after: str = "") -> tuple[int, int]:
+    start = text.index(after + words) + len(after)
+    return start, start + len(words)
+
+
+@pytest.fixture
+def project(tmp_path) -> Project:
+    """ana and ben on the Korea article: the same actors and claims, and relations that agree and differ.
+
+    - both: STOCKPILE claimed_by "Bruce Klingner" (agreed);
+    - ana only: THREAT claimed_by "U.S. officials" (both have the two spans);
+    - ben only: CYBER claimed_by "Klingner" (of "Klingner adds"): both ends are ben's alone.
+    """
+    proj = Project.open(tmp_path / "review.db")
+    doc, _ = proj.add_document((SAMPLE_DOCS / "korea-peninsula-threat.txt").read_text(encoding="utf-8"), title="korea")
+    text = proj.document_text(doc)
+    spans: dict[tuple[str, str], int] = {}
+    for who in ("ana", "ben"):
+        for words, label in (("U.S. officials", "actor"), ("Bruce Klingner", "actor"), (THREAT, "claim"),
+                             (STOCKPILE, "claim")):
+            spans[(who, words)] = proj.add_span(doc, *at(text, words), label, who).id
+        proj.add_relation(spans[(who, STOCKPILE)], spans[(who, "Bruce Klingner")], "claimed_by")
+    proj.add_relation(spans[("ana", THREAT)], spans[("ana", "U.S. officials")], "claimed_by")
+    cyber = proj.add_span(doc, *at(text, CYBER), "claim", "ben").id
+    klingner = proj.add_span(doc, *_klingner_adds(text), "actor", "ben")
+    proj.add_relation(cyber, klingner.id, "claimed_by")
+    for who in ("ana", "ben"):
+        proj.set_status(doc, who, "done")
+    yield proj
+    proj.close()
+
+
+def _klingner_adds(text: str) -> tuple[int, int]:
+    start = text.index("Klingner adds")
+    return start, start + len("Klingner")
+
+
+def gold(path) -> tuple[list[tuple], list[tuple]]:
+    """(gold spans, gold relations as (head words' start, child start, label, id)) read from the file."""
+    with sqlite3.connect(path) as conn:
+        spans = conn.execute("SELECT start, [end], label, reviewer FROM spans WHERE annotator = ? ORDER BY start",
+                             [GOLD_ANNOTATOR]).fetchall()
+        relations = conn.execute(
+            "SELECT h.start, c.start, r.label, r.id FROM relations r JOIN spans h ON h.id = r.head"
+            " JOIN spans c ON c.id = r.tail WHERE r.annotator = ? ORDER BY h.start", [GOLD_ANNOTATOR]).fetchall()
+    return spans, relations
+
+
+def rejected_pairs(path) -> list[tuple]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT first_start, second_start, reviewer FROM rejected_relations").fetchall()
+
+
+@pytest.fixture
+def panel(qtbot, project) -> ReviewPanel:
+    stack, notifier = QUndoStack(), ChangeNotifier()
+    widget = ReviewPanel(project, stack, notifier, "rita")
+    widget._keep = (stack, notifier)
+    qtbot.addWidget(widget)
+    widget.set_document(1)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.list.setFocus()
+    return widget
+
+
+def key(qtbot, panel: ReviewPanel, k) -> None:
+    qtbot.keyClick(panel.list, k)
+
+
+def go_to_relations(qtbot, panel: ReviewPanel) -> None:
+    for _ in range(len(panel.disagreements)):
+        key(qtbot, panel, "n")
+
+
+def test_relation_disagreements_follow_the_span_disagreements_in_the_same_list(qtbot, panel):
+    assert [d.kind for d in panel.disagreements] == ["missing", "missing"]  # ben's CYBER and "Klingner"
+    assert [(d.kind, d.annotators) for d in panel.relations.disagreements] == [
+        ("missing", ("ana",)), ("missing", ("ben",))]
+    assert panel.model.rowCount() == 4 and panel.count_label.text() == "0 of 4 decided"
+    assert panel.row_text(2) == "3. ·  relation: only ana — “U.S. officials” ↔ “one of America’s …”"
+    go_to_relations(qtbot, panel)
+    assert panel.row() == 2 and panel.current() is panel.relations.disagreements[0]
+    assert [b.full_text for b in panel.version_buttons] == [
+        "1  ana — claimed_by: “one of Americ…” → “U.S. officials”", "2  ben — no relation"]
+    tip = panel.model.data(panel.model.index(2), Qt.ItemDataRole.ToolTipRole)
+    assert "ana: claimed_by" in tip and "ben: nothing" in tip and "gold: not decided yet" in tip
+    assert "Accept all agreed (5)" in panel.agreed_button.full_text  # 4 agreed spans + 1 agreed relation
+
+
+def test_accepting_a_relation_brings_its_ends_into_gold_in_one_undoable_step(qtbot, panel):
+    text, path = panel.text, panel.project.path
+    go_to_relations(qtbot, panel)
+    key(qtbot, panel, "1")  # ana's claimed_by
+    threat, officials = at(text, THREAT), at(text, "U.S. officials")
+    spans, relations = gold(path)
+    assert spans == [(*officials, "actor", "rita"), (*threat, "claim", "rita")]
+    assert [r[:3] for r in relations] == [(threat[0], officials[0], "claimed_by")]
+    assert panel.undo_stack.count() == 1 and panel.row() == 3
+    assert panel.row_text(2).startswith("3. ✓ claimed_by") and panel.count_label.text() == "1 of 4 decided"
+    panel.undo_stack.undo()
+    assert gold(path) == ([], []) and panel.row_text(2).startswith("3. ·")
+    panel.undo_stack.redo()
+    assert gold(path) == (spans, relations)  # the same relation id comes back
+
+
+def test_accepting_a_relation_whose_ends_are_disputed_marks_those_span_rows_too(qtbot, panel):
+    go_to_relations(qtbot, panel)
+    key(qtbot, panel, "n")
+    key(qtbot, panel, "2")  # ben's CYBER claimed_by "Klingner"
+    spans, relations = gold(panel.project.path)
+    assert [s[2] for s in spans] == ["claim", "actor"] and [r[2] for r in relations] == ["claimed_by"]
+    assert panel.row_text(0).startswith("1. ✓ claim") and panel.row_text(1).startswith("2. ✓ actor")
+    assert panel.count_label.text() == "3 of 4 decided"
+
+
+def test_rejecting_a_span_region_takes_the_gold_relation_on_it_along_and_undo_brings_both_back(qtbot, panel):
+    go_to_relations(qtbot, panel)
+    key(qtbot, panel, "n")
+    key(qtbot, panel, "2")  # gold: CYBER claimed_by "Klingner"
+    before = gold(panel.project.path)
+    panel.set_row(1)  # the span disagreement over "Klingner"
+    key(qtbot, panel, "x")
+    spans, relations = gold(panel.project.path)
+    assert [s[2] for s in spans] == ["claim"] and relations == []
+    assert panel.row_text(3).startswith("4. ·")  # gold no longer has the relation
+    panel.undo_stack.undo()
+    assert gold(panel.project.path) == before and panel.row_text(3).startswith("4. ✓ claimed_by")
+
+
+def test_x_rejects_a_relation_pair_decided_durable_and_undoable(qtbot, panel):
+    go_to_relations(qtbot, panel)
+    key(qtbot, panel, "1")
+    key(qtbot, panel, "p")
+    key(qtbot, panel, "x")  # after all: no relation between THREAT and "U.S. officials" in gold
+    path = panel.project.path
+    spans, relations = gold(path)
+    assert relations == [] and len(spans) == 2  # the ends stay: they are spans gold accepted
+    threat, officials = at(panel.text, THREAT), at(panel.text, "U.S. officials")
+    assert rejected_pairs(path) == [(officials[0], threat[0], "rita")]  # the pair, first end in text order
+    assert panel.row_text(2).startswith("3. ✗ rejected  relation") and panel.count_label.text() == "1 of 4 decided"
+    key(qtbot, panel, "p")
+    key(qtbot, panel, "x")  # rejected already: no second step
+    assert panel.undo_stack.count() == 2
+
+    with Project.open(path) as again:  # the decision survives reopening
+        stack, notifier = QUndoStack(), ChangeNotifier()
+        reopened = ReviewPanel(again, stack, notifier, "rita")
+        qtbot.addWidget(reopened)
+        reopened.set_document(1)
+        assert reopened.row_text(2).startswith("3. ✗ rejected  relation")
+
+    panel.undo_stack.undo()
+    assert rejected_pairs(path) == [] and [r[2] for r in gold(path)[1]] == ["claimed_by"]
+    assert panel.row_text(2).startswith("3. ✓ claimed_by")
+
+
+def test_accept_all_agreed_takes_the_agreed_relation_with_the_agreed_spans_in_one_step(qtbot, panel):
+    key(qtbot, panel, "a")
+    spans, relations = gold(panel.project.path)
+    assert len(spans) == 4
+    stockpile, klingner = at(panel.text, STOCKPILE), at(panel.text, "Bruce Klingner")
+    assert [r[:3] for r in relations] == [(stockpile[0], klingner[0], "claimed_by")]
+    assert panel.undo_stack.count() == 1
+    assert panel.undo_stack.undoText() == "Accept 4 agreed spans and 1 agreed relation"
+    assert "Accept all agreed (0)" in panel.agreed_button.full_text
+    panel.undo_stack.undo()
+    assert gold(panel.project.path) == ([], [])
+
+
+def test_a_relation_the_rules_now_refuse_is_refused_with_the_reason(qtbot, panel):
+    failures = []
+    panel.notifier.failed.connect(failures.append)
+    panel.project.conn.execute("UPDATE relation_labels SET heads = '[\"quote\"]' WHERE name = 'claimed_by'")
+    go_to_relations(qtbot, panel)
+    key(qtbot, panel, "1")
+    assert gold(panel.project.path) == ([], [])  # nothing half-written: not even the ends
+    assert "claimed_by" in failures[0] and "'quote'" in failures[0]
+    assert panel.undo_stack.count() == 0
+
+
+# ------------------------------------------------------------------ the window
+def test_the_window_frames_the_selected_relation_and_resolves_it_by_keys(qtbot, project, settings):  # noqa: F811
+    window = shown_window(qtbot, project, "rita", settings, doc_id=1)
+    press(qtbot, window, Qt.Key.Key_R, CTRL)
+    panel = window.review.panel
+    highlight = window.review.relation_highlight
+    assert highlight.current is None and window.review.overlay.region is not None
+    for _ in range(2):
+        press(qtbot, window, "n")
+    assert highlight.current is panel.relations.disagreements[0]
+    assert window.review.overlay.region is None  # the relation's two ends are framed, not all between them
+    window.text_view.viewport().repaint()
+    assert len(highlight.framed()) >= 2
+    qtbot.keyClick(panel.list, "1")
+    assert [r[2] for r in gold(project.path)[1]] == ["claimed_by"]
+    assert [r.label for r in window.relations.painter.relations] == ["claimed_by"]  # gold's arc is drawn
+    press(qtbot, window, Qt.Key.Key_Z, CTRL)
+    assert gold(project.path) == ([], []) and window.relations.painter.relations == []
+    press(qtbot, window, Qt.Key.Key_R, CTRL)
+    assert highlight not in window.text_view.extra_painters
