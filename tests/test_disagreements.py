@@ -4,7 +4,7 @@ import itertools
 
 import pytest
 
-from annotator.core.disagreements import Disagreement, agreed_spans, find_disagreements
+from annotator.core.disagreements import Disagreement, agreed_spans, attribute_differences, find_disagreements
 from annotator.core.model import Span
 
 _ids = itertools.count(1)
@@ -147,3 +147,39 @@ def test_every_span_lands_in_exactly_one_region_or_is_agreed():
     for d in found:
         assert all(d.start <= s.start and s.end <= d.end for s in d.spans)
         assert set(d.annotators) | set(d.missing) <= set(by)
+
+
+# ------------------------------------------------------------------ attribute values (issue 13)
+def test_the_same_span_with_another_attribute_value_is_an_attribute_disagreement():
+    a, b = sp("ana", 0, 5, "claim"), sp("ben", 0, 5, "claim")
+    by = {"ana": [a, sp("ana", 10, 15)], "ben": [b, sp("ben", 10, 15)]}
+    values = {a.id: {"certainty": "asserted"}, b.id: {"certainty": "hedged"}}
+    [d] = find_disagreements(by, values)
+    assert d == Disagreement(("attribute",), 0, 5, (a, b), ("ana", "ben"), ())
+    assert agreed_spans(by, values) == [(10, 15, "actor")]  # not (0, 5, "claim"): its values differ
+    assert attribute_differences(d.spans, values) == {"certainty": ["asserted", "hedged"]}
+    # without values (or with equal ones) the span is agreed as before
+    assert find_disagreements(by) == [] and agreed_spans(by) == [(0, 5, "claim"), (10, 15, "actor")]
+    same = {a.id: {"certainty": "hedged"}, b.id: {"certainty": "hedged"}}
+    assert find_disagreements(by, same) == [] and (0, 5, "claim") in agreed_spans(by, same)
+
+
+def test_a_value_against_no_value_differs_and_other_differences_keep_their_kinds():
+    a, b, c = sp("ana", 0, 5, "claim"), sp("ben", 0, 5, "claim"), sp("cy", 0, 9, "claim")
+    values = {a.id: {"certainty": "asserted"}}
+    [d] = find_disagreements({"ana": [a], "ben": [b]}, values)
+    assert d.kinds == ("attribute",)
+    assert attribute_differences(d.spans, values) == {"certainty": ["asserted", None]}
+    [d] = find_disagreements({"ana": [a], "ben": [b], "cy": [c]}, values)
+    assert d.kinds == ("boundary", "attribute")
+    [d] = find_disagreements({"ana": [a], "ben": [b], "cy": []}, values)
+    assert d.kinds == ("attribute", "missing") and d.missing == ("cy",)
+
+
+def test_attribute_comparison_reads_span_rows_columns():
+    from annotator.core.span_rows import SpanRows
+
+    a, b = sp("ana", 3, 8, "quote"), sp("ben", 3, 8, "quote")
+    by = {"ana": SpanRows([a]), "ben": SpanRows([b])}
+    [d] = find_disagreements(by, {a.id: {"form": "direct"}, b.id: {"form": "reported"}})
+    assert d.kind == "attribute" and d.spans == (a, b)

@@ -9,7 +9,13 @@ disagreement. What differs is said by its ``kinds``, any of
 - ``"label"``: annotators who marked the region gave the same words different labels
   (or, where their boundaries differ, used different labels);
 - ``"boundary"``: annotators who marked the region put its ends in different places;
+- ``"attribute"``: two annotators marked the same span (start, end, label) but gave one of
+  its attributes different values (``certainty`` asserted against hedged; a value against none);
 - ``"missing"``: some selected annotators marked nothing in the region.
+
+Attribute values are compared only when the caller passes them (``attributes``: span id ->
+{name: value}, the values of the attributes the span's label defines). A span every annotator
+marked with different values is then not agreed: it is a region of its own, kind ``attribute``.
 
 So ``ana = claim`` against ``ben = quote`` on the same words is a label
 disagreement even when a third annotator marked nothing there (kinds
@@ -21,14 +27,15 @@ from __future__ import annotations
 import gc
 import itertools
 import operator
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 from annotator.core.model import Span
 from annotator.core.span_rows import SpanRows
 
-KINDS = ("label", "boundary", "missing")
+KINDS = ("label", "boundary", "attribute", "missing")
 MISSING_ONLY = ("missing",)  # a region of one span (start, end, label) that someone lacks
 
 
@@ -50,13 +57,13 @@ class Disagreement:
 Item = tuple[int, int, int, str, int]  # (start, -end, annotator index, label, row): a span before it is made
 
 
-def _classify(group: list[Item], selected: Sequence[str]) -> tuple[str, ...]:
-    """What differs in a group of overlapping spans; () when every annotator marked the same set."""
+def _classify(group: list[Item], selected: Sequence[str], attribute: bool = False) -> tuple[str, ...]:
+    """What differs in a group of overlapping spans (``attribute``: a span in it has values that differ)."""
     sets: list[set[tuple[int, int, str]]] = [set() for _ in selected]
     for start, neg_end, a, label, _ in group:
         sets[a].add((start, -neg_end, label))
     if all(found == sets[0] for found in sets[1:]):
-        return ()
+        return ("attribute",) if attribute else ()
     marked = [a for a, found in enumerate(sets) if found]
     missing = len(marked) < len(selected)
     extents = [{(start, end) for start, end, _ in sets[a]} for a in marked]
@@ -65,7 +72,7 @@ def _classify(group: list[Item], selected: Sequence[str]) -> tuple[str, ...]:
         label = _labels_differ([(start, -neg_end, a, lb) for start, neg_end, a, lb, _ in group])
     else:  # the same extents: any difference is in the labels
         label = any(sets[a] != sets[marked[0]] for a in marked[1:])
-    return tuple(k for k, differs in zip(KINDS, (label, boundary, missing)) if differs)
+    return tuple(k for k, differs in zip(KINDS, (label, boundary, attribute, missing)) if differs)
 
 
 PAIRWISE_LIMIT = 200  # a bigger cluster (a span over a whole chapter) compares label sets, not span pairs
@@ -108,28 +115,62 @@ def _keyed(name: str, spans: Sequence[Span]) -> tuple[list[int], list[int], list
     return [s.start for s in spans], [s.end for s in spans], [s.label for s in spans]
 
 
-def find_disagreements(spans_by_annotator: Mapping[str, Sequence[Span]]) -> list[Disagreement]:
+Values = Mapping[str, Any]  # one span's attribute values: name -> value
+NO_VALUES: Values = {}
+
+
+def find_disagreements(spans_by_annotator: Mapping[str, Sequence[Span]],
+                       attributes: Mapping[int, Values] | None = None) -> list[Disagreement]:
     """Every region where the selected annotators (the mapping's keys) disagree, in text order.
 
     The ``annotators`` and ``missing`` of each result keep the mapping's order.
     A span whose annotator is not a key of the mapping is refused (ValueError).
     """
-    return compare(spans_by_annotator)[0]
+    return compare(spans_by_annotator, attributes)[0]
 
 
-def agreed_spans(spans_by_annotator: Mapping[str, Sequence[Span]]) -> list[tuple[int, int, str]]:
-    """The ``(start, end, label)`` that every selected annotator has, in text order.
+def agreed_spans(spans_by_annotator: Mapping[str, Sequence[Span]],
+                 attributes: Mapping[int, Values] | None = None) -> list[tuple[int, int, str]]:
+    """The ``(start, end, label)`` that every selected annotator has (with the same attribute values,
+    when ``attributes`` are given), in text order.
 
     This is the intersection of the annotators' span sets, so a span everybody
     marked counts even when someone added another span overlapping it.
     """
-    return compare(spans_by_annotator)[1]
+    return compare(spans_by_annotator, attributes)[1]
+
+
+def attribute_differences(spans: Iterable[Span], attributes: Mapping[int, Values]) -> dict[str, list[Any]]:
+    """Which attributes differ between annotators' copies of the same span: name -> the values given,
+    in the spans' order (None where a copy has no value), each value once. {} when none differ."""
+    copies: dict[tuple[int, int, str], list[Values]] = {}
+    for span in spans:
+        copies.setdefault((span.start, span.end, span.label), []).append(attributes.get(span.id, NO_VALUES))
+    differences: dict[str, list[Any]] = {}
+    for held in copies.values():
+        if len(held) < 2 or all(values == held[0] for values in held[1:]):
+            continue
+        for name in sorted({name for values in held for name in values}):
+            given = _once(values.get(name) for values in held)
+            if len(given) > 1:
+                differences[name] = _once([*differences.get(name, []), *given])
+    return differences
+
+
+def _once(values: Iterable[Any]) -> list[Any]:
+    """Each value once, in order (values need not be hashable)."""
+    found: list[Any] = []
+    for value in values:
+        if value not in found:
+            found.append(value)
+    return found
 
 
 Key = tuple[int, int, str]  # (start, -end, label): sorts in text order as it is
 
 
-def compare(spans_by_annotator: Mapping[str, Sequence[Span]]) -> tuple[list[Disagreement], list[tuple[int, int, str]]]:
+def compare(spans_by_annotator: Mapping[str, Sequence[Span]], attributes: Mapping[int, Values] | None = None
+            ) -> tuple[list[Disagreement], list[tuple[int, int, str]]]:
     """(``find_disagreements``, ``agreed_spans``) in one pass over the spans.
 
     Work is done on sets and sorted tuples in C, and per disagreement in Python, never per
@@ -141,7 +182,7 @@ def compare(spans_by_annotator: Mapping[str, Sequence[Span]]) -> tuple[list[Disa
     The garbage collector waits meanwhile (see ``_collector_paused``).
     """
     with _collector_paused():
-        return _compare(spans_by_annotator)
+        return _compare(spans_by_annotator, attributes or NO_VALUES)
 
 
 @contextmanager
@@ -158,7 +199,8 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _compare(spans_by_annotator: Mapping[str, Sequence[Span]]) -> tuple[list[Disagreement], list[tuple[int, int, str]]]:
+def _compare(spans_by_annotator: Mapping[str, Sequence[Span]], attributes: Mapping[int, Values]
+             ) -> tuple[list[Disagreement], list[tuple[int, int, str]]]:
     selected = list(spans_by_annotator)
     sources = list(spans_by_annotator.values())
     rows: list[dict[Key, int]] = []  # per annotator: key -> row of its span
@@ -168,6 +210,8 @@ def _compare(spans_by_annotator: Mapping[str, Sequence[Span]]) -> tuple[list[Dis
     if not rows:
         return [], []
     common = set(rows[0]).intersection(*rows[1:])
+    differing = _differing_values(sources, rows, attributes) if attributes else set()
+    common -= differing  # the same span with other values is not agreed: it becomes a region of its own
     # Each annotator's spans come nearly in key order (text order breaks ties by id, not label):
     # sorting them together merges runs, and dict.fromkeys drops the repeats, in order.
     keys = list(dict.fromkeys(sorted(itertools.chain.from_iterable(rows))))
@@ -202,8 +246,10 @@ def _compare(spans_by_annotator: Mapping[str, Sequence[Span]]) -> tuple[list[Dis
     for group in group_of:
         marked = {a for _, _, a, _, _ in group}
         alone = group[0][:2] == group[-1][:2] and len({label for _, _, _, label, _ in group}) == 1
+        attribute = bool(differing) and any((start, neg_end, label) in differing for start, neg_end, _, label, _ in group)
         found.append(Disagreement(
-            MISSING_ONLY if alone else _classify(group, selected), group[0][0], max(-item[1] for item in group),
+            MISSING_ONLY if alone and not attribute else _classify(group, selected, attribute),
+            group[0][0], max(-item[1] for item in group),
             tuple(made[a][row] for _, _, a, _, row in group),
             tuple(name for a, name in enumerate(selected) if a in marked),
             tuple(name for a, name in enumerate(selected) if a not in marked)))
@@ -211,6 +257,29 @@ def _compare(spans_by_annotator: Mapping[str, Sequence[Span]]) -> tuple[list[Dis
 
 
 _START, _NEG_END, _LABEL = (operator.itemgetter(i) for i in range(3))
+
+
+def _differing_values(sources: Sequence[Sequence[Span]], rows: list[dict[Key, int]],
+                      attributes: Mapping[int, Values]) -> set[Key]:
+    """Keys that two or more annotators marked with different attribute values.
+
+    Looks only at spans that have values (and the other annotators' copies of them), so a
+    document without attribute values costs one pass over the ids, done in C.
+    """
+    valued: set[Key] = set()
+    ids_of: list[list[int]] = []
+    for source, row in zip(sources, rows):
+        ids = source.ids if isinstance(source, SpanRows) else [s.id for s in source]
+        ids_of.append(ids)
+        with_values = set(filter(attributes.__contains__, ids))
+        if with_values:
+            valued.update(key for key, at in row.items() if ids[at] in with_values)
+    differing = set()
+    for key in valued:
+        held = [attributes.get(ids[row[key]], NO_VALUES) for ids, row in zip(ids_of, rows) if key in row]
+        if len(held) > 1 and any(values != held[0] for values in held[1:]):
+            differing.add(key)
+    return differing
 
 
 def _spans_at(spans: Sequence[Span], rows: list[int]) -> list[Span]:
