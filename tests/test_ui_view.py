@@ -231,12 +231,12 @@ def test_details_panel_shows_title_source_meta_and_statuses(qtbot, ws_project, s
                                         meta={"byline": "Staff", "headings": [[0, 4, 1]]})
     ws_project.set_status(doc_id, "ben", "done")
     window = shown_window(qtbot, ws_project, "alice", settings, doc_id=doc_id)
-    text = window.details.label.text()
+    text = window.details.text()
     for expected in ("Budget talks", "news/budget.html", "byline", "Staff", "ben", "done", "Headings"):
         assert expected in text
     select_with_keys(qtbot, window, 0, 4)
     press(qtbot, window, "1")
-    assert "alice" in window.details.label.text() and "in progress" in window.details.label.text()
+    assert "alice" in window.details.text() and "in progress" in window.details.text()
 
 
 def test_home_and_end_in_the_document_list(qtbot, main_window):
@@ -338,3 +338,10 @@ def test_display_problems_are_named_before_qt_starts():
     assert "QT_QPA_PLATFORM=bogus" in display_problem({"QT_QPA_PLATFORM": "bogus"}, "linux")
     assert display_problem({"QT_QPA_PLATFORM": "offscreen"}, "linux") is None
     assert _package_of("libxcb-icccm.so.4") == "libxcb-icccm4"  # what to install, for a library Qt lacks
+
+
+def test_details_panel_shows_markup_in_a_title_as_typed(qtbot, ws_project, settings):
+    doc_id, _ = ws_project.add_document("Body.", title="<b>R&D</b> notes", meta={"tags": ["a", "b"]})
+    window = shown_window(qtbot, ws_project, "alice", settings, doc_id=doc_id)
+    assert "Title: <b>R&D</b> notes" in window.details.text().splitlines()
+    assert 'tags: ["a", "b"]' in window.details.text().splitlines()
