@@ -369,3 +369,44 @@ def test_labels_changed_by_another_connection_or_rolled_back_are_seen(project):
     assert project.label("ghost") is None
     project.update_label("actor", Label("person", "#ff0000", "1"))
     assert [label.name for label in project.labels()][0] == "person"
+
+
+def _indexes(path: Path) -> set[str]:
+    with sqlite3.connect(path) as conn:
+        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'spans'")}
+
+
+def test_a_project_from_before_0008_span_read_gets_the_span_read_index_and_keeps_every_span(tmp_path):
+    path = tmp_path / "before.db"
+    with Project.open(path) as proj:
+        doc_id, _ = proj.add_document("Kim met Moon in Seoul 👍 on Monday.")
+        proj.add_spans([{"doc_id": doc_id, "start": 0, "end": 3, "label": "actor", "annotator": "ana", "note": "leader"},
+                        {"doc_id": doc_id, "start": 8, "end": 12, "label": "actor", "annotator": "ana", "note": ""},
+                        {"doc_id": doc_id, "start": 0, "end": 12, "label": "claim", "annotator": "ana"},
+                        {"doc_id": doc_id, "start": 16, "end": 21, "label": "actor", "annotator": "bob"}])
+        before = {name: proj.spans(doc_id, name) for name in ("ana", "bob")}, proj.spans(doc_id)
+        with proj.transaction():  # the file as the version before 0008_span_read left it
+            proj.conn.execute("DROP INDEX idx_spans_read")
+            proj.conn.execute("DROP INDEX idx_spans_noted")
+            proj.conn.execute("CREATE INDEX idx_spans_doc_id_annotator_start ON spans (doc_id, annotator, start)")
+            proj.conn.execute("DELETE FROM _sqlite_migrations WHERE name = '0008_span_read'")
+    assert "idx_spans_doc_id_annotator_start" in _indexes(path)
+    with Project.open(path, create=False) as proj:
+        assert proj.schema_steps() == [step.name for step in migrations._migrations]
+        assert ({name: proj.spans(doc_id, name) for name in ("ana", "bob")}, proj.spans(doc_id)) == before
+        assert [s.note for s in proj.spans(doc_id, "ana")] == [None, "leader", ""]  # text order: 0-12, 0-3, 8-12
+    assert {"idx_spans_read", "idx_spans_noted"} <= _indexes(path)
+    assert "idx_spans_doc_id_annotator_start" not in _indexes(path)
+
+
+def test_spans_are_read_with_their_notes_from_the_span_read_index(project):
+    doc_id, _ = project.add_document("Kim met Moon in Seoul on Monday.")
+    span = project.add_span(doc_id, 0, 3, "actor", "ana")
+    project.add_span(doc_id, 8, 12, "actor", "ana")
+    project.update_span(span.id, note="asked twice")
+    assert [s.note for s in project.spans(doc_id, "ana")] == ["asked twice", None]
+    plan = project.conn.execute("EXPLAIN QUERY PLAN SELECT start, [end], label, origin, reviewer, created, updated"
+                                " FROM spans WHERE doc_id = ? AND annotator = ?", [doc_id, "ana"]).fetchall()
+    assert "COVERING INDEX idx_spans_read" in plan[0][-1]
+    project.update_span(span.id, note=None)
+    assert [s.note for s in project.spans(doc_id, "ana")] == [None, None]

@@ -48,6 +48,7 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
+_ID, _NOTE = Span._fields.index("id"), Span._fields.index("note")
 _QUOTED_TERM = re.compile(r'"(?:[^"]|"")*"')  # one term as quote_fts writes it
 
 
@@ -538,9 +539,10 @@ class Project(LabelStore, AttributeStore, RelationStore):
     def spans(self, doc_id: int, annotator: str | Sequence[str] | None = None) -> SpanRows:
         """Spans of a document in text order, for one annotator, several, or all.
 
-        Read as one JSON array per column and kept as columns (see ``SpanRows``). The
-        index on (doc_id, annotator, start) gives one annotator's rows sorted by start,
-        so only ties are reordered; SQL's ORDER BY would sort whole rows in a temporary B-tree.
+        Read as one JSON array per column and kept as columns (see ``SpanRows``), all but the
+        notes from the index on (doc_id, annotator, start, ...) alone (0008_span_read). It gives
+        one annotator's rows sorted by start, so only ties are reordered; SQL's ORDER BY would
+        sort whole rows in a temporary B-tree.
         """
         known: dict[str, Any] = {"doc_id": doc_id}
         where, params = "doc_id = ?", [doc_id]
@@ -550,9 +552,19 @@ class Project(LabelStore, AttributeStore, RelationStore):
         elif annotator is not None:
             names = list(annotator)
             where, params = where + f" AND annotator IN ({','.join('?' * len(names))})", [*params, *names]
-        sql = f"SELECT {span_column_arrays(known)} FROM spans WHERE {where}"
-        arrays = orjson.loads(self.conn.execute(sql, params).fetchone()[0])
-        return SpanRows.from_columns(span_columns(arrays, known))
+        sql = f"SELECT {span_column_arrays({**known, 'note': None})} FROM spans WHERE {where}"
+        columns = span_columns(orjson.loads(self.conn.execute(sql, params).fetchone()[0]), {**known, "note": None})
+        notes = self._notes(where, params)
+        if notes:
+            columns[_NOTE] = [notes.get(span_id) for span_id in columns[_ID]]
+        return SpanRows.from_columns(columns)
+
+    def _notes(self, where: str, params: list[Any]) -> dict[int, str]:
+        """The notes of the spans ``where`` selects that have one (few): through the partial index of
+        noted spans (migration 0008_span_read), so the spans' other columns come from one index."""
+        sql = f"SELECT json_group_array(id), json_group_array(note) FROM spans WHERE {where} AND note IS NOT NULL"
+        ids, notes = self.conn.execute(sql, params).fetchone()
+        return dict(zip(orjson.loads(ids), orjson.loads(notes)))
 
     def span_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM spans").fetchone()[0]

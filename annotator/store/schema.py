@@ -180,6 +180,19 @@ def relation_labels(db: Database) -> None:
     seed_relation_labels(db.conn)
 
 
+@migrations(name="0008_span_read")
+def span_read(db: Database) -> None:
+    """Opening a document reads its spans from one index alone: (doc_id, annotator, start) plus every
+    column the read takes but the note (the rowid, ``id``, is in every index). Looking each row up in
+    the table cost ~4 of ~9 ms for 10,000 spans. Notes, long and rare, are not copied into it: a
+    partial index names the spans that have one, and they are read from the table
+    (``Project.spans``). The new index starts with the old one's columns, so it serves every query
+    the old one did, and replaces it."""
+    db.execute("DROP INDEX IF EXISTS idx_spans_doc_id_annotator_start")
+    db.execute("CREATE INDEX idx_spans_read ON spans (doc_id, annotator, start, [end], label, origin, reviewer,"
+               " created, updated)")
+    db.execute("CREATE INDEX idx_spans_noted ON spans (doc_id, annotator) WHERE note IS NOT NULL")
+
 
 @migrations(name="0009_rejected_relations")
 def rejected_relations(db: Database) -> None:
@@ -194,6 +207,7 @@ def rejected_relations(db: Database) -> None:
         foreign_keys=[("doc_id", "documents", "id")],
     )
     db["rejected_relations"].create_index(["doc_id"])
+
 
 # ------------------------------------------------- telling a project file apart
 SQLITE_MAGIC = b"SQLite format 3\x00"
