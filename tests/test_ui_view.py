@@ -56,11 +56,51 @@ def test_paragraphs_are_spaced_and_lines_capped_at_a_centred_measure(qtbot, main
     select_with_keys(qtbot, main_window, 29, 5)
     assert view.selection() == (29, 34)  # offsets unchanged
 
-    press(qtbot, main_window, Qt.Key.Key_U, CTRL | SHIFT)  # full width, remembered
-    assert view.viewportMargins().left() == 0
-    assert main_window.settings.value("view/fullWidth", type=bool) is True
+    press(qtbot, main_window, Qt.Key.Key_U, CTRL | SHIFT)  # the next line length: full width after wide
     press(qtbot, main_window, Qt.Key.Key_U, CTRL | SHIFT)
+    assert view.viewportMargins().left() == 0
+    press(qtbot, main_window, Qt.Key.Key_U, CTRL | SHIFT)  # and round to comfortable
     assert view.viewportMargins().left() > 0
+
+
+def text_width(view) -> int:
+    return view.viewport().width()
+
+
+def test_line_length_is_a_setting_comfortable_wide_or_full_width_and_is_remembered(qtbot, ws_project, settings):
+    window = shown_window(qtbot, ws_project, "alice", settings)
+    view = window.text_view
+    window.resize(1800, 800)
+    qtbot.waitUntil(lambda: view.viewportMargins().left() > 0)
+    char = QFontMetricsF(view.font()).averageCharWidth()
+    comfortable = text_width(view)
+    assert 70 * char < comfortable <= 82 * char + 30
+    line_length = next(a.menu() for a in window.menus["&View"].actions() if a.text() == "&Line length")
+    wide = next(a for a in line_length.actions() if a.objectName() == "line_length_110")
+    assert wide.text().replace("&", "") == "Wide (about 110 characters)" and not wide.isChecked()
+    wide.trigger()  # View > Line length > Wide
+    assert wide.isChecked() and 100 * char < text_width(view) <= 112 * char + 30
+    assert settings.value("view/lineLength", type=int) == 110
+    select_with_keys(qtbot, window, 29, 5)
+    assert view.selection() == (29, 34)  # offsets unchanged
+    window.close()
+
+    again = shown_window(qtbot, ws_project, "alice", settings)  # remembered across restarts
+    again.resize(1800, 800)
+    qtbot.waitUntil(lambda: again.text_view.viewportMargins().left() > 0)
+    assert again.line_length_actions[110].isChecked()
+    assert text_width(again.text_view) == text_width(view)
+    press(qtbot, again, Qt.Key.Key_U, CTRL | SHIFT)  # the next one: full width
+    assert again.text_view.viewportMargins().left() == 0 and again.line_length_actions[0].isChecked()
+    assert settings.value("view/lineLength", type=int) == 0
+    assert again.text_view.text == FIRST  # the text is untouched
+
+
+def test_full_width_chosen_in_an_older_version_is_kept(qtbot, ws_project, settings):
+    settings.setValue("view/fullWidth", True)  # what the old on/off toggle wrote
+    window = shown_window(qtbot, ws_project, "alice", settings)
+    window.resize(1800, 800)
+    assert window.line_length_actions[0].isChecked() and window.text_view.measure == 0
 
 
 def test_headings_from_meta_are_shown_large_without_changing_the_text(qtbot, ws_project, settings):

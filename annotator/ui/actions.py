@@ -67,7 +67,7 @@ WORKSPACE_ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("zoom_reset", "&View", "&Reset zoom", ("Ctrl+0",), "zoom_reset"),
     ActionSpec("label_tags", "&View", "Label &tags at span starts", ("Ctrl+Shift+T",), "toggle_label_tags",
                checkable=True, separator_before=True),
-    ActionSpec("full_width", "&View", "&Full-width lines", ("Ctrl+Shift+U",), "toggle_full_width", checkable=True),
+    ActionSpec("next_line_length", "&View", "Next &line length", ("Ctrl+Shift+U",), "next_line_length"),
     ActionSpec("edit_labels", "&Labels", "&Edit labels...", ("Ctrl+Shift+L",), "edit_labels"),
     ActionSpec("switch_annotator", "A&nnotator", "&Switch annotator...", ("Ctrl+Shift+A",), "switch_annotator"),
     ActionSpec("cheat_sheet", "&Help", "&Keyboard shortcuts", ("F1",), "show_cheat_sheet"),

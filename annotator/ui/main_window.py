@@ -36,7 +36,7 @@ from annotator.ui.review_mode import install_review
 from annotator.ui.shortcuts import CheatSheet
 from annotator.ui.spans_panel import SpansPanel
 from annotator.ui.suggestions import install_suggestions
-from annotator.ui.text_view import MEASURE, SpanTextView
+from annotator.ui.text_view import SpanTextView
 from annotator.ui.view_settings import ViewSettings
 
 
@@ -156,14 +156,12 @@ class MainWindow(ViewSettings, QMainWindow):
         self.recent_menu = QMenu("Open &recent", self)
         self.actions_by_name = self.add_actions(WORKSPACE_ACTIONS)
         self.menus["&File"].insertMenu(self.actions_by_name["import_files"], self.recent_menu)
-        for name, on in (("snap_words", self.snap_to_words), ("label_tags", self._setting("view/labelTags", False)),
-                         ("full_width", self._setting("view/fullWidth", False))):
+        for name, on in (("snap_words", self.snap_to_words), ("label_tags", self._setting("view/labelTags", False))):
             action = self.actions_by_name[name]
             action.blockSignals(True)  # restore the saved state silently: no message, no settings write
             action.setChecked(on)
             action.blockSignals(False)
         self.text_view.set_show_tags(self.actions_by_name["label_tags"].isChecked())
-        self.text_view.set_measure(0 if self.actions_by_name["full_width"].isChecked() else MEASURE)
         self._build_view_menu()
         hidden = self.settings.value("view/hiddenLabels", [])
         self.palette.hidden = {hidden} if isinstance(hidden, str) else set(hidden or [])

@@ -1,5 +1,5 @@
-"""The window's View handlers: View > Panels and Theme, zoom, find in the document, label tags,
-the reading measure and hidden labels (each remembered in the settings where it is a choice).
+"""The window's View handlers: View > Panels, Line length and Theme, zoom, find in the document,
+label tags and hidden labels (each remembered in the settings where it is a choice).
 
 A mixin of ``MainWindow``: the actions in ``ui/actions.py`` bind to these method names on the window.
 """
@@ -7,8 +7,13 @@ A mixin of ``MainWindow``: the actions in ``ui/actions.py`` bind to these method
 from __future__ import annotations
 
 from PySide6.QtGui import QActionGroup
+from PySide6.QtWidgets import QMenu
 
 from annotator.ui.text_view import MEASURE
+
+# View > Line length: characters a line holds at most (0: the whole width), and the menu's words.
+LINE_LENGTHS = {MEASURE: f"&Comfortable (about {MEASURE} characters)", 110: "&Wide (about 110 characters)",
+                0: "&Full width"}
 from annotator.ui.theme import MODES, apply_theme
 
 
@@ -20,6 +25,7 @@ class ViewSettings:
         panels = view.addMenu("&Panels")
         for dock in (self.documents_dock, self.spans_dock, self.details_dock):
             panels.addAction(dock.toggleViewAction())
+        self._build_line_length_menu(view.addMenu("&Line length"))
         themes = view.addMenu("T&heme")
         group = QActionGroup(self)
         chosen = str(self.settings.value("view/theme", "system"))
@@ -53,9 +59,43 @@ class ViewSettings:
         self.settings.setValue("view/labelTags", on)
         self.text_view.set_show_tags(on)
 
-    def toggle_full_width(self, on: bool) -> None:
-        self.settings.setValue("view/fullWidth", on)
-        self.text_view.set_measure(0 if on else MEASURE)
+    def _build_line_length_menu(self, menu: QMenu) -> None:
+        """View > Line length: comfortable, wide or the whole width, as last chosen."""
+        group = QActionGroup(self)
+        self.line_length_actions = {}
+        for characters, text in LINE_LENGTHS.items():
+            action = self.line_length_actions[characters] = menu.addAction(text)
+            action.setObjectName(f"line_length_{characters}")
+            action.setCheckable(True)
+            action.triggered.connect(lambda _=False, characters=characters: self.set_line_length(characters))
+            group.addAction(action)
+        characters = self._saved_line_length()
+        self.line_length_actions[characters].setChecked(True)
+        self.text_view.set_measure(characters)
+
+    def _saved_line_length(self) -> int:
+        """The line length last chosen (an older version's "full-width lines" on counts as full width)."""
+        saved = self.settings.value("view/lineLength")
+        if saved is None:
+            return 0 if self._setting("view/fullWidth", False) else MEASURE
+        try:
+            characters = int(saved)
+        except (TypeError, ValueError):
+            return MEASURE
+        return characters if characters in LINE_LENGTHS else MEASURE
+
+    def set_line_length(self, characters: int) -> None:
+        """Cap lines at about ``characters`` (0: the whole width), remembered; offsets do not change."""
+        self.settings.setValue("view/lineLength", characters)
+        self.line_length_actions[characters].setChecked(True)
+        self.text_view.set_measure(characters)
+        self.statusBar().showMessage(f"Line length: {LINE_LENGTHS[characters].replace('&', '')}", 3000)
+
+    def next_line_length(self) -> None:
+        """Comfortable -> wide -> full width -> comfortable."""
+        lengths = list(LINE_LENGTHS)
+        current = self.text_view.measure
+        self.set_line_length(lengths[(lengths.index(current) + 1) % len(lengths)] if current in lengths else MEASURE)
 
     def set_theme(self, mode: str) -> None:
         """Follow the system's colours, or force light or dark (remembered)."""
