@@ -39,7 +39,10 @@ class SuggestionOverlay(QObject):
         view.extra_painters.append(self)
 
     def set_suggestions(self, suggestions: Sequence[Suggestion], current: int | None = None) -> None:
-        self.suggestions = list(suggestions)
+        suggestions = list(suggestions)
+        if suggestions == self.suggestions and current == self.current:
+            return  # nothing drawn changes (no source on: every document): no second paint of the view
+        self.suggestions = suggestions
         self._starts = [s.start for s in self.suggestions]
         self._longest = max((s.end - s.start for s in self.suggestions), default=0)
         self.current = current
