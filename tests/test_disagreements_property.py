@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.core.disagreements import compare
+from annotator.core.disagreements import compare, compare_on_demand
 from annotator.core.model import Span, text_order
 from annotator.core.span_rows import SpanRows
 
@@ -51,3 +51,18 @@ def test_compare_finds_exactly_the_regions_and_agreed_spans_of_the_definition(ke
     for d in disagreements:
         assert list(d.spans) == sorted(d.spans, key=lambda s: (s.start, -s.end, NAMES.index(s.annotator), s.label))
         assert set(d.annotators) == {s.annotator for s in d.spans}
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sets(keys, max_size=8), min_size=1, max_size=3))
+def test_the_disagreements_made_on_demand_are_those_compare_lists(key_sets):
+    by, next_id = {}, 1
+    for name, found in zip(NAMES, key_sets):
+        by[name] = SpanRows(Span(next_id + i, 1, s, e, lb, name) for i, (s, e, lb) in enumerate(found))
+        next_id += len(found)
+    listed, agreed = compare(by)
+    lazy, agreed_too = compare_on_demand(by)
+    assert agreed_too == agreed
+    assert (lazy.starts, lazy.ends) == ([d.start for d in listed], [d.end for d in listed])  # before any is made
+    assert list(reversed(lazy)) == listed[::-1]  # made in any order, the same
+    assert lazy == listed and lazy[1:] == listed[1:]

@@ -95,6 +95,20 @@ def test_disagreements_are_listed_and_classified(panel):
     assert [b.text().split(" — ")[0] for b in panel.version_buttons] == ["1  ana", "2  ben"]
 
 
+def test_the_list_shows_each_row_as_made_when_painted_and_repaints_a_decided_one(qtbot, panel):
+    """Rows are made when the view asks (no text stored up front); a decision tells the view to ask again."""
+    model = panel.model
+    shown = [model.data(model.index(row)) for row in range(model.rowCount())]
+    assert shown == [panel.row_text(row) for row in range(4)]
+    assert model.stringList() == [""] * 4  # the C++ list only counts the rows
+    repainted = []
+    model.dataChanged.connect(lambda first, last: repainted.append((first.row(), last.row())))
+    key(qtbot, panel, "1")
+    assert (0, 0) in repainted
+    assert model.data(model.index(0)).startswith("1. ✓ actor  different label")
+    assert model.data(model.index(0), Qt.ItemDataRole.ToolTipRole).endswith("gold: actor")
+
+
 def test_n_and_p_step_and_announce_the_disagreement(qtbot, panel):
     seen = []
     panel.disagreementChanged.connect(seen.append)

@@ -30,7 +30,7 @@ import operator
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, overload
 
 from annotator.core.model import Span
 from annotator.core.span_rows import SpanRows
@@ -171,14 +171,22 @@ Key = tuple[int, int, str]  # (start, -end, label): sorts in text order as it is
 
 def compare(spans_by_annotator: Mapping[str, Sequence[Span]], attributes: Mapping[int, Values] | None = None
             ) -> tuple[list[Disagreement], list[tuple[int, int, str]]]:
-    """(``find_disagreements``, ``agreed_spans``) in one pass over the spans.
+    """(``find_disagreements``, ``agreed_spans``) in one pass over the spans."""
+    disagreements, agreed = compare_on_demand(spans_by_annotator, attributes)
+    return list(disagreements), agreed
 
-    Work is done on sets and sorted tuples in C, and per disagreement in Python, never per
-    agreed span: a span every annotator has (``common``) and that overlaps no other span is
-    agreement without being looked at, so two annotators agreeing on 16,000 of 18,000 spans
-    each cost a few set operations and one sort of the distinct spans. A region is a cluster
-    of transitively overlapping distinct spans; it is a disagreement exactly when it holds a
-    span someone lacks, and only then are its spans classified and made into Span objects.
+
+def compare_on_demand(spans_by_annotator: Mapping[str, Sequence[Span]], attributes: Mapping[int, Values] | None = None
+                      ) -> tuple[Disagreements, list[tuple[int, int, str]]]:
+    """``compare``, with the disagreements as a ``Disagreements`` sequence: each one is classified and
+    its spans made when it is first read (a review list shows a screenful of 4,000 at a time).
+
+    Work is done on sets and sorted tuples in C, never per agreed span: a span every annotator
+    has (``common``) and that overlaps no other span is agreement without being looked at, so
+    two annotators agreeing on 16,000 of 18,000 spans each cost a few set operations and one
+    sort of the distinct spans. A region is a cluster of transitively overlapping distinct
+    spans; it is a disagreement exactly when it holds a span someone lacks (or, with
+    ``attributes``, a span whose copies carry different values).
     The garbage collector waits meanwhile (see ``_collector_paused``).
     """
     with _collector_paused():
@@ -199,16 +207,75 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+class Disagreements(Sequence[Disagreement]):
+    """The disagreements of one comparison in text order, each made (grouped, classified, its
+    ``Span`` objects gathered) when first read and then kept. ``starts`` and ``ends`` give every
+    region's extent without making any. Equal to a list of the same disagreements."""
+
+    def __init__(self, selected: list[str], sources: list[Sequence[Span]], rows: list[dict[Key, int]],
+                 keys: list[Key], bounds: list[int], starts: list[int], ends: list[int],
+                 differing: set[Key] | frozenset[Key] = frozenset()) -> None:
+        self._selected, self._sources, self._rows, self._keys = selected, sources, rows, keys
+        self._bounds, self._differing = bounds, differing  # first and last key of each region, in turn
+        self.starts = starts  # region starts, text order (read only)
+        self.ends = ends  # region ends (exclusive)
+        self._made: list[Disagreement | None] = [None] * len(starts)
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    @overload
+    def __getitem__(self, i: int) -> Disagreement: ...
+    @overload
+    def __getitem__(self, i: slice) -> list[Disagreement]: ...
+    def __getitem__(self, i: int | slice) -> Disagreement | list[Disagreement]:
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        made = self._made[i]
+        if made is None:
+            made = self._made[i] = self._make(self._bounds[2 * i], self._bounds[2 * i + 1])
+        return made
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Sequence) and not isinstance(other, str) and list(self) == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"Disagreements({list(self)!r})"
+
+    def _make(self, first: int, last: int) -> Disagreement:
+        """The disagreement of the distinct keys ``first:last`` (one region)."""
+        rows, selected, differing = self._rows, self._selected, self._differing
+        if last - first == 1:  # one span alone, lacked by someone (the most common disagreement): no sort
+            key = self._keys[first]
+            group = [(key[0], key[1], a, key[2], row[key]) for a, row in enumerate(rows) if key in row]
+        else:
+            group = sorted((start, neg_end, a, label, row[(start, neg_end, label)])
+                           for start, neg_end, label in self._keys[first:last]
+                           for a, row in enumerate(rows) if (start, neg_end, label) in row)
+        marked = {a for _, _, a, _, _ in group}
+        alone = group[0][:2] == group[-1][:2] and len({label for _, _, _, label, _ in group}) == 1
+        attribute = bool(differing) and any((start, neg_end, label) in differing for start, neg_end, _, label, _ in group)
+        return Disagreement(
+            MISSING_ONLY if alone and not attribute else _classify(group, selected, attribute),
+            group[0][0], max(-item[1] for item in group),
+            tuple(self._sources[a][row] for _, _, a, _, row in group),
+            tuple(name for a, name in enumerate(selected) if a in marked),
+            tuple(name for a, name in enumerate(selected) if a not in marked))
+
+
 def _compare(spans_by_annotator: Mapping[str, Sequence[Span]], attributes: Mapping[int, Values]
-             ) -> tuple[list[Disagreement], list[tuple[int, int, str]]]:
+             ) -> tuple[Disagreements, list[tuple[int, int, str]]]:
     selected = list(spans_by_annotator)
     sources = list(spans_by_annotator.values())
     rows: list[dict[Key, int]] = []  # per annotator: key -> row of its span
     for name, spans in zip(selected, sources):
         starts, ends, labels = _keyed(name, spans)
         rows.append(dict(zip(zip(starts, map(operator.neg, ends), labels), itertools.count())))
+    none = Disagreements(selected, sources, rows, [], [], [], [])
     if not rows:
-        return [], []
+        return none, []
     common = set(rows[0]).intersection(*rows[1:])
     differing = _differing_values(sources, rows, attributes) if attributes else set()
     common -= differing  # the same span with other values is not agreed: it becomes a region of its own
@@ -219,41 +286,20 @@ def _compare(spans_by_annotator: Mapping[str, Sequence[Span]], attributes: Mappi
     agreed = list(itertools.compress(keys, shared))
     agreed = list(zip(map(_START, agreed), map(operator.neg, map(_NEG_END, agreed)), map(_LABEL, agreed)))
     if len(agreed) == len(keys):  # (one annotator alone never disagrees)
-        return [], agreed
+        return none, agreed
     # Regions: a new one starts where a span starts at or past every end before it (running max, in C).
     starts = list(map(_START, keys))
-    reach = itertools.accumulate(map(operator.neg, map(_NEG_END, keys)), max)
+    reach = list(itertools.accumulate(map(operator.neg, map(_NEG_END, keys)), max))
     new_region = list(map(operator.ge, itertools.islice(starts, 1, None), reach))
     cuts = [0, *itertools.compress(range(1, len(keys)), new_region), len(keys)]
     region_of = itertools.accumulate(new_region, initial=0)
     regions = sorted(set(itertools.compress(region_of, map(operator.not_, shared))))  # regions someone lacks a span of
-    group_of: list[list[Item]] = []
-    needed: list[list[int]] = [[] for _ in rows]  # rows of each annotator's spans in a disagreement
-    for region in regions:
-        first, last = cuts[region], cuts[region + 1]
-        if last - first == 1:  # one span alone, lacked by someone (the most common disagreement): no sort
-            key = keys[first]
-            group = [(key[0], key[1], a, key[2], row[key]) for a, row in enumerate(rows) if key in row]
-        else:
-            group = sorted((start, neg_end, a, label, row[(start, neg_end, label)])
-                           for start, neg_end, label in keys[first:last]
-                           for a, row in enumerate(rows) if (start, neg_end, label) in row)
-        group_of.append(group)
-        for _, _, a, _, row in group:
-            needed[a].append(row)
-    made = [dict(zip(wanted, _spans_at(source, wanted))) for source, wanted in zip(sources, needed)]
-    found = []
-    for group in group_of:
-        marked = {a for _, _, a, _, _ in group}
-        alone = group[0][:2] == group[-1][:2] and len({label for _, _, _, label, _ in group}) == 1
-        attribute = bool(differing) and any((start, neg_end, label) in differing for start, neg_end, _, label, _ in group)
-        found.append(Disagreement(
-            MISSING_ONLY if alone and not attribute else _classify(group, selected, attribute),
-            group[0][0], max(-item[1] for item in group),
-            tuple(made[a][row] for _, _, a, _, row in group),
-            tuple(name for a, name in enumerate(selected) if a in marked),
-            tuple(name for a, name in enumerate(selected) if a not in marked)))
-    return found, agreed
+    firsts = list(map(cuts.__getitem__, regions))
+    lasts = list(map(cuts.__getitem__, map((1).__add__, regions)))
+    bounds = list(itertools.chain.from_iterable(zip(firsts, lasts)))
+    region_starts = list(map(starts.__getitem__, firsts))
+    region_ends = list(map(reach.__getitem__, map((-1).__add__, lasts)))  # the running max at its last key
+    return Disagreements(selected, sources, rows, keys, bounds, region_starts, region_ends, differing), agreed
 
 
 _START, _NEG_END, _LABEL = (operator.itemgetter(i) for i in range(3))
@@ -280,8 +326,3 @@ def _differing_values(sources: Sequence[Sequence[Span]], rows: list[dict[Key, in
         if len(held) > 1 and any(values != held[0] for values in held[1:]):
             differing.add(key)
     return differing
-
-
-def _spans_at(spans: Sequence[Span], rows: list[int]) -> list[Span]:
-    """The spans at ``rows``, made from the columns in C when there are columns."""
-    return spans.at_rows(rows) if isinstance(spans, SpanRows) else [spans[row] for row in rows]

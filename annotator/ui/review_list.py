@@ -20,7 +20,7 @@ from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
 from annotator.core.changes import Changes, Rejection
-from annotator.core.disagreements import Disagreement, compare
+from annotator.core.disagreements import Disagreement, Disagreements, compare_on_demand
 from annotator.core.intervals import IntervalIndex
 from annotator.core.model import GOLD_ANNOTATOR, Span
 from annotator.core.span_rows import SpanRows
@@ -62,7 +62,7 @@ class Comparison:
     """What the compared annotators did in one document: the input and output of the comparison."""
 
     spans_by_annotator: dict[str, SpanRows]  # each annotator's spans, in text order: their lane
-    disagreements: list[Disagreement]
+    disagreements: Sequence[Disagreement]  # each made when first read (see ``Disagreements``)
     agreed: list[tuple[int, int, str]]
 
 
@@ -85,7 +85,7 @@ class ComparisonCache:
         found = self._items.pop(key, None)
         if found is None or found[0] != marker:
             by = review.spans_by_annotator(project, doc_id, names)
-            disagreements, agreed = compare(by) if len(names) >= 2 else ([], [])
+            disagreements, agreed = compare_on_demand(by) if len(names) >= 2 else ([], [])
             found = (marker, Comparison(by, disagreements, agreed))
             self.computed += 1
         self._items[key] = found  # the most recent last
@@ -94,12 +94,19 @@ class ComparisonCache:
         return found[1]
 
 
+def extents(disagreements: Sequence[Disagreement]) -> tuple[list[int], list[int]]:
+    """Every disagreement's (starts, ends), read from the columns of a ``Disagreements`` (none made)."""
+    if isinstance(disagreements, Disagreements):
+        return disagreements.starts, disagreements.ends
+    return [d.start for d in disagreements], [d.end for d in disagreements]
+
+
 class Decisions:
     """The gold spans and rejected regions of one document, and each disagreement's mark."""
 
     def __init__(self, disagreements: Sequence[Disagreement], gold: Sequence[Span], rejected: Iterable[Rejection]) -> None:
         self.disagreements = disagreements
-        self._ends = [d.end for d in disagreements]  # regions are disjoint and in text order
+        self._starts, self._ends = extents(disagreements)  # regions are disjoint and in text order
         self.gold = IntervalIndex(gold)
         self.gold_keys = {(s.start, s.end, s.label) for s in gold}
         self.rejected: dict[int, Rejection] = {r.id: r for r in rejected}
@@ -107,28 +114,28 @@ class Decisions:
         self.remark_all()
 
     def remark_all(self) -> None:
+        if not len(self.gold) and not self.rejected:  # nothing decided yet: no region looked at
+            self.marks = [UNDECIDED] * len(self._starts)
+            return
         rejected = sorted(self.rejected.values(), key=lambda r: r.start)
         starts = [r.start for r in rejected]
         longest = max((r.end - r.start for r in rejected), default=0)
-        self.marks = [self._mark(d, rejected, starts, longest) for d in self.disagreements]
+        self.marks = [self._mark(start, end, rejected, starts, longest) for start, end in zip(self._starts, self._ends)]
 
-    def _mark(self, d: Disagreement, rejected: list[Rejection], starts: list[int], longest: int) -> str:
-        there = self.gold.overlapping(d.start, d.end)
+    def _mark(self, start: int, end: int, rejected: list[Rejection], starts: list[int], longest: int) -> str:
+        there = self.gold.overlapping(start, end)
         if there:
             return "✓ " + ", ".join(dict.fromkeys(s.label for s in there))
-        i = bisect.bisect_left(starts, d.end) - 1
-        while i >= 0 and rejected[i].start >= d.start - longest:
-            if rejected[i].end > d.start:
+        i = bisect.bisect_left(starts, end) - 1
+        while i >= 0 and rejected[i].start >= start - longest:
+            if rejected[i].end > start:
                 return REJECTED
             i -= 1
         return UNDECIDED
 
     def rows_overlapping(self, start: int, end: int) -> range:
         first = bisect.bisect_right(self._ends, start)
-        last = first
-        while last < len(self.disagreements) and self.disagreements[last].start < end:
-            last += 1
-        return range(first, last)
+        return range(first, bisect.bisect_left(self._starts, end, first))
 
     def apply(self, changes: Changes, doc_id: int) -> list[int] | None:
         """Take in a change set; returns the rows whose mark may have changed (None: every row)."""
@@ -158,7 +165,7 @@ class Decisions:
         starts = [r.start for r in rejected]
         longest = max((r.end - r.start for r in rejected), default=0)
         for row in rows:
-            self.marks[row] = self._mark(self.disagreements[row], rejected, starts, longest)
+            self.marks[row] = self._mark(self._starts[row], self._ends[row], rejected, starts, longest)
         return rows
 
     def decided(self) -> int:
@@ -168,8 +175,9 @@ class Decisions:
 class DisagreementModel(QStringListModel):
     """One row per disagreement: "3. ✓ actor  different label — “North Korea”"; its details as the tooltip.
 
-    The rows are a string list (Qt asks a C++ model for its row count thousands of times
-    per key press; a Python model paid ~17 ms for that alone on 4,000 disagreements).
+    The rows are a C++ string list of empty strings (Qt asks a model for its row count thousands
+    of times per key press; a Python model paid ~17 ms for that alone on 4,000 disagreements);
+    a row's text is made when the view asks for it, so a list of 4,000 costs what its screenful does.
     """
 
     def __init__(self, parent: Any = None) -> None:
@@ -182,7 +190,7 @@ class DisagreementModel(QStringListModel):
     def reset(self, text: str, annotators: list[str], decisions: Decisions, relations: RelationRows | None = None) -> None:
         self.text, self.annotators, self.decisions, self.relations = text, annotators, decisions, relations
         count = len(decisions.disagreements) + (len(relations) if relations is not None else 0)
-        self.setStringList([self.row_text(row) for row in range(count)])
+        self.setStringList([""] * count)
 
     def relation_row(self, row: int) -> int | None:
         """Which relation disagreement list row ``row`` shows, or None (a span disagreement's row)."""
@@ -199,11 +207,17 @@ class DisagreementModel(QStringListModel):
         return f"{row + 1}. {self.decisions.marks[row]}  {kind_text(d)} — “{excerpt(self.text, d.start, d.end)}”"
 
     def rows_changed(self, rows: list[int] | None) -> None:
-        for row in range(self.rowCount()) if rows is None else rows:  # not setStringList: the current row stays
-            self.setData(self.index(row), self.row_text(row))
+        """Repaint these rows (None: all) with their new marks; the current row stays."""
+        rows = range(self.rowCount()) if rows is None else rows
+        if rows:
+            self.dataChanged.emit(self.index(min(rows)), self.index(max(rows)))
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.ToolTipRole and index.isValid():
+        if not index.isValid():
+            return None
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.row_text(index.row())
+        if role == Qt.ItemDataRole.ToolTipRole:
             row = index.row()
             at = self.relation_row(row)
             if at is not None:
