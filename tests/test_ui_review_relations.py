@@ -226,3 +226,27 @@ def test_the_window_frames_the_selected_relation_and_resolves_it_by_keys(qtbot, 
     assert gold(project.path) == ([], []) and window.relations.painter.relations == []
     press(qtbot, window, Qt.Key.Key_R, CTRL)
     assert highlight not in window.text_view.extra_painters
+
+
+def test_the_windows_merge_brings_a_colleagues_relations_into_review_and_says_so(qtbot, project, settings, tmp_path):  # noqa: F811
+    """carl's own file: his span ids are not ours; his claimed_by comes into his layer and is compared."""
+    text = project.document_text(1)
+    with Project.open(tmp_path / "carl.annotator") as carl:
+        doc, _ = carl.add_document(text, title="carl's korea")
+        carl.add_span(doc, 0, 3, "figure", "carl")  # an extra span first: carl's ids differ from ours
+        officials = carl.add_span(doc, *at(text, "U.S. officials"), "actor", "carl")
+        threat = carl.add_span(doc, *at(text, THREAT), "claim", "carl")
+        carl.add_relation(threat.id, officials.id, "claimed_by")
+        carl.set_status(doc, "carl", "done")
+    window = shown_window(qtbot, project, "rita", settings, doc_id=1)
+    press(qtbot, window, Qt.Key.Key_R, CTRL)
+    lines = window.review.merge_files([tmp_path / "carl.annotator"])
+    assert "  relations added for carl: 1" in lines
+    box = window.review.summary
+    assert box.text().startswith("Merged 1 source: 3 spans and 1 relation added")
+    assert "relations added for carl: 1" in box.informativeText()
+    box.close()
+    panel = window.review.panel
+    assert panel.selected_annotators() == ["ana", "ben", "carl"]
+    threat_pair = next(d for d in panel.relations.disagreements if d.pair[1] == (*at(text, THREAT), "claim"))
+    assert threat_pair.annotators == ("ana", "carl") and threat_pair.missing == ("ben",)

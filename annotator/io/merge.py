@@ -148,6 +148,12 @@ def format_summary(summary: MergeSummary) -> list[str]:
     ]
     for name, count in sorted(summary.spans_added.items()):
         lines.append(f"  spans added for {name}: {count}")
+    for name, count in sorted(summary.relations_added.items()):
+        lines.append(f"  relations added for {name}: {count}")
+    if summary.relations_present:
+        lines.append(f"  relations already present: {summary.relations_present}")
+    if summary.relation_labels_added:
+        lines.append(f"  relation labels added: {', '.join(summary.relation_labels_added)}")
     if summary.statuses_set:
         lines.append(f"  statuses brought in: {summary.statuses_set}")
     if summary.rejections_added:

@@ -25,6 +25,7 @@ from annotator.core.text import text_problem
 from annotator.store.project import Project, now
 from annotator.store import schema
 from annotator.store.schema import check_header, open_verified
+from annotator.store.colleague_relations import merge_relations
 
 # Table -> the columns we read from it (those present are selected).
 KNOWN_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -34,6 +35,8 @@ KNOWN_COLUMNS: dict[str, tuple[str, ...]] = {
     "doc_status": ("doc_id", "annotator", "status", "updated"),
     "review_status": ("doc_id", "status", "reviewer", "updated"),
     "rejected_regions": ("doc_id", "start", "end", "reviewer", "created"),
+    "relations": ("id", "doc_id", "head", "tail", "label", "annotator", "created"),
+    "relation_labels": ("name", "color", "hotkey", "description", "sort_order", "heads", "children"),
 }
 REQUIRED = {
     "documents": ("id", "text"),
@@ -70,6 +73,10 @@ class ColleagueProject:
                 yield dict(zip(columns, row))
         except sqlite3.DatabaseError as exc:  # damage met while reading: the colleague's file, not ours
             raise project_error(self.path, exc) from exc
+
+    def columns(self, table: str) -> list[str]:
+        """The known, ordinary columns ``table`` has (none when it is missing or not a real table)."""
+        return _real_columns(self.conn, table) or []
 
     def count(self, table: str) -> int:
         """How many rows ``table`` has (0 when it is missing): the size of a merge, for its progress."""
@@ -232,6 +239,9 @@ class MergeSummary:
     statuses_set: int = 0
     rejections_added: int = 0  # regions where the colleague's reviewer rejected every version
     labels_added: list[str] = field(default_factory=list)
+    relations_added: dict[str, int] = field(default_factory=dict)  # per annotator, after renaming
+    relations_present: int = 0  # already in the project
+    relation_labels_added: list[str] = field(default_factory=list)
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> count
     notes: list[str] = field(default_factory=list)
 
@@ -411,7 +421,8 @@ def _merge_rejections(project: Project, colleague: ColleagueProject, docs: dict[
 
 def merge_colleague(project: Project, colleague: ColleagueProject, rename: Mapping[str, str] | None = None,
                     progress: Progress | None = None) -> MergeSummary:
-    """Bring a colleague's documents, spans, statuses and rejected regions into ``project`` in one transaction.
+    """Bring a colleague's documents, spans, relations, statuses and rejected regions into ``project`` in one
+    transaction.
 
     ``progress(done, total)`` hears how many of the file's documents and spans are merged,
     once per batch (``DOCUMENT_BATCH`` documents, ``SPAN_BATCH`` spans), never once per row.
@@ -430,6 +441,7 @@ def merge_colleague(project: Project, colleague: ColleagueProject, rename: Mappi
         rows = (r for r in (_span_row(row, docs, rename, summary) for row in colleague.rows("spans")) if r is not None)
         used = _add_spans(project, rows, summary, counter)
         _add_labels(project, colleague, used, summary)
+        merge_relations(project, colleague, docs, rename, summary)  # their ends are merged by now
         _merge_statuses(project, colleague, docs, rename, summary)
         _merge_rejections(project, colleague, docs, rename, summary)
         counter.add(counter.total - counter.done)  # spans skipped as malformed were never in a batch

@@ -25,12 +25,15 @@ def merge_summary_text(merged: list[MergeSummary], refused: list[tuple[Path, str
     spans = sum(s.spans_total for s in merged)
     documents = sum(s.documents_added for s in merged)
     present = sum(s.spans_present for s in merged)
-    parts = [f"Merged {_count(len(merged), 'source')}: {_count(spans, 'span')} added, "
-             f"{_count(documents, 'new document')}."] if merged else []
+    relations = sum(sum(s.relations_added.values()) for s in merged)
+    parts = [f"Merged {_count(len(merged), 'source')}: {_count(spans, 'span')}"
+             + (f" and {_count(relations, 'relation')}" if relations else "")
+             + f" added, {_count(documents, 'new document')}."] if merged else []
     if present:
         parts.append(f"{_count(present, 'span')} already present (not added again).")
     if any(s.skipped for s in merged):
-        parts.append(f"Skipped: {_count(sum(sum(s.skipped.values()) for s in merged), 'document')} (see below).")
+        # documents, spans or relations: the lines below name each with its reason
+        parts.append(f"Left out: {sum(sum(s.skipped.values()) for s in merged):,} (see below for what and why).")
     if refused:
         parts.append(f"{_count(len(refused), 'source')} refused: nothing merged from "
                      + ("it." if len(refused) == 1 else "them."))
