@@ -54,3 +54,34 @@ def test_disagreements_come_in_text_order_and_one_annotator_never_disagrees():
     assert [d.start for d in found] == [0, 50]
     assert compare_relations({"ana": [SAID]}) == ([], [SAID])
     assert compare_relations({}) == ([], [])
+
+
+def _naive(by):
+    """Every pair looked at: the definition, without the shortcut over agreed pairs."""
+    from annotator.core.relation_disagreements import pair_of
+
+    pairs = sorted({pair_of(k) for keys in by.values() for k in keys})
+    found = []
+    for pair in pairs:
+        per = [{k for k in keys if pair_of(k) == pair} for keys in by.values()]
+        if any(p != per[0] for p in per[1:]):
+            found.append((pair, tuple(tuple(sorted(p)) for p in per)))
+    return found
+
+
+def test_the_shortcut_finds_what_looking_at_every_pair_finds():
+    from hypothesis import given, settings, strategies as st
+
+    ends = st.sampled_from([QUOTE, ACTOR, CLAIM, FIGURE, (0, 18, "quote")])
+    relation = st.tuples(ends, ends, st.sampled_from(["said_by", "claimed_by"])).filter(lambda r: r[0] != r[1])
+    layers = st.lists(st.lists(relation, max_size=6), min_size=2, max_size=3)
+
+    @settings(max_examples=200, deadline=None)
+    @given(layers)
+    def check(lists):
+        by = {f"a{n}": keys for n, keys in enumerate(lists)}
+        found, agreed = compare_relations(by)
+        assert sorted((d.pair, tuple(keys for _name, keys in d.versions)) for d in found) == _naive(by)
+        assert agreed == sorted(set.intersection(*map(set, by.values())))
+
+    check()

@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
+from annotator.core.disagreements import _collector_paused
+
 SpanKey = tuple[int, int, str]  # (start, end, span label), code points
 RelationKey = tuple[SpanKey, SpanKey, str]  # (head, child, relation label)
 Pair = tuple[SpanKey, SpanKey]  # the two ends in text order: a relation's place, whichever way it points
@@ -73,24 +75,36 @@ def compare_relations(
     """(disagreements in text order of their pairs, relations every compared annotator has).
 
     The agreed relations are the intersection of the annotators' relation sets, so a
-    relation everybody drew counts even on a pair where someone drew one more.
+    relation everybody drew counts even on a pair where someone drew one more. The garbage
+    collector waits meanwhile, as for the span comparison (thousands of short-lived tuples).
     """
+    with _collector_paused():
+        return _compare(relations_by_annotator)
+
+
+def _compare(relations_by_annotator: Mapping[str, Iterable[RelationKey]]) -> tuple[list[RelationDisagreement], list[RelationKey]]:
     names = list(relations_by_annotator)
     sets = [set(keys) for keys in relations_by_annotator.values()]
     if not sets:
         return [], []
-    agreed = sorted(set.intersection(*sets))
+    common = set.intersection(*sets)
+    agreed = sorted(common)
     if len(sets) < 2:
         return [], agreed
+    # A pair disagrees exactly when it holds a relation someone lacks: agreed pairs are never looked at one by one.
     by_pair: dict[Pair, list[set[RelationKey]]] = {}
     for a, keys in enumerate(sets):
-        for key in keys:
+        for key in keys - common:
             by_pair.setdefault(pair_of(key), [set() for _ in names])[a].add(key)
+    if not by_pair:
+        return [], agreed
+    for key in common:
+        per = by_pair.get(pair_of(key))
+        if per is not None:
+            for keys in per:
+                keys.add(key)
     found = []
-    for pair in sorted(by_pair):
-        per = by_pair[pair]
-        if all(keys == per[0] for keys in per[1:]):
-            continue
+    for pair, per in by_pair.items():
         found.append(RelationDisagreement(
             _classify(per), pair,
             tuple((name, tuple(sorted(keys))) for name, keys in zip(names, per)),

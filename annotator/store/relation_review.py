@@ -31,11 +31,12 @@ def _keyed(row: tuple) -> tuple[Relation, RelationKey]:
 def relations_by_annotator(project: Project, doc_id: int, annotators: Sequence[str]) -> dict[str, list[RelationKey]]:
     """Each named annotator's relations in a document as keys (one query; the input of compare_relations)."""
     found: dict[str, list[RelationKey]] = {name: [] for name in annotators}
-    for row in project.conn.execute(
-            _WITH_ENDS + " WHERE r.doc_id = ? AND r.annotator IN (SELECT value FROM json_each(?))",
+    for who, hs, he, hl, cs, ce, cl, label in project.conn.execute(
+            "SELECT r.annotator, h.start, h.[end], h.label, c.start, c.[end], c.label, r.label FROM relations r"
+            " JOIN spans h ON h.id = r.head JOIN spans c ON c.id = r.tail"
+            " WHERE r.doc_id = ? AND r.annotator IN (SELECT value FROM json_each(?))",
             [doc_id, json.dumps(list(annotators))]):
-        relation, key = _keyed(row)
-        found[relation.annotator].append(key)
+        found[who].append(((hs, he, hl), (cs, ce, cl), label))
     return found
 
 

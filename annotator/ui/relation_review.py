@@ -127,11 +127,16 @@ class RelationHighlight(RelationPainter):
         self.current = None
         self.set_room(False)
 
-    def set_room(self, on: bool) -> None:
-        """Room above the lines for the arcs (on while the document has relation disagreements)."""
+    def set_room(self, on: bool, *, relayout: bool = True) -> None:
+        """Room above the lines for the arcs (on while the document has relation disagreements).
+
+        ``relayout=False`` when the caller places the lines again anyway (the lanes change with the
+        document): on a 2 MB document one placing less is ~400 ms less to wait on entering review mode.
+        """
         if on != self.room:
             self.room = on
-            self.room_changed()
+            if relayout:
+                self.room_changed()
 
     def show(self, d: RelationDisagreement | None, annotators: Sequence[str], labels: Sequence[RelationLabel]) -> None:
         self.current = d

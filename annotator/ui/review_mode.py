@@ -273,6 +273,8 @@ class ReviewMode(QObject):
         if self.panel is None or self.overlay is None:
             return
         colors = {label.name: label.color for label in self.window.labels}
+        if self.relation_highlight is not None:  # before the lanes: their placing of the lines makes its room too
+            self.relation_highlight.set_room(bool(len(self.panel.relations)), relayout=False)
         self.overlay.set_lanes(self.window.text_view.offsets, self.panel.spans_by_annotator, colors)
         self._show_disagreement(self.panel.current())
 
