@@ -6,7 +6,8 @@ relations between their agreed spans, 2,700 the same and 300 of their own (so 60
 disagreements are listed after the span disagreements).
 
 Timed, in one run, alternating the two files and comparing medians: entering review mode (Ctrl+R's
-``set_active(True)``, the compared spans and relations compared afresh) until the window is idle.
+``set_active(True)``, the compared spans and relations compared afresh) until the window is idle
+(``ui_common.until_idle``: posted events, deferred deletes, zero timers).
 Baseline: the same entry on the file without relations (the same work minus relations).
 Goal: entering with 3,000 relations per annotator within 1.2x of entering without.
 Also printed: the relation comparison alone (one query and ``compare_relations``), and N on a
@@ -26,7 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from review_speed import make_review_project  # noqa: E402
-from ui_common import bench_window, scale_and_repeat, verdict  # noqa: E402
+from ui_common import bench_window, elapsed_ms, scale_and_repeat, until_idle, verdict  # noqa: E402
 
 from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
@@ -78,10 +79,7 @@ def main() -> int:
             app.processEvents()
 
         def idle(func: Callable[[], object]) -> float:
-            started = time.perf_counter()
-            func()
-            app.processEvents()
-            return (time.perf_counter() - started) * 1000
+            return elapsed_ms(lambda: (func(), until_idle(app)))
 
         enters: dict[str, list[float]] = {kind: [] for kind in windows}
         cpu: dict[str, list[float]] = {kind: [] for kind in windows}  # this thread's CPU: less hurt by busy neighbours

@@ -112,3 +112,20 @@ def test_annotator_merge_of_a_colleagues_jsonl_export_brings_the_relations(tmp_p
     with Project.open(mine) as project:
         assert relation_rows(project, "ben")[0] == (QUOTE, "quote", "Kim Jong Un", "actor", "said_by")
         assert len(relation_rows(project, "ben")) == 3
+
+
+def test_a_colleague_reviewers_rejected_relation_pairs_come_in_as_decisions(project, tmp_path):
+    """carla reviewed in her file and rejected the relation between the quote and Kim: it stays decided here."""
+    from annotator.store import Project, relation_review
+
+    path = tmp_path / "carla.annotator"
+    quote, kim = (*at(QUOTE), "quote"), (*at("Kim Jong Un"), "actor")
+    with Project.open(path) as carla:
+        doc, _ = carla.add_document(TEXT)
+        relation_review.reject_pair(carla, doc, (kim, quote), "carla")
+    summary = merge_source(project, path, {"carla": "carla.r"})
+    assert summary.relation_rejections_added == 1
+    assert "  rejected relation pairs brought in: 1" in format_summary(summary)
+    [rejection] = relation_review.relation_rejections(project, project.document_ids()[0])
+    assert (rejection.first, rejection.second, rejection.reviewer) == (kim, quote, "carla.r")
+    assert merge_source(project, path).relation_rejections_added == 0  # not twice

@@ -16,7 +16,7 @@ from annotator.store import Project
 from annotator.ui.commands import ChangeNotifier
 from annotator.ui.main_window import MainWindow
 from annotator.ui.review_panel import ReviewPanel
-from ui_fixtures import CTRL, SAMPLE_DOCS, press, select_with_keys, settings, shown_window  # noqa: F401
+from ui_fixtures import CTRL, SAMPLE_DOCS, press, review_panel, select_with_keys, settings, shown_window  # noqa: F401
 
 pytestmark = pytest.mark.gui
 
@@ -66,16 +66,7 @@ def gold_rows(path) -> list[tuple]:
 
 @pytest.fixture
 def panel(qtbot, review_project) -> ReviewPanel:
-    stack = QUndoStack()
-    notifier = ChangeNotifier()
-    widget = ReviewPanel(review_project, stack, notifier, "rita")
-    widget._keep = (stack, notifier)  # owned by the test, like the window owns them
-    qtbot.addWidget(widget)
-    widget.set_document(1)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.list.setFocus()
-    return widget
+    return review_panel(qtbot, review_project)
 
 
 def key(qtbot, panel: ReviewPanel, k) -> None:

@@ -16,7 +16,7 @@ from annotator.core.model import GOLD_ANNOTATOR
 from annotator.store import Project
 from annotator.ui.commands import ChangeNotifier
 from annotator.ui.review_panel import ReviewPanel
-from ui_fixtures import CTRL, SAMPLE_DOCS, press, settings, shown_window  # noqa: F401
+from ui_fixtures import CTRL, SAMPLE_DOCS, press, review_panel, settings, shown_window  # noqa: F401
 
 pytestmark = pytest.mark.gui
 
@@ -80,15 +80,7 @@ def rejected_pairs(path) -> list[tuple]:
 
 @pytest.fixture
 def panel(qtbot, project) -> ReviewPanel:
-    stack, notifier = QUndoStack(), ChangeNotifier()
-    widget = ReviewPanel(project, stack, notifier, "rita")
-    widget._keep = (stack, notifier)
-    qtbot.addWidget(widget)
-    widget.set_document(1)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.list.setFocus()
-    return widget
+    return review_panel(qtbot, project)
 
 
 def key(qtbot, panel: ReviewPanel, k) -> None:

@@ -182,3 +182,22 @@ def error_dialog(window: MainWindow) -> QMessageBox | None:
 __all__ = ["FIRST", "SECOND", "THIRD", "SAMPLE_DOCS", "settings", "ws_project", "main_window", "read_spans", "read_relations",
            "select_with_keys", "point_of", "drag_select", "press", "error_dialog", "when_modal",
            "answer_message_box", "pick_file_in_dialog", "shown_window", "back_to", "CTRL", "SHIFT"]
+
+
+def review_panel(qtbot, project: Project, reviewer: str = "rita", doc_id: int = 1):
+    """The review dock's panel alone on ``project``, on ``doc_id``, shown, focus in its list; its undo stack
+    and change notifier are the test's, as the window owns the window's."""
+    from PySide6.QtGui import QUndoStack
+
+    from annotator.ui.commands import ChangeNotifier
+    from annotator.ui.review_panel import ReviewPanel
+
+    stack, notifier = QUndoStack(), ChangeNotifier()
+    widget = ReviewPanel(project, stack, notifier, reviewer)
+    widget._keep = (stack, notifier)
+    qtbot.addWidget(widget)
+    widget.set_document(doc_id)
+    widget.show()
+    qtbot.waitExposed(widget)
+    widget.list.setFocus()
+    return widget

@@ -158,6 +158,8 @@ def format_summary(summary: MergeSummary) -> list[str]:
         lines.append(f"  statuses brought in: {summary.statuses_set}")
     if summary.rejections_added:
         lines.append(f"  rejected regions brought in: {summary.rejections_added}")
+    if summary.relation_rejections_added:
+        lines.append(f"  rejected relation pairs brought in: {summary.relation_rejections_added}")
     if summary.labels_added:
         lines.append(f"  labels added: {', '.join(summary.labels_added)}")
     for reason, count in sorted(summary.skipped.items()):

@@ -25,7 +25,7 @@ from annotator.core.text import text_problem
 from annotator.store.project import Project, now
 from annotator.store import schema
 from annotator.store.schema import check_header, open_verified
-from annotator.store.colleague_relations import merge_relations
+from annotator.store.colleague_relations import merge_relation_rejections, merge_relations
 
 # Table -> the columns we read from it (those present are selected).
 KNOWN_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -37,6 +37,8 @@ KNOWN_COLUMNS: dict[str, tuple[str, ...]] = {
     "rejected_regions": ("doc_id", "start", "end", "reviewer", "created"),
     "relations": ("id", "doc_id", "head", "tail", "label", "annotator", "created"),
     "relation_labels": ("name", "color", "hotkey", "description", "sort_order", "heads", "children"),
+    "rejected_relations": ("doc_id", "first_start", "first_end", "first_label", "second_start", "second_end",
+                           "second_label", "reviewer", "created"),
 }
 REQUIRED = {
     "documents": ("id", "text"),
@@ -242,6 +244,7 @@ class MergeSummary:
     relations_added: dict[str, int] = field(default_factory=dict)  # per annotator, after renaming
     relations_present: int = 0  # already in the project
     relation_labels_added: list[str] = field(default_factory=list)
+    relation_rejections_added: int = 0  # pairs where their reviewer rejected every relation
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> count
     notes: list[str] = field(default_factory=list)
 
@@ -444,6 +447,7 @@ def merge_colleague(project: Project, colleague: ColleagueProject, rename: Mappi
         merge_relations(project, colleague, docs, rename, summary)  # their ends are merged by now
         _merge_statuses(project, colleague, docs, rename, summary)
         _merge_rejections(project, colleague, docs, rename, summary)
+        merge_relation_rejections(project, colleague, docs, rename, summary)
         counter.add(counter.total - counter.done)  # spans skipped as malformed were never in a batch
     for reason, count in colleague.skipped.items():  # documents skipped while they streamed by
         summary.skip(reason, count)

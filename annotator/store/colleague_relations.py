@@ -7,6 +7,7 @@ joins our ids. A relation is refused, counted under its reason in the summary, w
 missing or was not merged, when its ends are of two documents or layers, or when this project's
 rule for the relation label does not allow its ends' labels. A relation label the project lacks
 comes with the colleague's colour, rule and hotkey (a hotkey taken here is left off, and said).
+The colleague reviewer's rejected relation pairs come in as decisions, as rejected span regions do.
 """
 
 from __future__ import annotations
@@ -141,3 +142,39 @@ def merge_relations(project: Project, colleague: ColleagueProject, docs: Mapping
             "INSERT INTO relations (doc_id, head, tail, label, annotator, created) VALUES (?, ?, ?, ?, ?, ?)",
             [doc_id, head, child, label, layer, created if isinstance(created, str) and created else now()])
         summary.relations_added[layer] = summary.relations_added.get(layer, 0) + 1
+
+
+def _end(start: Any, end: Any, label: Any, length: int) -> tuple[int, int, str] | None:
+    if isinstance(start, int) and isinstance(end, int) and isinstance(label, str) and 0 <= start < end <= length \
+            and not label_name_problem(label):
+        return start, end, label
+    return None
+
+
+def merge_relation_rejections(project: Project, colleague: ColleagueProject, docs: Mapping[int, tuple[int, int]],
+                              rename: Mapping[str, str], summary: MergeSummary) -> None:
+    """A colleague reviewer's rejected relation pairs (review key X on a relation row) come in as decisions."""
+    for row in colleague.rows("rejected_relations"):
+        if row.get("doc_id") not in docs:
+            summary.skip("rejected relation pairs that are malformed or of skipped documents")
+            continue
+        doc_id, length = docs[row["doc_id"]]
+        first = _end(row.get("first_start"), row.get("first_end"), row.get("first_label"), length)
+        second = _end(row.get("second_start"), row.get("second_end"), row.get("second_label"), length)
+        reviewer = row.get("reviewer")
+        reviewer = rename.get(reviewer.strip(), reviewer.strip()) if isinstance(reviewer, str) and reviewer.strip() else None
+        if first is None or second is None or (reviewer is not None and recorded_annotator_problem(reviewer)):
+            summary.skip("rejected relation pairs that are malformed or of skipped documents")
+            continue
+        first, second = sorted((first, second))
+        if project.conn.execute(
+                "SELECT 1 FROM rejected_relations WHERE doc_id = ? AND first_start = ? AND first_end = ?"
+                " AND first_label = ? AND second_start = ? AND second_end = ? AND second_label = ?",
+                [doc_id, *first, *second]).fetchone():
+            continue
+        created = row.get("created")
+        project.conn.execute(
+            "INSERT INTO rejected_relations (doc_id, first_start, first_end, first_label, second_start, second_end,"
+            " second_label, reviewer, created) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [doc_id, *first, *second, reviewer, created if isinstance(created, str) and created else now()])
+        summary.relation_rejections_added += 1
