@@ -1,16 +1,19 @@
 """Opening a 2 MB document with its suggestions shown, against opening it with suggestions off.
 
-Goal (issue 14): showing the rules' and the dictionary's suggestions adds no more than 1.2x to
-opening the document, measured until the window is idle with every suggestion applied.
+Goals (issue 14): showing the rules' and the dictionary's suggestions adds no more than 1.2x to
+opening the document, measured until the window is idle with the suggestions in view applied; and
+while the rest of the document's suggestions arrive (~165,000 on this dense text), no wait of the
+event loop is longer than 50 ms: a 5 ms QTimer heartbeat, each tick scrolling the text by a line
+and painting it, records every gap between ticks until the last part is applied.
 
 The document: 2 MB of prose with an emoji every 4 KB and 10,000 labelled spans (which also fill
 the project's dictionary with every labelled text), in a real project file. Both sides open it in
 the real window from a small document already shown, until idle (``ui_common.until_idle``); with
 suggestions on, also until the suggestions in view are applied and painted: the worker computes the
-paragraphs from the top of the view first; the rest of the text follows 150 ms after they are
-painted, part by part, pausing between parts so the window keeps answering (the time until the
-whole text's suggestions are applied is printed for information, with the longest the event loop
-waited meanwhile). The sources are switched
+paragraphs from the top of the view first, once the opened document is painted; the rest of the
+text follows 150 ms after they are shown, part by part, each part handed to the window as it is
+done (the time until the whole text's suggestions are applied is printed for information). The
+sources are switched
 in the project between runs; the runs alternate and the medians are compared. The rules and the
 dictionary are built once per project (on the worker, the first time) and kept: that first build
 is printed for information.
@@ -35,6 +38,7 @@ from PySide6.QtWidgets import QApplication  # noqa: E402
 from annotator.store import suggestions as store  # noqa: E402
 
 GOAL = 1.2
+GAP_GOAL_MS = 50
 EMOJI_EVERY = 4000
 
 
@@ -53,6 +57,38 @@ def wait_for(signal) -> None:
     signal.disconnect(loop.quit)
 
 
+class Heartbeat:
+    """A 5 ms timer that scrolls the text a line and asks for a frame on every tick, keeping the
+    longest wait between two ticks (the analyst reads on while the suggestions arrive)."""
+
+    def __init__(self, view) -> None:
+        self.view, self.bar = view, view.verticalScrollBar()
+        self.clock, self.timer = QElapsedTimer(), QTimer(interval=5)
+        self.timer.timeout.connect(self._tick)
+        self.longest = self.ticks = 0
+
+    def start(self) -> None:
+        self.longest = 0
+        self.clock.start()
+        self.timer.start()
+
+    def _tick(self) -> None:
+        self.longest = max(self.longest, self.clock.restart())
+        self.ticks += 1
+        self.bar.setValue((self.bar.value() + 1) % (self.bar.maximum() + 1))
+        self.view.viewport().update()
+
+    def stop(self) -> int:
+        self.timer.stop()
+        return max(self.longest, self.clock.elapsed())
+
+
+def wait_ms(ms: float) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(int(ms), loop.quit)
+    loop.exec()
+
+
 def main() -> int:
     args = scale_and_repeat()
     app = QApplication.instance() or QApplication([])
@@ -68,9 +104,8 @@ def main() -> int:
         started = time.perf_counter()
         open_until_shown(app, window, small, True)
         first_build = (time.perf_counter() - started) * 1000
-        off_runs, on_runs, all_runs, gaps = [], [], [], [0]
-        clock, ticker = QElapsedTimer(), QTimer(interval=5)
-        ticker.timeout.connect(lambda: gaps.append(clock.restart()))
+        off_runs, on_runs, all_runs, longest, quiet = [], [], [], [], []
+        heartbeat = Heartbeat(window.text_view)
         for _ in range(args.repeat):
             store.set_enabled_sources(project, [])
             open_until_shown(app, window, small, False)
@@ -83,12 +118,15 @@ def main() -> int:
             started = time.perf_counter()
             open_until_shown(app, window, doc_id, True)
             on_runs.append((time.perf_counter() - started) * 1000)
-            if window.suggestions.pool.activeThreadCount() or window.suggestions.rest.isActive():
-                clock.start()
-                ticker.start()
+            heartbeat.start()
+            if window.suggestions.busy():
                 wait_for(window.suggestions.complete)
-                ticker.stop()
             all_runs.append((time.perf_counter() - started) * 1000)
+            longest.append(heartbeat.stop())
+            until_idle(app)
+            heartbeat.start()  # the same ticks as long again with nothing arriving: what the machine does alone
+            wait_ms(all_runs[-1] - on_runs[-1])
+            quiet.append(heartbeat.stop())
             until_idle(app)
         shown = len(window.suggestions.overlay.suggestions)
         applied = window.suggestions.doc_id == doc_id
@@ -101,11 +139,16 @@ def main() -> int:
     print(f"open with suggestions off, until idle:                      {off:7.1f} ms")
     print(f"open with rules and dictionary, until those in view are shown and idle: {on:7.1f} ms")
     print(f"  until every suggestion of the document is applied (info, the worker goes on while you read): "
-          f"{statistics.median(all_runs):.1f} ms ({shown:,} suggestions); meanwhile the event loop "
-          f"waited at most {max(gaps)} ms")
+          f"{statistics.median(all_runs):.1f} ms ({shown:,} suggestions)")
     ok = applied and shown > 0
     print(f"ratio: {ratio:.2f}x (goal <= {GOAL}x): {verdict(ratio, GOAL) if ok else 'FAIL (no suggestions shown)'}")
-    return 0 if ok and ratio <= GOAL else 1
+    worst = max(longest)
+    print(f"longest event-loop wait with nothing arriving, same ticks as long, per run (info: the machine alone): "
+          f"{quiet} ms")
+    print(f"longest event-loop wait while the rest arrived, per run (5 ms heartbeat, each tick scrolling a line and "
+          f"painting; {heartbeat.ticks:,} ticks in all): {longest} ms")
+    print(f"longest wait: {worst} ms (goal <= {GAP_GOAL_MS} ms): {verdict(worst, GAP_GOAL_MS)}")
+    return 0 if ok and ratio <= GOAL and worst <= GAP_GOAL_MS else 1
 
 
 if __name__ == "__main__":

@@ -132,6 +132,27 @@ def project_dictionary(project: Project, *, exclude_doc: int | None = None) -> D
     return Dictionary(labelled_texts(project, exclude_doc=exclude_doc), rejected_texts(project))
 
 
+@dataclass(frozen=True)
+class Places:
+    """What suggesting in one document reads besides its text, the rules and the dictionary."""
+
+    model: list[Suggestion]  # the model's stored suggestions, in text order ([] when the model is off)
+    rejected: set[Place]
+    existing: set[Place]  # the annotator's spans: not suggested again
+
+
+def document_places(project: Project, doc_id: int, annotator: str, sources: Sequence[str],
+                    within: tuple[int, int] | None = None) -> Places:
+    """The places suggesting in a document heeds; ``within`` (start, end): only the places starting there
+    (the lines in view: the annotator's 10,000 spans of a long report are not all read for them)."""
+    start, end = within if within is not None else (0, 1 << 62)
+    existing = {(s, e, label) for s, e, label in project.conn.execute(
+        "SELECT start, [end], label FROM spans WHERE doc_id = ? AND annotator = ? AND start >= ? AND start < ?",
+        [doc_id, annotator, start, end])}
+    model = stored_suggestions(project, doc_id, "model") if "model" in sources else []
+    return Places([s for s in model if start <= s.start < end], {place for place in rejected_places(project, doc_id) if start <= place[0] < end}, existing)
+
+
 def rejected_places(project: Project, doc_id: int) -> set[Place]:
     return {(s, e, label) for s, e, label in project.conn.execute(
         "SELECT start, [end], label FROM rejections WHERE doc_id = ?", [doc_id])}

@@ -64,8 +64,11 @@ class Paragraph:
         a, b = to_utf16(start) - self.position, to_utf16(end) - self.position
         layout = self.block.layout()
         found = []
-        for n in range(layout.lineCount()):
+        first = layout.lineForTextPosition(a)  # from the range's first line, not from the paragraph's
+        for n in range(first.lineNumber() if first.isValid() else 0, layout.lineCount()):
             line = layout.lineAt(n)
+            if line.textStart() >= b:
+                break
             lo, hi = max(a, line.textStart()), min(b, line.textStart() + line.textLength())
             if lo < hi:
                 x1, x2 = line.cursorToX(lo)[0], line.cursorToX(hi)[0]

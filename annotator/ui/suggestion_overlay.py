@@ -7,13 +7,13 @@ keys act on) gets a thicker outline (the status bar names its label and the keys
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Sequence
 
 from PySide6.QtCore import QObject, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QTextBlock
 
 from annotator.core.suggest import Suggestion
+from annotator.core.suggest.columns import SuggestionColumns
 from annotator.ui.decorations import Paragraph
 from annotator.ui.text_view import SpanTextView
 
@@ -31,22 +31,34 @@ class SuggestionOverlay(QObject):
     def __init__(self, view: SpanTextView) -> None:
         super().__init__(view)
         self.view = view
-        self.suggestions: list[Suggestion] = []
-        self._starts: list[int] = []
-        self._longest = 0
+        self.suggestions = SuggestionColumns()
         self.current: int | None = None  # index into ``suggestions``
         self.colors: dict[str, str] = {}
         view.extra_painters.append(self)
 
     def set_suggestions(self, suggestions: Sequence[Suggestion], current: int | None = None) -> None:
-        suggestions = list(suggestions)
-        if suggestions == self.suggestions and current == self.current:
+        if not len(suggestions) and not len(self.suggestions) and current == self.current:
             return  # nothing drawn changes (no source on: every document): no second paint of the view
-        self.suggestions = suggestions
-        self._starts = [s.start for s in self.suggestions]
-        self._longest = max((s.end - s.start for s in self.suggestions), default=0)
+        self.suggestions = suggestions if isinstance(suggestions, SuggestionColumns) else SuggestionColumns(suggestions)
         self.current = current
         self.view.viewport().update()
+
+    def insert_part(self, start: int, end: int, part: SuggestionColumns) -> None:
+        """The suggestions of the text [start, end) arrived: in their place, drawn if on screen."""
+        at = self.suggestions.insert_part(part)
+        if self.current is not None and self.current >= at:
+            self.current += len(part)
+        if len(part) and self._on_screen(start, end):
+            self.view.viewport().update()
+
+    def _on_screen(self, start: int, end: int) -> bool:
+        blocks = list(self.view.visible_blocks())
+        if not blocks:
+            return False
+        to_cp = self.view.offsets.to_codepoint
+        first = to_cp(blocks[0].position())
+        last = to_cp(blocks[-1].position() + blocks[-1].length() - 1)
+        return start <= last and end >= first
 
     def set_current(self, index: int | None) -> None:
         self.current = index
@@ -54,9 +66,7 @@ class SuggestionOverlay(QObject):
 
     def overlapping(self, start: int, end: int) -> list[int]:
         """Indexes of the suggestions sharing a character with [start, end)."""
-        first = bisect.bisect_left(self._starts, start - self._longest)
-        last = bisect.bisect_left(self._starts, end)
-        return [i for i in range(first, last) if self.suggestions[i].end > start]
+        return list(self.suggestions.overlapping(start, end))
 
     def tooltip_lines(self, offset: int) -> list[str]:
         lines = []

@@ -28,8 +28,10 @@ from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QMenu
 
 from annotator.core.suggest import SOURCES, Suggestion, combine
-from annotator.core.suggest.compute import suggest_text
+from annotator.core.suggest.columns import SuggestionColumns
+from annotator.core.suggest.compute import first_part, parts, suggest_parts
 from annotator.io.model_process import ModelTraining
+from annotator.io.suggest_process import RestRequest, SuggestingProcess
 from annotator.io.model_training import MIN_DOCUMENTS, documents_by_uncertainty, latest_report
 from annotator.io.patterns import rules_path, write_rules
 from annotator.io.suggesting import load_rules
@@ -58,19 +60,19 @@ def model_problem() -> str | None:
 
 
 class _Relay(QObject):
-    done = Signal(int, object, bool)  # request number, (suggestions, rules, dictionary, problems), complete
-    latest = 0  # the newest request: a worker on an older one stops
+    built = Signal(int, object, object, object)  # generation, rules, dictionary, problems (built on the worker)
+    part = Signal(int, int, int, object, bool, bool)  # request, start, end, SuggestionColumns, first, last
+    arrived = Signal()  # the child's reader thread has a message for the window
 
 
 FIRST_PART = 4_000  # characters from the top of the view computed (and shown) first: a screenful at 80 a line
-PAUSE = 0.002  # seconds the worker leaves the interpreter to the UI thread after each part
-REST_AFTER_MS = 150  # the rest of a long document is computed once the window has painted what is in view
+COUNT_EVERY = 0.25  # seconds between updates of the panel's count while parts arrive
+APPLY_BUDGET = 0.008  # seconds of applying the child's parts per turn of the event loop
 
 
-class _SuggestJob(QRunnable):
-    """Rules and dictionary over one text, on a worker thread (builds what is not cached yet): with
-    ``first_only`` the paragraphs from the top of the view on (what the analyst sees), else the whole
-    text part by part."""
+class _FirstPartJob(QRunnable):
+    """Rules and dictionary over the lines in view, on a worker thread (builds what is not cached
+    yet): a few milliseconds. The rest of a longer text is the child process's (``io.suggest_process``)."""
 
     def __init__(self, relay: _Relay, request: int, inputs: dict[str, Any]) -> None:
         super().__init__()
@@ -78,59 +80,27 @@ class _SuggestJob(QRunnable):
 
     def run(self) -> None:
         given = self.inputs
-        sources, text = given["sources"], given["text"]
-        rules, dictionary, problems = given["rules"], given["dictionary"], []
+        sources, text, first = given["sources"], given["text"], given["first_part"]
+        rules, dictionary = self._build()
+        places: store.Places = given["places"]
+        for start, end, part in suggest_parts(text, [first], rules if "rules" in sources else None,
+                                              dictionary if "dictionary" in sources else None, model=places.model,
+                                              rejected=places.rejected, existing=places.existing):
+            self.relay.part.emit(self.request, start, end, part, True, end - start == len(text))
+
+    def _build(self) -> tuple[Any, Any]:
+        given = self.inputs
+        sources, rules, dictionary = given["sources"], given["rules"], given["dictionary"]
         if (rules is None and "rules" in sources) or (dictionary is None and "dictionary" in sources):
+            problems: list[str] = []
             with Project.open(given["path"], create=False) as project:
                 if rules is None and "rules" in sources:
                     loaded = load_rules(project)
                     rules, problems = loaded.compiled, loaded.problems
                 if dictionary is None and "dictionary" in sources:
                     dictionary = store.project_dictionary(project)
-        use_rules = rules if "rules" in sources else None
-        use_dictionary = dictionary if "dictionary" in sources else None
-        every_part = parts(text, given["first_part"])
-        if given["first_only"] and len(every_part) > 1:
-            every_part = every_part[:1]
-        found: list[Suggestion] = []
-        for start, end in every_part:
-            if self.relay.latest != self.request:
-                return  # another document (or request) since: stop
-            found += [s._replace(start=s.start + start, end=s.end + start)
-                      for s in suggest_text(text[start:end], use_rules, use_dictionary)]
-            time.sleep(PAUSE)  # the UI thread gets the interpreter between parts: the window keeps answering
-        complete = len(every_part) > 1 or every_part[0] == (0, len(text)) or not given["first_only"]
-        start, end = (0, len(text)) if complete else every_part[0]
-        self.relay.done.emit(self.request, (self._combine(found, start, end), rules, dictionary, problems), complete)
-
-    def _combine(self, found: list[Suggestion], start: int, end: int) -> list[Suggestion]:
-        given = self.inputs
-        more = [s for s in given["model"] if start <= s.start and s.end <= end]
-        spans = given["spans"]  # the labelled places, made here from the columns, not on the UI thread from
-        existing = set(zip(spans.starts, spans.ends, spans.column("label")))  # 10,000 Spans (~5 ms of an open)
-        return combine([found, more], rejected=given["rejected"], existing=existing)
-
-
-def parts(text: str, first: tuple[int, int]) -> list[tuple[int, int]]:
-    """``first``, then the rest of the text in whole paragraphs of about FIRST_PART characters."""
-    found, start = [first], 0
-    while start < len(text):
-        if start == first[0]:
-            start = first[1] + 1
-            continue
-        end = text.find("\n", min(len(text), start + FIRST_PART), first[0] if start < first[0] else len(text))
-        end = (first[0] - 1 if start < first[0] else len(text)) if end < 0 else end
-        found.append((start, max(start, end)))
-        start = end + 1
-    return found
-
-
-def first_part(text: str, offset: int) -> tuple[int, int]:
-    """Whole paragraphs from the one at ``offset`` on, about FIRST_PART characters (rules and
-    dictionary entries never cross a line, so a part gives what the whole text gives there)."""
-    start = text.rfind("\n", 0, offset) + 1
-    end = text.find("\n", min(len(text), start + FIRST_PART))
-    return start, len(text) if end < 0 else end
+            self.relay.built.emit(given["generation"], rules, dictionary, problems)
+        return rules, dictionary
 
 
 class Suggestions(QObject):
@@ -147,7 +117,8 @@ class Suggestions(QObject):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
         self.relay = _Relay(self)
-        self.relay.done.connect(self._applied)
+        self.relay.built.connect(self._built)
+        self.relay.part.connect(self._part_arrived)
         self.request = 0
         self.doc_id: int | None = None  # the document the suggestions shown belong to
         self.project: Project | None = None
@@ -157,8 +128,16 @@ class Suggestions(QObject):
         self.training: ModelTraining | None = None
         self.training_options: dict[str, Any] = {}  # e.g. fewer epochs (tests, benchmarks)
         self.inputs: dict[str, Any] | None = None  # of the newest request
-        self.rest = QTimer(self, singleShot=True, interval=REST_AFTER_MS)
-        self.rest.timeout.connect(self._compute_rest)
+        self.process: SuggestingProcess | None = None  # the rest of long documents, started on first need
+        self.relay.arrived.connect(self._take_parts)
+        self.more = QTimer(self, singleShot=True, interval=0)  # parts left after one turn's budget
+        self.more.timeout.connect(self._take_parts)
+        self.generation = 0  # changes whenever the rules or the dictionary must be built again
+        self.rest_due = False  # the child has parts of the document shown still to send
+        self.first_due = False  # the lines in view of the newest request are not shown yet
+        self.counted = 0.0  # when the panel's count was last updated
+        self.after_open = QTimer(self, singleShot=True, interval=0)  # the opened document is painted first
+        self.after_open.timeout.connect(lambda: self.refresh())
         self.poll = QTimer(self, interval=POLL_MS)
         self.poll.timeout.connect(self._poll_training)
         self.panel = SuggestionsPanel(self)
@@ -239,15 +218,21 @@ class Suggestions(QObject):
         if self.project is not self.window.project:
             self.shutdown_training()
             self.project = self.window.project
-            self.rules = self.dictionary = None
+            self._forget_built(rules=True)
             self._sync_sources()
             self.panel.show_report(latest_report(self.project), model_problem())
             self.actions["order_by_uncertainty"].setChecked(False)
 
     def document_opened(self, doc_id: int) -> None:
+        """Suggestions of the document just opened are computed once the window has painted it and
+        is idle (a zero timer runs after the paint the open posted): the worker shares the
+        interpreter, and started at once it made opening slower."""
         self._same_project()
+        self.request += 1
+        self.doc_id = doc_id
+        self._cancel_rest()
         self.overlay.set_suggestions([])
-        self.refresh(doc_id)
+        self.after_open.start()
 
     def refresh(self, doc_id: int | None = None) -> None:
         """Compute the suggestions of the document shown on the worker; they appear when ready."""
@@ -255,61 +240,117 @@ class Suggestions(QObject):
         doc_id = window.doc_id if doc_id is None else doc_id
         self.request += 1
         self.doc_id = doc_id
-        self.rest.stop()
+        self._cancel_rest()
+        self.after_open.stop()
+        self.first_due = False
         if doc_id is None:
             self.overlay.set_suggestions([])
             return
-        project = window.project
+        project, view = window.project, window.text_view
         sources = store.enabled_sources(project)
+        first = first_part(view.text, view.offsets.to_codepoint(view.firstVisibleBlock().position()), FIRST_PART)
         inputs = {
-            "path": project.path, "text": window.text_view.text, "sources": sources,
-            "rules": self.rules, "dictionary": self.dictionary,
-            "model": store.stored_suggestions(project, doc_id, "model") if "model" in sources else [],
-            "rejected": store.rejected_places(project, doc_id),
-            "spans": window.text_view.spans(),  # a copy: the view's own changes as the analyst labels
-            "first_part": first_part(window.text_view.text, window.text_view.offsets.to_codepoint(
-                window.text_view.firstVisibleBlock().position())),
+            "path": project.path, "text": view.text, "sources": sources, "first_part": first,
+            "rules": self.rules, "dictionary": self.dictionary, "generation": self.generation,
+            "places": store.document_places(project, doc_id, window.annotator, sources, first),
         }
-        self._start(inputs, first_only=True)
+        self.inputs = inputs
+        self.first_due = True
+        self.pool.start(_FirstPartJob(self.relay, self.request, inputs))
 
-    def _start(self, inputs: dict[str, Any], *, first_only: bool) -> None:
-        self.inputs = {**inputs, "first_only": first_only, "rules": self.rules, "dictionary": self.dictionary}
-        self.relay.latest = self.request
-        self.pool.start(_SuggestJob(self.relay, self.request, self.inputs))
+    def _ask_rest(self) -> None:
+        """The lines in view are shown: the child computes the rest of the text and sends it part by part."""
+        given = self.inputs
+        if given is None:
+            return
+        if self.process is None or not self.process.alive:
+            try:
+                self.process = SuggestingProcess(self.relay.arrived.emit)
+            except Exception as exc:  # noqa: BLE001 (no process allowed: what is in view stays shown)
+                self.window.statusBar().showMessage(f"Suggestions for the rest of the document: {exc}", 10000)
+                return
+        pieces = parts(given["text"], given["first_part"], FIRST_PART)[1:]
+        self.rest_due = True
+        self.process.ask(RestRequest(self.request, str(given["path"]), self.doc_id, self.window.annotator,
+                                     tuple(given["sources"]), tuple(pieces), self.generation))
 
-    def _compute_rest(self) -> None:
-        if self.inputs is not None and self.inputs["first_only"] and self.doc_id == self.window.doc_id:
-            self._start(self.inputs, first_only=False)
+    def _cancel_rest(self) -> None:
+        """The child drops the parts it was doing (another document, or this one changed)."""
+        if self.rest_due and self.process is not None and self.process.alive:
+            self.process.ask(RestRequest(self.request, "", 0, "", (), (), self.generation))
+        self.rest_due = False
 
-    def _applied(self, request: int, result: tuple, complete: bool) -> None:
-        found, rules, dictionary, problems = result
+    def _take_parts(self) -> None:
+        """Apply what the child sent, a few milliseconds' worth per turn of the event loop."""
+        deadline = time.perf_counter() + APPLY_BUDGET
+        while self.process is not None and time.perf_counter() < deadline:
+            message = self.process.take()
+            if message is None:
+                return
+            if message[0] == "part":
+                self._part_arrived(*message[1:5], False, message[5])
+            elif message[0] == "failed" and message[1] == self.request:
+                self.rest_due = False
+                self.window.statusBar().showMessage(f"Suggestions for the rest of the document failed: {message[2]}",
+                                                    10000)
+            elif message[0] == "ended":
+                self._end_process()
+                self.rest_due = False
+        if self.process is not None:
+            self.more.start()
+
+    def _built(self, generation: int, rules: Any, dictionary: Any, problems: list[str]) -> None:
+        if generation != self.generation:
+            return  # a label or a rejection changed the dictionary since it was built
         self.rules = rules if rules is not None else self.rules
         self.dictionary = dictionary if dictionary is not None else self.dictionary
-        if problems and complete:
+        if problems:
             self.problems = problems
             self.window.statusBar().showMessage("Rules not used: " + "; ".join(problems), 15000)
+
+    def _part_arrived(self, request: int, start: int, end: int, part: SuggestionColumns, first: bool,
+                      last: bool) -> None:
+        """One part of the text computed: the first (what is in view) replaces what was shown, the
+        rest go in their places as they come; only a part on screen is drawn."""
         if request != self.request or self.doc_id != self.window.doc_id:
-            return  # another document (or request) since: its own result follows
-        self.overlay.colors = {label.name: label.color for label in self.window.labels}
-        if complete:
+            return  # another document (or request) since: its own parts follow
+        overlay = self.overlay
+        self.first_due = self.first_due and not first
+        if first:
+            overlay.colors = {label.name: label.color for label in self.window.labels}
             current = self.current
-            keys = [s.key for s in found]
-            index = keys.index(current.key) if current is not None and current.key in keys else None
-            self.overlay.set_suggestions(found, index)
-            self.panel.show_count(len(found))
-            self.shown.emit()
-            self.complete.emit()
+            index = part.index_of(current.key) if current is not None else None
+            overlay.set_suggestions(part, index)
         else:
-            self.overlay.set_suggestions(found)
+            overlay.insert_part(start, end, part)
+        if not first and last:
+            self.rest_due = False
+        if first or last or time.perf_counter() - self.counted > COUNT_EVERY:  # a label's text set 400 times
+            self.counted = time.perf_counter()
+            self.panel.show_count(len(overlay.suggestions), computing=not last)
+        if first:
             self.shown.emit()
-            self.rest.start()
+            if not last:
+                self._ask_rest()
+        if last:
+            self.complete.emit()
 
     def _labels_changed(self, *_args: object) -> None:
-        self.dictionary = None  # what is labelled feeds the dictionary: rebuilt on the next document
+        self._forget_built()  # what is labelled feeds the dictionary: rebuilt on the next document
+
+    def _forget_built(self, *, rules: bool = False) -> None:
+        """The dictionary (and the rules) are built again for the next request, here and in the child."""
+        self.dictionary = None
+        self.rules = None if rules else self.rules
+        self.generation += 1
 
     def wait(self) -> None:
         """Until the worker is idle (tests, benchmarks, closing)."""
         self.pool.waitForDone()
+
+    def busy(self) -> bool:
+        """Whether suggestions of the document shown are still to come (tests, benchmarks)."""
+        return bool(self.after_open.isActive() or self.first_due or self.rest_due)
 
     # ------------------------------------------------------------- keys
     @property
@@ -325,7 +366,7 @@ class Suggestions(QObject):
         index = self.overlay.current
         if index is None:
             cursor = self.window.text_view.cursor_offset()
-            starts = [s.start for s in suggestions]
+            starts = suggestions.starts
             index = bisect.bisect_left(starts, cursor) if direction > 0 else bisect.bisect_left(starts, cursor) - 1
         else:
             index += direction
@@ -367,29 +408,33 @@ class Suggestions(QObject):
         if suggestion is None or window.doc_id is None:
             window.statusBar().showMessage("Step to a suggestion of the label to accept first (. and ,).", 4000)
             return
-        window.push(accept_all_command(window.project, window.notifier, window.doc_id, self.overlay.suggestions,
+        shown = self.overlay.suggestions
+        of_label = [shown[i] for i in shown.indexes_of_label(suggestion.label)]
+        window.push(accept_all_command(window.project, window.notifier, window.doc_id, of_label,
                                        suggestion.label, window.annotator, self.suggestions_changed))
 
     def suggestions_changed(self, doc_id: int, gone: Sequence[Suggestion], back: Sequence[Suggestion]) -> None:
-        """A command used (or its undo gave back) suggestions: the list shown follows, the next one is current."""
-        self.dictionary = None
-        if self.pool.activeThreadCount() or self.rest.isActive():  # a result from before this change is due: compute again
+        """A command used (or its undo gave back) suggestions: the list shown follows (in place, no
+        sort of the whole list), the next one is current."""
+        self._forget_built()
+        if self.busy():  # parts computed before this change are still to come: compute again
             self.refresh()
         if doc_id != self.window.doc_id:
             self.window.open_document(doc_id)  # an undo in another document: show it, computed afresh
             return
         old = self.current
-        keys = {s.key for s in gone}
-        kept = [s for s in self.overlay.suggestions if s.key not in keys]
-        merged = sorted({s.key: s for s in [*kept, *back]}.values(), key=lambda s: (s.start, -s.end, s.label))
+        shown = self.overlay.suggestions
+        shown.remove(s.key for s in gone)
+        for suggestion in back:
+            shown.add(suggestion)
         if back:
-            index = next((i for i, s in enumerate(merged) if s.key == back[0].key), None)
-        elif old is not None and merged:
-            index = min(bisect.bisect_left([s.start for s in merged], old.start), len(merged) - 1)
+            index: int | None = shown.index_of(back[0].key)
+        elif old is not None and len(shown):
+            index = min(bisect.bisect_left(shown.starts, old.start), len(shown) - 1)
         else:
             index = None
-        self.overlay.set_suggestions(merged)
-        self.panel.show_count(len(merged))
+        self.overlay.set_suggestions(shown)
+        self.panel.show_count(len(shown), computing=self.busy())
         self._make_current(index)
 
     # ------------------------------------------------------------- rules file, model
@@ -399,7 +444,7 @@ class Suggestions(QObject):
         if not path.exists():
             from annotator.core.suggest.rules import DEFAULT_RULES
             write_rules(path, DEFAULT_RULES)
-        self.rules = None  # read again on the next document
+        self._forget_built(rules=True)  # read again on the next document
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
         self.window.statusBar().showMessage(f"Rules file: {path} (read again when you open the next document)", 8000)
         return path
@@ -463,10 +508,17 @@ class Suggestions(QObject):
     def shutdown(self) -> None:
         """The window closes: no worker, timer or process outlives it."""
         self.request += 1
-        self.relay.latest = self.request  # a worker still running stops at its next part
-        self.rest.stop()
+        self.after_open.stop()
+        self.first_due = self.rest_due = False
         self.shutdown_training()
         self.pool.waitForDone()
+        self._end_process()
+
+    def _end_process(self) -> None:
+        self.more.stop()
+        if self.process is not None:
+            self.process.close()
+            self.process = None
 
 
 def install_suggestions(window: MainWindow) -> Suggestions:

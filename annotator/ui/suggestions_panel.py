@@ -121,8 +121,11 @@ class SuggestionsPanel(QWidget):
         for source, box in self.sources.items():
             box.setChecked(source in on)
 
-    def show_count(self, count: int) -> None:
-        self.count.setText(f"{count} suggestion{'s' if count != 1 else ''} in this document" if count
+    def show_count(self, count: int, *, computing: bool = False) -> None:
+        if computing:
+            self.count.setText(f"{count:,} suggestions so far (the rest of the document is being read)")
+            return
+        self.count.setText(f"{count:,} suggestion{'s' if count != 1 else ''} in this document" if count
                            else "No suggestions in this document")
 
     def show_message(self, text: str) -> None:
