@@ -6,6 +6,7 @@ import sqlite3
 
 import pytest
 
+from annotator.core.changes import Offered
 from annotator.core.suggest import Suggestion
 from annotator.core.suggest.rules import DEFAULT_RULES, compile_rules
 from annotator.store import Project
@@ -59,8 +60,8 @@ def test_accept_makes_a_durable_span_whose_origin_names_the_source(labelled):
     proj, _, second = labelled
     putin = next(s for s in offered(proj, second) if s.source == "dictionary" and SECOND[s.start:s.end] == "Vladimir Putin")
     changes = accept(proj, second, putin, "ana")
-    assert [(s.label, s.origin) for s in changes.spans_added] == [("actor", "suggested:dictionary")]
-    assert changes.suggestions_removed == (putin,)
+    assert [(s.label, s.origin) for s in changes.added] == [("actor", "suggested:dictionary")]
+    assert changes.used == (Offered(second, putin),) and changes.doc_ids() == {second}
     with second_connection(proj) as other:
         assert other.execute("SELECT label, origin FROM spans WHERE doc_id = ? AND start = ?",
                              [second, putin.start]).fetchall() == [("actor", "suggested:dictionary")]
@@ -72,13 +73,13 @@ def test_accept_with_another_label(labelled):
     proj, _, second = labelled
     quote = next(s for s in offered(proj, second) if s.label == "quote")
     changes = accept(proj, second, quote, "ana", label="claim")
-    assert [(s.label, s.origin) for s in changes.spans_added] == [("claim", "suggested:rules")]
+    assert [(s.label, s.origin) for s in changes.added] == [("claim", "suggested:rules")]
 
 
 def test_accept_all_of_a_label_is_one_change_set(labelled):
     proj, _, second = labelled
     changes = accept_all(proj, second, offered(proj, second), "actor", "ana")
-    assert sorted(SECOND[s.start:s.end] for s in changes.spans_added) == ["Kim Jong Un", "Vladimir Putin"]
+    assert sorted(SECOND[s.start:s.end] for s in changes.added) == ["Kim Jong Un", "Vladimir Putin"]
     assert {s.label for s in offered(proj, second)} == {"quote", "figure"}
     with second_connection(proj) as other:
         assert other.execute("SELECT count(*) FROM spans WHERE doc_id = ? AND annotator = 'ana'",
@@ -89,7 +90,7 @@ def test_a_rejected_place_is_not_proposed_again_and_counts_against_the_text(labe
     proj, first, second = labelled
     kim = next(s for s in offered(proj, second) if SECOND[s.start:s.end] == "Kim Jong Un")
     changes = reject(proj, second, kim, "ana")
-    assert changes.rejections_added and changes.spans_added == ()
+    assert [d.suggestion for d in changes.declined] == [kim] and changes.added == ()
     with second_connection(proj) as other:
         assert other.execute("SELECT text, label, source, annotator FROM rejections").fetchall() == [
             ("Kim Jong Un", "actor", "dictionary", "ana")]
@@ -138,8 +139,9 @@ def test_undo_of_accept_all_removes_its_spans_and_gives_back_the_models_suggesti
     store_suggestions(proj, second, "model", [model])
     before = offered(proj, second)
     changes = accept_all(proj, second, before, "actor", "ana")
-    assert len(changes.spans_added) == 3
-    undo(proj, changes)
+    assert len(changes.added) == 3
+    undone = undo(proj, changes)
+    assert undone == changes.inverse() and undone.removed == changes.added and undone.offered == changes.used
     assert offered(proj, second) == before
     with second_connection(proj) as other:
         assert other.execute("SELECT count(*) FROM spans WHERE doc_id = ?", [second]).fetchone() == (0,)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from annotator.core.model import Span
 from annotator.core.relations import Relation
+from annotator.core.suggest import Suggestion
 
 
 @dataclass(frozen=True)
@@ -50,8 +51,27 @@ class RelationRejection:
 
 
 @dataclass(frozen=True)
+class Offered:
+    """A suggestion offered in a document (``core.suggest.Suggestion`` has no document)."""
+
+    doc_id: int
+    suggestion: Suggestion
+
+
+@dataclass(frozen=True)
+class Declined:
+    """An analyst's rejection of a suggestion (suggestions key -): its record in the project file."""
+
+    id: int
+    doc_id: int
+    suggestion: Suggestion
+
+
+@dataclass(frozen=True)
 class Changes:
-    """Spans, relations and rejections one edit added and removed (ids included, so undo can put them back)."""
+    """Spans, relations and rejections one edit added and removed (ids included, so undo can put them
+    back); for suggestions, the analyst's rejections of them and the suggestions no longer offered
+    (accepted or rejected) or offered again (an undo)."""
 
     added: tuple[Span, ...] = ()
     removed: tuple[Span, ...] = ()
@@ -61,10 +81,15 @@ class Changes:
     relations_removed: tuple[Relation, ...] = ()  # also those that went with a removed span
     relations_rejected: tuple[RelationRejection, ...] = ()
     relations_unrejected: tuple[RelationRejection, ...] = ()
+    declined: tuple[Declined, ...] = ()  # suggestions rejected
+    undeclined: tuple[Declined, ...] = ()  # suggestion rejections taken back
+    used: tuple[Offered, ...] = ()  # suggestions accepted or rejected: no longer offered
+    offered: tuple[Offered, ...] = ()  # suggestions offered again
 
     def _groups(self) -> tuple[tuple, ...]:
         return (self.added, self.removed, self.rejected, self.unrejected, self.relations_added,
-                self.relations_removed, self.relations_rejected, self.relations_unrejected)
+                self.relations_removed, self.relations_rejected, self.relations_unrejected,
+                self.declined, self.undeclined, self.used, self.offered)
 
     def __bool__(self) -> bool:
         return any(self._groups())
@@ -75,14 +100,15 @@ class Changes:
     def inverse(self) -> Changes:
         """The change that undoes this one."""
         return Changes(self.removed, self.added, self.unrejected, self.rejected, self.relations_removed,
-                       self.relations_added, self.relations_unrejected, self.relations_rejected)
+                       self.relations_added, self.relations_unrejected, self.relations_rejected,
+                       self.undeclined, self.declined, self.offered, self.used)
 
     def doc_ids(self) -> set[int]:
         return {x.doc_id for group in self._groups() for x in group}
 
     def relations_changed(self, doc_id: int) -> bool:
         """Whether a relation or relation rejection of ``doc_id`` was added or removed."""
-        return any(x.doc_id == doc_id for group in self._groups()[4:] for x in group)
+        return any(x.doc_id == doc_id for group in self._groups()[4:8] for x in group)
 
     def annotators(self) -> set[str]:
         return {s.annotator for s in (*self.added, *self.removed)}

@@ -10,7 +10,7 @@ For the window: build once per project (off the UI thread) ``load_rules`` (annot
 and ``project_dictionary``; per document read the text, ``rejected_places`` and the analyst's spans
 here, then run the pure ``core.suggest.compute.suggest_text`` in a worker (or call
 ``document_suggestions`` on the UI thread's connection). ``accept`` / ``accept_all`` / ``reject``
-return one ``SuggestionChanges`` each (one refresh); ``undo`` reverses one. The model: start
+return one ``core.changes.Changes`` each (one refresh); ``undo`` reverses one. The model: start
 ``io.model_process.ModelTraining`` when ``io.model_training.needs_training`` says so, poll it from a
 timer, read ``latest_report`` for the scores and learning curve, and ``documents_by_uncertainty``
 for the document order.
@@ -21,8 +21,9 @@ from __future__ import annotations
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
+from annotator.core.changes import Changes, Declined, Offered
 from annotator.core.model import GOLD_ANNOTATOR, Span, annotator_name_problem
 from annotator.core.suggest import SOURCES, Place, Suggestion
 from annotator.core.suggest.compute import SUGGESTED, origin_for, suggest_text
@@ -34,20 +35,6 @@ from annotator.store.rows import now
 SOURCES_KEY = "suggest.sources"
 LAYERS_KEY = "suggest.layers"
 DEFAULT_LAYER = "suggester"
-
-
-@dataclass(frozen=True)
-class SuggestionChanges:
-    """What one accept or reject changed in a document: the window refreshes once from it.
-
-    ``spans_added`` are the spans made, ``rejections_added`` the ids of rejection records;
-    ``undo(project, changes)`` reverses the step (for the window's undo stack).
-    """
-
-    doc_id: int
-    spans_added: tuple[Span, ...] = ()
-    suggestions_removed: tuple[Suggestion, ...] = ()
-    rejections_added: tuple[int, ...] = field(default=())
 
 
 # ------------------------------------------------------------------ settings
@@ -203,19 +190,19 @@ def document_suggestions(project: Project, doc_id: int, annotator: str | None, *
 
 # ------------------------------------------------------- accepting, rejecting
 def accept(project: Project, doc_id: int, suggestion: Suggestion, annotator: str, *,
-           label: str | None = None) -> SuggestionChanges:
+           label: str | None = None) -> Changes:
     """Make the suggestion a span of ``annotator`` (with another ``label`` if given): one transaction."""
     return accept_many(project, doc_id, [suggestion], annotator, label=label)
 
 
 def accept_all(project: Project, doc_id: int, suggestions: Iterable[Suggestion], label: str,
-               annotator: str) -> SuggestionChanges:
+               annotator: str) -> Changes:
     """Accept every suggestion of ``label`` among ``suggestions`` in one transaction and one change set."""
     return accept_many(project, doc_id, [s for s in suggestions if s.label == label], annotator)
 
 
 def accept_many(project: Project, doc_id: int, suggestions: Sequence[Suggestion], annotator: str, *,
-                label: str | None = None) -> SuggestionChanges:
+                label: str | None = None) -> Changes:
     problem = annotator_name_problem(annotator) if annotator != GOLD_ANNOTATOR else None
     if problem:
         raise ValueError(problem)
@@ -236,10 +223,10 @@ def accept_many(project: Project, doc_id: int, suggestions: Sequence[Suggestion]
         _forget_stored(project, doc_id, suggestions)
         if added:
             project._mark_started(doc_id, annotator, stamp)
-    return SuggestionChanges(doc_id, tuple(added), tuple(suggestions))
+    return Changes(added=tuple(added), used=tuple(Offered(doc_id, s) for s in suggestions))
 
 
-def reject(project: Project, doc_id: int, suggestion: Suggestion, annotator: str) -> SuggestionChanges:
+def reject(project: Project, doc_id: int, suggestion: Suggestion, annotator: str) -> Changes:
     """Remember that ``annotator`` rejected this suggestion: never offered at this place again."""
     text = project.document_text(doc_id)[suggestion.start:suggestion.end].strip()
     with project._writing_as(annotator) as stamp:
@@ -249,7 +236,7 @@ def reject(project: Project, doc_id: int, suggestion: Suggestion, annotator: str
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [doc_id, suggestion.start, suggestion.end, suggestion.label, text, suggestion.source, annotator, stamp])
         _forget_stored(project, doc_id, [suggestion])
-    return SuggestionChanges(doc_id, (), (suggestion,), (int(cursor.lastrowid),))
+    return Changes(declined=(Declined(int(cursor.lastrowid), doc_id, suggestion),), used=(Offered(doc_id, suggestion),))
 
 
 def forget_rejections(project: Project, rejection_ids: Iterable[int]) -> None:
@@ -259,21 +246,21 @@ def forget_rejections(project: Project, rejection_ids: Iterable[int]) -> None:
                              [json.dumps(list(rejection_ids))])
 
 
-def undo(project: Project, changes: SuggestionChanges) -> SuggestionChanges:
+def undo(project: Project, changes: Changes) -> Changes:
     """Reverse an accept, accept-all or reject in one transaction: its spans and rejections go, the
-    model's suggestions it used come back. Returns what that changed (spans_added = the spans removed)."""
+    model's suggestions it used come back. Returns what that changed (``changes.inverse()``)."""
     stamp = now()
     with project.transaction():
-        project._delete_relations_of(span.id for span in changes.spans_added)  # the relations table refers to spans
+        project._delete_relations_of(span.id for span in changes.added)  # the relations table refers to spans
         project.conn.execute("DELETE FROM spans WHERE id IN (SELECT value FROM json_each(?))",
-                             [json.dumps([span.id for span in changes.spans_added])])
-        forget_rejections(project, changes.rejections_added)
+                             [json.dumps([span.id for span in changes.added])])
+        forget_rejections(project, (declined.id for declined in changes.declined))
         project.conn.executemany(
             "INSERT INTO suggestions (doc_id, start, [end], label, source, rule, score, created)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(changes.doc_id, s.start, s.end, s.label, s.source, s.rule, s.score, stamp)
-             for s in changes.suggestions_removed if s.source == "model"])
-    return changes
+            [(used.doc_id, s.start, s.end, s.label, s.source, s.rule, s.score, stamp)
+             for used in changes.used if (s := used.suggestion).source == "model"])
+    return changes.inverse()
 
 
 def _forget_stored(project: Project, doc_id: int, suggestions: Iterable[Suggestion]) -> None:

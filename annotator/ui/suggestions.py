@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import bisect
 import importlib.util
+import sqlite3
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -27,7 +28,8 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QMenu
 
-from annotator.core.suggest import SOURCES, Suggestion, combine
+from annotator.core.changes import Changes
+from annotator.core.suggest import SOURCES, Suggestion
 from annotator.core.suggest.columns import SuggestionColumns
 from annotator.core.suggest.compute import first_part, parts, suggest_parts
 from annotator.io.model_process import ModelTraining
@@ -137,7 +139,7 @@ class Suggestions(QObject):
         self.first_due = False  # the lines in view of the newest request are not shown yet
         self.counted = 0.0  # when the panel's count was last updated
         self.after_open = QTimer(self, singleShot=True, interval=0)  # the opened document is painted first
-        self.after_open.timeout.connect(lambda: self.refresh())
+        self.after_open.timeout.connect(self._after_open)
         self.poll = QTimer(self, interval=POLL_MS)
         self.poll.timeout.connect(self._poll_training)
         self.panel = SuggestionsPanel(self)
@@ -147,9 +149,9 @@ class Suggestions(QObject):
         self.menu = self._menu()
         self.actions = self._build_actions()
         window.documentOpened.connect(self.document_opened)
-        for signal in (window.notifier.spanAdded, window.notifier.spanRemoved, window.notifier.spanUpdated,
-                       window.notifier.changed):
+        for signal in (window.notifier.spanAdded, window.notifier.spanRemoved, window.notifier.spanUpdated):
             signal.connect(self._labels_changed)
+        window.notifier.changed.connect(self._changes)
         window.text_view.spanClicked.connect(lambda _id: self.overlay.set_current(None))
         if window.doc_id is not None:  # the window opened its first document before this existed
             self.document_opened(window.doc_id)
@@ -233,6 +235,12 @@ class Suggestions(QObject):
         self._cancel_rest()
         self.overlay.set_suggestions([])
         self.after_open.start()
+
+    def _after_open(self) -> None:
+        try:
+            self.refresh()
+        except sqlite3.ProgrammingError:  # the project file was closed before the window got here: nothing to show
+            self.first_due = False
 
     def refresh(self, doc_id: int | None = None) -> None:
         """Compute the suggestions of the document shown on the worker; they appear when ready."""
@@ -392,7 +400,7 @@ class Suggestions(QObject):
             window.statusBar().showMessage("Step to a suggestion first (. and ,).", 4000) if label is None else None
             return False
         window.push(accept_command(window.project, window.notifier, window.doc_id, suggestion, window.annotator,
-                                   self.suggestions_changed, label=label))
+                                   label=label))
         return True
 
     def reject(self) -> None:
@@ -400,8 +408,7 @@ class Suggestions(QObject):
         if suggestion is None or window.doc_id is None:
             window.statusBar().showMessage("Step to a suggestion first (. and ,).", 4000)
             return
-        window.push(reject_command(window.project, window.notifier, window.doc_id, suggestion, window.annotator,
-                                   self.suggestions_changed))
+        window.push(reject_command(window.project, window.notifier, window.doc_id, suggestion, window.annotator))
 
     def accept_label(self) -> None:
         suggestion, window = self.current, self.window
@@ -411,12 +418,20 @@ class Suggestions(QObject):
         shown = self.overlay.suggestions
         of_label = [shown[i] for i in shown.indexes_of_label(suggestion.label)]
         window.push(accept_all_command(window.project, window.notifier, window.doc_id, of_label,
-                                       suggestion.label, window.annotator, self.suggestions_changed))
+                                       suggestion.label, window.annotator))
+
+    def _changes(self, changes: Changes) -> None:
+        """One change set: what is labelled or rejected feeds the dictionary; suggestions a command used
+        (or its undo gave back) leave (or rejoin) the list shown."""
+        self._forget_built()
+        if changes.used or changes.offered:
+            self.suggestions_changed((changes.used or changes.offered)[0].doc_id,
+                                     [used.suggestion for used in changes.used],
+                                     [offered.suggestion for offered in changes.offered])
 
     def suggestions_changed(self, doc_id: int, gone: Sequence[Suggestion], back: Sequence[Suggestion]) -> None:
         """A command used (or its undo gave back) suggestions: the list shown follows (in place, no
         sort of the whole list), the next one is current."""
-        self._forget_built()
         if self.busy():  # parts computed before this change are still to come: compute again
             self.refresh()
         if doc_id != self.window.doc_id:
