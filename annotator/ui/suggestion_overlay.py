@@ -37,7 +37,8 @@ class SuggestionOverlay(QObject):
         view.extra_painters.append(self)
 
     def set_suggestions(self, suggestions: Sequence[Suggestion], current: int | None = None) -> None:
-        if not len(suggestions) and not len(self.suggestions) and current == self.current:
+        if suggestions is not self.suggestions and not len(suggestions) and not len(self.suggestions) \
+                and current == self.current:
             return  # nothing drawn changes (no source on: every document): no second paint of the view
         self.suggestions = suggestions if isinstance(suggestions, SuggestionColumns) else SuggestionColumns(suggestions)
         self.current = current
