@@ -9,14 +9,17 @@ having done a document once the document's review status is "reviewed" (or a
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+
+import orjson
 
 from annotator.core.agreement_inputs import AgreementError, AgreementInputs, DocumentInput
 from annotator.core.changes import Changes, Rejection
 from annotator.core.model import GOLD_ANNOTATOR, Span
 from annotator.core.span_rows import SpanRows
 from annotator.store import relation_review
+from annotator.store.attributes import AttrValues
 from annotator.store.project import Project
 from annotator.store.rows import SPAN_COLUMNS, now, span_from_row
 
@@ -103,10 +106,13 @@ def gold_in_region(project: Project, doc_id: int, start: int, end: int) -> list[
         " ORDER BY start, [end] DESC, id", [doc_id, GOLD_ANNOTATOR, end, start])]
 
 
-def add_gold_spans(project: Project, doc_id: int, spans: Sequence[SpanKey], reviewer: str) -> list[Span]:
+def add_gold_spans(project: Project, doc_id: int, spans: Sequence[SpanKey], reviewer: str,
+                   values: Mapping[SpanKey, AttrValues] | None = None) -> list[Span]:
     """Accept spans into the gold layer in one transaction; ones gold already has are skipped.
 
-    Returns the spans created (with their ids) so that the caller can undo with delete_spans.
+    ``values``: the attribute values each accepted span takes into gold (the accepted annotator's),
+    checked against the project's attributes. Returns the spans created (with their ids) so that
+    the caller can undo with delete_spans.
     """
     reviewer = reviewer.strip()
     if not reviewer:
@@ -123,9 +129,24 @@ def add_gold_spans(project: Project, doc_id: int, spans: Sequence[SpanKey], revi
         created = [Span(first + i, doc_id, start, end, label, GOLD_ANNOTATOR, "gold", None, reviewer, stamp, stamp)
                    for i, (start, end, label) in enumerate(k for k in wanted if k not in present)]
         _insert_spans(project, created)
+        if values:
+            _write_span_values(project, {s.id: values[(s.start, s.end, s.label)] for s in created
+                                         if values.get((s.start, s.end, s.label))}, created)
         if created:
             project.record_annotators([GOLD_ANNOTATOR], stamp)
     return created
+
+
+def _write_span_values(project: Project, values: Mapping[int, AttrValues], spans: Iterable[Span]) -> None:
+    """Write attribute values of spans (id -> values), each distinct (label, values) checked once."""
+    label_of = {s.id: s.label for s in spans}
+    checked: set[tuple[str, bytes]] = set()
+    for span_id, held in values.items():
+        key = (label_of[span_id], orjson.dumps(held, option=orjson.OPT_SORT_KEYS))
+        if key not in checked:
+            project.check_attributes(key[0], held)
+            checked.add(key)
+    project._write_values((span_id, name, value) for span_id, held in values.items() for name, value in held.items())
 
 
 def _insert_spans(project: Project, spans: Sequence[Span]) -> None:
@@ -213,8 +234,10 @@ def _expect_spans(project: Project, spans: Sequence[Span]) -> None:
         raise KeyError(f"{len(spans) - found} of these {len(spans)} spans are no longer in the project; nothing changed")
 
 
-def apply_changes(project: Project, changes: Changes) -> None:
-    """Make ``changes`` happen again (a redo), or, given ``changes.inverse()``, undo them: one transaction."""
+def apply_changes(project: Project, changes: Changes, values: Mapping[int, AttrValues] | None = None) -> None:
+    """Make ``changes`` happen again (a redo), or, given ``changes.inverse()``, undo them: one transaction.
+
+    ``values`` (span id -> attribute values) go back onto the spans ``changes`` puts back."""
     with project.transaction():
         relation_review.take_out(project, changes)  # before their ends go
         if changes.removed:
@@ -224,6 +247,9 @@ def apply_changes(project: Project, changes: Changes) -> None:
             delete_rejections(project, changes.unrejected)
         if changes.added:
             restore_spans(project, changes.added)
+            if values:
+                _write_span_values(project, {s.id: values[s.id] for s in changes.added if values.get(s.id)},
+                                   changes.added)
         if changes.rejected:
             restore_rejections(project, changes.rejected)
         relation_review.put_in(project, changes)  # once their ends are back

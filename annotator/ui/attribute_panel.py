@@ -122,6 +122,8 @@ class AttributeControls(QObject):
         self.editor.valuePicked.connect(self.set_value)
         self.editor.finished.connect(window.focus_text)
         self.notifier.valuesChanged.connect(self._values_changed)
+        # review compares values: a kept comparison is stale once a value changes (spans_marker cannot tell)
+        self.notifier.valuesChanged.connect(lambda _span: window.review.comparisons.invalidate())
         window.text_view.currentSpanChanged.connect(lambda _id: self.show_current())
         window.documentOpened.connect(lambda _doc: self.show_current())
         window.spans_panel.model_.modelReset.connect(self._forget_values)

@@ -12,7 +12,7 @@ that did not happen, so the data and the stack keep telling the same story.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import nullcontext
 
 from PySide6.QtGui import QUndoCommand
@@ -22,6 +22,7 @@ from annotator.core.model import Span
 from annotator.core.relation_disagreements import Pair, RelationKey, pair_of
 from annotator.core.relations import Relation
 from annotator.store import Project, relation_review, review
+from annotator.store.attributes import AttrValues
 from annotator.store.errors import error_message
 from annotator.store.review import SpanKey, gold_in_region
 from annotator.ui.busy import busy_cursor
@@ -45,6 +46,10 @@ class GoldCommand(QUndoCommand):
         self.reviewer = reviewer
         self.error: str | None = None
         self.changes = Changes()
+        # Attribute values of the spans added and of those removed, by id (an added span may get a removed
+        # one's id): redo puts back the first, undo the second.
+        self.values_added: dict[int, AttrValues] = {}
+        self.values_removed: dict[int, AttrValues] = {}
         self._planned = False
 
     def plan(self) -> tuple[list[Span], list[SpanKey]]:
@@ -55,6 +60,10 @@ class GoldCommand(QUndoCommand):
         """(rejections to take back, region to record as rejected); none by default."""
         return [], None
 
+    def plan_values(self) -> Mapping[SpanKey, AttrValues]:
+        """The attribute values the spans ``plan`` adds take into gold; none by default."""
+        return {}
+
     def plan_relations(self) -> tuple[list[Relation], list[RelationKey]]:
         """(gold relations to remove, relations to accept with their ends); none by default."""
         return [], []
@@ -64,12 +73,13 @@ class GoldCommand(QUndoCommand):
         return [], None
 
     def redo(self) -> None:
-        self._run(self._first_redo if not self._planned else lambda: review.apply_changes(self.project, self.changes),
+        self._run(self._first_redo if not self._planned else
+                  lambda: review.apply_changes(self.project, self.changes, self.values_added),
                   self.changes, first_time=not self._planned)
 
     def undo(self) -> None:
-        self._run(lambda: review.apply_changes(self.project, self.changes.inverse()), self.changes.inverse(),
-                  first_time=False)
+        self._run(lambda: review.apply_changes(self.project, self.changes.inverse(), self.values_removed),
+                  self.changes.inverse(), first_time=False)
 
     def _run(self, action, changes: Changes, *, first_time: bool) -> None:  # noqa: ANN001
         self.error = None
@@ -109,8 +119,11 @@ class GoldCommand(QUndoCommand):
             # the relations that go with a removed gold span are in the change set too: undo brings them back
             unlink = list({r.id: r for r in [*unlink, *project.relations_of_spans(s.id for s in remove)]}.values())
             relation_review.delete_relations(project, unlink)
+            self.values_removed = project.spans_attributes(s.id for s in remove) if remove else {}
             removed = review.delete_spans(project, [s.id for s in remove]) if remove else []
-            added = review.add_gold_spans(project, self.doc_id, add, self.reviewer) if add else []
+            values = self.plan_values()
+            added = review.add_gold_spans(project, self.doc_id, add, self.reviewer, values) if add else []
+            self.values_added = {s.id: values[(s.start, s.end, s.label)] for s in added if values.get((s.start, s.end, s.label))}
             if unreject:
                 review.delete_rejections(project, unreject)
             rejected = [review.reject_region(project, self.doc_id, *reject, self.reviewer)] if reject else []
@@ -140,18 +153,27 @@ class ResolveRegionCommand(GoldCommand):
         version: Iterable[SpanKey],
         reviewer: str,
         text: str,
+        values: Mapping[SpanKey, AttrValues] | None = None,
     ) -> None:
         super().__init__(project, notifier, doc_id, reviewer, text)
         start, end = region
         self.start, self.end = start, end
         self.version = sorted(set(version))
+        self.version_values = values  # the version's attribute values; a gold span holding others is replaced
 
     def plan(self) -> tuple[list[Span], list[SpanKey]]:
         present = gold_in_region(self.project, self.doc_id, self.start, self.end)
         wanted = set(self.version)
         remove = [s for s in present if (s.start, s.end, s.label) not in wanted]
+        if self.version_values is not None:
+            held = self.project.spans_attributes(s.id for s in present)
+            remove += [s for s in present if (s.start, s.end, s.label) in wanted
+                       and held.get(s.id, {}) != self.version_values.get((s.start, s.end, s.label), {})]
         kept = {(s.start, s.end, s.label) for s in present if s not in remove}
         return remove, [key for key in self.version if key not in kept]
+
+    def plan_values(self) -> Mapping[SpanKey, AttrValues]:
+        return self.version_values or {}
 
     def plan_rejections(self) -> tuple[list[Rejection], tuple[int, int] | None]:
         """Rejecting records the region as decided; accepting a version takes back a rejection there."""
@@ -168,10 +190,11 @@ class AcceptAgreedCommand(GoldCommand):
 
     def __init__(
         self, project: Project, notifier: ChangeNotifier, doc_id: int, agreed: Sequence[SpanKey], reviewer: str,
-        agreed_relations: Sequence[RelationKey] = (),
+        agreed_relations: Sequence[RelationKey] = (), values: Mapping[SpanKey, AttrValues] | None = None,
     ) -> None:
         super().__init__(project, notifier, doc_id, reviewer, "Accept all agreed spans")
         self.agreed = list(agreed)
+        self.agreed_values = values or {}  # the values the annotators agree on go into gold with the spans
         self.agreed_relations = list(agreed_relations)
         self._spans = 0
 
@@ -184,6 +207,9 @@ class AcceptAgreedCommand(GoldCommand):
         self._spans = len(missing)
         self.setText(_agreed_text(self._spans, 0))
         return [], missing
+
+    def plan_values(self) -> Mapping[SpanKey, AttrValues]:
+        return self.agreed_values
 
     def plan_relations(self) -> tuple[list[Relation], list[RelationKey]]:
         present = {key for _relation, key in relation_review.gold_relations(self.project, self.doc_id)}

@@ -11,8 +11,8 @@ when the view shows it.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
-from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QSize, QStringListModel, Qt
@@ -20,11 +20,13 @@ from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
 from annotator.core.changes import Changes, Rejection
-from annotator.core.disagreements import Disagreement, Disagreements, compare_on_demand
+from annotator.core.attributes import show_value
+from annotator.core.disagreements import Disagreement, Disagreements, Values, attribute_differences, compare_on_demand
 from annotator.core.intervals import IntervalIndex
 from annotator.core.model import GOLD_ANNOTATOR, Span
 from annotator.core.span_rows import SpanRows
 from annotator.store import Project, review
+from annotator.store.review import SpanKey
 
 if TYPE_CHECKING:
     from annotator.ui.relation_review import RelationRows
@@ -34,8 +36,9 @@ REJECTED = "✗ rejected"
 WHOLE_PASS = 64  # a change of more spans than this recomputes every row (one pass) instead of row by row
 
 
-def kind_text(d: Disagreement) -> str:
-    """What differs, in words: "different label", "different boundaries", both, and who alone marked it."""
+def kind_text(d: Disagreement, attributes: Mapping[int, Values] | None = None) -> str:
+    """What differs, in words: "different label", "different boundaries", both, "different attribute:
+    certainty asserted/hedged" (``attributes``: span id -> values), and who alone marked it."""
     words = []
     if "label" in d.kinds and "boundary" in d.kinds:
         words.append("different label and boundaries")
@@ -43,6 +46,8 @@ def kind_text(d: Disagreement) -> str:
         words.append("different label")
     elif "boundary" in d.kinds:
         words.append("different boundaries")
+    if "attribute" in d.kinds:
+        words.append(attribute_text(d, attributes or {}))
     if "missing" in d.kinds:
         words.append("only " + ", ".join(d.annotators))
     return " · ".join(words)
@@ -53,8 +58,24 @@ def excerpt(text: str, start: int, end: int, limit: int = 40) -> str:
     return words if len(words) <= limit else words[: limit - 1] + "…"
 
 
+def attribute_text(d: Disagreement, attributes: Mapping[int, Values]) -> str:
+    differences = attribute_differences(d.spans, attributes)
+    said = ", ".join(f"{name} " + "/".join(show_value(v) or "none" for v in values) for name, values in differences.items())
+    return "different attribute" + (f": {said}" if said else "")
+
+
 def version_of(d: Disagreement, annotator: str) -> list[tuple[int, int, str]]:
     return sorted({(s.start, s.end, s.label) for s in d.spans if s.annotator == annotator})
+
+
+def version_values(d: Disagreement, annotator: str, attributes: Mapping[int, Values]) -> dict[SpanKey, Values]:
+    """The attribute values of an annotator's version of a region: what accepting it puts into gold."""
+    return {(s.start, s.end, s.label): attributes.get(s.id, {}) for s in d.spans if s.annotator == annotator}
+
+
+def values_text(values: Values) -> str:
+    """" [certainty hedged]" for a version button, or "" without values."""
+    return f" [{', '.join(f'{name} {show_value(v)}' for name, v in sorted(values.items()))}]" if values else ""
 
 
 @dataclass
@@ -63,7 +84,18 @@ class Comparison:
 
     spans_by_annotator: dict[str, SpanRows]  # each annotator's spans, in text order: their lane
     disagreements: Sequence[Disagreement]  # each made when first read (see ``Disagreements``)
-    agreed: list[tuple[int, int, str]]
+    agreed: list[tuple[int, int, str]]  # with the same attribute values (or none) everywhere
+    attributes: Mapping[int, Values] = field(default_factory=dict)  # span id -> attribute values
+
+    def agreed_values(self, keys: Iterable[SpanKey]) -> dict[SpanKey, Values]:
+        """The values the annotators agree on for agreed spans (read off the first annotator's copy)."""
+        wanted = set(keys)
+        if not self.attributes or not wanted or not self.spans_by_annotator:
+            return {}
+        rows = next(iter(self.spans_by_annotator.values()))
+        return {key: self.attributes[span_id]
+                for key, span_id in zip(zip(rows.starts, rows.ends, rows.column("label")), rows.ids)
+                if span_id in self.attributes and key in wanted}
 
 
 class ComparisonCache:
@@ -85,8 +117,9 @@ class ComparisonCache:
         found = self._items.pop(key, None)
         if found is None or found[0] != marker:
             by = review.spans_by_annotator(project, doc_id, names)
-            disagreements, agreed = compare_on_demand(by) if len(names) >= 2 else ([], [])
-            found = (marker, Comparison(by, disagreements, agreed))
+            attributes = project.document_attributes(doc_id) if len(names) >= 2 else {}
+            disagreements, agreed = compare_on_demand(by, attributes) if len(names) >= 2 else ([], [])
+            found = (marker, Comparison(by, disagreements, agreed, attributes))
             self.computed += 1
         self._items[key] = found  # the most recent last
         while len(self._items) > self.KEEP:
@@ -186,6 +219,7 @@ class DisagreementModel(QStringListModel):
         self.annotators: list[str] = []
         self.decisions = Decisions([], [], [])
         self.relations: RelationRows | None = None  # relation disagreements: the rows after the spans'
+        self.attributes: Mapping[int, Values] = {}  # span id -> attribute values, set before ``reset``
 
     def reset(self, text: str, annotators: list[str], decisions: Decisions, relations: RelationRows | None = None) -> None:
         self.text, self.annotators, self.decisions, self.relations = text, annotators, decisions, relations
@@ -204,7 +238,7 @@ class DisagreementModel(QStringListModel):
             return self.relations.row_text(at, row + 1, self.text)
         d = self.decisions.disagreements[row]
         # The decision first: a long row is cut at its end, and what gold says must stay in view.
-        return f"{row + 1}. {self.decisions.marks[row]}  {kind_text(d)} — “{excerpt(self.text, d.start, d.end)}”"
+        return f"{row + 1}. {self.decisions.marks[row]}  {kind_text(d, self.attributes)} — “{excerpt(self.text, d.start, d.end)}”"
 
     def rows_changed(self, rows: list[int] | None) -> None:
         """Repaint these rows (None: all) with their new marks; the current row stays."""
@@ -230,10 +264,11 @@ class DisagreementModel(QStringListModel):
         return super().flags(index) & ~Qt.ItemFlag.ItemIsEditable
 
     def detail(self, d: Disagreement, mark: str) -> str:
-        lines = [f"{kind_text(d)}, characters {d.start}–{d.end}"]
+        lines = [f"{kind_text(d, self.attributes)}, characters {d.start}–{d.end}"]
         for name in self.annotators:
-            version = version_of(d, name)
-            lines.append(f"{name}: " + ("; ".join(f"{lb} “{excerpt(self.text, s, e)}”" for s, e, lb in version) or "nothing"))
+            values = version_values(d, name, self.attributes)
+            lines.append(f"{name}: " + ("; ".join(f"{lb} “{excerpt(self.text, s, e)}”{values_text(values[(s, e, lb)])}"
+                                                  for s, e, lb in version_of(d, name)) or "nothing"))
         lines.append("gold: " + {UNDECIDED: "not decided yet", REJECTED: "every version rejected"}.get(mark, mark[2:]))
         return "\n".join(lines)
 

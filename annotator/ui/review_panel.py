@@ -5,6 +5,10 @@ that annotator's version into gold, X reject all (the region's gold is cleared
 and the region is recorded as rejected: decided, with nothing in gold), A accept
 every agreed span. Each resolution is one command on the gold layer's undo
 stack; the panel itself never writes to the store except the review status.
+Accepting a version takes its attribute values into gold; a span the annotators
+marked alike but with different attribute values is listed as its own
+disagreement ("different attribute: certainty asserted/hedged") and A leaves it
+for the reviewer to decide (A takes agreed spans with their agreed values only).
 
 A document compares the ticked annotators who marked it done, the rule the
 agreement report uses; ticked annotators who did not are listed as "not done".
@@ -42,7 +46,8 @@ from annotator.ui.commands import ChangeNotifier
 from annotator.ui.relation_review import RelationRows, relation_words
 from annotator.ui.review_commands import (AcceptAgreedCommand, ResolveRegionCommand, ResolveRelationCommand,
                                           accept_relation_text, accept_text)
-from annotator.ui.review_list import ComparisonCache, Decisions, DisagreementModel, ElidedButton, excerpt, version_of
+from annotator.ui.review_list import (Comparison, ComparisonCache, Decisions, DisagreementModel, ElidedButton, excerpt,
+                                     values_text, version_of, version_values)
 from annotator.ui.review_overlay import lane_icon
 
 REVIEW_TEXT = {"unreviewed": "unreviewed", "in_review": "in review", "reviewed": "reviewed"}
@@ -68,7 +73,8 @@ class ReviewPanel(QWidget):
         self.not_done: list[str] = []  # ticked, but they did not mark this document done
         self.spans_by_annotator: dict[str, list[Span]] = {}  # the compared annotators, in list order
         self.disagreements: list[Disagreement] = []
-        self.agreed: list[tuple[int, int, str]] = []  # what every compared annotator marked alike
+        self.agreed: list[tuple[int, int, str]] = []  # what every compared annotator marked alike (values too)
+        self.comparison: Comparison | None = None
         self.relations = RelationRows()  # relation disagreements: listed after the span disagreements
         self._build()
         self._shortcuts()
@@ -244,6 +250,8 @@ class ReviewPanel(QWidget):
         self.spans_by_annotator = comparison.spans_by_annotator if comparison else {}
         self.disagreements = comparison.disagreements if comparison else []
         self.agreed = comparison.agreed if comparison else []
+        self.comparison = comparison
+        self.model.attributes = comparison.attributes if comparison else {}
         self._number_annotators()
         gold = review.gold_spans(self.project, self.doc_id) if self.doc_id is not None else []
         rejected = review.rejections(self.project, self.doc_id) if self.doc_id is not None else []
@@ -340,8 +348,9 @@ class ReviewPanel(QWidget):
             if isinstance(d, RelationDisagreement):
                 said = "; ".join(relation_words(key, self.text, 14) for key in d.version(name)) or "no relation"
             else:
-                said = "; ".join(f"{lb}: “{excerpt(self.text, s, e, 28)}”" for s, e, lb in version_of(d, name)) \
-                    or "nothing"
+                values = version_values(d, name, self.model.attributes) if "attribute" in d.kinds else {}
+                said = "; ".join(f"{lb}: “{excerpt(self.text, s, e, 28)}”{values_text(values.get((s, e, lb), {}))}"
+                                 for s, e, lb in version_of(d, name)) or "nothing"
             key = f"{n + 1}  " if n < MAX_KEYED else ""
             button = ElidedButton(f"{key}{name} — {said}", objectName=f"accept_{n + 1}")
             button.setStyleSheet("text-align: left; padding: 3px 6px")
@@ -364,7 +373,8 @@ class ReviewPanel(QWidget):
             self._resolve_relation(d, keys, accept_relation_text(names[index], keys))
             return
         version = version_of(d, names[index])
-        self._resolve(d, version, accept_text(names[index], version))
+        self._resolve(d, version, accept_text(names[index], version),
+                      version_values(d, names[index], self.model.attributes))
 
     def reject(self) -> None:
         d = self.current()
@@ -381,10 +391,12 @@ class ReviewPanel(QWidget):
         self._start_review()
         self.next()
 
-    def _resolve(self, d: Disagreement, version: list[tuple[int, int, str]], text: str) -> None:
+    def _resolve(self, d: Disagreement, version: list[tuple[int, int, str]], text: str,
+                 values: dict | None = None) -> None:
+        """Make gold say ``version`` in the region, with ``values`` (the version's attribute values)."""
         assert self.doc_id is not None
         self.undo_stack.push(ResolveRegionCommand(
-            self.project, self.notifier, self.doc_id, (d.start, d.end), version, self.reviewer, text))
+            self.project, self.notifier, self.doc_id, (d.start, d.end), version, self.reviewer, text, values))
         self._start_review()
         self.next()
 
@@ -393,8 +405,9 @@ class ReviewPanel(QWidget):
             return
         agreed, relations = self.pending_agreed(), self.relations.pending_agreed()
         if agreed or relations:
+            values = self.comparison.agreed_values(agreed) if self.comparison is not None else {}
             self.undo_stack.push(AcceptAgreedCommand(self.project, self.notifier, self.doc_id, agreed, self.reviewer,
-                                                     relations))
+                                                     relations, values))
             self._start_review()
 
     # -------------------------------------------------------------- status
