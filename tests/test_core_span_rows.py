@@ -73,6 +73,24 @@ def test_a_copy_is_independent_and_bad_columns_are_refused():
         SpanRows.from_columns([[1, 2]] + [[1]] * (len(Span._fields) - 1))
 
 
+def test_a_copy_shares_its_lists_until_either_side_changes_and_neither_sees_the_others_change():
+    spans = [Span(1, 1, 0, 4, "actor", "a"), Span(2, 1, 2, 9, "claim", "a"), Span(3, 1, 5, 6, "quote", "a")]
+    changes = [lambda rows: rows.pop(0), lambda rows: rows.add(Span(9, 1, 1, 3, "figure", "a")),
+               lambda rows: rows.replace(1, spans[1]._replace(label="quote")),
+               lambda rows: rows.pop_rows([True, False, True]), lambda rows: rows.insert(3, Span(8, 1, 7, 8, "actor", "a"))]
+    for change in changes:
+        for changed_side in ("original", "copy"):
+            original = SpanRows(spans)
+            copy = original.copy()
+            assert copy.starts is original.starts  # shared, not copied
+            change(original if changed_side == "original" else copy)
+            untouched = copy if changed_side == "original" else original
+            assert list(untouched) == spans and untouched != (original if untouched is copy else copy)
+            copy_of_copy = untouched.copy()
+            copy_of_copy.pop(0)
+            assert list(untouched) == spans
+
+
 def test_rows_can_be_taken_out_at_once_and_a_replacement_may_not_move():
     spans = [Span(i, 1, i * 3, i * 3 + (50 if i % 3 == 0 else 2), "actor", "a") for i in range(12)]
     rows = SpanRows(spans)
