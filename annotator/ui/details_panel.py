@@ -48,6 +48,8 @@ class DetailsPanel(QScrollArea):
         inner.setObjectName("documentDetails")
         self.form = QFormLayout(inner)
         self.form.setContentsMargins(6, 6, 6, 6)
+        self.form.setVerticalSpacing(2)  # as compact as a table's rows
+        self.form.setHorizontalSpacing(10)
         self.form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
         self.form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
         self.form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
