@@ -29,11 +29,13 @@ from annotator.core.model import (
     meta_problem,
     offsets_problem,
 )
+from annotator.core.actors import actor_summary
 from annotator.core.relations import Relation
 from annotator.core.span_rows import SpanRows
 from annotator.core.text import sha256_text, text_problem
 from annotator.store.database import Database
 from annotator.store.errors import NotAProjectError, ProjectError, is_busy, not_writable, project_error
+from annotator.store.actors import ActorStore
 from annotator.store.attributes import AttributeStore
 from annotator.store.labels import LabelStore
 from annotator.store.relations import RelationStore, seed_relation_labels
@@ -52,7 +54,7 @@ _ID, _NOTE = Span._fields.index("id"), Span._fields.index("note")
 _QUOTED_TERM = re.compile(r'"(?:[^"]|"")*"')  # one term as quote_fts writes it
 
 
-class Project(LabelStore, AttributeStore, RelationStore):
+class Project(LabelStore, AttributeStore, RelationStore, ActorStore):
     """One open project file."""
 
     def __init__(self, path: Path, conn: sqlite3.Connection) -> None:
@@ -456,13 +458,15 @@ class Project(LabelStore, AttributeStore, RelationStore):
              span.note, span.reviewer, span.created, span.updated],
         )
 
-    def restore_span(self, span: Span, attributes: dict[str, Any] | None = None) -> Span:
-        """Put a deleted span back with its id (undo of delete), with the attribute values it had."""
+    def restore_span(self, span: Span, attributes: dict[str, Any] | None = None, actor_id: int | None = None) -> Span:
+        """Put a deleted span back with its id (undo of delete), with the attribute values and actor link it had."""
         with self.transaction():
             self._check_span(span.doc_id, span.start, span.end, span.label)
             self.check_ids_free([span.id])
             self._insert_span_row(span)
             self._write_values((span.id, name, value) for name, value in (attributes or {}).items())
+            if actor_id is not None:
+                self._write_link(span.id, actor_id)
         return span
 
     # Undo histories are kept per layer (each annotator, gold), and SQLite gives a new span the
@@ -503,11 +507,11 @@ class Project(LabelStore, AttributeStore, RelationStore):
         return span, relations
 
     def restore_span_with_relations(self, span: Span, relations: Sequence[Relation],
-                                    attributes: dict[str, Any] | None = None) -> None:
-        """Undo of ``delete_span_with_relations``: the span (with its attribute values) and its relations
-        come back with their ids."""
+                                    attributes: dict[str, Any] | None = None, actor_id: int | None = None) -> None:
+        """Undo of ``delete_span_with_relations``: the span (with its attribute values and actor link) and its
+        relations come back with their ids."""
         with self.transaction():
-            self.restore_span(span, attributes)
+            self.restore_span(span, attributes, actor_id)
             self.restore_relations(relations)
 
     _UNCHANGED: Any = object()
@@ -638,4 +642,5 @@ class Project(LabelStore, AttributeStore, RelationStore):
                 self.conn.execute("SELECT annotator, count(*) FROM spans GROUP BY annotator ORDER BY annotator")
             ),
             "attributes_by_label": self.attribute_counts(),  # label -> attribute -> value -> spans
+            "actors": [actor_summary(count) for count in self.actor_counts()],
         }

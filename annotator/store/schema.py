@@ -194,6 +194,34 @@ def span_read(db: Database) -> None:
     db.execute("CREATE INDEX idx_spans_noted ON spans (doc_id, annotator) WHERE note IS NOT NULL")
 
 
+@migrations(name="0007_actors")
+def actors(db: Database) -> None:
+    """The actor list (issue 13): entries, the keys completion finds them by, and spans' links.
+
+    ``name_key``/``external_id``/``uid`` are unique: one entry per name, per external id and per
+    project id. ``actor_keys`` holds each name's and alias's word suffixes (``core.actors.completion_keys``),
+    ``whole`` = 1 for the whole name; a prefix search is one range scan of its index. A link goes with its
+    span (ON DELETE CASCADE) and keeps the mention's ``name_key`` for "this text was linked before".
+    """
+    db.execute(
+        "CREATE TABLE actors (id INTEGER PRIMARY KEY, uid TEXT NOT NULL UNIQUE, name TEXT NOT NULL,"
+        " name_key TEXT NOT NULL UNIQUE, aliases TEXT NOT NULL DEFAULT '[]', external_id TEXT UNIQUE, note TEXT,"
+        " created TEXT, updated TEXT)"
+    )
+    db.execute(
+        "CREATE TABLE actor_keys (key TEXT NOT NULL, actor_id INTEGER NOT NULL REFERENCES actors(id)"
+        " ON DELETE CASCADE, whole INTEGER NOT NULL)"
+    )
+    db.execute("CREATE INDEX actor_keys_key ON actor_keys (key)")
+    db.execute("CREATE INDEX actor_keys_actor ON actor_keys (actor_id)")
+    db.execute(
+        "CREATE TABLE span_actors (span_id INTEGER PRIMARY KEY REFERENCES spans(id) ON DELETE CASCADE,"
+        " actor_id INTEGER NOT NULL REFERENCES actors(id), mention_key TEXT NOT NULL)"
+    )
+    db.execute("CREATE INDEX span_actors_actor ON span_actors (actor_id)")
+    db.execute("CREATE INDEX span_actors_mention ON span_actors (mention_key)")
+
+
 @migrations(name="0009_rejected_relations")
 def rejected_relations(db: Database) -> None:
     """A reviewer's "reject all versions" of a relation disagreement (review key X on a relation row):
