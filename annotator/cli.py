@@ -114,6 +114,32 @@ def stats(project: Path, as_json: bool) -> None:
     for label, attributes in data["attributes_by_label"].items():
         for name, values in attributes.items():
             click.echo(f"Attribute  {label} {name}: " + ", ".join(f"{value} {n}" for value, n in values.items()))
+    click.echo(f"Actors     {len(data['actors'])} (`annotator actors` lists them)")
+
+
+@main.command()
+@project_argument
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON list instead of a table.")
+@reports_errors
+def actors(project: Path, as_json: bool) -> None:
+    """The actor list: each entry's name, kb_id (external id, else project id), aliases, and how many spans
+    and documents mention it, most mentioned first."""
+    from annotator.core.actors import actor_summary
+
+    with open_project(project) as proj:
+        listed = sorted((actor_summary(count) for count in proj.actor_counts()),
+                        key=lambda a: (-a["spans"], a["name"].casefold()))
+    if as_json:
+        click.echo(json.dumps(listed, ensure_ascii=False, indent=2))
+        return
+    if not listed:
+        click.echo("No actors yet (link actor spans in the window, or import files with kb_id)")
+        return
+    width = max(len(a["name"]) for a in listed)
+    for actor in listed:
+        aliases = f"  aka {'; '.join(actor['aliases'])}" if actor["aliases"] else ""
+        click.echo(f"{actor['name']:<{width}}  {actor['kb_id']:<22}  {_count(actor['spans'], 'span')} in "
+                   f"{_count(actor['documents'], 'document')}{aliases}")
 
 
 class _CheckProgress:
@@ -197,6 +223,8 @@ def import_(project: Path, paths: tuple[Path, ...], annotator: str | None, offse
         report = import_paths(proj, list(paths), annotator=annotator, offsets=offsets or "auto")
     parts = [f"Imported {_count(report.documents_added, 'document')} ({_count(report.spans_added, 'span')})"
              f" from {_count(len(report.imported), 'file')}"]
+    if report.actors_added:
+        parts.append(f"{_count(report.actors_added, 'new actor')} for unknown kb_ids")
     if report.duplicates:
         parts.append(_count(len(report.duplicates), "duplicate"))
     if report.failed:

@@ -82,9 +82,12 @@ def test_relations_attributes_choices_are_counted_per_file(project, tmp_path):
     assert report.left_out == {
         studio: {"Label Studio choices results": 1, "Label Studio predictions": 1,
                  "cancelled (skipped) Label Studio annotations": 1},
-        tmp_path / "talks.ann": {"attributes": 2, "normalizations": 1, "equivalences": 1,
+        tmp_path / "talks.ann": {"attributes": 2, "equivalences": 1,
                                  "events": 1, "brat comments other than AnnotatorNotes": 1},
     }
+    # the normalization links T1 to a new actor entry (issue 13), its external id as brat names it
+    assert [(a.name, a.external_id) for a in project.actors()] == [("Kim", "Wikipedia:534366")]
+    assert report.actors_added == 1
 
 
 def test_cli_names_what_was_left_out(tmp_path, runner):

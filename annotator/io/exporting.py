@@ -203,11 +203,14 @@ def _exported_labels(project: Project, selection: Selection) -> list[str]:
 
 # ------------------------------------------------------------------ records
 def _take_spans(spans: Iterator[SpanRow], pending: SpanRow | None, doc_id: int,
-                annotator: str) -> tuple[list[tuple[int, int, str, str | None]], SpanRow | None, list[dict] | None]:
-    """The spans of one record from the span cursor (identical ones merged), the next row, and the
-    spans' attribute values (None when no span has any; an identical span's values are the first's)."""
+                annotator: str) -> tuple[list[tuple[int, int, str, str | None]], SpanRow | None, list[dict] | None,
+                                         list[tuple[str, str] | None] | None]:
+    """The spans of one record from the span cursor (identical ones merged), the next row, the spans'
+    attribute values (None when no span has any; an identical span's values are the first's) and their
+    actor links as (kb_id, actor name) (None when no span has one)."""
     items: list[tuple[int, int, str, str | None]] = []
     attributes: list[dict] = []
+    actors: list[tuple[str, str] | None] = []
     last = None
     repeats: dict[int, list[str | None]] | None = None
     while pending is not None and pending[0] == doc_id and pending[1] == annotator:
@@ -218,12 +221,13 @@ def _take_spans(spans: Iterator[SpanRow], pending: SpanRow | None, doc_id: int,
         else:
             items.append(pending[2:6])
             attributes.append(orjson.loads(pending[6]) if pending[6] else {})
+            actors.append(tuple(orjson.loads(pending[7])) if pending[7] else None)  # type: ignore[arg-type]
             last = key
         pending = next(spans, None)
     if repeats:
         for index, notes in repeats.items():
             items[index] = (*items[index][:3], merge_notes(notes))
-    return items, pending, attributes if any(attributes) else None
+    return items, pending, attributes if any(attributes) else None, actors if any(actors) else None
 
 
 def _attach_relations(record: ExportRecord, rows: list[RelationRow]) -> ExportRecord:
@@ -266,10 +270,10 @@ def iter_records(project: Project, selection: Selection) -> Iterator[ExportRecor
             key = (doc_id, annotator)
             while pending is not None and (pending[0], pending[1]) < key:
                 pending = next(spans, None)  # spans of a record the status filter left out
-            items, pending, attributes = _take_spans(spans, pending, doc_id, annotator)
+            items, pending, attributes, actors = _take_spans(spans, pending, doc_id, annotator)
             linked, pending_relation = _take_relations(relations, pending_relation, key)
             yield _attach_relations(ExportRecord(document, annotator, status, items, bool(untouched),
-                                                 attributes=attributes), linked)
+                                                 attributes=attributes, actors=actors), linked)
             continue
         yield ExportRecord(document, annotator, status, items, bool(untouched))
 
@@ -288,9 +292,9 @@ def _one_record(project: Project, selection: Selection, row: RecordRow) -> Expor
     attributes = None
     if annotator is not None:
         spans = iter_span_rows(project, selection, doc_id=doc_id, annotator=annotator)
-        items, _rest, attributes = _take_spans(spans, next(spans, None), doc_id, annotator)
+        items, _rest, attributes, actors = _take_spans(spans, next(spans, None), doc_id, annotator)
         record = ExportRecord(ExportDocument(doc_id, uid, title, text, meta), annotator, status, items, bool(untouched),
-                              attributes=attributes)
+                              attributes=attributes, actors=actors)
         return _attach_relations(record, list(iter_relation_rows(project, selection, doc_id=doc_id, annotator=annotator)))
     return ExportRecord(ExportDocument(doc_id, uid, title, text, meta), annotator, status, items, bool(untouched))
 

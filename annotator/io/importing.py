@@ -79,6 +79,7 @@ class ImportReport:
     failed: list[ImportProblem] = field(default_factory=list)
     documents_added: int = 0
     spans_added: int = 0
+    actors_added: int = 0  # actor entries created for kb_ids the project did not know
     skipped: int = 0  # files of an unknown type found in folders
     not_imported: list[Path] = field(default_factory=list)  # left over by a cancel
     cancelled: bool = False
@@ -114,6 +115,7 @@ class ImportReport:
         self.duplicates += retry.duplicates
         self.documents_added += retry.documents_added
         self.spans_added += retry.spans_added
+        self.actors_added += retry.actors_added
         self.not_imported += retry.not_imported
         self.left_out.update(retry.left_out)
         self.cancelled = self.cancelled or retry.cancelled
@@ -211,6 +213,7 @@ class _Cancelled(Exception):
 class _FileResult:
     documents: int = 0
     spans: int = 0
+    actors: int = 0
     duplicates: list[Duplicate] = field(default_factory=list)
     problems: list[RecordError] = field(default_factory=list)
     records: int = 0
@@ -263,6 +266,7 @@ class _Tally:
         for outcome in written:
             place = self.pending.popleft()
             self.result.spans += outcome.spans_added
+            self.result.actors += outcome.actors_created
             if outcome.created:
                 self.result.documents += 1
                 self.first_copy[outcome.doc_id] = place
@@ -393,6 +397,7 @@ def import_paths(
         report.imported.append(path)
         report.documents_added += result.documents
         report.spans_added += result.spans
+        report.actors_added += result.actors
         report.duplicates += result.duplicates
         if result.left_out:
             report.left_out[path] = result.left_out

@@ -55,6 +55,8 @@ class QueuedDocument:
     relations: Sequence[RelationRow] = ()
     # attribute values of spans, already checked: (start, end, label, annotator) -> {name: value}
     span_attrs: dict[tuple[int, int, str, str], dict[str, Any]] = field(default_factory=dict)
+    # actor links of spans, already checked: (start, end, label, annotator) -> (kb_id, actor name or None)
+    span_actors: dict[tuple[int, int, str, str], tuple[str, str | None]] = field(default_factory=dict)
 
 
 @dataclass
@@ -65,6 +67,7 @@ class Written:
     created: bool  # False: a document with the same text was already there
     spans_added: int
     name: str  # title, else uid
+    actors_created: int = 0  # actor entries made for kb_ids the project did not know
 
 
 def _meta_json(meta: dict[str, Any]) -> str:
@@ -129,10 +132,11 @@ class BulkWriter:
             self._add_relations(doc_id, doc.relations)
             if doc.span_attrs:
                 self._add_attributes(doc_id, doc.span_attrs)
+            actors = self._add_actor_links(doc_id, doc.text, doc.span_actors) if doc.span_actors else 0
             self._set_statuses(doc_id, doc.statuses)
             if doc.review_status is not None:
                 self.project.set_review_status(doc_id, doc.review_status, doc.reviewer)
-            written.append(Written(doc_id, is_new, added, doc.title if is_new else self._name(doc_id)))
+            written.append(Written(doc_id, is_new, added, doc.title if is_new else self._name(doc_id), actors))
         return written
 
     # ------------------------------------------------------------- documents
@@ -228,6 +232,17 @@ class BulkWriter:
                 [doc_id, annotator, start, end, label]).fetchone()
             rows += [(found[0], name, value) for name, value in held.items()]
         self.project._write_values(rows)
+
+    def _add_actor_links(self, doc_id: int, text: str, links: dict[tuple[int, int, str, str], tuple[str, str | None]]) -> int:
+        """Link the document's spans to the actors their kb_ids name (unknown ones are created); returns how many
+        entries were created. A span already there takes the link too."""
+        rows = []
+        for (start, end, label, annotator), (kb_id, name) in links.items():
+            found = self.conn.execute(
+                "SELECT id FROM spans WHERE doc_id = ? AND annotator = ? AND start = ? AND [end] = ? AND label = ?",
+                [doc_id, annotator, start, end, label]).fetchone()
+            rows.append((found[0], kb_id, text[start:end], name))
+        return self.project.link_imported(rows)
 
     def _set_statuses(self, doc_id: int, statuses: Sequence[StatusRow]) -> None:
         for annotator, status, only_if_new in statuses:

@@ -153,7 +153,8 @@ def iter_span_rows(project: Project, selection: Selection, *, doc_id: int | None
     start, then end descending (outer before inner), then label, then note.
     ``doc_id`` and ``annotator`` narrow it to one record."""
     who, params = _annotator_condition(selection)
-    sql = f"SELECT doc_id, annotator, start, [end], label, note, {_attributes_column(project)} FROM spans WHERE {who}"
+    sql = (f"SELECT doc_id, annotator, start, [end], label, note, {_attributes_column(project)},"
+           f" {_actor_column(project)} FROM spans WHERE {who}")
     if selection.labels:
         sql += f" AND label IN ({_marks(selection.labels)})"
         params += list(selection.labels)
@@ -188,6 +189,15 @@ def _attributes_column(project: Project) -> str:
         return "NULL"
     return ("(SELECT json_group_object(a.name, json(a.value)) FROM span_attrs a JOIN attribute_defs d"
             " ON d.label = spans.label AND d.name = a.name WHERE a.span_id = spans.id)")
+
+
+def _actor_column(project: Project) -> str:
+    """Each span's linked actor as a JSON array [kb_id, name] (NULL when it has none); NULL for all when
+    no span is linked, so an export without actor links pays nothing for them."""
+    if project.conn.execute("SELECT 1 FROM span_actors LIMIT 1").fetchone() is None:
+        return "NULL"
+    return ("(SELECT json_array(coalesce(a.external_id, a.uid), a.name) FROM span_actors l"
+            " JOIN actors a ON a.id = l.actor_id WHERE l.span_id = spans.id)")
 
 
 def count_records(project: Project, selection: Selection) -> tuple[int, int]:

@@ -105,6 +105,9 @@ def summary_text(report: ImportReport) -> str:
     docs = "1 new document" if report.documents_added == 1 else f"{report.documents_added} new documents"
     spans = "1 span" if report.spans_added == 1 else f"{report.spans_added} spans"
     parts = [f"Imported {_files(len(report.imported))}: {docs}, {spans}."]
+    if report.actors_added:
+        parts.append(f"{report.actors_added} new actor entr{'y' if report.actors_added == 1 else 'ies'} "
+                     "for links (kb_id) the project did not know.")
     if report.duplicates:
         count = len(report.duplicates)
         parts.append(

@@ -186,6 +186,16 @@ class ExportRecord:
     relations_dropped: int = 0
     attributes: list[dict[str, Any]] | None = None  # each span's attribute values, parallel to spans; None: none has any
 
+    # each span's linked actor as (kb_id, actor name), parallel to spans; None: no span is linked
+    actors: list[tuple[str, str] | None] | None = None
+
+    def actor_of(self, index: int) -> tuple[str, str] | None:
+        """The (kb_id, actor name) span ``index`` is linked to, or None."""
+        return self.actors[index] if self.actors else None
+
+    def actors_by_span(self) -> dict[tuple[int, int, str, str | None], tuple[str, str] | None]:
+        return dict(zip(self.spans, self.actors)) if self.actors else {}
+
     def attributes_of(self, index: int) -> dict[str, Any]:
         """The attribute values of span ``index`` ({} when it has none)."""
         return self.attributes[index] if self.attributes else {}
@@ -207,10 +217,16 @@ class ExportContext:
 
     def attributes_left_out(self, record: ExportRecord, format_name: str) -> None:
         """A format with no place for attributes says so in the summary (once), when the export holds some."""
-        if record.attributes:
-            note = f"attribute values of spans are not written: {format_name} has no place for them"
-            if note not in self.summary.notes:
+        for held, what in ((record.attributes, "attribute values"), (record.actors, "actor links (kb_id)")):
+            note = f"{what} of spans are not written: {format_name} has no place for them"
+            if held and note not in self.summary.notes:
                 self.summary.notes.append(note)
+
+    def actor_links_left_out(self, record: ExportRecord, format_name: str) -> None:
+        """A format with a place for attributes but none for actor links says so in the summary (once)."""
+        note = f"actor links (kb_id) of spans are not written: {format_name} has no place for them"
+        if record.actors and note not in self.summary.notes:
+            self.summary.notes.append(note)
 
     def adjusted(self, reason: str, count: int = 1) -> None:
         self.summary.adjusted[reason] += count

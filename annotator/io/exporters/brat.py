@@ -9,7 +9,8 @@ name, which the brat importer reads back. Offsets are code points into the
 brat counts. A span that crosses a line break (any character where brat's reader,
 Python's ``str.splitlines``, ends a line: U+2028, U+0085, vertical tab, ...) is
 written as discontinuous fragments (``T1<TAB>quote 0 12;13 20``), as brat requires.
-Notes become ``AnnotatorNotes``. Labels with spaces get ``_`` instead (brat types
+Notes become ``AnnotatorNotes``. A span linked to an actor gets a normalization
+(``N1<TAB>Reference T1 Wikidata:Q56226<TAB>Kim Jong Un``: ``core.actors.brat_reference``). Labels with spaces get ``_`` instead (brat types
 cannot hold spaces).
 """
 
@@ -18,6 +19,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from annotator.core.actors import brat_reference
 from annotator.core.attributes import AttributeDef, show_value
 from annotator.core.text import LINE_BREAKS
 from annotator.io.exporters._base import BaseExporter, ExportContext, ExportError, ExportRecord, Output
@@ -62,6 +64,7 @@ def ann_lines(record: ExportRecord) -> list[str]:
     n = 0
     ident: dict[int, int] = {}  # span index -> its T number
     attribute_count = 0
+    normalizations = 0
     for index, (start, end, label, note) in enumerate(record.spans):
         pieces = fragments(text, start, end)
         if not pieces:
@@ -76,6 +79,10 @@ def ann_lines(record: ExportRecord) -> list[str]:
         attributes = attribute_lines(record.attributes_of(index), f"T{n}", attribute_count + 1)
         attribute_count += len(attributes)
         lines += attributes
+        actor = record.actor_of(index)
+        if actor:
+            normalizations += 1
+            lines.append(f"N{normalizations}\tReference T{n} {brat_reference(actor[0])}\t{actor[1]}\n")
     relations = [(ident[head], ident[child], label) for head, child, label in record.relations
                  if head in ident and child in ident]
     lines += [f"R{n}\t{brat_type(label)} Arg1:T{head} Arg2:T{child}\n" for n, (head, child, label) in enumerate(relations, 1)]

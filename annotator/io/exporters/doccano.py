@@ -51,6 +51,7 @@ class _DoccanoWriter(StreamWriter):
                                 for n, (s, e, label) in enumerate(labels, 1)]
             line["relations"] = [{"id": n, "from_id": head + 1, "to_id": child + 1, "type": label}
                                  for n, (head, child, label) in enumerate(record.relations, 1)]
+        self.context.actor_links_left_out(record, "doccano")
         if record.attributes:  # doccano has no span attributes; it keeps unknown keys as the example's metadata
             line["attrs"] = [[*triple, values] for triple, values in zip(labels, record.attributes) if values]
         self.stream.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))

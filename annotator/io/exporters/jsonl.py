@@ -1,7 +1,7 @@
 """Native JSONL: one line per (document, annotator), Prodigy-shaped spans and tokens.
 
 ``{"id", "title", "text", "meta", "annotator", "status", "spans": [{"start", "end",
-"label", "text", "token_start", "token_end"[, "meta": {"note"}][, "attrs": {NAME: VALUE}]}], "tokens": [{"text",
+"label", "text", "token_start", "token_end"[, "meta": {"note"}][, "attrs": {NAME: VALUE}][, "kb_id"]}], "tokens": [{"text",
 "start", "end", "id", "ws"}]}``. Offsets are code points, ``end`` exclusive,
 ``token_end`` inclusive. A record with relations has a ``relations`` list in Prodigy's
 ``rel.manual`` shape (``prodigy_relations``). Spans are written exactly as stored; tokens are
@@ -9,7 +9,8 @@
 one following space), split where a span of this record starts or ends inside one,
 so every span starts on a token start and ends on a token end. Serialized with orjson (compact, keys in this order),
 so the same project always gives the same bytes; the importer reads it back.
-With ``tokens=False`` (``--no-tokens``) the ``tokens`` key and the spans'
+``kb_id`` is the linked actor's external id (a Wikidata QID), else its stable project id
+(``annotator:<12 hex>``). With ``tokens=False`` (``--no-tokens``) the ``tokens`` key and the spans'
 ``token_start``/``token_end`` are left out: no tokenization at all.
 """
 
@@ -50,6 +51,9 @@ def spans_and_tokens(record: ExportRecord) -> tuple[list[dict], orjson.Fragment]
         attributes = record.attributes_of(index)
         if attributes:
             item["attrs"] = attributes
+        actor = record.actor_of(index)
+        if actor:
+            item["kb_id"] = actor[0]
         spans.append(item)
     tokens = orjson.Fragment(_token_dicts(aligned.tokens)) if aligned.split else tokens_fragment(record.document)
     return spans, tokens
@@ -66,6 +70,9 @@ def plain_spans(record: ExportRecord) -> list[dict]:
         attributes = record.attributes_of(index)
         if attributes:
             item["attrs"] = attributes
+        actor = record.actor_of(index)
+        if actor:
+            item["kb_id"] = actor[0]
         spans.append(item)
     return spans
 

@@ -46,6 +46,7 @@ class _LabelStudioWriter(StreamWriter):
         text = record.document.text
         convert = utf16_map(record).to_utf16 if self.utf16 else int
         results = []
+        self.context.actor_links_left_out(record, "Label Studio")
         for n, (start, end, label, _note) in enumerate(record.spans, 1):
             value = {"start": convert(start), "end": convert(end), "text": text[start:end], "labels": [label]}
             results.append(

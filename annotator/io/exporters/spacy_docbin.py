@@ -28,6 +28,8 @@ the longest (in tokens) wins, ties go to the earlier start, then the label name
 keeps the document uid, title, annotator and status, and the record's relations as
 ``doc.user_data["relations"]``: ``[{"head": {"start", "end", "label"}, "child": {...},
 "label"}]`` where start/end are token indexes of the Doc (``doc[start:end]``).
+A span linked to an actor has its ``kb_id`` as ``Span.kb_id_`` (the external id, else the
+actor's project id ``annotator:...``), in ``doc.spans`` and ``doc.ents`` alike.
 """
 
 from __future__ import annotations
@@ -116,8 +118,10 @@ def pieces(record: ExportRecord, limit: int, context: ExportContext) -> list[tup
         shifted = [(s - low, e - low, label, note) for s, e, label, note in spans]
         by_span = record.attributes_by_span()
         attributes = [by_span.get(span, {}) for span in spans] if by_span else None
+        linked = record.actors_by_span()
+        actors = [linked.get(span) for span in spans] if linked else None
         parts.append((ExportRecord(piece, record.annotator, record.status, shifted, record.untouched,
-                                    attributes=attributes), low))
+                                    attributes=attributes, actors=actors), low))
     for span in record.spans:
         if span not in kept:
             context.report(record, span, ACROSS_CUT, left_out=True)
@@ -176,7 +180,9 @@ class _SpacyWriter:
             doc.set_ents([], default="missing")  # not annotated: teaches no entity and no "O" either
             self._add(doc, record)
             return
-        spans = [Span(doc, s.first, s.stop, label=s.label) for s in aligned.spans]
+        linked = record.actors_by_span()  # Span.kb_id_: the actor's kb_id (external id, else project id)
+        spans = [Span(doc, s.first, s.stop, label=s.label, kb_id=(linked.get(s.source) or ("",))[0])
+                 for s in aligned.spans]
         doc.spans[self.key] = spans
         by_span = record.attributes_by_span()
         if by_span:  # [start_char, end_char, label, {name: value}] of each span that has values

@@ -55,6 +55,8 @@ class RawSpan:
     name: str = ""  # how messages name the span ("span 2", "T3")
     line: int | None = None  # where the span is written, when not on the record's line (brat)
     attrs: Any = None  # attribute values {name: value}, checked against the project's attributes by prepare
+    kb_id: Any = None  # the linked actor's kb_id (external id or project id), checked by prepare
+    kb_name: str | None = None  # the actor's name where the format gives it (brat N lines)
 
 
 @dataclass

@@ -18,6 +18,7 @@ import functools
 from collections.abc import Mapping
 from typing import Any, Callable
 
+from annotator.core.actors import kb_id_problem
 from annotator.core.attributes import AttributeDef, parse_value, value_problem
 from annotator.core.model import GOLD_ANNOTATOR, label_name_problem, meta_problem, recorded_annotator_problem
 from annotator.core.offsets import OffsetError, Utf16Map, first_astral
@@ -122,6 +123,17 @@ def _attribute_values(span: RawSpan, attributes: AttributeSchema, where: str, re
     return values
 
 
+def _actor_link(span: RawSpan, where: str, earlier: tuple[str, str | None] | None) -> tuple[str, str | None]:
+    """The span's (kb_id, actor name given by the file), checked; a problem names the span."""
+    problem = kb_id_problem(span.kb_id)
+    if problem:
+        raise RecordError(f"{where}: {problem}", span.line)
+    if earlier is not None and earlier[0] != span.kb_id:
+        raise RecordError(f"{where}: the same span is linked to two actors ({earlier[0]!r} and {span.kb_id!r})",
+                          span.line)
+    return span.kb_id, span.kb_name
+
+
 def _by_brat_name(named: Mapping[str, Any], name: str) -> Any:
     """What ``name`` stands for when a format wrote its spaces as ``_`` (brat types and values), or None."""
     return next((item for key, item in named.items() if "_".join(key.split()) == name), None)
@@ -130,6 +142,7 @@ def _by_brat_name(named: Mapping[str, Any], name: str) -> Any:
 def _spans(record: Record, text: str, offsets: str, record_annotator: str,
            attributes: AttributeSchema | None = None,
            span_attrs: dict[tuple[int, int, str, str], dict[str, Any]] | None = None,
+           span_actors: dict[tuple[int, int, str, str], tuple[str, str | None]] | None = None,
            ) -> tuple[list[SpanRow], list[RecordError]]:
     converter = _Offsets(record.text, utf16=offsets == "utf16" and record.utf16_offsets)
     hint = functools.partial(_utf16_hint, record, offsets)
@@ -148,10 +161,12 @@ def _spans(record: Record, text: str, offsets: str, record_annotator: str,
             continue
         try:
             start, end = _check_span(span, converter, text, hint, record.where)
+            where = f"{record.where}{span.name} ({span.start}-{span.end} {span.label!r})"
+            key = (start, end, span.label, span.annotator or record_annotator)
             if span.attrs is not None and span_attrs is not None:
-                where = f"{record.where}{span.name} ({span.start}-{span.end} {span.label!r})"
-                key = (start, end, span.label, span.annotator or record_annotator)
                 span_attrs[key] = {**span_attrs.get(key, {}), **_attribute_values(span, attributes or {}, where, record)}
+            if span.kb_id is not None and span_actors is not None:
+                span_actors[key] = _actor_link(span, where, span_actors.get(key))
         except RecordError as exc:
             errors.append(exc)
             continue
@@ -173,8 +188,9 @@ def prepare(
     record_annotator = record.annotator or default_annotator
     spans: list[SpanRow] = []
     span_attrs: dict[tuple[int, int, str, str], dict[str, Any]] = {}
+    span_actors: dict[tuple[int, int, str, str], tuple[str, str | None]] = {}
     if record.spans:
-        spans, errors = _spans(record, text, offsets, record_annotator, attributes, span_attrs)
+        spans, errors = _spans(record, text, offsets, record_annotator, attributes, span_attrs, span_actors)
         if errors:
             return None, errors
     relations = [(spans[r.head][:4], spans[r.child][:4], r.label) for r in record.relations]
@@ -185,7 +201,7 @@ def prepare(
     statuses = _statuses(record, spans, record_annotator) if spans or record.native or record.done_by else []
     review = GOLD_STATUS_TO_REVIEW.get(record.status or "") if record.native and record.annotator == GOLD_ANNOTATOR else None
     return QueuedDocument(text, record.title, source, meta, record.uid, spans, statuses, review, default_annotator,
-                          relations, span_attrs=span_attrs), []
+                          relations, span_attrs=span_attrs, span_actors=span_actors), []
 
 
 def _headings(record: Record) -> list[list[int]]:

@@ -142,8 +142,10 @@ def _native(obj: Obj) -> Record:
     for n, item in enumerate(_list(obj, "spans"), 1):
         item = _dict(item, f"span {n}")
         note = (item.get("meta") or {}).get("note") if isinstance(item.get("meta"), dict) else None
-        record.spans.append(_span(n, item.get("start"), item.get("end"), item.get("label"), text=item.get("text"), note=note,
-                                  attrs=item.get("attrs")))
+        span = _span(n, item.get("start"), item.get("end"), item.get("label"), text=item.get("text"), note=note,
+                     attrs=item.get("attrs"))
+        span.kb_id = item.get("kb_id")
+        record.spans.append(span)
     _prodigy_relations(record, obj)
     return record
 
@@ -159,8 +161,10 @@ def _prodigy(obj: Obj) -> Record:
         return record
     for n, item in enumerate(spans, 1):
         item = _dict(item, f"span {n}")
-        record.spans.append(_span(n, item.get("start"), item.get("end"), item.get("label"), text=item.get("text"),
-                                  attrs=item.get("attrs")))  # our JSONL without annotator/status has this shape
+        span = _span(n, item.get("start"), item.get("end"), item.get("label"), text=item.get("text"),
+                     attrs=item.get("attrs"))  # our JSONL without annotator/status has this shape
+        span.kb_id = item.get("kb_id")  # also spaCy/Prodigy's name for an entity link
+        record.spans.append(span)
     _prodigy_relations(record, obj)
     return record
 

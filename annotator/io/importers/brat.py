@@ -8,8 +8,9 @@ fragments one span each. The span text runs to the end of the line and may hold
 tabs, as in brat's own reader. ``#`` AnnotatorNotes lines become span notes.
 ``A`` (and ``M``) attribute lines become the span's attribute values (``A1<TAB>certainty T2 hedged``;
 without a value, a yes-no attribute set to yes), checked against the project's attributes.
-Relations, events, normalizations, equivalences and other comments
-are not imported: they are counted for the import summary.
+``N`` normalization lines (``N1<TAB>Reference T1 Wikidata:Q123<TAB>Kim Jong Un``) link the span to
+that actor entry (created, with that name, when the project does not have it). Events, equivalences
+and other comments are not imported: they are counted for the import summary.
 
 An ``.ann`` in a folder with an ``.annotator`` file (our export of several
 annotators: one folder each) is that annotator's, whatever ``--annotator`` says.
@@ -20,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from annotator.core.actors import kb_id_from_brat
 from annotator.core.text import LINE_BREAKS
 
 from annotator.io.importers._schemas import RELATIONS
@@ -41,8 +43,7 @@ def _fragments(n_line: int, ident: str, offsets: str) -> list[tuple[int, int]]:
 
 ANNOTATOR_FILE = ".annotator"  # written by our brat export in each annotator's folder
 # What the import summary calls the annotations it leaves out, by their id's first letter.
-LEFT_OUT = {"E": "events", "A": "attributes", "M": "attributes", "N": "normalizations",
-            "*": "equivalences"}
+LEFT_OUT = {"E": "events", "A": "attributes", "M": "attributes", "*": "equivalences"}
 
 
 def _text_bound(n_line: int, fields: list[str], text: str) -> list[RawSpan]:
@@ -84,6 +85,17 @@ def _check_fragments(n_line: int, ident: str, label: str, offsets: str, fragment
         )
 
 
+def _normalization(n_line: int, fields: list[str]) -> tuple[int, str, str, str] | RecordError:
+    """``N1<TAB>Reference T1 Wikidata:Q123<TAB>Kim Jong Un``: (line, entity, kb_id, name)."""
+    parts = fields[1].split() if len(fields) > 1 else []
+    if len(parts) != 3 or parts[0] != "Reference":
+        return RecordError(f"{fields[0]}: expected 'N1<TAB>Reference T1 DATABASE:ID<TAB>name'", n_line)
+    kb_id = kb_id_from_brat(parts[2])
+    if kb_id is None:
+        return RecordError(f"{fields[0]}: the reference {parts[2]!r} is not DATABASE:ID (e.g. Wikidata:Q123)", n_line)
+    return n_line, parts[1], kb_id, fields[2].strip() if len(fields) > 2 else ""
+
+
 def parse_ann(content: str, text: str, record: Record) -> Iterator[tuple[int, RawSpan] | RecordError]:
     """(line, span) of every text-bound annotation of ``text`` (appended to ``record.spans``), notes
     attached to their span, then the relations (``R`` lines) into ``record.relations``.
@@ -94,6 +106,7 @@ def parse_ann(content: str, text: str, record: Record) -> Iterator[tuple[int, Ra
     notes: list[tuple[int, str, str]] = []
     relations: list[tuple[int, str, str]] = []
     attributes: list[tuple[int, str, str, str | bool]] = []  # (line, entity, name, value) of A/M lines
+    links: list[tuple[int, str, str, str]] = []  # (line, entity, kb_id, name) of N lines
     for n_line, raw_line in enumerate(content.split("\n"), 1):
         line = raw_line.rstrip("\r")
         if not line.strip():
@@ -110,6 +123,12 @@ def parse_ann(content: str, text: str, record: Record) -> Iterator[tuple[int, Ra
             notes.append((n_line, fields[1].split(" ", 1)[1].strip(), fields[2]))
         elif fields[0].startswith("#"):
             record.leave_out("brat comments other than AnnotatorNotes")
+        elif fields[0].startswith("N"):
+            parsed_link = _normalization(n_line, fields)
+            if isinstance(parsed_link, RecordError):
+                yield parsed_link
+            else:
+                links.append(parsed_link)
         elif fields[0][:1] in ("A", "M"):
             parsed = _attribute(n_line, fields)
             if isinstance(parsed, RecordError):
@@ -128,6 +147,17 @@ def parse_ann(content: str, text: str, record: Record) -> Iterator[tuple[int, Ra
         for span in by_ident[target]:
             span.attrs = {**(span.attrs or {}), name: value}
             span.line = span.line or n_line
+    for n_line, target, kb_id, name in links:
+        if target not in by_ident:
+            yield RecordError(f"normalization of {target}: no text-bound annotation {target} in the file", n_line)
+            continue
+        for span in by_ident[target]:
+            if span.kb_id is not None and span.kb_id != kb_id:
+                yield RecordError(f"{target} is normalized twice ({span.kb_id!r} and {kb_id!r}); an actor span "
+                                  "links to one entry", n_line)
+                break
+            span.kb_id, span.kb_name = kb_id, name or None
+            span.line = n_line
     first: dict[str, int] = {}  # ident -> index of its (first) span among those yielded
     for ident, spans in by_ident.items():
         first[ident] = len(record.spans)
