@@ -121,3 +121,36 @@ def test_cli_actors_and_stats(project):
     assert "Kim Jong Un" in text and "2 spans in 1 document" in text and "aka Kim" in text
     stats = json.loads(runner.invoke(main, ["stats", str(project.path), "--json"]).output)
     assert {a["name"]: a["spans"] for a in stats["actors"]} == {"Kim Jong Un": 2, "Moon Jae-in": 1}
+
+
+def test_merge_brings_a_colleagues_actor_list_and_reports_conflicts(tmp_path):
+    from annotator.io.merge import format_summary, merge_source
+
+    text = "Kim met Moon. Kim left. Park came."
+    ours = Project.open(tmp_path / "ours.db")
+    doc, _ = ours.add_document(text)
+    ours_kju = ours.create_actor("Kim Jong-un", external_id="Q56226")
+    ours.create_actor("Park", external_id="Q1")
+    ours.link_span(ours.add_span(doc, 14, 17, "actor", "ana").id, ours_kju.id)
+    theirs = Project.open(tmp_path / "ben.db")
+    their_doc, _ = theirs.add_document(text)
+    kju = theirs.create_actor("Kim Jong Un", aliases=["KJU"], external_id="Q56226", note="leader")
+    moon = theirs.create_actor("Moon Jae-in")
+    park = theirs.create_actor("Park", external_id="Q2")
+    for (start, end), actor in {(0, 3): kju, (8, 12): moon, (14, 17): moon, (24, 28): park}.items():
+        theirs.link_span(theirs.add_span(their_doc, start, end, "actor", "ana" if start == 14 else "ben").id, actor.id)
+    theirs.close()
+    summary = merge_source(ours, tmp_path / "ben.db")
+    text_lines = "\n".join(format_summary(summary))
+    assert "actors: 2 added, 1 matched to ours, 3 spans linked" in text_lines
+    assert "'Kim Jong-un' is 'Kim Jong Un' in their file (same external id)" in text_lines
+    assert "theirs comes in as Park (Q2)" in text_lines
+    assert "1 spans we link to another actor than theirs: ours kept" in text_lines
+    matched = ours.actor(ours_kju.id)
+    assert matched.aliases == ("Kim Jong Un", "KJU") and matched.note == "leader"
+    assert ours.actor_named("Moon Jae-in").uid == moon.uid  # added with its project id
+    counts = {c.actor.name: c.spans for c in ours.actor_counts()}
+    assert counts == {"Kim Jong-un": 2, "Moon Jae-in": 1, "Park": 0, "Park (Q2)": 1}
+    again = merge_source(ours, tmp_path / "ben.db")  # a second merge adds nothing
+    assert "0 added, 3 matched to ours, 0 spans linked" in "\n".join(format_summary(again))
+    ours.close()

@@ -24,6 +24,7 @@ from annotator.store.errors import NotAProjectError, ProjectError, project_error
 from annotator.core.text import text_problem
 from annotator.store.project import Project, now
 from annotator.store import schema
+from annotator.store.actor_merge import merge_actors
 from annotator.store.schema import check_header, open_verified
 from annotator.store.colleague_relations import merge_relation_rejections, merge_relations
 
@@ -448,6 +449,7 @@ def merge_colleague(project: Project, colleague: ColleagueProject, rename: Mappi
         _merge_statuses(project, colleague, docs, rename, summary)
         _merge_rejections(project, colleague, docs, rename, summary)
         merge_relation_rejections(project, colleague, docs, rename, summary)
+        summary.notes += merge_actors(project, colleague.conn, colleague.path, docs, rename)
         counter.add(counter.total - counter.done)  # spans skipped as malformed were never in a batch
     for reason, count in colleague.skipped.items():  # documents skipped while they streamed by
         summary.skip(reason, count)
