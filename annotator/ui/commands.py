@@ -107,18 +107,21 @@ class DeleteSpanCommand(EditCommand):
         super().__init__(project, notifier, f"Delete {span.label} span")
         self.span = span
         self.attributes: dict[str, object] = {}  # the span's attribute values, put back by undo
+        self.actor_id: int | None = None  # the actor entry it was linked to, linked again by undo
         self.relations: list[Relation] = []
 
     def _do(self) -> None:
         self.project.expect_span(self.span)
         self.attributes = self.project.span_attributes(self.span.id)
+        linked = self.project.span_actor(self.span.id)
+        self.actor_id = linked.id if linked is not None else None
         self.span, self.relations = self.project.delete_span_with_relations(self.span.id)
         self.notifier.spanRemoved.emit(self.span)
         if self.relations:
             self.notifier.relationsChanged.emit(self.span.doc_id)
 
     def _undo(self) -> None:
-        self.project.restore_span_with_relations(self.span, self.relations, self.attributes)
+        self.project.restore_span_with_relations(self.span, self.relations, self.attributes, self.actor_id)
         self.notifier.spanAdded.emit(self.span)
         if self.relations:
             self.notifier.relationsChanged.emit(self.span.doc_id)

@@ -29,6 +29,7 @@ from annotator.ui.find_bar import FindBar
 from annotator.ui.highlighter import label_style
 from annotator.ui.palette import LabelPalette
 from annotator.ui.prompts import ask_text, sentence, show_error
+from annotator.ui.actors_panel import install_actors
 from annotator.ui.attribute_panel import install_attributes
 from annotator.ui.relation_linking import install_relations
 from annotator.ui.relation_prompts import ask_before_unlinking
@@ -74,6 +75,7 @@ class MainWindow(ViewSettings, QMainWindow):
         self.set_project(project)
         self.review = install_review(self)
         self.attributes = install_attributes(self)
+        self.actors = install_actors(self)
         self.suggestions = install_suggestions(self)
         self.relations = install_relations(self)
         self.resize(1280, 800)

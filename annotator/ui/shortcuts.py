@@ -16,6 +16,8 @@ KEY_NOTES: tuple[tuple[str, str], ...] = (
     ("Review dock: reject every version", "X"),
     ("Attribute editor: pick the n-th choice, or a choice by its hotkey; clear; next attribute",
      "1-9 or the choice's letter; 0; Up/Down"),
+    ("Actor bar: link (accept the suggestion, or a new actor from the span); take a completion; close",
+     "Enter; Down, Enter; Esc"),
     ("While linking: move the other end; link with a relation label; pick from the labels that fit; cancel",
      "] / [; the relation label's key (S, C, U by default); Enter; Esc"),
 )

@@ -1,4 +1,4 @@
-"""The spans of the current document in text order: text, label, annotator, note, relations, then one column per
+"""The spans of the current document in text order: text, label, annotator, note, relations, actor, then one column per
 attribute name of the project's labels (values set by ``attribute_panel``, read in one query per document)."""
 
 from __future__ import annotations
@@ -16,9 +16,9 @@ from annotator.core.attributes import show_value
 from annotator.core.model import Span, text_order
 from annotator.core.span_rows import SpanRows
 
-COLUMNS = ("Text", "Label", "Annotator", "Note", "Relations")
+COLUMNS = ("Text", "Label", "Annotator", "Note", "Relations", "Actor")
 COLUMN_FIELDS = (None, "label", "annotator", "note")  # the Span field each column after the text shows
-LABEL_COLUMN, ANNOTATOR_COLUMN, RELATIONS_COLUMN = 1, 2, 4
+LABEL_COLUMN, ANNOTATOR_COLUMN, RELATIONS_COLUMN, ACTOR_COLUMN = 1, 2, 4, 5
 _ROLES = frozenset((Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.DecorationRole,
                     Qt.ItemDataRole.UserRole))
 
@@ -44,6 +44,8 @@ class SpanListModel(QAbstractTableModel):
         self.want_attributes: Callable[[int], None] | None = None  # asked for a row whose values are not read yet
         # span id -> its relations ("said_by → Merkel"): anything with get(span_id, default), set by relation_linking
         self.relation_text: Any = {}
+        # span id -> the linked actor's name: anything with get(span_id, default), set by actors_panel
+        self.actor_text: Any = {}
 
     def set_relation_text(self, texts: Any) -> None:
         self.relation_text = texts
@@ -129,6 +131,8 @@ class SpanListModel(QAbstractTableModel):
             return words if role == Qt.ItemDataRole.ToolTipRole or len(words) <= 80 else words[:77] + "…"
         if column == RELATIONS_COLUMN:
             return self.relation_text.get(spans.ids[row], "")
+        if column == ACTOR_COLUMN:
+            return self.actor_text.get(spans.ids[row], "")
         if column >= len(COLUMNS):
             values = self.attribute_values.get(spans.ids[row])
             if values is None and self.want_attributes is not None:
