@@ -71,14 +71,35 @@ def elapsed_ms(func: Callable[[], object]) -> float:
 
 
 def bench_window(project: Project, folder: Path, annotator: str = "bench"):
-    """The real window on ``project`` as ``annotator``, shown, with its settings in ``folder``."""
+    """The real window on ``project`` as ``annotator``, shown, with its settings in ``folder``.
+
+    ``project.close()`` shuts the window down first (call it before ``folder`` is removed)."""
     from PySide6.QtCore import QSettings
 
     from annotator.ui.main_window import MainWindow
 
     window = MainWindow(project, annotator, QSettings(str(folder / "s.ini"), QSettings.Format.IniFormat))
     window.show()
+    close_project = project.close
+
+    def close() -> None:
+        # The window goes first, while the project and the folder still exist: a window left open
+        # had its timers fire on a closed project (ProjectError) or saved settings into a removed folder.
+        shut_down(window)
+        close_project()
+
+    project.close = close  # type: ignore[method-assign]
     return window
+
+
+def shut_down(window) -> None:
+    """Close the window while its project is open: its close handling runs now and its timers are stopped
+    (a later ``window.close()`` of the caller does nothing more)."""
+    from PySide6.QtCore import QTimer
+
+    window.close()
+    for timer in window.findChildren(QTimer):
+        timer.stop()
 
 
 def until_idle(app) -> None:
