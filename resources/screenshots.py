@@ -2,7 +2,7 @@
 
 Usage: python resources/screenshots.py OUT_DIR [light|dark ...]
 Makes a project in a temporary folder with a sample article: nested and crossing spans, a heading,
-a selected span; a long report; review with three annotators.
+a selected span; a long report; review with three annotators; the Actors panel on the sample articles.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QSettings
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication
 
 from annotator.store import Project
@@ -103,7 +103,72 @@ def main() -> int:
                 window.review.set_active(False)
             window.close()
         project.close()
+        if "light" in modes:
+            apply_theme("light")
+            shoot_actors(app, Path(tmp), out)
     return 0
+
+
+# The actor list on the sample articles: (canonical name, aliases, external id, the texts linked to it).
+SAMPLE_ACTORS = [
+    ("Kim Jong Un", ("Kim",), "Q56226", ("Kim Jong Un",)),
+    ("Kim Yo Jong", (), "Q1969063", ("Kim Yo Jong",)),
+    ("North Korea", ("DPRK",), "Q423", ("North Korea",)),
+    ("Russia", (), "Q159", ("Russia",)),
+    ("South Korea", (), "Q884", ("South Korea",)),
+    ("Sergey Lavrov", ("Lavrov",), "Q80976", ("Sergey Lavrov",)),
+    ("Donald Trump", ("Trump", "President Trump"), "Q22686", ("President Trump", "Trump")),
+    ("Bruce Klingner", ("Klingner",), None, ("Bruce Klingner", "Klingner")),
+]
+
+
+def build_actors(folder: Path) -> Project:
+    """A project with the sample articles, their actors labelled and linked to the list above."""
+    import re
+
+    from annotator.io.importing import import_paths
+    from annotator.paths import sample_docs_dir
+
+    project = Project.open(folder / "actors.db")
+    import_paths(project, [sample_docs_dir()], annotator="ana")
+    for name, aliases, external_id, texts in SAMPLE_ACTORS:
+        actor = project.create_actor(name, aliases=aliases, external_id=external_id)
+        for doc_id in project.document_ids():
+            text = project.document_text(doc_id)
+            taken = {(s.start, s.end) for s in project.spans(doc_id)}
+            for words in texts:
+                for found in re.finditer(rf"\b{re.escape(words)}\b", text):
+                    inside = any(a <= found.start() and found.end() <= b for a, b in taken)
+                    if not inside:
+                        span = project.add_span(doc_id, found.start(), found.end(), "actor", "ana")
+                        project.link_span(span.id, actor.id)
+                        taken.add((found.start(), found.end()))
+    return project
+
+
+def shoot_actors(app: QApplication, folder: Path, out: Path) -> None:
+    """The Actors panel on the sample articles, Kim Jong Un selected with his mentions."""
+    from annotator.ui.main_window import MainWindow
+
+    project = build_actors(folder)
+    window = MainWindow(project, "ana", QSettings(str(folder / "actors.ini"), QSettings.Format.IniFormat))
+    window.resize(1400, 820)
+    window.show()
+    doc_id = next(d for d in project.document_ids() if "alliance" in project.document(d).title.lower()
+                  or "alliance" in project.document(d).source)
+    window.open_document(doc_id)
+    window.relations.dock.hide()
+    window.actors.show_panel()
+    window.resizeDocks([window.spans_dock, window.attributes.dock, window.actors.dock], [150, 90, 560],
+                       Qt.Orientation.Vertical)
+    window.resizeDocks([window.actors.dock], [520], Qt.Orientation.Horizontal)
+    kim = project.actor_named("Kim Jong Un")
+    window.actors.panel.select(kim.id)
+    first = next(s for s in window.text_view.spans() if project.span_actor(s.id) == kim)
+    window.select_span(first.id)
+    shoot(app, window, out / "actors.png")
+    window.close()
+    project.close()
 
 
 def shoot(app: QApplication, window, path: Path) -> None:

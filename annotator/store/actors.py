@@ -24,6 +24,7 @@ _COLUMNS = "id, uid, name, aliases, external_id, note"
 # The highest code point: ``key < prefix || _TOP`` ends a prefix range (keys compare as UTF-8 bytes).
 _TOP = "\U0010ffff"
 COMPLETIONS = 12  # entries a completion list shows
+CONTEXT = 30  # characters of context around a mention in the panel's list
 MENTIONS_SCANNED = 5000  # linked spans a completion looks at to rank entries by mentions
 
 
@@ -43,6 +44,8 @@ class Mention:
     label: str
     annotator: str
     text: str
+    before: str = ""  # up to ``CONTEXT`` characters of the text before and after the span, for a list
+    after: str = ""
 
 
 class ActorStore:
@@ -141,9 +144,10 @@ class ActorStore:
         """The spans linked to an entry, by document and position."""
         rows = self.conn.execute(
             "SELECT s.id, s.doc_id, coalesce(d.title, ''), s.start, s.[end], s.label, s.annotator,"
-            " substr(d.text, s.start + 1, s.[end] - s.start) FROM span_actors l JOIN spans s ON s.id = l.span_id"
-            " JOIN documents d ON d.id = s.doc_id WHERE l.actor_id = ? ORDER BY s.doc_id, s.start, s.annotator"
-            " LIMIT ?", [actor_id, limit])
+            " substr(d.text, s.start + 1, s.[end] - s.start), substr(d.text, max(1, s.start + 1 - :c), min(s.start, :c)),"
+            " substr(d.text, s.[end] + 1, :c) FROM span_actors l JOIN spans s ON s.id = l.span_id"
+            " JOIN documents d ON d.id = s.doc_id WHERE l.actor_id = :a ORDER BY s.doc_id, s.start, s.annotator"
+            " LIMIT :n", {"a": actor_id, "n": limit, "c": CONTEXT})
         return [Mention(*row) for row in rows]
 
     # ------------------------------------------------------------------ entries

@@ -99,7 +99,12 @@ class ActorsPanel(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().hide()
-        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.name, self.aliases, self.external_id, self.note = (QLineEdit() for _ in range(4))
         for widget, name in ((self.name, "actorEditName"), (self.aliases, "actorEditAliases"),
                              (self.external_id, "actorEditExternalId"), (self.note, "actorEditNote")):
@@ -136,7 +141,7 @@ class ActorsPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addWidget(self.filter)
-        layout.addWidget(self.table, 2)
+        layout.addWidget(self.table, 3)
         layout.addLayout(form)
         layout.addLayout(buttons)
         layout.addWidget(QLabel("Mentions (Enter opens):"))
@@ -163,10 +168,9 @@ class ActorsPanel(QWidget):
 
     def select(self, actor_id: int | None) -> None:
         row = self.model.row_of(actor_id) if actor_id is not None else None
-        if row is None and self.model.rows and actor_id is None:
-            row = None
         if row is not None:
             self.table.setCurrentIndex(self.model.index(row, 0))
+            self.table.scrollTo(self.model.index(row, 0))
         self.show_selected()
 
     def show_selected(self) -> None:
@@ -179,8 +183,9 @@ class ActorsPanel(QWidget):
         if actor is None:
             return
         for mention in self.controls.window.project.actor_mentions(actor.id, limit=2000):
-            words = " ".join(mention.text.split())
-            item = QListWidgetItem(f"{mention.title or mention.doc_id}: {words}  ({mention.label}, {mention.annotator})")
+            before, words, after = (" ".join(part.split()) for part in (mention.before, mention.text, mention.after))
+            item = QListWidgetItem(f"{mention.title or mention.doc_id}: …{before} [{words}] {after}…")
+            item.setToolTip(f"{mention.label} span of {mention.annotator}")
             item.setData(Qt.ItemDataRole.UserRole, (mention.doc_id, mention.span_id, mention.annotator))
             self.mentions.addItem(item)
         if self.mentions.count():
