@@ -180,20 +180,6 @@ def relation_labels(db: Database) -> None:
     seed_relation_labels(db.conn)
 
 
-@migrations(name="0008_span_read")
-def span_read(db: Database) -> None:
-    """Opening a document reads its spans from one index alone: (doc_id, annotator, start) plus every
-    column the read takes but the note (the rowid, ``id``, is in every index). Looking each row up in
-    the table cost ~4 of ~9 ms for 10,000 spans. Notes, long and rare, are not copied into it: a
-    partial index names the spans that have one, and they are read from the table
-    (``Project.spans``). The new index starts with the old one's columns, so it serves every query
-    the old one did, and replaces it."""
-    db.execute("DROP INDEX IF EXISTS idx_spans_doc_id_annotator_start")
-    db.execute("CREATE INDEX idx_spans_read ON spans (doc_id, annotator, start, [end], label, origin, reviewer,"
-               " created, updated)")
-    db.execute("CREATE INDEX idx_spans_noted ON spans (doc_id, annotator) WHERE note IS NOT NULL")
-
-
 @migrations(name="0007_actors")
 def actors(db: Database) -> None:
     """The actor list (issue 13): entries, the keys completion finds them by, and spans' links.
@@ -220,6 +206,20 @@ def actors(db: Database) -> None:
     )
     db.execute("CREATE INDEX span_actors_actor ON span_actors (actor_id)")
     db.execute("CREATE INDEX span_actors_mention ON span_actors (mention_key)")
+
+
+@migrations(name="0008_span_read")
+def span_read(db: Database) -> None:
+    """Opening a document reads its spans from one index alone: (doc_id, annotator, start) plus every
+    column the read takes but the note (the rowid, ``id``, is in every index). Looking each row up in
+    the table cost ~4 of ~9 ms for 10,000 spans. Notes, long and rare, are not copied into it: a
+    partial index names the spans that have one, and they are read from the table
+    (``Project.spans``). The new index starts with the old one's columns, so it serves every query
+    the old one did, and replaces it."""
+    db.execute("DROP INDEX IF EXISTS idx_spans_doc_id_annotator_start")
+    db.execute("CREATE INDEX idx_spans_read ON spans (doc_id, annotator, start, [end], label, origin, reviewer,"
+               " created, updated)")
+    db.execute("CREATE INDEX idx_spans_noted ON spans (doc_id, annotator) WHERE note IS NOT NULL")
 
 
 @migrations(name="0009_rejected_relations")
