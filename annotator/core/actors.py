@@ -140,15 +140,21 @@ def actor_problem(actor: Actor) -> str | None:
     return external_id_problem(actor.external_id)
 
 
-def merged(source: Actor, target: Actor) -> Actor:
-    """``target`` after taking in ``source``: source's name and aliases become aliases (each once),
-    its external id is taken when target has none (else kept in the note), notes are joined."""
+def aliases_taking(target: Actor, other: Actor) -> tuple[str, ...]:
+    """``target``'s aliases and then ``other``'s name and aliases that ``target`` does not have yet (by ``actor_key``)."""
     keys = {actor_key(name) for name in target.names()}
     aliases = list(target.aliases)
-    for name in source.names():
+    for name in other.names():
         if actor_key(name) not in keys:
             aliases.append(name)
             keys.add(actor_key(name))
+    return tuple(aliases)
+
+
+def merged(source: Actor, target: Actor) -> Actor:
+    """``target`` after taking in ``source``: source's name and aliases become aliases (each once),
+    its external id is taken when target has none (else kept in the note), notes are joined."""
+    aliases = aliases_taking(target, source)
     external_id = target.external_id or source.external_id
     notes = [n for n in (target.note, source.note) if n]
     if source.external_id and target.external_id and source.external_id != target.external_id:

@@ -18,7 +18,7 @@ from typing import Any
 
 import orjson
 
-from annotator.core.actors import Actor, actor_key, actor_name, actor_problem, is_project_id
+from annotator.core.actors import Actor, actor_key, actor_name, actor_problem, aliases_taking, is_project_id
 from annotator.store.errors import project_error
 
 
@@ -72,12 +72,7 @@ def _match(project: Any, theirs: Actor, outcome: _Outcome) -> Actor:
         outcome.conflicts.append(f"actor {ours.name!r} is {theirs.name!r} in their file (same "
                                  f"{'external id' if theirs.external_id == ours.external_id else 'project id'}); "
                                  "ours kept, theirs added as an alias")
-    keys = {actor_key(name) for name in ours.names()}
-    aliases = list(ours.aliases)
-    for name in theirs.names():
-        if actor_key(name) not in keys:
-            aliases.append(name)
-            keys.add(actor_key(name))
+    aliases = aliases_taking(ours, theirs)
     external_id = ours.external_id
     if external_id is None and theirs.external_id and project.actor_by_kb_id(theirs.external_id) is None:
         external_id = theirs.external_id

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, QStringListModel, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (QAbstractItemView, QCompleter, QFormLayout, QHBoxLayout, QHeaderView, QLabel,
                                QLineEdit, QListWidget, QListWidgetItem, QPushButton, QTableView, QVBoxLayout, QWidget)
 
@@ -19,6 +19,7 @@ from annotator.core.actors import Actor, ActorCount, actor_key, actor_name, pars
 from annotator.core.model import Span
 from annotator.ui.actor_commands import (ActorNotifier, DeleteActorCommand, EditActorCommand, LinkActorCommand,
                                          MergeActorsCommand)
+from annotator.ui.actions import menu_action
 from annotator.ui.actor_link import ActorLinkBar
 from annotator.ui.spans_panel import ACTOR_COLUMN
 
@@ -301,13 +302,10 @@ class ActorControls(QObject):
         window.notifier.spanAdded.connect(lambda span: self.names.forget([span.id]))
 
     def _action(self) -> QAction:
-        action = QAction("&Link span to actor...", self.window)
-        action.setObjectName("link_actor")
-        action.setShortcut(QKeySequence(LINK_ACTOR_KEY))
-        action.triggered.connect(self.open_bar)
         menu = self.window.menus["&Edit"]
+        action = menu_action(self.window, menu, "link_actor", "&Link span to actor...", LINK_ACTOR_KEY, self.open_bar)
+        menu.removeAction(action)  # beside the other edits of the selected span
         menu.insertAction(self.window.actions_by_name["copy_span"], action)
-        self.window.addAction(action)
         return action
 
     def _add_to_panels_menu(self) -> None:
