@@ -139,3 +139,11 @@ def test_rules_and_brat_references():
     assert kb_id_problem("") and kb_id_problem(12) and kb_id_problem("a b") and not kb_id_problem("Q1")
     big = Actor(1, "annotator:1", "A", ("B",))
     assert merged(Actor(2, "annotator:2", "b", ("C", "A")), big).aliases == ("B", "C")
+
+
+def test_counts_of_some_entries_and_filter_ids(project, doc):
+    kim, moon = project.create_actor("Kim Jong Un"), project.create_actor("Moon Jae-in", aliases=["Moon"])
+    project.link_span(span_of(project, doc, "KIM").id, kim.id)
+    assert [(c.actor.name, c.spans) for c in project.actor_counts([moon.id, kim.id])] == [("Kim Jong Un", 1),
+                                                                                          ("Moon Jae-in", 0)]
+    assert project.actor_ids_matching("moo") == {moon.id} and project.actor_ids_matching("jong") == {kim.id}

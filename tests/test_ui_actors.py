@@ -150,3 +150,25 @@ def test_without_a_span_the_key_says_what_to_do(qtbot, main_window):
     press(qtbot, main_window, "@")
     assert "Select a span" in main_window.statusBar().currentMessage()
     assert not main_window.actors.bar.isVisible()
+
+
+def test_the_open_panel_follows_links_made_by_keyboard(qtbot, main_window):
+    window = main_window
+    window.project.create_actor("Bob Jones")
+    window.actors.show_panel()
+    panel = window.actors.panel
+    assert [(r.actor.name, r.spans) for r in panel.model.rows] == [("Bob Jones", 0)]
+    label_actor(qtbot, window, 16, 9)
+    press(qtbot, window, "@")
+    qtbot.keyClick(window.actors.bar.edit, Qt.Key.Key_Return)  # the span's text is the entry's name
+    assert [(r.actor.name, r.spans, r.documents) for r in panel.model.rows] == [("Bob Jones", 1, 1)]
+    label_actor(qtbot, window, 0, 11)
+    press(qtbot, window, "@")
+    qtbot.keyClick(window.actors.bar.edit, Qt.Key.Key_Return)  # a new entry: the list grows
+    assert [(r.actor.name, r.spans) for r in panel.model.rows] == [("Alice Smith", 1), ("Bob Jones", 1)]
+    panel.filter.setText("smi")
+    assert [r.actor.name for r in panel.model.rows] == ["Alice Smith"]
+    qtbot.keyClick(window.text_view, Qt.Key.Key_Z, CTRL)
+    assert [r.actor.name for r in panel.model.rows] == []  # Alice's entry went with the undo
+    panel.filter.clear()
+    assert [(r.actor.name, r.spans) for r in panel.model.rows] == [("Bob Jones", 1)]

@@ -79,13 +79,28 @@ class ActorStore:
         row = self.conn.execute(f"SELECT {_COLUMNS} FROM actors WHERE {column} = ?", [kb_id]).fetchone()
         return _actor(row) if row else None
 
-    def actor_counts(self) -> list[ActorCount]:
-        """Every entry with how many spans (all layers) and documents mention it, by name."""
-        rows = self.conn.execute(
-            f"SELECT {', '.join('a.' + c for c in _COLUMNS.split(', '))}, count(l.span_id), count(DISTINCT s.doc_id)"
-            " FROM actors a LEFT JOIN span_actors l ON l.actor_id = a.id LEFT JOIN spans s ON s.id = l.span_id"
-            " GROUP BY a.id ORDER BY a.name_key")
-        return [ActorCount(_actor(r[:6]), r[6], r[7]) for r in rows]
+    def actor_counts(self, actor_ids: Iterable[int] | None = None) -> list[ActorCount]:
+        """Every entry (or those of ``actor_ids`` that exist) with how many spans (all layers) and documents
+        mention it, by name. The counts are grouped over the links only: unmentioned entries cost nothing."""
+        where, params = "", []
+        if actor_ids is not None:
+            where, params = " WHERE l.actor_id IN (SELECT value FROM json_each(?))", [orjson.dumps(list(actor_ids)).decode()]
+        counts = {r[0]: (r[1], r[2]) for r in self.conn.execute(
+            "SELECT l.actor_id, count(*), count(DISTINCT s.doc_id) FROM span_actors l JOIN spans s ON s.id = l.span_id"
+            f"{where} GROUP BY l.actor_id", params)}
+        if actor_ids is None:
+            actors = self.actors()
+        else:
+            actors = [_actor(r) for r in self.conn.execute(
+                f"SELECT {_COLUMNS} FROM actors WHERE id IN (SELECT value FROM json_each(?)) ORDER BY name_key", params
+                or [orjson.dumps(list(actor_ids)).decode()])]
+        return [ActorCount(actor, *counts.get(actor.id, (0, 0))) for actor in actors]
+
+    def actor_ids_matching(self, prefix: str) -> set[int]:
+        """Entries with a name or alias (or a later word of one) starting with ``prefix``: one index range scan."""
+        key = actor_key(actor_name(prefix))
+        return {r[0] for r in self.conn.execute(
+            "SELECT DISTINCT actor_id FROM actor_keys WHERE key >= ? AND key < ? || ?", [key, key, _TOP])}
 
     def complete_actors(self, prefix: str, limit: int = COMPLETIONS) -> list[Actor]:
         """Entries with a name or alias (or a later word of one) starting with ``prefix``: an exact whole

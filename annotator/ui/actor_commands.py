@@ -16,6 +16,7 @@ class ActorNotifier(QObject):
 
     linksChanged = Signal(object)  # span ids whose link changed (a list)
     actorsChanged = Signal()  # entries added, removed, renamed or merged
+    countsChanged = Signal(object)  # entry ids whose mention counts changed (a list), the list otherwise the same
 
 
 class LinkActorCommand(EditCommand):
@@ -52,7 +53,10 @@ class LinkActorCommand(EditCommand):
 
     def _tell(self) -> None:
         self.actors.linksChanged.emit([self.span_id])
-        self.actors.actorsChanged.emit()  # an entry came or went, or mention counts changed
+        if self.created is not None:  # an entry came or went
+            self.actors.actorsChanged.emit()
+        else:
+            self.actors.countsChanged.emit([i for i in (self.before, self.actor_id) if i is not None])
 
 
 class MergeActorsCommand(EditCommand):

@@ -37,7 +37,7 @@ class ActorTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.all: list[ActorCount] = []
         self.rows: list[ActorCount] = []
-        self.filter = ""
+        self.matching: set[int] | None = None  # the entries a filter keeps (the store finds them); None: all
 
     def set_rows(self, rows: list[ActorCount]) -> None:
         self.beginResetModel()
@@ -45,16 +45,14 @@ class ActorTableModel(QAbstractTableModel):
         self.rows = self._filtered()
         self.endResetModel()
 
-    def set_filter(self, text: str) -> None:
-        self.filter = actor_key(actor_name(text))
+    def set_filter(self, matching: set[int] | None) -> None:
+        self.matching = matching
         self.set_rows(self.all)
 
     def _filtered(self) -> list[ActorCount]:
-        if not self.filter:
+        if self.matching is None:
             return list(self.all)
-        return [row for row in self.all
-                if any(word.startswith(self.filter) or actor_key(name).startswith(self.filter)
-                       for name in row.actor.names() for word in actor_key(name).split())]
+        return [row for row in self.all if row.actor.id in self.matching]
 
     def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: N802, B008
         return 0 if parent.isValid() else len(self.rows)
@@ -82,6 +80,15 @@ class ActorTableModel(QAbstractTableModel):
 
     def row_of(self, actor_id: int) -> int | None:
         return next((n for n, row in enumerate(self.rows) if row.actor.id == actor_id), None)
+
+    def update_counts(self, counts: list[ActorCount]) -> None:
+        """New counts of some entries: their rows change in place (no reset of a list of 50,000)."""
+        by_id = {count.actor.id: count for count in counts}
+        self.all = [by_id.get(row.actor.id, row) for row in self.all]
+        for n, row in enumerate(self.rows):
+            if row.actor.id in by_id:
+                self.rows[n] = by_id[row.actor.id]
+                self.dataChanged.emit(self.index(n, 0), self.index(n, len(HEADERS) - 1))
 
 
 class ActorsPanel(QWidget):
@@ -160,7 +167,8 @@ class ActorsPanel(QWidget):
 
     def _filter(self, text: str) -> None:
         selected = self.selected()
-        self.model.set_filter(text)
+        typed = actor_key(actor_name(text))
+        self.model.set_filter(self.controls.window.project.actor_ids_matching(typed) if typed else None)
         self.select(selected.id if selected else None)
 
     def selected(self) -> Actor | None:
@@ -294,6 +302,7 @@ class ActorControls(QObject):
         self.action = self._action()
         self.notifier.linksChanged.connect(self._links_changed)
         self.notifier.actorsChanged.connect(self._actors_changed)
+        self.notifier.countsChanged.connect(self._counts_changed)
         self.dock.visibilityChanged.connect(lambda shown: shown and self.panel.reload())
         window.text_view.currentSpanChanged.connect(lambda _id: self.show_link())
         window.documentOpened.connect(lambda _doc: self.show_link())
@@ -357,6 +366,13 @@ class ActorControls(QObject):
     def _actors_changed(self) -> None:
         if self.dock.isVisible():
             self.panel.reload()
+
+    def _counts_changed(self, actor_ids: list[int]) -> None:
+        if self.dock.isVisible():
+            self.panel.model.update_counts(self.window.project.actor_counts(actor_ids))
+            selected = self.panel.selected()
+            if selected is not None and selected.id in actor_ids:
+                self.panel.show_selected()
 
     def show_panel(self) -> None:
         self.dock.show()
