@@ -110,7 +110,7 @@ def test_panel_counts_mentions_merge_and_undo(qtbot, main_window):
     second = label_actor(qtbot, window, 16, 9)
     project.link_span(first.id, big.id)
     project.link_span(second.id, small.id)
-    window.actors.show_panel()
+    press(qtbot, window, Qt.Key.Key_J, CTRL | Qt.KeyboardModifier.ShiftModifier)  # Go to actors list
     panel = window.actors.panel
     assert [(r.actor.name, r.spans, r.documents) for r in panel.model.rows] == [("Alice", 1, 1), ("Alice Smith", 1, 1)]
     assert panel.table.hasFocus()

@@ -27,6 +27,7 @@ if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
 
 LINK_ACTOR_KEY = "@"
+FOCUS_ACTORS_KEYS = "Ctrl+Shift+J"
 HEADERS = ("Actor", "kb_id", "Spans", "Docs")
 
 
@@ -300,6 +301,12 @@ class ActorControls(QObject):
         editor = window.attributes.editor
         editor.parentWidget().layout().insertWidget(1, self.link_line)
         self.action = self._action()
+        self.focus_action = menu_action(window, window.menus["&View"], "focus_actors", "Go to &actors list",
+                                        FOCUS_ACTORS_KEYS, self.show_panel)
+        view = window.menus["&View"]
+        view.removeAction(self.focus_action)  # after the other "Go to" actions
+        after = view.actions()[view.actions().index(window.actions_by_name["focus_spans"]) + 1]
+        view.insertAction(after, self.focus_action)
         self.notifier.linksChanged.connect(self._links_changed)
         self.notifier.actorsChanged.connect(self._actors_changed)
         self.notifier.countsChanged.connect(self._counts_changed)
