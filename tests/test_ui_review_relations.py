@@ -147,6 +147,20 @@ def test_rejecting_a_span_region_takes_the_gold_relation_on_it_along_and_undo_br
     assert gold(panel.project.path) == before and panel.row_text(3).startswith("4. ✓ claimed_by")
 
 
+def test_relabelling_a_gold_end_with_the_normal_tools_updates_what_the_relation_row_says(qtbot, panel):
+    from annotator.ui.commands import relabel_command
+
+    panel.project.conn.execute("UPDATE relation_labels SET heads = '[]', children = '[]' WHERE name = 'claimed_by'")
+    go_to_relations(qtbot, panel)
+    key(qtbot, panel, "1")
+    assert panel.row_text(2).startswith("3. ✓ claimed_by")
+    officials = next(s for s in panel.project.spans(1, GOLD_ANNOTATOR) if s.label == "actor")
+    panel.undo_stack.push(relabel_command(panel.project, panel.notifier, officials, "quote"))
+    assert panel.row_text(2).startswith("3. ·")  # gold's relation now ends on a quote: not this pair
+    panel.undo_stack.undo()
+    assert panel.row_text(2).startswith("3. ✓ claimed_by")
+
+
 def test_x_rejects_a_relation_pair_decided_durable_and_undoable(qtbot, panel):
     go_to_relations(qtbot, panel)
     key(qtbot, panel, "1")

@@ -39,7 +39,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.changes import Changes
 from annotator.core.disagreements import Disagreement
-from annotator.core.model import REVIEW_STATUSES, Span
+from annotator.core.model import GOLD_ANNOTATOR, REVIEW_STATUSES, Span
 from annotator.core.relation_disagreements import RelationDisagreement
 from annotator.store import Project, review
 from annotator.ui.commands import ChangeNotifier
@@ -274,7 +274,8 @@ class ReviewPanel(QWidget):
             self.set_row(min(row, self.row_count() - 1))
             return
         self.model.rows_changed(self.decisions.apply(changes, self.doc_id))
-        if changes.relations_changed(self.doc_id):
+        # a gold end relabelled (or gone) changes what gold says on a pair, as a relation change does
+        if changes.relations_changed(self.doc_id) or changes.spans_of(self.doc_id, GOLD_ANNOTATOR):
             self._relations_changed(self.doc_id)
         self._show_counts()
 
