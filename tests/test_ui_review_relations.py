@@ -199,6 +199,8 @@ def test_accept_all_agreed_takes_the_agreed_relation_with_the_agreed_spans_in_on
     assert "Accept all agreed (0)" in panel.agreed_button.full_text
     panel.undo_stack.undo()
     assert gold(panel.project.path) == ([], [])
+    panel.undo_stack.redo()
+    assert gold(panel.project.path) == (spans, relations)  # the same ids again
 
 
 def test_a_relation_the_rules_now_refuse_is_refused_with_the_reason(qtbot, panel):
