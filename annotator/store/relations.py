@@ -151,12 +151,16 @@ class RelationStore:
         names = [annotator] if isinstance(annotator, str) else list(annotator)
         return self._relations_where(f"doc_id = ? AND annotator IN ({','.join('?' * len(names))})", [doc_id, *names])
 
-    def relations_with_ends(self, doc_id: int) -> list[tuple[Relation, tuple[int, int], tuple[int, int]]]:
-        """A document's relations with the (start, end) of their head and child spans, in one query."""
+    def relations_with_ends(self, doc_id: int, annotator: str | None = None
+                            ) -> list[tuple[Relation, tuple[int, int], tuple[int, int]]]:
+        """A document's relations (of one annotator's layer, or all) with the (start, end) of their head and
+        child spans, in one query."""
+        layer = "" if annotator is None else " AND r.annotator = ?"
         rows = self.conn.execute(
             "SELECT r.id, r.doc_id, r.head, r.tail, r.label, r.annotator, coalesce(r.created, ''),"
             " h.start, h.[end], c.start, c.[end] FROM relations r JOIN spans h ON h.id = r.head"
-            " JOIN spans c ON c.id = r.tail WHERE r.doc_id = ? ORDER BY h.start, r.id", [doc_id])
+            f" JOIN spans c ON c.id = r.tail WHERE r.doc_id = ?{layer} ORDER BY h.start, r.id",
+            [doc_id] if annotator is None else [doc_id, annotator])
         return [(Relation._make(row[:7]), (row[7], row[8]), (row[9], row[10])) for row in rows]
 
     def relation(self, relation_id: int) -> Relation:

@@ -76,7 +76,8 @@ class RelationControls(QObject):
         found = []
         if window.doc_id is not None:
             shown = window.spans_panel.model_.spans
-            found = [item for item in window.project.relations_with_ends(window.doc_id)
+            # the shown layer's only: in review mode the colleagues' 6,000 relations are not gold's arcs
+            found = [item for item in window.project.relations_with_ends(window.doc_id, window.annotator)
                      if shown.has_id(item[0].head) and shown.has_id(item[0].child)]
         relations = [relation for relation, _head, _child in found]
         self.painter.set_relations(relations, window.project.relation_labels(),
