@@ -271,8 +271,9 @@ def merge(project: Path, sources: tuple[Path, ...], renames: tuple[str, ...], an
     failed = []
     with open_project(project, create=True) as proj:
         for source in sources:
+            reading, merging = _Progress(f"Reading {source.name}"), _Progress(f"Merging {source.name}")
             try:
-                summary = merge_source(proj, source, mapping, annotator)
+                summary = merge_source(proj, source, mapping, annotator, progress=merging, reading=reading)
             except (MergeError, ProjectError) as exc:
                 click.echo(f"annotator: {exc} (nothing merged from it)", err=True)
                 failed.append(source)
@@ -282,6 +283,9 @@ def merge(project: Path, sources: tuple[Path, ...], renames: tuple[str, ...], an
                            err=True)
                 failed.append(source)
                 continue
+            finally:
+                reading.close()
+                merging.close()
             for line in format_summary(summary):
                 click.echo(line)
     if failed and len(sources) > 1:
@@ -384,12 +388,18 @@ def _progress_bar(total: int, label: str) -> Any:
     return click.progressbar(length=total, label=label, file=sys.stderr)
 
 
-class _ExportProgress:
-    """A click progress bar on stderr, shown only on a terminal and once the work took a second."""
+PROGRESS_AFTER_SECONDS = 1.0  # work still going after this long draws a progress bar (on a terminal)
 
-    def __init__(self) -> None:
+
+class _Progress:
+    """A click progress bar on stderr, shown only on a terminal and once the work took
+    ``PROGRESS_AFTER_SECONDS`` (a quick command, or one whose stderr goes to a file or a
+    program, prints nothing but its summary)."""
+
+    def __init__(self, label: str) -> None:
         import time
 
+        self._label = label
         self._clock = time.monotonic
         self._started = self._clock()
         self._bar: Any = None
@@ -397,16 +407,19 @@ class _ExportProgress:
 
     def __call__(self, done: int, total: int) -> None:
         if self._bar is None:
-            if not sys.stderr.isatty() or self._clock() - self._started < 1.0 or done >= total:
+            if not sys.stderr.isatty() or self._clock() - self._started < PROGRESS_AFTER_SECONDS or done >= total:
                 return
-            self._bar = click.progressbar(length=total, label="Exporting", file=sys.stderr)
+            self._bar = click.progressbar(length=total, label=self._label, file=sys.stderr)
             self._bar.__enter__()
         self._bar.update(done - self._shown)
         self._shown = done
+        if done >= total:  # finished: the line is ended before anything else is written
+            self.close()
 
     def close(self) -> None:
         if self._bar is not None:
             self._bar.__exit__(None, None, None)
+            self._bar = None
 
 
 @main.command()
@@ -474,7 +487,7 @@ def export(project: Path, format_: str, output: Path | None, annotators: tuple[s
         raise click.BadParameter(str(exc), param_hint="--split") from exc
     options = ExportOptions(format_, annotators, statuses, labels, gold, ratios, seed, lang, spans_key, strict,
                             sentences, offsets, untouched, tokens=not no_tokens)
-    progress = _ExportProgress()
+    progress = _Progress("Exporting")
     with open_project(project) as proj:
         try:
             summary = export_project(proj, options, output, stdout=sys.stdout.buffer, progress=progress)

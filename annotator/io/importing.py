@@ -300,7 +300,8 @@ def _prepared(
             yield _Place(record.line, record.where, record.native and bool(record.annotator)), prepared
 
 
-def _import_file(project: Project, job: _Job, *, offsets: str, annotator: str, cancelled: Callable[[], bool] | None) -> _FileResult:
+def _import_file(project: Project, job: _Job, *, offsets: str, annotator: str, cancelled: Callable[[], bool] | None,
+                 lines_read: Callable[[int], None] | None = None) -> _FileResult:
     result = _FileResult()
     attributes: dict[str, dict[str, Any]] = {}
     for attribute in project.attribute_defs():
@@ -310,8 +311,11 @@ def _import_file(project: Project, job: _Job, *, offsets: str, annotator: str, c
     with project.transaction():
         writer = BulkWriter(project)
         for count, (place, document) in enumerate(documents, 1):
-            if cancelled is not None and count % CANCEL_CHECK_EVERY == 0 and cancelled():
-                raise _Cancelled
+            if count % CANCEL_CHECK_EVERY == 0:
+                if lines_read is not None and place.line is not None:
+                    lines_read(place.line)
+                if cancelled is not None and cancelled():
+                    raise _Cancelled
             tally.queued(place)
             tally.count(writer.add(document))
         # The reader is done: result.records and result.problems are final.
@@ -359,8 +363,14 @@ def import_paths(
     offsets: str = "auto",
     progress: Callable[[int, int, Path], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
+    lines_read: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Import files and folders (recursively); see the module docstring for the guarantees."""
+    """Import files and folders (recursively); see the module docstring for the guarantees.
+
+    ``progress(files done, files, path)`` hears of each file; inside a large line-based file
+    (JSONL), ``lines_read(line)`` hears how far the reading got, and ``cancelled()`` is asked,
+    every ``CANCEL_CHECK_EVERY`` records.
+    """
     if offsets not in OFFSET_MODES:
         raise ValueError(f"unknown offsets {offsets!r}; expected one of {', '.join(OFFSET_MODES)}")
     report = ImportReport()
@@ -377,7 +387,7 @@ def import_paths(
             report.cancelled, report.not_imported = True, [j.source.path for j in jobs[done:]]
             break
         try:
-            result = _import_file(project, job, offsets=offsets, annotator=name, cancelled=cancelled)
+            result = _import_file(project, job, offsets=offsets, annotator=name, cancelled=cancelled, lines_read=lines_read)
         except _Cancelled:
             report.cancelled, report.not_imported = True, [j.source.path for j in jobs[done:]]
             break

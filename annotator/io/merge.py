@@ -9,6 +9,12 @@ by the next merge). So both kinds of source share one merge path:
 documents matched by the SHA-256 of their text, spans deduplicated, renames
 applied, and one transaction per source (a refused source changes nothing).
 
+Progress: ``reading(done, total)`` hears how many lines of an import file the scratch
+import has read, every few hundred records, and ``cancelled()`` is asked as often: a
+cancel there leaves nothing half-written (only the scratch project had been written, and
+it goes). ``progress(done, total)`` then hears the merge itself, once per batch; the merge
+is one transaction and is not cancelled halfway.
+
 Every document text is checked by the one rule of ``core.text.text_problem``
 (in ``store.colleague``), whichever kind of file it came from. An import file whose records name no
 annotator is refused unless ``--annotator`` says whose work it is: filing it
@@ -20,7 +26,7 @@ from __future__ import annotations
 import os
 import tempfile
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from annotator.core.model import annotator_name_problem
@@ -33,10 +39,15 @@ from annotator.store.schema import is_sqlite
 SCRATCH_PREFIX = "annotator-merge-"
 NO_ANNOTATOR_HINT = "names no annotator; pass --annotator NAME"
 MAX_LINES_NAMED = 3
+READ_CHUNK = 1 << 20  # bytes read at a time when counting an import file's lines
 
 
 class MergeError(ValueError):
     """A source that cannot be merged; the message says which and why. Nothing was merged from it."""
+
+
+class MergeCancelled(MergeError):
+    """The user stopped the reading of an import file: nothing of it was merged."""
 
 
 class MissingAnnotatorError(MergeError):
@@ -74,18 +85,37 @@ def _unnamed_records(scratch: Project, placeholder: str, source: Path) -> list[s
     return places
 
 
+def _line_count(path: Path) -> int:
+    """How many lines the file has (the last one counts without its line break), read in chunks."""
+    lines, last = 0, b"\n"
+    with path.open("rb") as file:
+        for chunk in iter(lambda: file.read(READ_CHUNK), b""):
+            lines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return lines + (last != b"\n")
+
+
 def _merge_import_file(project: Project, source: Path, renames: Mapping[str, str], annotator: str | None,
-                       progress: Progress | None) -> MergeSummary:
+                       progress: Progress | None, reading: Progress | None,
+                       cancelled: Callable[[], bool] | None) -> MergeSummary:
     # Spans of records naming nobody are filed under a placeholder no real name can be, then looked for.
     placeholder = annotator or f"<no annotator {uuid.uuid4().hex}>"
     _remove_abandoned_scratch()
+    lines = _line_count(source) if reading is not None else 0
+    lines_read = None if reading is None else (lambda line: reading(min(line, lines), lines))
     with tempfile.TemporaryDirectory(prefix=SCRATCH_PREFIX) as tmp:
         lock = leftovers.hold_folder(Path(tmp))
         try:
             scratch_path = Path(tmp) / "scratch.annotator"
+            if reading is not None:
+                reading(0, lines)
             with Project.open(scratch_path) as scratch:
-                report = import_paths(scratch, [source], annotator=placeholder)
-                unnamed = [] if annotator else _unnamed_records(scratch, placeholder, source)
+                report = import_paths(scratch, [source], annotator=placeholder, lines_read=lines_read, cancelled=cancelled)
+                unnamed = [] if annotator or report.cancelled else _unnamed_records(scratch, placeholder, source)
+            if report.cancelled:
+                raise MergeCancelled(f"{source}: cancelled while it was read; nothing merged from it")
+            if reading is not None:
+                reading(lines, lines)
             if not report.ok:
                 problems = "; ".join(_where(p.line) + p.message for p in report.failed[:3])
                 raise MergeError(f"{source}: cannot be imported ({problems})")
@@ -110,13 +140,15 @@ def _remove_abandoned_scratch() -> None:
 
 
 def merge_source(project: Project, source: str | Path, renames: Mapping[str, str] | None = None,
-                 annotator: str | None = None, progress: Progress | None = None) -> MergeSummary:
+                 annotator: str | None = None, progress: Progress | None = None, reading: Progress | None = None,
+                 cancelled: Callable[[], bool] | None = None) -> MergeSummary:
     """Merge one SOURCE into ``project`` in one transaction; MergeError or ProjectError refuses it whole.
 
     ``annotator`` owns the spans of an import file's records that name nobody
     (without it such a file is refused with MissingAnnotatorError). ``progress(done, total)``
-    is called once per batch of the merge (see ``merge_colleague``); an import file's scratch
-    import before it reports nothing.
+    is called once per batch of the merge (see ``merge_colleague``). An import file is first
+    read into a scratch project: ``reading(lines read, lines)`` hears how far, every few hundred
+    records, and ``cancelled()``, asked as often, stops it with MergeCancelled (nothing merged).
     """
     source = Path(source)
     renames = dict(renames or {})
@@ -133,7 +165,7 @@ def merge_source(project: Project, source: str | Path, renames: Mapping[str, str
             return merge_colleague(project, colleague, renames, progress)
     if source.suffix.lower() not in importable_suffixes():
         raise MergeError(f"{source}: neither an Annotator project nor a file Annotator can import")
-    return _merge_import_file(project, source, renames, annotator, progress)
+    return _merge_import_file(project, source, renames, annotator, progress, reading, cancelled)
 
 
 def _where(line: int | None) -> str:

@@ -3,8 +3,11 @@
 Accepting 16,000 agreed spans, its undo and redo, entering review mode on a long
 report and merging a colleague's file can each take longer than a key press
 should; the cursor says the window is working rather than frozen. Work that
-can go on past two seconds (merging a large colleague's file) also shows a
-progress bar in the status bar (``busy_progress``).
+can go on past two seconds also shows its progress: in the status bar when it
+cannot be stopped halfway (merging a colleague's file, one transaction:
+``busy_progress``), in a dialog with a Cancel button when stopping it leaves
+nothing half-written (reading a JSONL file into a merge's scratch project:
+``DialogProgress``).
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from contextlib import contextmanager
 
 from PySide6.QtCore import QCoreApplication, QEventLoop, Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QProgressBar, QStatusBar
+from PySide6.QtWidgets import QProgressBar, QProgressDialog, QStatusBar, QWidget
 
 
 @contextmanager
@@ -42,9 +45,10 @@ class StatusProgress:
     of the transaction. It is not modal, so never run it inside another dialog's action.
     """
 
-    def __init__(self, status_bar: QStatusBar, text: str) -> None:
+    def __init__(self, status_bar: QStatusBar, text: str, after: float | None = None) -> None:
         self.status_bar = status_bar
         self.text = text
+        self.after = PROGRESS_AFTER_SECONDS if after is None else after
         self.started = time.monotonic()
         self.painted = 0.0
         self.bar: QProgressBar | None = None
@@ -52,7 +56,7 @@ class StatusProgress:
 
     def __call__(self, done: int, total: int) -> None:
         now = time.monotonic()
-        if now - self.started < PROGRESS_AFTER_SECONDS or (now - self.painted < REPAINT_SECONDS and done < total):
+        if now - self.started < self.after or (now - self.painted < REPAINT_SECONDS and done < total):
             return
         if self.bar is None:
             self.bar = QProgressBar(objectName="statusProgress")
@@ -74,11 +78,63 @@ class StatusProgress:
 
 
 @contextmanager
-def busy_progress(status_bar: QStatusBar, text: str) -> Iterator[StatusProgress]:
+def busy_progress(status_bar: QStatusBar, text: str, after: float | None = None) -> Iterator[StatusProgress]:
     """The busy cursor while inside, and a ``StatusProgress`` to call per batch (see there)."""
-    progress = StatusProgress(status_bar, text)
+    progress = StatusProgress(status_bar, text, after)
     with busy_cursor():
         try:
             yield progress
         finally:
             progress.close()
+
+
+class DialogProgress:
+    """A window-modal progress dialog with a Cancel button, for work that a cancel leaves with nothing
+    half-written, once that work has gone on past ``after`` seconds (default ``PROGRESS_AFTER_SECONDS``).
+
+    Call it with ``(done, total)`` every batch; ask ``cancelled()`` between batches. Until the dialog
+    shows, nothing but the busy cursor is seen and no event is processed; once it shows, events are
+    processed at most every ``REPAINT_SECONDS`` (the dialog is window-modal: only its Cancel button
+    takes input). The dialog goes when ``done`` reaches ``total`` (or at ``close()``).
+    """
+
+    def __init__(self, parent: QWidget, title: str, text: str, after: float | None = None) -> None:
+        self.parent, self.title, self.text = parent, title, text
+        self.after = PROGRESS_AFTER_SECONDS if after is None else after
+        self.started = time.monotonic()
+        self.painted = 0.0
+        self.dialog: QProgressDialog | None = None
+        self.shown: list[tuple[int, int]] = []  # (done, total) of each repaint, for tests and observers
+        self.was_cancelled = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if done >= total and total:
+            self.close()
+            return
+        now = time.monotonic()
+        if now - self.started < self.after or now - self.painted < REPAINT_SECONDS:
+            return
+        if self.dialog is None:
+            self.dialog = QProgressDialog(self.text, "Cancel", 0, max(total, 1), self.parent, objectName="mergeReading")
+            self.dialog.setWindowTitle(self.title)
+            self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            self.dialog.setMinimumDuration(0)
+            self.dialog.setAutoClose(False)
+            self.dialog.setAutoReset(False)
+            self.dialog.show()
+        self.dialog.setMaximum(max(total, 1))
+        self.dialog.setValue(done)
+        self.shown.append((done, total))
+        QCoreApplication.processEvents()
+        self.painted = time.monotonic()
+
+    def cancelled(self) -> bool:
+        self.was_cancelled |= self.dialog is not None and self.dialog.wasCanceled()
+        return self.was_cancelled
+
+    def close(self) -> None:
+        if self.dialog is not None:
+            self.cancelled()
+            self.dialog.close()
+            self.dialog.deleteLater()
+            self.dialog = None

@@ -28,7 +28,7 @@ from annotator.core.relation_disagreements import RelationDisagreement
 from annotator.store import Project, ProjectError, review
 from annotator.ui.actions import menu_action, mode_menu
 from annotator.ui.agreement_dialog import AgreementDialog, agreement_dialog_for
-from annotator.ui.busy import StatusProgress, busy_cursor, busy_progress
+from annotator.ui.busy import DialogProgress, StatusProgress, busy_cursor, busy_progress
 from annotator.ui.prompts import ask_text, show_error
 from annotator.ui.relation_review import RelationHighlight
 from annotator.ui.review_overlay import LaneOverlay
@@ -81,6 +81,7 @@ class ReviewMode(QObject):
         self.agreement: AgreementDialog | None = None
         self.summary: QMessageBox | None = None  # the last merge's summary
         self.merge_progress: StatusProgress | None = None  # the last merged source's progress (what it showed)
+        self.reading_progress: DialogProgress | None = None  # the last source's reading (a JSONL file's scratch import)
         self.order = AgreementOrder()
         self.comparisons = ComparisonCache()  # kept across entering and leaving review mode
         self.menu = self._menu()
@@ -142,26 +143,38 @@ class ReviewMode(QObject):
         if paths:
             self.merge_files([Path(p) for p in paths])
 
-    def merge_files(self, paths: list[Path], annotator: str | None = None) -> list[str]:
+    def merge_files(self, paths: list[Path], annotator: str | None = None, progress_after: float | None = None) -> list[str]:
         """Merge colleagues' project files or JSONL exports; returns the summary lines (as the CLI prints them).
 
         The summary opens as a dialog, one section per source, refused sources with their reason.
         A file whose records name no annotator makes the window ask whose work it is
-        (``annotator``), then merge it again.
+        (``annotator``), then merge it again. Work going on past ``progress_after`` seconds
+        (default: 2) shows its progress: reading a JSONL file in a dialog whose Cancel merges
+        nothing of it, the merge itself (one transaction) in the status bar.
         """
-        from annotator.io.merge import MergeError, MissingAnnotatorError, format_summary, merge_source
+        from annotator.io.merge import MergeCancelled, MergeError, MissingAnnotatorError, format_summary, merge_source
         from annotator.ui.merge_dialog import merge_summary_box
 
-        merged, refused, unowned = [], [], []
-        for path in paths:  # each source is one transaction: a busy cursor, and past 2 s a progress bar
-            with busy_progress(self.window.statusBar(), f"Merging {path.name}") as progress:
+        merged, refused, unowned, stopped = [], [], [], []
+        for n, path in enumerate(paths):  # each source is one transaction: a busy cursor, and past 2 s a progress bar
+            reading = DialogProgress(self.window, "Merging colleague's work", f"Reading {path.name}...", progress_after)
+            with busy_progress(self.window.statusBar(), f"Merging {path.name}", progress_after) as progress:
                 try:
-                    merged.append(merge_source(self.window.project, path, annotator=annotator, progress=progress))
+                    merged.append(merge_source(self.window.project, path, annotator=annotator, progress=progress,
+                                               reading=reading, cancelled=reading.cancelled))
                 except MissingAnnotatorError as exc:
                     unowned.append((path, exc.places))
+                except MergeCancelled:
+                    stopped = paths[n:]  # the reviewer stopped the merge: the files after it wait too
                 except (MergeError, ProjectError) as exc:
                     refused.append((path, str(exc)))
-            self.merge_progress = progress
+                finally:
+                    reading.close()
+            self.merge_progress, self.reading_progress = progress, reading
+            if stopped:
+                self.window.statusBar().showMessage(
+                    f"Merge cancelled: nothing merged from {', '.join(p.name for p in stopped)}", 15000)
+                break
         self.order.invalidate()
         self.comparisons.invalidate()
         window = self.window
