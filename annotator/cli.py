@@ -306,9 +306,11 @@ def agreement(project: Path, annotators: str | None, label: str | None, as_json:
 
     Span precision/recall/F1 per pair (strict and lenient), Cohen's kappa per
     pair and Krippendorff's alpha on tokens, per label and per document; relation
-    precision/recall/F1 per pair and per relation label (strict and lenient ends).
+    precision/recall/F1 per pair and per relation label (strict and lenient ends);
+    Cohen's kappa per span attribute (e.g. claim.certainty) over matched spans, per pair.
     """
     from annotator.core.agreement import agreement_table
+    from annotator.core.attribute_agreement import attribute_table
     from annotator.core.relation_agreement import relation_table
     from annotator.store.review import project_agreement
 
@@ -318,7 +320,7 @@ def agreement(project: Path, annotators: str | None, label: str | None, as_json:
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False, indent=2))
         return
-    for line in agreement_table(report) + relation_table(report["relations"]):
+    for line in agreement_table(report) + relation_table(report["relations"]) + attribute_table(report["attributes"]):
         click.echo(line)
 
 

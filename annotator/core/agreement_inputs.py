@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 
 class AgreementError(ValueError):
@@ -24,6 +25,8 @@ class DocumentInput:
     title: str = ""
     # The same annotators -> their relations (head span, child span, relation label).
     relations: Mapping[str, Sequence[RelationInput]] = field(default_factory=dict)
+    # The same annotators -> their spans' attribute values: span -> {attribute name: value}.
+    attributes: Mapping[str, Mapping[SpanKey, Mapping[str, Any]]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -292,6 +292,21 @@ def _relation_inputs(project: Project, doc_id: int, names: Sequence[str]) -> dic
     return found
 
 
+def _attribute_inputs(project: Project, doc_ids: Sequence[int], names: Sequence[str], label: str | None
+                      ) -> dict[int, dict[str, dict[SpanKey, dict[str, Any]]]]:
+    """Document -> annotator -> (start, end, label) -> attribute values, for the compared documents in one query
+    (values of attributes the span's label defines, as everywhere)."""
+    found: dict[int, dict[str, dict[SpanKey, dict[str, Any]]]] = {}
+    sql = ("SELECT s.doc_id, s.annotator, s.start, s.[end], s.label, a.name, a.value FROM span_attrs a"
+           " JOIN spans s ON s.id = a.span_id JOIN attribute_defs d ON d.label = s.label AND d.name = a.name"
+           " WHERE s.doc_id IN (SELECT value FROM json_each(?)) AND s.annotator IN (SELECT value FROM json_each(?))"
+           + (" AND s.label = ?" if label is not None else ""))
+    params = [json.dumps(list(doc_ids)), json.dumps(list(names)), *([label] if label is not None else [])]
+    for doc_id, who, start, end, span_label, name, value in project.conn.execute(sql, params):
+        found.setdefault(doc_id, {}).setdefault(who, {}).setdefault((start, end, span_label), {})[name] = orjson.loads(value)
+    return found
+
+
 def agreement_inputs(
     project: Project, annotators: Sequence[str] | None = None, label: str | None = None, *, doc_ids: Iterable[int] | None = None
 ) -> AgreementInputs:
@@ -312,6 +327,7 @@ def agreement_inputs(
     if label is not None:
         sql += " AND label = ?"
     extra = [label] if label is not None else []
+    values = _attribute_inputs(project, sorted(wanted), names, label)
     documents = [
         DocumentInput(
             doc_id,
@@ -319,6 +335,7 @@ def agreement_inputs(
             {name: project.conn.execute(sql, [doc_id, name, *extra]).fetchall() for name in names if name in done[doc_id]},
             title or "",
             _relation_inputs(project, doc_id, [name for name in names if name in done[doc_id]]),
+            {who: held for who, held in values.get(doc_id, {}).items() if who in done[doc_id]},
         )
         for doc_id, title, text in project.conn.execute(
             "SELECT id, title, text FROM documents WHERE id IN (SELECT value FROM json_each(?)) ORDER BY id", [ids]
@@ -330,10 +347,11 @@ def agreement_inputs(
 # core.agreement (numpy) is imported when agreement is computed, not when the window starts.
 def project_agreement(project: Project, annotators: Sequence[str] | None = None, label: str | None = None) -> dict[str, Any]:
     from annotator.core.agreement import agreement_report
+    from annotator.core.attribute_agreement import attribute_agreement
     from annotator.core.relation_agreement import relation_agreement
 
     inputs = agreement_inputs(project, annotators, label)
-    return {**agreement_report(inputs), "relations": relation_agreement(inputs)}
+    return {**agreement_report(inputs), "relations": relation_agreement(inputs), "attributes": attribute_agreement(inputs)}
 
 
 def document_agreement(project: Project, doc_id: int, annotators: Sequence[str] | None = None) -> dict[str, Any] | None:

@@ -193,6 +193,15 @@ def relation_rows(report: dict[str, Any]) -> list[list[Any]]:
     return rows
 
 
+ATTRIBUTE_COLUMNS = ("Annotator A", "Annotator B", "Attribute", "Matched spans", "Same value", "Cohen's κ")
+
+
+def attribute_rows(report: dict[str, Any]) -> list[list[Any]]:
+    """One row per annotator pair and attribute (``claim.certainty``): kappa over the matched spans with a value."""
+    return [[pair["a"], pair["b"], name, str(score["items"]), str(score["agreed"]), score["kappa"]]
+            for pair in report.get("attributes", {}).get("pairs", []) for name, score in pair["by_attribute"].items()]
+
+
 def summary_text(report: dict[str, Any]) -> str:
     alpha = report.get("krippendorff_alpha")
     return (
@@ -218,6 +227,8 @@ class AgreementDialog(QDialog):
         self.label_heatmap.set_data(*label_matrix(report))
         self.relations_table = self._build_table(RELATION_COLUMNS, relation_rows(report))
         self.relations_table.setObjectName("relationAgreement")
+        self.attributes_table = self._build_table(ATTRIBUTE_COLUMNS, attribute_rows(report))
+        self.attributes_table.setObjectName("attributeAgreement")
         self._layout()
 
     def _layout(self) -> None:
@@ -240,6 +251,9 @@ class AgreementDialog(QDialog):
         relations_box = QGroupBox("Relations (strict: the same spans at both ends; lenient: overlapping ends)")
         QVBoxLayout(relations_box).addWidget(self.relations_table)
         layout.addWidget(relations_box, 1)
+        attributes_box = QGroupBox("Attributes (Cohen's κ over matched spans where either annotator gave a value)")
+        QVBoxLayout(attributes_box).addWidget(self.attributes_table)
+        layout.addWidget(attributes_box, 1)
         layout.addWidget(buttons)
         self.resize(820, 560)
 
