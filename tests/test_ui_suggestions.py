@@ -5,7 +5,9 @@ the window while it keeps answering."""
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import time
 
 import pytest
 from PySide6.QtCore import Qt
@@ -139,41 +141,85 @@ def test_the_dictionary_suggests_what_was_labelled_elsewhere(qtbot, tmp_path, se
     project.close()
 
 
-def test_training_from_the_window_never_blocks_and_shows_the_scores(qtbot, tmp_path, settings):  # noqa: F811
+def test_training_from_the_window_runs_in_another_process_while_the_window_keeps_ticking(
+        qtbot, tmp_path, settings):  # noqa: F811
+    """Training runs in a child process, and meanwhile a 10 ms heartbeat on the window's event loop keeps
+    ticking (a bound no busy test machine misses: 1 s; the 50 ms frame goal is benchmarks/ui_training_frames.py).
+    Then "Least sure first", chosen in the document list's drop-down with keys, lists the unfinished
+    documents in the documented order."""
     pytest.importorskip("spacy")
     from PySide6.QtCore import QElapsedTimer, QTimer
     from suggest_corpus import HELD_OUT_ACTOR, build_corpus
 
+    from annotator.io.model_training import documents_by_uncertainty
+
     unfinished, text = build_corpus(tmp_path / "corpus.db", done=20)
     project = Project.open(tmp_path / "corpus.db")
+    others = [project.add_document(extra)[0] for extra in (
+        "The weather stayed mild all week and the harvest was good.",
+        f"{HELD_OUT_ACTOR} and Kim Jong Un said 10,000 troops would stay; Seoul doubted it.")]
     window = shown_window(qtbot, project, "ana", settings, doc_id=unfinished)
     suggestions = window.suggestions
     suggestions.training_options = {"epochs": 8, "curve_shares": (0.5, 1.0)}
     gaps, clock = [], QElapsedTimer()
-    clock.start()
 
     def tick() -> None:
         gaps.append(clock.restart())
     ticker = QTimer(interval=10)
     ticker.timeout.connect(tick)
-    ticker.start()
     press(qtbot, window, Qt.Key.Key_M, CTRL | Qt.KeyboardModifier.AltModifier)  # Train model now
     assert suggestions.training is not None
-    qtbot.waitUntil(lambda: suggestions.training is None, timeout=60_000)
+    child = suggestions.training._process
+    assert child.is_alive() and child.pid != os.getpid()  # the training is another process, not a thread
+    clock.start()
+    ticker.start()
+    started = time.monotonic()
+    qtbot.waitUntil(lambda: suggestions.training is None, timeout=120_000)
     ticker.stop()
+    seconds = time.monotonic() - started
+    assert not child.is_alive()
+    assert max(gaps) < 1000  # the window kept answering all along
+    assert len(gaps) >= seconds * 1000 / 10 / 5  # and ticked: at least a fifth of the ticks of an idle loop
     panel = suggestions.panel
     assert "Model of" in panel.message.text(), panel.message.text()
     assert panel.scores.rowCount() >= 2 and panel.scores.item(0, 0).text() == "actor"
     assert panel.curve.points and panel.curve.points[-1][0] > panel.curve.points[0][0]
-    assert max(gaps) < 1000  # the window kept answering (the benchmark measures frames: 50 ms)
     wait_for_suggestions(qtbot, window)
     actors = [s for s in suggestions.overlay.suggestions
               if s.source == "model" and text[s.start:s.end] == HELD_OUT_ACTOR and s.label == "actor"]
     assert actors, "the model suggests the actor it never saw"
     assert "model, score" in "".join(window.text_view.tooltip_providers[0](actors[0].start + 1))
 
-    suggestions.actions["order_by_uncertainty"].trigger()
-    assert window.documents.model.ids[0] == unfinished
+    combo = window.documents.filter
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_End)  # the drop-down's last choice, by key
+    assert combo.currentText() == "Least sure first"
+    ranked = documents_by_uncertainty(project)
+    assert sorted(ranked) == sorted([unfinished, *others])  # the unfinished ones only
+    assert window.documents.model.ids == ranked
+    assert suggestions.actions["order_by_uncertainty"].isChecked()
+    press(qtbot, window, Qt.Key.Key_U, CTRL | Qt.KeyboardModifier.AltModifier)  # the menu's switch turns it off
+    assert combo.currentText() == "Unfinished" and window.documents.model.ids == sorted(ranked)
+    window.close()
+    project.close()
+
+
+def test_least_sure_first_without_a_model_lists_unfinished_documents_in_order_and_says_why(
+        qtbot, tmp_path, settings):  # noqa: F811
+    project = Project.open(tmp_path / "work.db")
+    ids = [project.add_document(f"Document {n}.")[0] for n in range(4)]
+    project.set_status(ids[1], "alice", "done")
+    window = shown_window(qtbot, project, "alice", settings, doc_id=ids[0])
+    combo = window.documents.filter
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Home)
+    for _ in range(combo.count()):
+        if combo.currentText() == "Least sure first":
+            break
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+    assert window.documents.model.ids == [ids[0], ids[2], ids[3]]
+    assert "No model yet" in window.statusBar().currentMessage()
+    assert window.suggestions.actions["order_by_uncertainty"].isChecked()
     window.close()
     project.close()
 

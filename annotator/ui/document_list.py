@@ -223,6 +223,7 @@ class DocumentListPanel(QWidget):
         header.resizeSection(REVIEW_COLUMN, 80)
         self.view.setColumnHidden(REVIEW_COLUMN, True)
         self.order: Callable[[list[int]], list[int]] | None = None  # e.g. least agreement first
+        self._choice_orders: dict[int, Callable[[list[int]], list[int]]] = {}  # drop-down row -> its order
         self._debounce = QTimer(self, singleShot=True, interval=250)
         self._debounce.timeout.connect(self.apply_filter)
         self.search.textChanged.connect(self._debounce.start)
@@ -249,8 +250,21 @@ class DocumentListPanel(QWidget):
         self.model.set_annotator(annotator)
         self.apply_filter()
 
+    def add_ordered_choice(self, text: str, statuses: tuple[str, ...] | None,
+                           order: Callable[[list[int]], list[int]]) -> int:
+        """A choice of the status drop-down that also orders what it lists (e.g. "Least sure first":
+        unfinished documents, those the model is least sure of first); returns its row."""
+        self.filter.addItem(text, statuses)
+        row = self.filter.count() - 1
+        self._choice_orders[row] = order
+        return row
+
+    def chosen_order(self) -> Callable[[list[int]], list[int]] | None:
+        """The order of the drop-down's choice, else the one a mode set (``order``), else None (by id)."""
+        return self._choice_orders.get(self.filter.currentIndex(), self.order)
+
     def apply_filter(self) -> None:
-        """Show the documents matching both the search words and the status filter."""
+        """Show the documents matching both the search words and the status filter, in the chosen order."""
         self._debounce.stop()
         query = self.search.text().strip()
         statuses = self.filter.currentData()
@@ -259,10 +273,11 @@ class DocumentListPanel(QWidget):
             wanted = self.project.document_ids_with_status(self.model.annotator, statuses)
             ids = wanted if ids is None else sorted(set(ids) & set(wanted))
         ids = ids if ids is not None else self.project.all_document_ids()
-        if self.order is None:
+        order = self.chosen_order()
+        if order is None:
             self.model.set_ids(ids)
         else:
-            self.model.set_ids(self.order(list(ids)), ascending=False)
+            self.model.set_ids(order(list(ids)), ascending=False)
         self.update_progress()
 
     def set_review_columns(self, on: bool) -> None:

@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, QUrl, Signal
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices
 from PySide6.QtWidgets import QMenu
 
@@ -51,6 +51,8 @@ if TYPE_CHECKING:
 MENU = "S&uggestions"
 SOURCE_TEXT = {"rules": "Suggest from &rules", "dictionary": "Suggest from the project's &dictionary",
                "model": "Suggest from the &model"}
+UNSURE_CHOICE = "Least sure first"  # the document list's drop-down choice
+UNFINISHED = ("new", "in_progress")
 POLL_MS = 150  # how often the training process is asked how it is doing
 
 
@@ -148,6 +150,7 @@ class Suggestions(QObject):
         window.details_dock.raise_()
         self.menu = self._menu()
         self.actions = self._build_actions()
+        self.unsure_row = self._add_unsure_choice()
         window.documentOpened.connect(self.document_opened)
         for signal in (window.notifier.spanAdded, window.notifier.spanRemoved, window.notifier.spanUpdated):
             signal.connect(self._labels_changed)
@@ -176,7 +179,7 @@ class Suggestions(QObject):
         self.menu.addSeparator()
         actions["train_model"] = self._action("train_model", "&Train model now", "Ctrl+Alt+M", self.train_now)
         actions["order_by_uncertainty"] = self._action(
-            "order_by_uncertainty", "&Unfinished documents the model is least sure of first", "Ctrl+Alt+U",
+            "order_by_uncertainty", "&Least sure first: unfinished documents the model is least sure of", "Ctrl+Alt+U",
             self.order_by_uncertainty, checkable=True)
         actions["open_rules"] = self._action("open_rules", "&Open the rules file", "Ctrl+Alt+R", self.open_rules_file)
         actions["show_panel"] = self._action("show_panel", "Suggestions &panel", "Ctrl+Alt+S", self.show_panel)
@@ -223,7 +226,6 @@ class Suggestions(QObject):
             self._forget_built(rules=True)
             self._sync_sources()
             self.panel.show_report(latest_report(self.project), model_problem())
-            self.actions["order_by_uncertainty"].setChecked(False)
 
     def document_opened(self, doc_id: int) -> None:
         """Suggestions of the document just opened are computed once the window has painted it and
@@ -495,7 +497,7 @@ class Suggestions(QObject):
             training.close()
             self.training = None
             self.panel.show_report(latest_report(self.window.project), model_problem())
-            if self.actions["order_by_uncertainty"].isChecked():
+            if self.window.documents.filter.currentIndex() == self.unsure_row:
                 self.window.documents.apply_filter()
             self.refresh()
 
@@ -505,14 +507,33 @@ class Suggestions(QObject):
             self.training.cancel()
             self.training = None
 
+    def _add_unsure_choice(self) -> int:
+        """"Least sure first" in the document list's drop-down: unfinished documents, ordered by
+        ``documents_by_uncertainty`` (the newest model's measure; see the README's Suggestions)."""
+        combo = self.window.documents.filter
+        row = self.window.documents.add_ordered_choice(UNSURE_CHOICE, UNFINISHED, self._uncertainty_order)
+        combo.setItemData(row, "Unfinished documents, those the newest model is least sure of first",
+                          Qt.ItemDataRole.ToolTipRole)
+        combo.currentIndexChanged.connect(self._list_choice_changed)
+        return row
+
     def order_by_uncertainty(self, on: bool) -> None:
-        """Unfinished documents the newest model is least sure of first (``documents_by_uncertainty``)."""
-        documents = self.window.documents
-        if on and latest_report(self.window.project) is None:
+        """The menu's switch (Ctrl+Alt+U) for the drop-down's "Least sure first" (off: back to "Unfinished")."""
+        combo = self.window.documents.filter
+        if on:
+            combo.setCurrentIndex(self.unsure_row)
+        elif combo.currentIndex() == self.unsure_row:
+            combo.setCurrentIndex(combo.findText("Unfinished"))
+
+    def _list_choice_changed(self, row: int) -> None:
+        action = self.actions["order_by_uncertainty"]
+        action.blockSignals(True)
+        action.setChecked(row == self.unsure_row)
+        action.blockSignals(False)
+        if row == self.unsure_row and latest_report(self.window.project) is None:
             self.window.statusBar().showMessage(
-                f"No model yet: it needs {MIN_DOCUMENTS} documents marked done, then Train model now.", 6000)
-        documents.order = self._uncertainty_order if on else None
-        documents.apply_filter()
+                f"No model yet, so unfinished documents are listed in order: it needs {MIN_DOCUMENTS} documents "
+                "marked done, then Train model now.", 8000)
 
     def _uncertainty_order(self, ids: list[int]) -> list[int]:
         wanted = set(ids)
