@@ -5,11 +5,13 @@ analyst, actors and figures in recurring sentences) starts training from its Sug
 (Ctrl+Alt+M, as the analyst would). Training runs in a background process; meanwhile a 5 ms
 QTimer measures every wait of the window's event loop, and every tick scrolls the text view by one
 line and repaints it (so the waits include painting frames). Printed: the training time, how many
-ticks ran, the longest gap between two ticks (the longest frame), and PASS/FAIL against 50 ms.
-The start of the process is part of what is measured. At the end the window is closed, which ends
-the training process if it still runs.
+ticks ran, the longest gap between two ticks (the longest frame), and PASS/FAIL against 50 ms for
+the longest frame of all runs. The start of the process is part of what is measured. After each
+run the same ticks go on for as long again with nothing training: the longest wait then is printed
+for information (what a busy machine does to any window). At the end the window is closed, which
+ends the training process if it still runs.
 
-Usage: python benchmarks/ui_training_frames.py [--scale 0.5]  (scale 1: 40 done documents)
+Usage: python benchmarks/ui_training_frames.py [--scale 0.5] [--repeat 3]  (scale 1: 40 done documents)
 """
 
 from __future__ import annotations
@@ -38,20 +40,18 @@ from annotator.store import Project  # noqa: E402
 GOAL_MS = 50
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--scale", type=float, default=1.0)
-    args = parser.parse_args()
-    app = QApplication.instance() or QApplication([])
+def train_once(app, done: int) -> dict:
+    """One training run from the window's key, measuring every wait of its event loop meanwhile, then
+    the same ticks for as long again with nothing running (what the busy machine does alone)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "corpus.db"
-        done = max(6, int(40 * args.scale))
         unfinished, _ = build_corpus(path, done=done)
         project = Project.open(path)
         window = bench_window(project, Path(tmp), "ana")
         window.open_document(unfinished)
         until_idle(app)
-        window.suggestions.wait()
+        while window.suggestions.busy():
+            app.processEvents()
         until_idle(app)
         gaps: list[int] = []
         slow: list[tuple[float, int]] = []  # (seconds after the key, gap ms) of every frame over the goal
@@ -75,29 +75,54 @@ def main() -> int:
         ticker.start()
         QTest.keyClick(window.text_view, Qt.Key.Key_M,
                        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
-        if window.suggestions.training is None:
-            print("training did not start:", window.suggestions.panel.message.text())
-            return 1
-        finished.start()
-        QTimer.singleShot(600_000, loop.quit)
-        loop.exec()
-        ticker.stop()
+        training = window.suggestions.training
+        child = training._process.pid if training is not None else None
+        if training is not None:
+            finished.start()
+            QTimer.singleShot(600_000, loop.quit)
+            loop.exec()
         finished.stop()
         seconds = time.perf_counter() - started
-        message = window.suggestions.panel.message.text()
-        trained = window.suggestions.panel.scores.rowCount() > 0
+        training_gaps = list(gaps)
+        gaps.clear()
+        clock.restart()
+        quiet = QEventLoop()
+        QTimer.singleShot(int(seconds * 1000), quiet.quit)
+        quiet.exec()
+        ticker.stop()
+        result = {"seconds": seconds, "gaps": training_gaps, "quiet": max(gaps, default=0), "slow": slow,
+                  "message": window.suggestions.panel.message.text(), "child": child,
+                  "trained": window.suggestions.panel.scores.rowCount() > 0}
         window.close()
         project.close()
-    longest = max(gaps)
-    if slow:
-        print("frames over the goal (seconds after the key, ms):", slow[:10])
-    print(f"{done} done documents; training took {seconds:.1f} s with the window answering: {message}")
-    print(f"{len(gaps):,} ticks of a 5 ms timer, each scrolling and repainting the text; "
-          f"median wait {statistics.median(gaps)} ms, 99th percentile {sorted(gaps)[int(len(gaps) * 0.99)]} ms")
-    ok = trained and longest <= GOAL_MS
-    print(f"longest frame while training: {longest} ms (goal <= {GOAL_MS} ms): "
-          f"{verdict(longest, GOAL_MS) if trained else 'FAIL (no model trained)'}")
-    return 0 if ok else 1
+    return result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    app = QApplication.instance() or QApplication([])
+    done = max(6, int(40 * args.scale))
+    runs = [train_once(app, done) for _ in range(args.repeat)]
+    for number, run in enumerate(runs, 1):
+        gaps = run["gaps"]
+        print(f"run {number}: training took {run['seconds']:.1f} s in process {run['child']} (the window's is "
+              f"{os.getpid()}): {run['message']}")
+        print(f"  {len(gaps):,} ticks of a 5 ms timer, each scrolling and repainting the text; median wait "
+              f"{statistics.median(gaps)} ms, 99th percentile {sorted(gaps)[int(len(gaps) * 0.99)]} ms, "
+              f"longest {max(gaps)} ms; the same ticks as long again with nothing training: longest {run['quiet']} ms")
+        if run["slow"]:
+            print("  frames over the goal (seconds after the key, ms):", run["slow"][:10])
+    longest = [max(run["gaps"]) for run in runs]
+    trained = all(run["trained"] and run["child"] not in (None, os.getpid()) for run in runs)
+    worst = max(longest)
+    print(f"{done} done documents, {args.repeat} runs; longest frame per run {longest} ms, median "
+          f"{statistics.median(longest)} ms")
+    print(f"longest frame while training: {worst} ms (goal <= {GOAL_MS} ms): "
+          f"{verdict(worst, GOAL_MS) if trained else 'FAIL (no model trained in a child process)'}")
+    return 0 if trained and worst <= GOAL_MS else 1
 
 
 if __name__ == "__main__":

@@ -43,6 +43,7 @@ def _child(path: str, events: Any, stop: Any, parent: int, options: dict[str, An
 
     # Ctrl+C in a terminal reaches the whole process group: the owner decides and cancels.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    background()
 
     def report(message: str, share: float) -> None:
         if stop.is_set() or os.getppid() != parent:
@@ -59,6 +60,16 @@ def _child(path: str, events: Any, stop: Any, parent: int, options: dict[str, An
         events.put(TrainingEvent("failed", str(exc)))
     except Exception as exc:  # spaCy's own errors, a busy or damaged project: say it, never crash silently
         events.put(TrainingEvent("failed", f"the model could not be trained: {type(exc).__name__}: {exc}"))
+
+
+def background() -> None:
+    """Make this child background work: a lower priority, and one thread for numpy's maths (set
+    before spaCy loads it). With a thread per core it took both cores of a 2-core machine from
+    the window: frames of 90-110 ms while training, 11 ms without."""
+    for name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[name] = "1"
+    if hasattr(os, "nice"):
+        os.nice(10)
 
 
 class ModelTraining:

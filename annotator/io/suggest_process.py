@@ -19,7 +19,6 @@ request's ``generation`` changes (a label, an accept or a reject changes the dic
 from __future__ import annotations
 
 import multiprocessing
-import os
 import signal
 import threading
 from collections import deque
@@ -41,14 +40,14 @@ class RestRequest:
 
 
 def _serve(conn: Connection) -> None:
+    from annotator.io.model_process import background
     from annotator.core.suggest.compute import suggest_parts
     from annotator.io.suggesting import load_rules
     from annotator.store import Project
     from annotator.store import suggestions as store
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the process group: the window decides
-    if hasattr(os, "nice"):
-        os.nice(10)  # background work: on a busy machine the window's process gets the processor first
+    background()  # on a busy machine the window's process gets the processor first
     built: dict[str, Any] = {}
     waiting: list[RestRequest | None] = []  # a request that came while another was being done
     while True:
