@@ -71,6 +71,7 @@ class _Relay(QObject):
 
 FIRST_PART = 4_000  # characters from the top of the view computed (and shown) first: a screenful at 80 a line
 COUNT_EVERY = 0.25  # seconds between updates of the panel's count while parts arrive
+REST_AFTER_MS = 150  # the rest of a long document is asked for once the window has shown what is in view
 APPLY_BUDGET = 0.008  # seconds of applying the child's parts per turn of the event loop
 
 
@@ -136,6 +137,8 @@ class Suggestions(QObject):
         self.relay.arrived.connect(self._take_parts)
         self.more = QTimer(self, singleShot=True, interval=0)  # parts left after one turn's budget
         self.more.timeout.connect(self._take_parts)
+        self.rest = QTimer(self, singleShot=True, interval=REST_AFTER_MS)  # the open settles first
+        self.rest.timeout.connect(self._ask_rest)
         self.generation = 0  # changes whenever the rules or the dictionary must be built again
         self.rest_due = False  # the child has parts of the document shown still to send
         self.first_due = False  # the lines in view of the newest request are not shown yet
@@ -278,6 +281,7 @@ class Suggestions(QObject):
                 self.process = SuggestingProcess(self.relay.arrived.emit)
             except Exception as exc:  # noqa: BLE001 (no process allowed: what is in view stays shown)
                 self.window.statusBar().showMessage(f"Suggestions for the rest of the document: {exc}", 10000)
+                self.rest_due = False
                 return
         pieces = parts(given["text"], given["first_part"], FIRST_PART)[1:]
         self.rest_due = True
@@ -286,6 +290,7 @@ class Suggestions(QObject):
 
     def _cancel_rest(self) -> None:
         """The child drops the parts it was doing (another document, or this one changed)."""
+        self.rest.stop()
         if self.rest_due and self.process is not None and self.process.alive:
             self.process.ask(RestRequest(self.request, "", 0, "", (), (), self.generation))
         self.rest_due = False
@@ -341,7 +346,8 @@ class Suggestions(QObject):
         if first:
             self.shown.emit()
             if not last:
-                self._ask_rest()
+                self.rest_due = True
+                self.rest.start()
         if last:
             self.complete.emit()
 
@@ -545,6 +551,7 @@ class Suggestions(QObject):
         """The window closes: no worker, timer or process outlives it."""
         self.request += 1
         self.after_open.stop()
+        self.rest.stop()
         self.first_due = self.rest_due = False
         self.shutdown_training()
         self.pool.waitForDone()
