@@ -136,3 +136,45 @@ def scale_and_repeat(repeat: int = 11) -> argparse.Namespace:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--repeat", type=int, default=repeat)
     return parser.parse_args()
+
+
+class Heartbeat:
+    """A 5 ms timer on the window's event loop that scrolls the text a line and paints it on every tick
+    (an analyst reading on), keeping every wait between two ticks: the longest is the longest frame."""
+
+    def __init__(self, view, goal_ms: int) -> None:
+        from PySide6.QtCore import QElapsedTimer, QTimer
+
+        self.view, self.bar, self.goal_ms = view, view.verticalScrollBar(), goal_ms
+        self.clock, self.timer = QElapsedTimer(), QTimer(interval=5)
+        self.timer.timeout.connect(self._tick)
+        self.gaps: list[int] = []
+        self.slow: list[tuple[float, int]] = []  # (seconds after start, ms) of each wait over the goal
+        self.started = 0.0
+
+    def start(self) -> None:
+        self.gaps, self.slow, self.started = [], [], time.perf_counter()
+        self.clock.start()
+        self.timer.start()
+
+    def _tick(self) -> None:
+        self.gaps.append(self.clock.restart())
+        if self.gaps[-1] > self.goal_ms:
+            self.slow.append((round(time.perf_counter() - self.started, 2), self.gaps[-1]))
+        self.bar.setValue((self.bar.value() + 1) % (self.bar.maximum() + 1))
+        self.view.viewport().repaint()
+
+    def stop(self) -> int:
+        """Stop ticking; the longest wait (the last one, cut short, included)."""
+        self.timer.stop()
+        self.gaps.append(self.clock.elapsed())
+        return max(self.gaps)
+
+
+def wait_ms(ms: float) -> None:
+    """Run the event loop for ``ms`` milliseconds."""
+    from PySide6.QtCore import QEventLoop, QTimer
+
+    loop = QEventLoop()
+    QTimer.singleShot(int(ms), loop.quit)
+    loop.exec()

@@ -29,9 +29,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from suggest_corpus import build_corpus  # noqa: E402
-from ui_common import bench_window, until_idle, verdict  # noqa: E402
+from ui_common import Heartbeat, bench_window, until_idle, verdict, wait_ms  # noqa: E402
 
-from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt, QTimer  # noqa: E402
+from PySide6.QtCore import QEventLoop, Qt, QTimer  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication  # noqa: E402
 
@@ -53,26 +53,12 @@ def train_once(app, done: int) -> dict:
         while window.suggestions.busy():
             app.processEvents()
         until_idle(app)
-        gaps: list[int] = []
-        slow: list[tuple[float, int]] = []  # (seconds after the key, gap ms) of every frame over the goal
-        clock = QElapsedTimer()
-        bar = window.text_view.verticalScrollBar()
-
-        def tick() -> None:
-            gaps.append(clock.restart())
-            if gaps[-1] > GOAL_MS:
-                slow.append((round(time.perf_counter() - started, 2), gaps[-1]))
-            bar.setValue((bar.value() + 1) % (bar.maximum() + 1))
-            window.text_view.viewport().repaint()
-
-        ticker = QTimer(interval=5)
-        ticker.timeout.connect(tick)
+        heartbeat = Heartbeat(window.text_view, GOAL_MS)
         loop = QEventLoop()
         finished = QTimer(interval=50)
         finished.timeout.connect(lambda: window.suggestions.training is None and loop.quit())
         started = time.perf_counter()
-        clock.start()
-        ticker.start()
+        heartbeat.start()
         QTest.keyClick(window.text_view, Qt.Key.Key_M,
                        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier)
         training = window.suggestions.training
@@ -83,14 +69,11 @@ def train_once(app, done: int) -> dict:
             loop.exec()
         finished.stop()
         seconds = time.perf_counter() - started
-        training_gaps = list(gaps)
-        gaps.clear()
-        clock.restart()
-        quiet = QEventLoop()
-        QTimer.singleShot(int(seconds * 1000), quiet.quit)
-        quiet.exec()
-        ticker.stop()
-        result = {"seconds": seconds, "gaps": training_gaps, "quiet": max(gaps, default=0), "slow": slow,
+        heartbeat.stop()
+        training_gaps, slow = heartbeat.gaps, heartbeat.slow
+        heartbeat.start()
+        wait_ms(seconds * 1000)
+        result = {"seconds": seconds, "gaps": training_gaps, "quiet": heartbeat.stop(), "slow": slow,
                   "message": window.suggestions.panel.message.text(), "child": child,
                   "trained": window.suggestions.panel.scores.rowCount() > 0}
         window.close()
