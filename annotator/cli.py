@@ -253,8 +253,9 @@ def import_(project: Path, paths: tuple[Path, ...], annotator: str | None, offse
 def merge(project: Path, sources: tuple[Path, ...], renames: tuple[str, ...], annotator: str | None) -> None:
     """Bring colleagues' work in from SOURCES: their project files or native JSONL exports.
 
-    PROJECT is created if missing (e.g. a reviewer's fresh project). Documents are matched by their text; spans, notes, timestamps and statuses
-    come along; merging the same source twice changes nothing. A colleague's
+    PROJECT is created if missing (e.g. a reviewer's fresh project). Documents are matched by their text;
+    spans, relations, notes, timestamps and statuses come along (a relation that cannot come is counted
+    with the reason); merging the same source twice changes nothing. A colleague's
     project file is only read, never changed. Each source is merged whole or
     not at all. The gold layer cannot be renamed, nor anyone renamed to gold.
     """

@@ -97,7 +97,7 @@ def test_relation_disagreements_follow_the_span_disagreements_in_the_same_list(q
     assert [(d.kind, d.annotators) for d in panel.relations.disagreements] == [
         ("missing", ("ana",)), ("missing", ("ben",))]
     assert panel.model.rowCount() == 4 and panel.count_label.text() == "0 of 4 decided"
-    assert panel.row_text(2) == "3. ·  relation: only ana — “U.S. officials” ↔ “one of America’s …”"
+    assert panel.row_text(2) == "3. ·  relation claimed_by: only ana — “U.S. officials” ↔ “one of America’s …”"
     go_to_relations(qtbot, panel)
     assert panel.row() == 2 and panel.current() is panel.relations.disagreements[0]
     assert [b.full_text for b in panel.version_buttons] == [

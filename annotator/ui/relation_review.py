@@ -91,7 +91,8 @@ class RelationRows:
     def row_text(self, row: int, number: int, text: str) -> str:
         d = self.disagreements[row]
         head, child = d.pair
-        return (f"{number}. {self.marks[row]}  relation: {kind_text(d)} — "
+        labels = "/".join(dict.fromkeys(label for _name, keys in d.versions for _h, _c, label in keys))
+        return (f"{number}. {self.marks[row]}  relation {labels}: {kind_text(d)} — "
                 f"“{excerpt(text, head[0], head[1], 18)}” ↔ “{excerpt(text, child[0], child[1], 18)}”")
 
     def detail(self, row: int, annotators: Sequence[str], text: str) -> str:
