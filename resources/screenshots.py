@@ -2,7 +2,8 @@
 
 Usage: python resources/screenshots.py OUT_DIR [light|dark ...]
 Makes a project in a temporary folder with a sample article: nested and crossing spans, a heading,
-a selected span; a long report; review with three annotators; the Actors panel on the sample articles.
+a selected span; a long report; review with three annotators; the Actors panel on the sample articles;
+review of a relation disagreement.
 """
 
 from __future__ import annotations
@@ -106,7 +107,48 @@ def main() -> int:
         if "light" in modes:
             apply_theme("light")
             shoot_actors(app, Path(tmp), out)
+            shoot_review_relations(app, Path(tmp), out)
     return 0
+
+
+def shoot_review_relations(app: QApplication, folder: Path, out: Path) -> None:
+    """Review mode on a relation disagreement: ana linked a claim to its actor, ben did not; gold already
+    has ben's link of another claim (solid arc), ana's version is drawn dashed with her key."""
+    from annotator.store.suggestions import set_enabled_sources
+    from annotator.ui.main_window import MainWindow
+
+    project = Project.open(folder / "review-relations.db")
+    set_enabled_sources(project, [])  # no suggestion outlines: the picture is about relations
+    text = (Path(__file__).resolve().parent.parent / "sample_docs" / "korea-peninsula-threat.txt").read_text("utf-8")
+    doc_id, _ = project.add_document(text, title="korea-peninsula-threat")
+
+    def at(words: str, after: str = "") -> tuple[int, int]:
+        start = text.index(after + words) + len(after)
+        return start, start + len(words)
+
+    ids = {}
+    for who in ("ana", "ben"):
+        for words, label in (("U.S. officials", "actor"), ("Bruce Klingner", "actor"),
+                             ("one of America’s gravest threats", "claim"),
+                             ("it has developed a stockpile of nuclear warheads", "claim")):
+            ids[who, words] = project.add_span(doc_id, *at(words), label, who).id
+        project.add_relation(ids[who, "it has developed a stockpile of nuclear warheads"], ids[who, "Bruce Klingner"],
+                             "claimed_by")
+        project.set_status(doc_id, who, "done")
+    project.add_relation(ids["ana", "one of America’s gravest threats"], ids["ana", "U.S. officials"], "claimed_by")
+    settings = QSettings(str(folder / "review-relations.ini"), QSettings.Format.IniFormat)
+    window = MainWindow(project, "rita", settings)
+    window.resize(1400, 820)
+    window.show()
+    window.open_document(doc_id)
+    window.review.set_active(True)
+    panel = window.review.panel
+    panel.accept_agreed()  # the agreed spans and the agreed relation go into gold: a solid arc
+    panel.set_row(len(panel.disagreements))  # ana's relation alone: dashed, numbered 1
+    shoot(app, window, out / "review-relations.png")
+    window.review.set_active(False)
+    window.close()
+    project.close()
 
 
 # The actor list on the sample articles: (canonical name, aliases, external id, the texts linked to it).
