@@ -110,6 +110,7 @@ def _merge_import_file(project: Project, source: Path, renames: Mapping[str, str
             if reading is not None:
                 reading(0, lines)
             with Project.open(scratch_path) as scratch:
+                scratch.adopt_attribute_defs(project.attribute_defs())  # values checked against this project's
                 report = import_paths(scratch, [source], annotator=placeholder, lines_read=lines_read, cancelled=cancelled)
                 unnamed = [] if annotator or report.cancelled else _unnamed_records(scratch, placeholder, source)
             if report.cancelled:
@@ -184,6 +185,8 @@ def format_summary(summary: MergeSummary) -> list[str]:
         lines.append(f"  relations added for {name}: {count}")
     if summary.relations_present:
         lines.append(f"  relations already present: {summary.relations_present}")
+    if summary.attribute_values_added:
+        lines.append(f"  attribute values brought in: {summary.attribute_values_added}")
     if summary.relation_labels_added:
         lines.append(f"  relation labels added: {', '.join(summary.relation_labels_added)}")
     if summary.statuses_set:

@@ -68,6 +68,13 @@ class AttributeStore:
         Also called by the migration with a ``Database`` as ``self`` (it has ``conn``)."""
         AttributeStore._insert_attribute_defs(self, DEFAULT_ATTRIBUTES)
 
+    def adopt_attribute_defs(self, defs: Iterable[AttributeDef]) -> None:
+        """Make ``defs`` the project's attribute definitions (a merge's scratch project takes the target's,
+        so that an import file's values are checked against the project they are merged into)."""
+        with self.transaction():
+            self.conn.execute("DELETE FROM attribute_defs")
+            self._insert_attribute_defs(defs)
+
     def define_attribute(self, attribute: AttributeDef, *, replacing: str | None = None) -> AttributeDef:
         """Add an attribute to its label, or replace the one called ``replacing``.
 

@@ -26,6 +26,7 @@ from annotator.store.project import Project, now
 from annotator.store import schema
 from annotator.store.actor_merge import merge_actors
 from annotator.store.schema import check_header, open_verified
+from annotator.store.colleague_attributes import merge_attribute_values
 from annotator.store.colleague_relations import merge_relation_rejections, merge_relations
 
 # Table -> the columns we read from it (those present are selected).
@@ -40,6 +41,8 @@ KNOWN_COLUMNS: dict[str, tuple[str, ...]] = {
     "relation_labels": ("name", "color", "hotkey", "description", "sort_order", "heads", "children"),
     "rejected_relations": ("doc_id", "first_start", "first_end", "first_label", "second_start", "second_end",
                            "second_label", "reviewer", "created"),
+    "span_attrs": ("span_id", "name", "value"),
+    "attribute_defs": ("label", "name"),
 }
 REQUIRED = {
     "documents": ("id", "text"),
@@ -246,6 +249,7 @@ class MergeSummary:
     relations_present: int = 0  # already in the project
     relation_labels_added: list[str] = field(default_factory=list)
     relation_rejections_added: int = 0  # pairs where their reviewer rejected every relation
+    attribute_values_added: int = 0  # values of their spans' attributes (refused ones are in skipped)
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> count
     notes: list[str] = field(default_factory=list)
 
@@ -425,8 +429,8 @@ def _merge_rejections(project: Project, colleague: ColleagueProject, docs: dict[
 
 def merge_colleague(project: Project, colleague: ColleagueProject, rename: Mapping[str, str] | None = None,
                     progress: Progress | None = None) -> MergeSummary:
-    """Bring a colleague's documents, spans, relations, statuses and rejected regions into ``project`` in one
-    transaction.
+    """Bring a colleague's documents, spans (with their attribute values), relations, statuses and rejected
+    regions into ``project`` in one transaction.
 
     ``progress(done, total)`` hears how many of the file's documents and spans are merged,
     once per batch (``DOCUMENT_BATCH`` documents, ``SPAN_BATCH`` spans), never once per row.
@@ -446,6 +450,7 @@ def merge_colleague(project: Project, colleague: ColleagueProject, rename: Mappi
         used = _add_spans(project, rows, summary, counter)
         _add_labels(project, colleague, used, summary)
         merge_relations(project, colleague, docs, rename, summary)  # their ends are merged by now
+        merge_attribute_values(project, colleague, docs, rename, summary)  # so are their spans
         _merge_statuses(project, colleague, docs, rename, summary)
         _merge_rejections(project, colleague, docs, rename, summary)
         merge_relation_rejections(project, colleague, docs, rename, summary)
