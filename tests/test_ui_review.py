@@ -254,6 +254,26 @@ def test_ctrl_r_switches_the_window_to_the_gold_layer_and_back(qtbot, window):
     assert window.documents.view.isColumnHidden(3)
 
 
+def test_a_reviewer_who_annotated_is_compared_with_the_layer_just_edited(qtbot, review_project, settings):  # noqa: F811
+    """ana adjudicates: her layer, shown until Ctrl+R, is compared as it is (not read again), edits included."""
+    from annotator.core.disagreements import compare
+    from annotator.store import review
+
+    window = shown_window(qtbot, review_project, "ana", settings, doc_id=1)
+    text = window.text_view.text
+    start, end = at(text, "Washington, D.C.")
+    select_with_keys(qtbot, window, start, end - start)
+    press(qtbot, window, Qt.Key.Key_1)  # ana marks what only ben had (actor): one disagreement fewer
+    assert (start, end, "actor") in {(s.start, s.end, s.label) for s in review_project.spans(1, "ana")}
+    press(qtbot, window, Qt.Key.Key_R, CTRL)
+    panel = window.review.panel
+    stored = review.spans_by_annotator(review_project, 1, ["ana", "ben"])
+    assert panel.spans_by_annotator == stored
+    assert list(panel.disagreements) == compare(stored)[0]
+    assert [d.kind for d in panel.disagreements] == ["label", "boundary", "missing"]
+    press(qtbot, window, Qt.Key.Key_R, CTRL)
+
+
 def test_normal_tools_edit_gold_with_the_reviewer_and_undo(qtbot, window):
     press(qtbot, window, Qt.Key.Key_R, CTRL)
     start, end = at(window.text_view.text, "Korea expert")
@@ -442,3 +462,18 @@ def test_sort_is_recomputed_after_a_compared_annotators_edit_not_after_gold(qtbo
     qtbot.keyClick(win.review.panel.list, "1")  # a gold edit
     search(qtbot, win, "")
     assert win.review.order.computed == computed
+
+
+def test_a_long_gold_span_counts_as_in_gold():
+    """A gold span longer than the interval index's bucket (a whole chapter) is still known to be in gold:
+    accept-all-agreed does not offer it again (its key was read after the index moved it out of the rows)."""
+    from annotator.core.intervals import BUCKET
+    from annotator.core.model import Span
+    from annotator.core.span_rows import SpanRows
+    from annotator.ui.review_list import Decisions
+
+    chapter = Span(7, 1, 0, BUCKET + 500, "quote", GOLD_ANNOTATOR)
+    word = Span(8, 1, 10, 15, "actor", GOLD_ANNOTATOR)
+    decisions = Decisions([], SpanRows([chapter, word]), [])
+    assert decisions.gold_keys == {(0, BUCKET + 500, "quote"), (10, 15, "actor")}
+    assert [s.id for s in decisions.gold.overlapping(0, 20)] == [7, 8]

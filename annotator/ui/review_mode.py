@@ -23,6 +23,7 @@ from PySide6.QtWidgets import QDockWidget, QFileDialog, QMenu, QMessageBox
 
 from annotator.core.agreement_inputs import AgreementError
 from annotator.core.disagreements import Disagreement
+from annotator.core.span_rows import SpanRows
 from annotator.core.model import GOLD_ANNOTATOR, Span, annotator_name_problem
 from annotator.core.relation_disagreements import RelationDisagreement
 from annotator.store import Project, ProjectError, review
@@ -247,8 +248,9 @@ class ReviewMode(QObject):
         window.documents.set_review_columns(True)
         window.status_annotator.setText(f"Reviewing as {self.reviewer} · editing gold")
         if window.doc_id is not None:
+            own = {self.reviewer: window.text_view.spans()}  # the reviewer's layer, shown until now: compared as it is
             window.reload_layer()  # the same text, the gold layer's spans
-            self._document_opened(window.doc_id)
+            self._document_opened(window.doc_id, own)
         self._refill_list()
         self.panel.list.setFocus()
 
@@ -275,11 +277,14 @@ class ReviewMode(QObject):
         self._refill_list()
 
     # ------------------------------------------------------------- showing
-    def _document_opened(self, doc_id: int) -> None:
+    def _document_opened(self, doc_id: int, shown: dict[str, SpanRows] | None = None) -> None:
         if self.panel is None:
             return
         if doc_id != self.panel.doc_id:
-            self.panel.set_document(doc_id)
+            view = self.window.text_view  # it has just read this document's text and gold layer: not read again
+            shows_gold = self.window.annotator == GOLD_ANNOTATOR and self.window.doc_id == doc_id
+            self.panel.set_document(doc_id, view.text if shows_gold else None, view.spans() if shows_gold else None,
+                                    shown)
         self._update_lanes()
 
     def _update_lanes(self) -> None:

@@ -20,6 +20,8 @@ re-wraps under the reviewer's eyes.
 
 from __future__ import annotations
 
+import itertools
+
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
@@ -41,6 +43,7 @@ from annotator.core.changes import Changes
 from annotator.core.disagreements import Disagreement
 from annotator.core.model import GOLD_ANNOTATOR, REVIEW_STATUSES, Span
 from annotator.core.relation_disagreements import RelationDisagreement
+from annotator.core.span_rows import SpanRows
 from annotator.store import Project, review
 from annotator.ui.commands import ChangeNotifier
 from annotator.ui.relation_review import RelationRows, relation_words
@@ -235,25 +238,32 @@ class ReviewPanel(QWidget):
         self.annotatorsChanged.emit()
 
     # ------------------------------------------------------------ document
-    def set_document(self, doc_id: int | None) -> None:
+    def set_document(self, doc_id: int | None, text: str | None = None, gold: SpanRows | None = None,
+                     shown: dict[str, SpanRows] | None = None) -> None:
+        """Show a document's disagreements. What the caller has just read of it is not read again: its
+        ``text``, its ``gold`` spans (the panel keeps them) and ``shown`` layers (annotator -> spans)."""
         self.doc_id = doc_id
-        self.text = self.project.document_text(doc_id) if doc_id is not None else ""
-        self.reload()
+        if text is None:
+            text = self.project.document_text(doc_id) if doc_id is not None else ""
+        self.text = text
+        self.reload(gold, shown)
 
-    def reload(self) -> None:
-        """Recompute the disagreements of the current document among the ticked annotators who did it."""
+    def reload(self, gold: SpanRows | None = None, shown: dict[str, SpanRows] | None = None) -> None:
+        """Recompute the disagreements of the current document among the ticked annotators who did it
+        (``gold`` and ``shown``: see ``set_document``)."""
         selected = self.selected_annotators()
         did = review.annotators_who_did(self.project, self.doc_id, selected) if self.doc_id is not None else set()
         compared = [name for name in selected if name in did]
         self.not_done = [name for name in selected if name not in did] if self.doc_id is not None else []
-        comparison = self.comparisons.get(self.project, self.doc_id, compared) if compared else None
+        comparison = self.comparisons.get(self.project, self.doc_id, compared, shown) if compared else None
         self.spans_by_annotator = comparison.spans_by_annotator if comparison else {}
         self.disagreements = comparison.disagreements if comparison else []
         self.agreed = comparison.agreed if comparison else []
         self.comparison = comparison
         self.model.attributes = comparison.attributes if comparison else {}
         self._number_annotators()
-        gold = review.gold_spans(self.project, self.doc_id) if self.doc_id is not None else []
+        if gold is None:
+            gold = review.gold_spans(self.project, self.doc_id) if self.doc_id is not None else SpanRows()
         rejected = review.rejections(self.project, self.doc_id) if self.doc_id is not None else []
         self.relations.load(self.project, self.doc_id, compared)
         self.model.reset(self.text, compared, Decisions(self.disagreements, gold, rejected), self.relations)
@@ -300,7 +310,7 @@ class ReviewPanel(QWidget):
     def pending_agreed(self) -> list[tuple[int, int, str]]:
         """Agreed spans the gold layer does not have yet."""
         present = self.decisions.gold_keys
-        return [key for key in self.agreed if key not in present]
+        return list(itertools.filterfalse(present.__contains__, self.agreed)) if present else list(self.agreed)
 
     # ---------------------------------------------------------- navigation
     def row_text(self, row: int) -> str:
