@@ -34,6 +34,9 @@ class SuggestionOverlay(QObject):
         self.suggestions = SuggestionColumns()
         self.current: int | None = None  # index into ``suggestions``
         self.colors: dict[str, str] = {}
+        # paragraph (start, end, how it is laid out) -> label -> outlines from the paragraph's top: scrolling
+        # paints the same paragraphs again and again (a dense one took 15-35 ms to outline each time)
+        self._outlines: dict[tuple, dict[str, list[QRectF]]] = {}
         view.extra_painters.append(self)
 
     def set_suggestions(self, suggestions: Sequence[Suggestion], current: int | None = None) -> None:
@@ -41,12 +44,15 @@ class SuggestionOverlay(QObject):
                 and current == self.current:
             return  # nothing drawn changes (no source on: every document): no second paint of the view
         self.suggestions = suggestions if isinstance(suggestions, SuggestionColumns) else SuggestionColumns(suggestions)
+        self._outlines.clear()
         self.current = current
         self.view.viewport().update()
 
     def insert_part(self, start: int, end: int, part: SuggestionColumns) -> None:
         """The suggestions of the text [start, end) arrived: in their place, drawn if on screen."""
         at = self.suggestions.insert_part(part)
+        for key in [key for key in self._outlines if key[0] <= end and key[1] >= start]:
+            del self._outlines[key]
         if self.current is not None and self.current >= at:
             self.current += len(part)
         if len(part) and self._on_screen(start, end):
@@ -84,26 +90,44 @@ class SuggestionOverlay(QObject):
         return 0
 
     def paint(self, painter: QPainter, paragraph: Paragraph) -> None:
-        found = self.overlapping(paragraph.start, paragraph.end)
-        if not found:
+        outlines = self._paragraph_outlines(paragraph)
+        current = self.current
+        current = current if current is not None and self.suggestions.starts[current] < paragraph.end \
+            and self.suggestions.ends[current] > paragraph.start else None
+        if not outlines and current is None:
             return
-        by_label: dict[str, list[QRectF]] = {}
-        current: list[QRectF] = []
-        for index in found:
-            suggestion = self.suggestions[index]
-            rects = [rect.adjusted(-1, 0, 1, -1) for rect in paragraph.rects(suggestion.start, suggestion.end)]
-            by_label.setdefault(suggestion.label, []).extend(rects)
-            if index == self.current:
-                current = rects
         painter.save()
         painter.setBrush(Qt.BrushStyle.NoBrush)
-        for label, rects in by_label.items():  # one thin dashed pen per label: hundreds on screen stay cheap
+        painter.translate(0, paragraph.top)
+        for label, rects in outlines.items():  # one thin dashed pen per label: hundreds on screen stay cheap
             painter.setPen(QPen(self._color(label), 0, Qt.PenStyle.DashLine))
             painter.drawRects(rects)
-        if current:
-            painter.setPen(QPen(self._color(self.suggestions[self.current].label), 2.5, Qt.PenStyle.DashLine))
-            painter.drawRects(current)
+        if current is not None:
+            painter.setPen(QPen(self._color(self.suggestions.label(current)), 2.5, Qt.PenStyle.DashLine))
+            painter.drawRects(self._rects(paragraph, current))
         painter.restore()
+
+    def _paragraph_outlines(self, paragraph: Paragraph) -> dict[str, list[QRectF]]:
+        layout = paragraph.block.layout()
+        lines = layout.lineCount()
+        last = layout.lineAt(lines - 1)
+        shape = (lines, layout.lineAt(0).height(), last.textStart(), last.y()) if lines else (0,)
+        key = (paragraph.start, paragraph.end, *shape)
+        found = self._outlines.get(key)
+        if found is None:
+            found = {}
+            for index in self.suggestions.overlapping(paragraph.start, paragraph.end):
+                found.setdefault(self.suggestions.label(index), []).extend(self._rects(paragraph, index))
+            if len(self._outlines) > 1000:
+                self._outlines.clear()
+            self._outlines[key] = found
+        return found
+
+    def _rects(self, paragraph: Paragraph, index: int) -> list[QRectF]:
+        """The outline of suggestion ``index`` on each line, from the paragraph's top."""
+        top = paragraph.top
+        return [rect.adjusted(-1, -top, 1, -top - 1)
+                for rect in paragraph.rects(self.suggestions.starts[index], self.suggestions.ends[index])]
 
     def _color(self, label: str) -> QColor:
         return QColor(self.colors.get(label, "#666666")).darker(130)
