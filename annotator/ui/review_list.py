@@ -23,7 +23,8 @@ from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
 from annotator.core.changes import Changes, Rejection
 from annotator.core.attributes import show_value
-from annotator.core.disagreements import Disagreement, Disagreements, Values, attribute_differences, compare_on_demand
+from annotator.core.disagreements import (Disagreement, Disagreements, Values, _collector_paused, attribute_differences,
+                                          compare_on_demand)
 from annotator.core.intervals import BUCKET, IntervalIndex
 from annotator.core.model import GOLD_ANNOTATOR, Span
 from annotator.core.span_rows import SpanRows
@@ -154,11 +155,12 @@ class Decisions:
     def __init__(self, disagreements: Sequence[Disagreement], gold: Sequence[Span], rejected: Iterable[Rejection]) -> None:
         self.disagreements = disagreements
         self._starts, self._ends = extents(disagreements)  # regions are disjoint and in text order
-        self.gold_keys = span_keys(gold)  # before the index takes the rows (it moves long spans out of them)
-        self.gold = IntervalIndex(gold)
         self.rejected: dict[int, Rejection] = {r.id: r for r in rejected}
         self.marks: list[str] = []
-        self.remark_all()
+        with _collector_paused():  # 16,000 keys of gold made: no collection of the window's heap meanwhile
+            self.gold_keys = span_keys(gold)  # before the index takes the rows (it moves long spans out of them)
+            self.gold = IntervalIndex(gold)
+            self.remark_all()
 
     def remark_all(self) -> None:
         if not len(self.gold) and not self.rejected:  # nothing decided yet: no region looked at
@@ -216,10 +218,11 @@ class Decisions:
         gold_added = [s for s in changes.added if s.doc_id == doc_id and s.annotator == GOLD_ANNOTATOR]
         gold_removed = [s for s in changes.removed if s.doc_id == doc_id and s.annotator == GOLD_ANNOTATOR]
         if len(gold_added) + len(gold_removed) > WHOLE_PASS:  # index the layer afresh: one sort, not n inserts
-            gone = {s.id for s in gold_removed}
-            kept = [s for s in self.gold.all() if s.id not in gone]
-            self.gold = IntervalIndex(SpanRows([*kept, *gold_added]))
-            self.gold_keys = {(s.start, s.end, s.label) for s in [*kept, *gold_added]}
+            with _collector_paused():
+                gone = {s.id for s in gold_removed}
+                kept = [s for s in self.gold.all() if s.id not in gone]
+                self.gold = IntervalIndex(SpanRows([*kept, *gold_added]))
+                self.gold_keys = {(s.start, s.end, s.label) for s in [*kept, *gold_added]}
         else:
             for span in gold_removed:
                 self.gold.remove(span.id)
