@@ -174,8 +174,9 @@ def main() -> int:
         enters_gold: dict[str, list[float]] = {"first": [], "again": []}
         for _ in range(args.repeat):
             enter_timings(opens_gold, enters_gold)
-        window.close()  # its suggestion worker is waited for: none outlives the project file
+        window.close()
         app.processEvents()
+        window.suggestions.shutdown()  # no suggestion worker outlives the project file (or reads it once gone)
         project.close()
 
     median = statistics.median
