@@ -169,8 +169,11 @@ class RelationStore:
             raise KeyError(f"no relation {relation_id}")
         return found[0]
 
-    def relation_count(self) -> int:
-        return self.conn.execute("SELECT count(*) FROM relations").fetchone()[0]
+    def relation_count(self, label: str | None = None) -> int:
+        """How many relations the project holds (of ``label`` only, if given)."""
+        if label is None:
+            return self.conn.execute("SELECT count(*) FROM relations").fetchone()[0]
+        return self.conn.execute("SELECT count(*) FROM relations WHERE label = ?", [label]).fetchone()[0]
 
     def relation_problem(self, head_id: int, child_id: int, label: str) -> str | None:
         """Why a ``label`` relation from span ``head_id`` to span ``child_id`` would be refused, or None."""

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from PySide6.QtGui import QUndoCommand
 
 from annotator.core.model import Label, Span
-from annotator.core.relations import Relation
+from annotator.core.relations import Relation, RelationLabel
 from annotator.store import Project
 from annotator.store.attributes import HeldAttributes
 from annotator.store.errors import ProjectError, error_message
@@ -131,6 +131,10 @@ def spans_phrase(count: int) -> str:
     return f"{count} span" if count == 1 else f"{count} spans"
 
 
+def relations_phrase(count: int) -> str:
+    return f"{count} relation" if count == 1 else f"{count} relations"
+
+
 class DeleteLabelCommand(LabelCommand):
     """Delete a label and its spans; undo brings both back with their ids, relations and attribute values."""
 
@@ -149,3 +153,63 @@ class DeleteLabelCommand(LabelCommand):
     def _undo(self) -> None:
         if self.deleted is not None:
             self.project.restore_label(*self.deleted)
+
+
+# ------------------------------------------------------------------ relation labels
+class AddRelationLabelCommand(LabelCommand):
+    def __init__(self, project: Project, label: RelationLabel) -> None:
+        super().__init__(project, f"Add relation label {label.name}")
+        self.label = label
+
+    def _do(self) -> None:
+        self.project.add_relation_label(self.label)
+
+    def _undo(self) -> None:
+        self.project.delete_relation_label(self.label.name)
+
+
+def describe_relation_update(old: RelationLabel, new: RelationLabel) -> str:
+    """The undo text of a relation label edit, naming what changed."""
+    changes = [field for field in ("name", "color", "hotkey", "description", "heads", "children")
+               if getattr(old, field) != getattr(new, field)]
+    if changes == ["name"]:
+        return f"Rename relation label {old.name} to {new.name}"
+    if changes == ["color"]:
+        return f"Recolour relation label {old.name} to {new.color}"
+    if changes == ["hotkey"]:
+        return f"Set hotkey of relation label {old.name} to {new.hotkey or 'none'}"
+    if set(changes) <= {"heads", "children"}:
+        return f"Change the ends of relation label {old.name}"
+    return f"Edit relation label {old.name}" + (f" (renamed to {new.name})" if "name" in changes else "")
+
+
+class UpdateRelationLabelCommand(LabelCommand):
+    """Rename, recolour, re-key or change the end rule of a relation label; a rename relabels its relations,
+    a rule its relations would break is refused by the store (``error`` says which)."""
+
+    def __init__(self, project: Project, old: RelationLabel, new: RelationLabel) -> None:
+        super().__init__(project, describe_relation_update(old, new))
+        self.old, self.new = old, new
+
+    def _do(self) -> None:
+        self.project.update_relation_label(self.old.name, self.new)
+
+    def _undo(self) -> None:
+        self.project.update_relation_label(self.new.name, self.old)
+
+
+class DeleteRelationLabelCommand(LabelCommand):
+    """Delete a relation label and its relations; undo brings both back with their ids."""
+
+    def __init__(self, project: Project, name: str, relation_count: int) -> None:
+        text = f"Delete relation label {name}" + (f" ({relations_phrase(relation_count)})" if relation_count else "")
+        super().__init__(project, text)
+        self.name = name
+        self.deleted: tuple[RelationLabel, list[Relation]] | None = None
+
+    def _do(self) -> None:
+        self.deleted = self.project.delete_relation_label(self.name)
+
+    def _undo(self) -> None:
+        if self.deleted is not None:
+            self.project.restore_relation_label(*self.deleted)

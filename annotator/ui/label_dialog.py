@@ -1,4 +1,5 @@
-"""The label-schema dialog: add, rename, recolour, re-key, describe, reorder and delete labels.
+"""The label-schema dialog: add, rename, recolour, re-key, describe, reorder and delete labels
+(span labels in one tab, relation labels with their end rules in the other: relation_label_editor).
 
 Every change is one undoable command (annotator.ui.label_commands) pushed on the
 window's undo stack. The dialog shows what the project holds: it reloads when the
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMessageBox,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -42,6 +44,7 @@ from annotator.ui.label_commands import (
     move_label_command,
     spans_phrase,
 )
+from annotator.ui.relation_label_editor import RelationLabelEditor
 
 # The eight Okabe-Ito colours, offered first in the colour dialog and to new labels.
 PALETTE: tuple[str, ...] = tuple(label.color for label in DEFAULT_LABELS) + EXTRA_COLORS
@@ -126,7 +129,6 @@ class LabelSchemaDialog(QDialog):
         self.color_button = QPushButton("&Choose...")
         self.description_edit = QLineEdit()
         self.apply_button = QPushButton("&Apply")
-        self.apply_button.setDefault(True)
         self.error_label = QLabel()
         self.error_label.setObjectName("labelError")
         self.error_label.setWordWrap(True)
@@ -156,13 +158,23 @@ class LabelSchemaDialog(QDialog):
         body = QHBoxLayout()
         body.addLayout(left, 2)
         body.addLayout(form, 3)
-        outer = QVBoxLayout(self)
-        outer.addLayout(body)
+        span_page = QWidget()
+        span_column = QVBoxLayout(span_page)
+        span_column.addLayout(body)
         self.attributes = AttributeSchemaEditor(self.project, self.undo_stack)
-        outer.addWidget(self.attributes)
-        outer.addWidget(self.error_label)
+        span_column.addWidget(self.attributes)
+        span_column.addWidget(self.error_label)
+        self.relation_labels = RelationLabelEditor(self.project, self.undo_stack, confirm=self.confirm,
+                                                   choose_color=self.choose_color, palette=PALETTE)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(span_page, "&Span labels")
+        self.tabs.addTab(self.relation_labels, "Relation la&bels")
+        outer = QVBoxLayout(self)
+        outer.addWidget(self.tabs)
         outer.addWidget(self.buttons)
-        self.resize(680, 560)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self._tab_changed()
+        self.resize(680, 600)
 
         order = [self.label_list, self.name_edit, self.hotkey_edit, self.color_edit, self.color_button,
                  self.description_edit, self.apply_button, self.new_button, self.delete_button,
@@ -183,13 +195,14 @@ class LabelSchemaDialog(QDialog):
         self.up_button.clicked.connect(lambda: self.move_current(-1))
         self.down_button.clicked.connect(lambda: self.move_current(1))
         self.color_button.clicked.connect(self.pick_color)
+        self.relation_labels.relationLabelsChanged.connect(self.labelsChanged)
         self.color_edit.textChanged.connect(self._show_color)
         self.apply_button.clicked.connect(self.apply)
         self.buttons.rejected.connect(self.reject)
         shortcuts = (
             (QKeySequence("Alt+Up"), lambda: self.move_current(-1), self),
             (QKeySequence("Alt+Down"), lambda: self.move_current(1), self),
-            (QKeySequence("Ctrl+N"), self.start_new_label, self),
+            (QKeySequence("Ctrl+N"), self._new_in_tab, self),
             # Only on the list: Delete in a text field deletes characters.
             (QKeySequence(Qt.Key.Key_Delete), self.delete_current, self.label_list),
         )
@@ -211,9 +224,23 @@ class LabelSchemaDialog(QDialog):
     def error_text(self) -> str:
         return self.error_label.text() if not self.error_label.isHidden() else ""
 
+    def _tab_changed(self) -> None:
+        """Enter applies the form of the tab shown (the default button is set once the button is in the dialog)."""
+        relations = self.tabs.currentWidget() is self.relation_labels
+        self.relation_labels.apply_button.setDefault(relations)
+        self.apply_button.setDefault(not relations)
+
+    def _new_in_tab(self) -> None:
+        """Ctrl+N: a new label of the kind the shown tab edits."""
+        if self.tabs.currentWidget() is self.relation_labels:
+            self.relation_labels.start_new_label()
+        else:
+            self.start_new_label()
+
     def _stack_moved(self, _index: int) -> None:
         try:
             self._refresh()
+            self.relation_labels.refresh()
         except sqlite3.ProgrammingError:
             pass  # the project was closed first (shutting down); a stack being destroyed clears itself
 
