@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QApplication, QListWidget, QMessageBox
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator.ui.shortcuts import KEY_NOTES
 from ui_fixtures import *  # noqa: F403
@@ -154,7 +154,7 @@ def test_label_dialog_from_the_menu_rename_delete_and_window_undo(qtbot, main_wi
     dialog = next(w for w in QApplication.topLevelWidgets() if w.windowTitle() == "Labels" and w.isVisible())
     dialog.activateWindow()
     qtbot.waitUntil(dialog.isActiveWindow)
-    labels = dialog.findChild(QListWidget)
+    labels = dialog.label_list  # (the Relation labels tab has lists too)
     labels.setFocus()
     assert labels.currentItem().data(Qt.ItemDataRole.UserRole) == "actor"
     name = dialog.name_edit
