@@ -31,7 +31,9 @@ class ChangeNotifier(QObject):
     spanAdded = Signal(object)  # Span
     spanRemoved = Signal(object)  # Span
     spanUpdated = Signal(object, object)  # old Span, new Span
-    relationsChanged = Signal(int)  # doc_id whose relations were added or removed
+    relationsChanged = Signal(int)  # doc_id whose relations were added or removed (many, or with spans)
+    relationAdded = Signal(object)  # Relation: one linked (views add just its arc)
+    relationRemoved = Signal(object)  # Relation: one unlinked
     changed = Signal(object)  # core.changes.Changes: a command's many spans at once (accept all agreed, its undo)
     statusChanged = Signal(int, str)  # doc_id, annotator
     saved = Signal()  # a change reached the project file
@@ -179,12 +181,12 @@ class AddRelationCommand(EditCommand):
             self.relation = self.project.add_relation(*self.request)
         else:
             self.project.restore_relations([self.relation])
-        self.notifier.relationsChanged.emit(self.relation.doc_id)
+        self.notifier.relationAdded.emit(self.relation)
 
     def _undo(self) -> None:
         assert self.relation is not None
         self.project.delete_relation(self.relation.id)
-        self.notifier.relationsChanged.emit(self.relation.doc_id)
+        self.notifier.relationRemoved.emit(self.relation)
 
 
 class DeleteRelationCommand(EditCommand):
@@ -194,11 +196,11 @@ class DeleteRelationCommand(EditCommand):
 
     def _do(self) -> None:
         self.relation = self.project.delete_relation(self.relation.id)
-        self.notifier.relationsChanged.emit(self.relation.doc_id)
+        self.notifier.relationRemoved.emit(self.relation)
 
     def _undo(self) -> None:
         self.project.restore_relations([self.relation])
-        self.notifier.relationsChanged.emit(self.relation.doc_id)
+        self.notifier.relationAdded.emit(self.relation)
 
 
 def note_command(project: Project, notifier: ChangeNotifier, span: Span, note: str | None) -> UpdateSpanCommand:

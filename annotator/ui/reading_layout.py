@@ -26,6 +26,8 @@ class Spacing(NamedTuple):
     above: float = 0.0  # pixels above each line (label tags)
     below: float = 0.0  # pixels below each line (leading, underline bars, lanes)
     after: float = 0.0  # pixels after the paragraph
+    lines_with_room: frozenset[int] = frozenset()  # these lines (numbers in the paragraph) get ``line_room`` more
+    line_room: float = 0.0  # above them (relation arcs: only lines where an arc ends need room for it)
 
 
 class ReadingLayout(QPlainTextDocumentLayout):
@@ -53,7 +55,7 @@ class ReadingLayout(QPlainTextDocumentLayout):
         y = 0.0
         for n in range(count):
             line = layout.lineAt(n)
-            y += room.above
+            y += room.above + (room.line_room if n in room.lines_with_room else 0.0)
             if line.y() != y:
                 line.setPosition(QPointF(line.x(), y))
             y += line.height() + room.below
@@ -62,6 +64,11 @@ class ReadingLayout(QPlainTextDocumentLayout):
             height += self.document().documentMargin()
         self._placed[block.blockNumber()] = ((count, room, last.y(), last.height()), height)
         return QRectF(rect.x(), rect.y(), rect.width(), height)
+
+    def placed_spacing(self, block: QTextBlock) -> Spacing | None:
+        """The room ``block`` was last placed with (None: not placed since the last ``forget``)."""
+        known = self._placed.get(block.blockNumber())
+        return known[0][1] if known is not None else None
 
     def forget(self) -> None:
         """Place every paragraph's lines afresh (the room they need changed)."""

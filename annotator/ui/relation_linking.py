@@ -11,18 +11,19 @@ selecting one scrolls to it; ``Delete`` in the dock deletes the selected relatio
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import bisect
+from typing import TYPE_CHECKING, Any
 
-from typing import Any
-
-from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, QPoint, Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QListView, QMenu
 
 from annotator.core.model import LINK_KEY, Span
 from annotator.core.relations import Relation, RelationLabel
 from annotator.ui.commands import AddRelationCommand, DeleteRelationCommand
+from annotator.ui.relation_drag import RelationDrag
 from annotator.ui.relations_view import RelationPainter
+from annotator.ui.spans_panel import RELATIONS_COLUMN
 
 if TYPE_CHECKING:
     from annotator.ui.main_window import MainWindow
@@ -42,6 +43,7 @@ class RelationControls(QObject):
         self.target: Span | None = None
         self.picker: QMenu | None = None
         self.model = RelationListModel(self)
+        self.column = RelationColumn(self.view)
         self.list = QListView()
         self.list.setObjectName("relationsList")
         self.list.setModel(self.model)
@@ -52,11 +54,14 @@ class RelationControls(QObject):
         self.action = self._action()
         notifier = window.notifier
         notifier.relationsChanged.connect(lambda _doc: self.reload())
+        notifier.relationAdded.connect(self._added)
+        notifier.relationRemoved.connect(self._removed)
         notifier.spanRemoved.connect(lambda _span: self.reload())
         notifier.spanUpdated.connect(lambda _old, _new: self.reload())
         notifier.changed.connect(lambda _changes: self.reload())
         window.spans_panel.model_.modelReset.connect(self.reload)
         self.view.spanClicked.connect(self._clicked)
+        self.mouse = RelationDrag(self)
 
     def _action(self) -> QAction:
         action = QAction("&Link span to...", self.window)
@@ -82,20 +87,49 @@ class RelationControls(QObject):
         relations = [relation for relation, _head, _child in found]
         self.painter.set_relations(relations, window.project.relation_labels(),
                                    [(head[0], child[0]) for _relation, head, child in found])
-        self.model.set_relations(self.view, relations, self.painter.color)  # in text order of the heads
+        self.model.set_relations(self.view, relations, [head[0] for _relation, head, _child in found],
+                                 self.painter.color)  # in text order of the heads
         self._fill_span_column(found)
 
     def _fill_span_column(self, found: list[tuple[Relation, tuple[int, int], tuple[int, int]]]) -> None:
-        """The spans list's Relations column: per span, its relations as (arrow, relation label, the other
-        end's offsets); the words are made only for the rows the list shows."""
-        ends: dict[int, list[tuple[str, str, int, int]]] = {}
-        for relation, (hs, he), (cs, ce) in found:
-            ends.setdefault(relation.head, []).append(("→", relation.label, cs, ce))
-            ends.setdefault(relation.child, []).append(("←", relation.label, hs, he))
-        self.window.spans_panel.model_.set_relation_text(RelationColumn(self.view, ends))
+        """The spans list's Relations column (its words made only for the rows the list shows)."""
+        self.column = RelationColumn(self.view)
+        for relation, head, child in found:
+            self.column.add(relation, head, child)
+        self.window.spans_panel.model_.set_relation_text(self.column)
+
+    def _added(self, relation: Relation) -> None:
+        """One relation linked (or brought back): its arc, its row in the dock, its ends' rows in the spans
+        list; nothing else is read again."""
+        head, child = self.view.span(relation.head), self.view.span(relation.child)
+        if relation.doc_id != self.window.doc_id or head is None or child is None:
+            return
+        shown = self.window.spans_panel.model_.spans
+        if not (shown.has_id(head.id) and shown.has_id(child.id)):
+            return
+        self.painter.add(relation, head.start, child.start)
+        self.model.insert(relation, head.start)
+        self.column.add(relation, (head.start, head.end), (child.start, child.end))
+        self._refresh_span_rows(relation)
+
+    def _removed(self, relation: Relation) -> None:
+        if relation.id not in self.painter.relations:
+            return
+        self.painter.remove(relation.id)
+        self.model.remove(relation.id)
+        self.column.remove(relation)
+        self._refresh_span_rows(relation)
+
+    def _refresh_span_rows(self, relation: Relation) -> None:
+        model = self.window.spans_panel.model_
+        for span_id in (relation.head, relation.child):
+            row = model.row_of(span_id)
+            if row is not None:
+                index = model.index(row, RELATIONS_COLUMN)
+                model.dataChanged.emit(index, index)
 
     def relations_of(self, span_id: int) -> list[Relation]:
-        return [r for r in self.painter.relations if span_id in (r.head, r.child)]
+        return [r for r in self.painter.relations.values() if span_id in (r.head, r.child)]
 
     def _relation_picked(self, index: QModelIndex) -> None:
         relation = self.model.relation(index)
@@ -119,8 +153,6 @@ class RelationControls(QObject):
         self.target = self._step(head, 1) or self._step(head, -1)
         self.view.installEventFilter(self)
         self._show_pending()
-        if not self.painter.relations:
-            self.painter.room_changed()  # the first arc of the document: room above the lines
 
     def cancel(self, message: str = "Linking cancelled.") -> None:
         if self.head is None:
@@ -128,8 +160,6 @@ class RelationControls(QObject):
         self.head = self.target = None
         self.view.removeEventFilter(self)
         self.painter.pending = None
-        if not self.painter.relations:
-            self.painter.room_changed()
         self.view.viewport().update()
         if message:
             self.window.statusBar().showMessage(message, 4000)
@@ -165,8 +195,9 @@ class RelationControls(QObject):
             return []
         return [lb for lb in self.window.project.relation_labels() if lb.allows(self.head.label, self.target.label)]
 
-    def link(self, label: str) -> None:
-        head, target = self.head, self.target
+    def link(self, label: str, head: Span | None = None, target: Span | None = None) -> None:
+        """Link ``head`` to ``target`` (the linking mode's ends when not given) with ``label``."""
+        head, target = head or self.head, target or self.target
         if head is None or target is None:
             return
         self.cancel(message="")
@@ -178,19 +209,56 @@ class RelationControls(QObject):
         allowed = self.allowed()
         if len(allowed) == 1:
             self.link(allowed[0].name)
-            return
-        if not allowed:
-            self.window.statusBar().showMessage("No relation label goes from a "
-                                                f"{self.head.label} span to a {self.target.label} span." if self.target
-                                                else "No other span to link to.", 5000)
-            return
+        elif allowed:
+            self.show_picker(allowed, self.view.viewport().mapToGlobal(self.view.cursorRect().bottomLeft()))
+        else:
+            self.window.statusBar().showMessage(self._nothing_fits(), 5000)
+
+    def _nothing_fits(self) -> str:
+        if self.head is None or self.target is None:
+            return "No other span to link to."
+        return f"No relation label goes from a {self.head.label} span to a {self.target.label} span."
+
+    def show_picker(self, allowed: list[RelationLabel], at: QPoint, *, cancel_on_close: bool = False) -> QMenu:
+        """A menu of the relation labels that fit the two ends (their keys shown); with ``cancel_on_close``
+        closing it without a choice ends the linking (the mouse way: nothing else is pending)."""
+        head, target = self.head, self.target
         menu = self.picker = QMenu(self.window)
         menu.setObjectName("relationPicker")
+        menu.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         for label in allowed:
             menu.addAction(f"{label.name}" + (f"\t{label.hotkey.upper()}" if label.hotkey else ""),
-                           lambda name=label.name: self.link(name))
-        rects = self.view.cursorRect()
-        menu.popup(self.view.viewport().mapToGlobal(rects.bottomLeft()))
+                           lambda name=label.name: self.link(name, head, target))
+        if cancel_on_close:
+            menu.aboutToHide.connect(lambda: self.cancel(message=""))  # (a choice links the ends it kept)
+        menu.popup(at)
+        return menu
+
+    # ----------------------------------------------------------- the mouse way (relation_drag)
+    def drag_from(self, head: Span) -> None:
+        self.cancel(message="")
+        self.head, self.target = head, None
+        self.painter.pending = (head.id, None)
+        self.window.statusBar().showMessage(f"Link “{_short(self.view.text, head)}” ({head.label}): "
+                                            "release the mouse on the other span.")
+        self.view.viewport().update()
+
+    def drag_over(self, span: Span | None) -> None:
+        target = span if span is not None and self.head is not None and span.id != self.head.id else None
+        if (target and target.id) != (self.target and self.target.id):
+            self.target = target
+            self.painter.pending = (self.head.id, target.id if target else None)
+            self.view.viewport().update()
+
+    def drop_on(self, span: Span | None, at: QPoint) -> None:
+        """The drag ended over ``span``: a picker of the relation labels that fit, or why nothing can be linked."""
+        self.drag_over(span)
+        allowed = self.allowed()
+        if not allowed:
+            why = "Drop on another span to link it." if self.target is None else self._nothing_fits()
+            self.cancel(message=why)
+            return
+        self.show_picker(allowed, at, cancel_on_close=True)
 
     def _clicked(self, span_id: int) -> None:
         """Mouse linking: a click on another span while linking makes it the other end and asks the label."""
@@ -244,10 +312,22 @@ class RelationControls(QObject):
 
 
 class RelationColumn:
-    """What the spans list's Relations column shows for a span ("said_by → Merkel; ← said_by ..."), made on demand."""
+    """What the spans list's Relations column shows for a span ("said_by → Merkel; ← said_by ..."), made on demand.
 
-    def __init__(self, view: Any, ends: dict[int, list[tuple[str, str, int, int]]]) -> None:
-        self.view, self.ends = view, ends
+    Per span: (relation id, arrow, relation label, the other end's offsets) of each of its relations.
+    """
+
+    def __init__(self, view: Any) -> None:
+        self.view = view
+        self.ends: dict[int, list[tuple[int, str, str, int, int]]] = {}
+
+    def add(self, relation: Relation, head: tuple[int, int], child: tuple[int, int]) -> None:
+        self.ends.setdefault(relation.head, []).append((relation.id, "→", relation.label, *child))
+        self.ends.setdefault(relation.child, []).append((relation.id, "←", relation.label, *head))
+
+    def remove(self, relation: Relation) -> None:
+        for span_id in (relation.head, relation.child):
+            self.ends[span_id] = [item for item in self.ends.get(span_id, ()) if item[0] != relation.id]
 
     def get(self, span_id: int, default: str = "") -> str:
         items = self.ends.get(span_id)
@@ -255,7 +335,7 @@ class RelationColumn:
             return default
         text = self.view.text
         return "; ".join(f"{label} → {_words(text[s:e])}" if arrow == "→" else f"← {label} {_words(text[s:e])}"
-                         for arrow, label, s, e in items)
+                         for _id, arrow, label, s, e in items)
 
 
 class RelationListModel(QAbstractListModel):
@@ -264,13 +344,28 @@ class RelationListModel(QAbstractListModel):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.relations: list[Relation] = []
+        self.starts: list[int] = []  # each one's head's start: the rows are in text order of the heads
         self.view: Any = None
         self.color: Any = None
 
-    def set_relations(self, view: Any, relations: list[Relation], color: Any) -> None:
+    def set_relations(self, view: Any, relations: list[Relation], starts: list[int], color: Any) -> None:
         self.beginResetModel()
-        self.view, self.relations, self.color = view, relations, color
+        self.view, self.relations, self.starts, self.color = view, relations, starts, color
         self.endResetModel()
+
+    def insert(self, relation: Relation, head_start: int) -> None:
+        row = bisect.bisect_right(self.starts, head_start)
+        self.beginInsertRows(QModelIndex(), row, row)
+        self.relations.insert(row, relation)
+        self.starts.insert(row, head_start)
+        self.endInsertRows()
+
+    def remove(self, relation_id: int) -> None:
+        row = next((n for n, relation in enumerate(self.relations) if relation.id == relation_id), None)
+        if row is not None:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self.relations[row], self.starts[row]
+            self.endRemoveRows()
 
     def relation(self, index: QModelIndex | QPersistentModelIndex) -> Relation | None:
         return self.relations[index.row()] if index.isValid() and 0 <= index.row() < len(self.relations) else None

@@ -26,7 +26,8 @@ if TYPE_CHECKING:
     from annotator.ui.decorations import Paragraph
     from annotator.ui.text_view import SpanTextView
 
-ROOM = 22.0  # pixels above each line for arcs and their labels, once the document has relations
+ROOM = 22.0  # pixels above a line where an arc ends, for the arc and its label
+_NO_LINES: frozenset[int] = frozenset()
 STEP = 4.0  # from one stacked arc to the next
 GUTTER = 10.0  # from the viewport's right edge to the first gutter lane
 
@@ -40,11 +41,14 @@ class _End:
 class RelationPainter:
     """Arcs for the relations of the shown document and layer (an extra painter of the text view)."""
 
+    line_room = ROOM
+
     def __init__(self, view: SpanTextView) -> None:
         self.view = view
-        self.relations: list[Relation] = []
+        self.relations: dict[int, Relation] = {}  # by id
         self.labels: dict[str, RelationLabel] = {}
-        self._ends: list[tuple[int, int]] = []  # (span start, relation index), sorted
+        self._ends: list[tuple[int, int]] = []  # (an end span's start, relation id), sorted
+        self._starts: dict[int, tuple[int, int]] = {}  # relation id -> its head's and child's starts
         self.pending: tuple[int, int | None] | None = None  # linking: (head span id, target span id)
         self.selected: int | None = None  # relation id drawn thicker
         self.markers: list[tuple[QRectF, str]] = []  # far-end markers painted last, with their tooltips
@@ -52,21 +56,46 @@ class RelationPainter:
     # ----------------------------------------------------------- content
     def set_relations(self, relations: Sequence[Relation], labels: Sequence[RelationLabel],
                       starts: Sequence[tuple[int, int]]) -> None:
-        """Show these relations (``starts``: the start offsets of each one's head and child); the lines are
-        placed again only when relations appear or all go (the room above them)."""
-        had = bool(self.relations)
-        self.relations = list(relations)
+        """Show these relations (``starts``: the start offsets of each one's head and child)."""
+        self.relations = {relation.id: relation for relation in relations}
         self.labels = {label.name: label for label in labels}
-        self._ends = sorted((start, n) for n, pair in enumerate(starts) for start in pair)
-        if had != bool(self.relations):
-            self.room_changed()
-        self.view.viewport().update()
+        self._starts = {relation.id: pair for relation, pair in zip(relations, starts)}
+        self._ends = sorted((start, relation.id) for relation, pair in zip(relations, starts) for start in pair)
+        self.view.viewport().update()  # the lines with arcs get their room as they are placed
 
-    def room_changed(self) -> None:
-        """Lines get (or lose) the room above them: placed again, the scroll range follows; formats stay."""
-        layout = self.view.reading_layout
-        layout.forget()
-        layout.documentSizeChanged.emit(layout.documentSize())
+    def add(self, relation: Relation, head_start: int, child_start: int) -> None:
+        """One more arc: only the paragraphs of its ends are placed again, only what it covers is repainted."""
+        self.relations[relation.id] = relation
+        self._starts[relation.id] = (head_start, child_start)
+        for start in (head_start, child_start):
+            bisect.insort(self._ends, (start, relation.id))
+        self._repaint_between(head_start, child_start)
+
+    def remove(self, relation_id: int) -> None:
+        relation = self.relations.pop(relation_id, None)
+        if relation is None:
+            return
+        starts = self._starts.pop(relation_id)
+        for start in starts:
+            del self._ends[bisect.bisect_left(self._ends, (start, relation_id))]
+        self._repaint_between(*starts)
+
+    def _repaint_between(self, first: int, second: int) -> None:
+        """Repaint from the paragraph of one end to that of the other where on screen, or the whole view when
+        a line there gained or lost its room (the lines below move) or an end is off screen (its marker)."""
+        view = self.view
+        blocks = [view.document().findBlock(view.offsets.to_utf16(start)) for start in sorted((first, second))]
+        placed = [view.reading_layout.placed_spacing(block) for block in blocks]
+        if any(room is None or room != view.spacing(block) for room, block in zip(placed, blocks)):
+            view.viewport().update()
+            return
+        offset = view.contentOffset()
+        top = view.blockBoundingGeometry(blocks[0]).translated(offset).top()
+        bottom = view.blockBoundingGeometry(blocks[1]).translated(offset).bottom()
+        if top < 0 or bottom > view.viewport().height():
+            view.viewport().update()
+            return
+        view.viewport().update(QRectF(0, top, view.viewport().width(), bottom - top).toAlignedRect())
 
     def color(self, relation: Relation) -> QColor:
         label = self.labels.get(relation.label)
@@ -76,8 +105,23 @@ class RelationPainter:
     def slots(self, block: QTextBlock) -> int:
         return 0
 
-    def above(self, block: QTextBlock) -> float:
-        return ROOM if self.relations or self.pending else 0.0
+    def lines_with_room(self, block: QTextBlock) -> frozenset[int]:
+        """The lines of ``block`` where an arc (or the pending link) ends: they get room above them."""
+        if not self._ends and self.pending is None:
+            return _NO_LINES
+        offsets, position = self.view.offsets, block.position()
+        start = offsets.to_codepoint(position)
+        end = offsets.to_codepoint(position + block.length() - 1)
+        ends = {s for s, _id in self._ends[bisect.bisect_left(self._ends, (start, -1)):
+                                           bisect.bisect_left(self._ends, (end, -1))]}
+        for span_id in self.pending or ():
+            span = self.view.span(span_id) if span_id is not None else None
+            if span is not None and start <= span.start < end:
+                ends.add(span.start)
+        if not ends:
+            return _NO_LINES
+        layout = block.layout()
+        return frozenset(layout.lineForTextPosition(offsets.to_utf16(s) - position).lineNumber() for s in ends)
 
     def paint(self, painter: QPainter, paragraph: Paragraph) -> None:
         """Arcs are drawn once for the whole screen (``finish``): an arc joins paragraphs."""
@@ -89,7 +133,7 @@ class RelationPainter:
         first, last = paragraphs[0].start, paragraphs[-1].end
         low = bisect.bisect_left(self._ends, (first, -1))
         high = bisect.bisect_left(self._ends, (last, -1))
-        shown = sorted({n for _start, n in self._ends[low:high]})
+        shown = sorted({relation_id for _start, relation_id in self._ends[low:high]})
         # relations whose ends are both above and below the screen are not drawn: nothing of them shows
         starts = [p.start for p in paragraphs]
         painter.save()
@@ -97,10 +141,10 @@ class RelationPainter:
         font = label_font(self.view.font())
         painter.setFont(font)
         levels = self._levels(paragraphs, starts, shown)
-        for lane, n in enumerate(shown):
-            relation = self.relations[n]
-            self._draw(painter, paragraphs, starts, relation, self.color(relation), levels.get(n, 0), lane,
-                       relation.id == self.selected)
+        for lane, relation_id in enumerate(shown):
+            relation = self.relations[relation_id]
+            self._draw(painter, paragraphs, starts, relation, self.color(relation), levels.get(relation_id, 0), lane,
+                       relation_id == self.selected)
         if self.pending is not None:
             self._draw_pending(painter, paragraphs, starts)
         painter.restore()
@@ -122,7 +166,7 @@ class RelationPainter:
         """Stack the one-line arcs of each line by width: a narrower arc lower, overlapping ones apart."""
         by_line: dict[float, list[tuple[float, float, int]]] = {}
         for n in shown:
-            relation = self.relations[n]
+            relation = self.relations[n]  # (n: a relation id)
             head = self.end_point(paragraphs, starts, self.view.span(relation.head))
             child = self.end_point(paragraphs, starts, self.view.span(relation.child))
             if head is not None and child is not None and head.line_top == child.line_top:

@@ -128,9 +128,10 @@ class SpanTextView(QPlainTextEdit):
         """Room around a paragraph's lines: tags above, leading and bar slots below, a gap after."""
         line, tag = self._metrics
         slots = sum(painter.slots(block) for painter in self.extra_painters) + self.decorations.slots(block)
-        above = (tag if self.decorations.show_tags else 0.0) + sum(
-            painter.above(block) for painter in self.extra_painters if hasattr(painter, "above"))  # relation arcs
-        return Spacing(above, max(round(line * 0.35), slots * PITCH + 3), round(line * 0.75))
+        above = tag if self.decorations.show_tags else 0.0
+        arcs = next((painter for painter in self.extra_painters if hasattr(painter, "lines_with_room")), None)
+        lines, room = (arcs.lines_with_room(block), arcs.line_room) if arcs is not None else (frozenset(), 0.0)
+        return Spacing(above, max(round(line * 0.35), slots * PITCH + 3), round(line * 0.75), lines, room)
 
     def _measure_font(self) -> None:
         self._metrics = (QFontMetricsF(self.font()).lineSpacing(), QFontMetricsF(tag_font(self.font())).height() + 1)
