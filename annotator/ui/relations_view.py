@@ -52,6 +52,7 @@ class RelationPainter:
         self.pending: tuple[int, int | None] | None = None  # linking: (head span id, target span id)
         self.selected: int | None = None  # relation id drawn thicker
         self.markers: list[tuple[QRectF, str]] = []  # far-end markers painted last, with their tooltips
+        self._points: dict[int, _End | None] = {}  # span id -> where its arcs end, during one paint
 
     # ----------------------------------------------------------- content
     def set_relations(self, relations: Sequence[Relation], labels: Sequence[RelationLabel],
@@ -128,6 +129,7 @@ class RelationPainter:
 
     def finish(self, painter: QPainter, paragraphs: Sequence[Paragraph]) -> None:
         self.markers = []
+        self._points = {}
         if not paragraphs or not (self.relations or self.pending):
             return
         first, last = paragraphs[0].start, paragraphs[-1].end
@@ -153,6 +155,13 @@ class RelationPainter:
     def end_point(self, paragraphs: Sequence[Paragraph], starts: list[int], span: Span | None) -> _End | None:
         if span is None:
             return None
+        if span.id in self._points:  # (asked again for each arc at this end, and by the stacking)
+            return self._points[span.id]
+        self._points[span.id] = found = self._find_end(paragraphs, starts, span)
+        return found
+
+    @staticmethod
+    def _find_end(paragraphs: Sequence[Paragraph], starts: list[int], span: Span) -> _End | None:
         at = bisect.bisect_right(starts, span.start) - 1
         if at < 0 or span.start >= paragraphs[at].end:
             return None
