@@ -3,7 +3,8 @@
 Usage: python resources/screenshots.py OUT_DIR [light|dark ...]
 Makes a project in a temporary folder with a sample article: nested and crossing spans, a heading,
 a selected span; a long report; review with three annotators; the Actors panel on the sample articles;
-review of a relation disagreement.
+review of a relation disagreement; the article's quotes linked to their speakers (relations), taken
+after the light and dark pictures so those show no arcs.
 """
 
 from __future__ import annotations
@@ -71,6 +72,31 @@ def build(folder: Path) -> tuple[Project, int, int]:
     return project, doc_id, report_id
 
 
+# (head words, head label, relation, child words, child label, child's occurrence)
+LINKS = [
+    ("“We have never been stronger at sea,”", "quote", "said_by", "Smith", "actor", 1),
+    ("the northern fleet had grown to 42 ships, a figure that analysts", "quote", "said_by", "Alice Smith", "actor", 0),
+    ("42 ships", "figure", "supports", "Defence minister Alice Smith said on Tuesday that the northern fleet had "
+     "grown to 42 ships", "claim", 0),
+    ("12 fishing boats", "figure", "supports", "the claim that the fleet had grown by a third", "claim", 0),
+]
+
+
+def link_quotes(project: Project, doc_id: int, annotator: str = "ana") -> None:
+    """The sample article's quotes linked to their speakers, and figures to the claims they back."""
+    text = project.document(doc_id).text
+    by_place = {(s.start, s.end, s.label): s.id for s in project.spans(doc_id, annotator)}
+
+    def span_id(words: str, label: str, nth: int = 0) -> int:
+        start = -1
+        for _ in range(nth + 1):
+            start = text.index(words, start + 1)
+        return by_place[(start, start + len(words), label)]
+
+    project.add_relations((span_id(head, head_label), span_id(child, child_label, nth), relation)
+                          for head, head_label, relation, child, child_label, nth in LINKS)
+
+
 def main() -> int:
     out = Path(sys.argv[1])
     modes = sys.argv[2:] or ["light", "dark"]
@@ -102,6 +128,21 @@ def main() -> int:
                 window.review.set_active(True)  # ana, ben and cy marked the article done: three lanes
                 shoot(app, window, out / "review-three.png")
                 window.review.set_active(False)
+            window.close()
+        if "light" in modes:
+            from annotator.store.suggestions import set_enabled_sources
+
+            apply_theme("light")
+            link_quotes(project, doc_id)
+            set_enabled_sources(project, [])  # no suggestion outlines: the picture is about relations
+            settings = QSettings(str(Path(tmp) / "relations.ini"), QSettings.Format.IniFormat)
+            window = MainWindow(project, "ana", settings)
+            window.resize(1400, 820)
+            window.show()
+            window.open_document(doc_id)
+            window.relations.dock.show()
+            window.relations.dock.raise_()
+            shoot(app, window, out / "relations.png")
             window.close()
         project.close()
         if "light" in modes:

@@ -300,5 +300,5 @@ def _arrowhead(painter: QPainter, tip: QPointF, color: QColor) -> None:
 
 def label_font(font: QFont) -> QFont:
     small = QFont(font)
-    small.setPointSizeF(max(6.0, font.pointSizeF() * 0.6))
+    small.setPointSizeF(max(7.0, font.pointSizeF() * 0.72))
     return small
