@@ -52,7 +52,7 @@ class RelationPainter:
         self.pending: tuple[int, int | None] | None = None  # linking: (head span id, target span id)
         self.selected: int | None = None  # relation id drawn thicker
         self.markers: list[tuple[QRectF, str]] = []  # far-end markers painted last, with their tooltips
-        self._points: dict[int, _End | None] = {}  # span id -> where its arcs end, during one paint
+        self._points: dict[tuple[int, int], _End | None] | None = None  # span range -> its arcs' end, in ``finish``
 
     # ----------------------------------------------------------- content
     def set_relations(self, relations: Sequence[Relation], labels: Sequence[RelationLabel],
@@ -98,6 +98,16 @@ class RelationPainter:
             return
         view.viewport().update(QRectF(0, top, view.viewport().width(), bottom - top).toAlignedRect())
 
+    def room_changed(self) -> None:
+        """Every paragraph placed again (a subclass's room on all lines changed, e.g. review's highlight)."""
+        layout = self.view.reading_layout
+        layout.forget()
+        layout.documentSizeChanged.emit(layout.documentSize())
+
+    def above(self, block: QTextBlock) -> float:
+        """Room above every line of ``block``: none here (``lines_with_room`` names the lines with arcs)."""
+        return 0.0
+
     def color(self, relation: Relation) -> QColor:
         label = self.labels.get(relation.label)
         return QColor(label.color if label else "#666666")
@@ -129,9 +139,15 @@ class RelationPainter:
 
     def finish(self, painter: QPainter, paragraphs: Sequence[Paragraph]) -> None:
         self.markers = []
-        self._points = {}
         if not paragraphs or not (self.relations or self.pending):
             return
+        self._points = {}
+        try:
+            self._draw_all(painter, paragraphs)
+        finally:
+            self._points = None
+
+    def _draw_all(self, painter: QPainter, paragraphs: Sequence[Paragraph]) -> None:
         first, last = paragraphs[0].start, paragraphs[-1].end
         low = bisect.bisect_left(self._ends, (first, -1))
         high = bisect.bisect_left(self._ends, (last, -1))
@@ -155,10 +171,12 @@ class RelationPainter:
     def end_point(self, paragraphs: Sequence[Paragraph], starts: list[int], span: Span | None) -> _End | None:
         if span is None:
             return None
-        if span.id in self._points:  # (asked again for each arc at this end, and by the stacking)
-            return self._points[span.id]
-        self._points[span.id] = found = self._find_end(paragraphs, starts, span)
-        return found
+        if self._points is None:
+            return self._find_end(paragraphs, starts, span)
+        key = (span.start, span.end)  # (asked again for each arc at this end, and by the stacking)
+        if key not in self._points:
+            self._points[key] = self._find_end(paragraphs, starts, span)
+        return self._points[key]
 
     @staticmethod
     def _find_end(paragraphs: Sequence[Paragraph], starts: list[int], span: Span) -> _End | None:

@@ -88,6 +88,8 @@ class ReviewPanel(QWidget):
             (notifier.spanRemoved, lambda span: self._changes(Changes(removed=(span,)))),
             (notifier.spanUpdated, lambda old, new: self._changes(Changes(added=(new,), removed=(old,)))),
             (notifier.relationsChanged, self._relations_changed),
+            (notifier.relationAdded, lambda relation: self._relations_changed(relation.doc_id)),
+            (notifier.relationRemoved, lambda relation: self._relations_changed(relation.doc_id)),
         ]
         for signal, slot in self._listening:
             signal.connect(slot)

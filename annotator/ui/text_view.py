@@ -128,9 +128,13 @@ class SpanTextView(QPlainTextEdit):
         """Room around a paragraph's lines: tags above, leading and bar slots below, a gap after."""
         line, tag = self._metrics
         slots = sum(painter.slots(block) for painter in self.extra_painters) + self.decorations.slots(block)
-        above = tag if self.decorations.show_tags else 0.0
-        arcs = next((painter for painter in self.extra_painters if hasattr(painter, "lines_with_room")), None)
-        lines, room = (arcs.lines_with_room(block), arcs.line_room) if arcs is not None else (frozenset(), 0.0)
+        arcs = sum(painter.above(block) for painter in self.extra_painters if hasattr(painter, "above"))
+        above = (tag if self.decorations.show_tags else 0.0) + arcs
+        lines: frozenset[int] = frozenset()
+        room = 0.0
+        for painter in self.extra_painters:  # relation arcs: room only above the lines where one ends
+            if hasattr(painter, "lines_with_room"):
+                lines, room = lines | painter.lines_with_room(block), max(room, painter.line_room - arcs)
         return Spacing(above, max(round(line * 0.35), slots * PITCH + 3), round(line * 0.75), lines, room)
 
     def _measure_font(self) -> None:
