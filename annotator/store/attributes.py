@@ -20,7 +20,7 @@ from annotator.store.rows import now
 AttrValues = dict[str, Any]
 # Values of the attributes the span's label defines: a relabelled span keeps its old label's values
 # (relabelling back, or undoing, brings them back) but they are not shown, counted or exported.
-_DEFINED = ("span_attrs a JOIN spans s ON s.id = a.span_id"
+DEFINED_VALUES = ("span_attrs a JOIN spans s ON s.id = a.span_id"
             " JOIN attribute_defs d ON d.label = s.label AND d.name = a.name")
 
 
@@ -150,7 +150,7 @@ class AttributeStore:
     # ----------------------------------------------------------------- values
     def span_attributes(self, span_id: int) -> AttrValues:
         return {name: orjson.loads(value) for name, value in self.conn.execute(
-            f"SELECT a.name, a.value FROM {_DEFINED} WHERE a.span_id = ? ORDER BY a.name", [span_id])}
+            f"SELECT a.name, a.value FROM {DEFINED_VALUES} WHERE a.span_id = ? ORDER BY a.name", [span_id])}
 
     def document_attributes(self, doc_id: int, annotator: str | None = None) -> dict[int, AttrValues]:
         """Every attribute value of a document's spans (of one annotator), in one query: span id -> values.
@@ -158,7 +158,7 @@ class AttributeStore:
         SQLite builds one JSON array that orjson parses at once: 10,000 values cost ~3 ms,
         where a Python row per value and a parse per value cost several times that.
         """
-        sql = (f"SELECT json_group_array(json_array(a.span_id, a.name, json(a.value))) FROM {_DEFINED}"
+        sql = (f"SELECT json_group_array(json_array(a.span_id, a.name, json(a.value))) FROM {DEFINED_VALUES}"
                " WHERE s.doc_id = ?" + (" AND s.annotator = ?" if annotator is not None else ""))
         rows = self.conn.execute(sql, [doc_id] + ([annotator] if annotator is not None else [])).fetchone()[0]
         found: dict[int, AttrValues] = {}
@@ -170,7 +170,7 @@ class AttributeStore:
         """The attribute values of some spans (the rows a list shows), in one query: span id -> values."""
         found: dict[int, AttrValues] = {}
         for span_id, name, value in self.conn.execute(
-                f"SELECT a.span_id, a.name, a.value FROM {_DEFINED} WHERE a.span_id IN (SELECT value FROM json_each(?))",
+                f"SELECT a.span_id, a.name, a.value FROM {DEFINED_VALUES} WHERE a.span_id IN (SELECT value FROM json_each(?))",
                 [orjson.dumps(list(span_ids)).decode()]):
             found.setdefault(span_id, {})[name] = orjson.loads(value)
         return found
@@ -214,7 +214,7 @@ class AttributeStore:
         """label -> attribute -> shown value -> number of spans (for ``annotator stats``)."""
         counts: dict[str, dict[str, dict[str, int]]] = {}
         for label, name, value, count in self.conn.execute(
-                f"SELECT s.label, a.name, a.value, count(*) FROM {_DEFINED}"
+                f"SELECT s.label, a.name, a.value, count(*) FROM {DEFINED_VALUES}"
                 " GROUP BY s.label, a.name, a.value ORDER BY s.label, a.name, a.value"):
             counts.setdefault(label, {}).setdefault(name, {})[show_value(orjson.loads(value))] = count
         return counts

@@ -19,7 +19,7 @@ from annotator.core.changes import Changes, Rejection
 from annotator.core.model import GOLD_ANNOTATOR, Span
 from annotator.core.span_rows import SpanRows
 from annotator.store import relation_review
-from annotator.store.attributes import AttrValues
+from annotator.store.attributes import DEFINED_VALUES, AttrValues
 from annotator.store.project import Project
 from annotator.store.rows import SPAN_COLUMNS, now, span_from_row
 
@@ -297,8 +297,7 @@ def _attribute_inputs(project: Project, doc_ids: Sequence[int], names: Sequence[
     """Document -> annotator -> (start, end, label) -> attribute values, for the compared documents in one query
     (values of attributes the span's label defines, as everywhere)."""
     found: dict[int, dict[str, dict[SpanKey, dict[str, Any]]]] = {}
-    sql = ("SELECT s.doc_id, s.annotator, s.start, s.[end], s.label, a.name, a.value FROM span_attrs a"
-           " JOIN spans s ON s.id = a.span_id JOIN attribute_defs d ON d.label = s.label AND d.name = a.name"
+    sql = (f"SELECT s.doc_id, s.annotator, s.start, s.[end], s.label, a.name, a.value FROM {DEFINED_VALUES}"
            " WHERE s.doc_id IN (SELECT value FROM json_each(?)) AND s.annotator IN (SELECT value FROM json_each(?))"
            + (" AND s.label = ?" if label is not None else ""))
     params = [json.dumps(list(doc_ids)), json.dumps(list(names)), *([label] if label is not None else [])]
