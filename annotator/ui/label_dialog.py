@@ -9,10 +9,8 @@ whenever the labels it shows have changed.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 
 from PySide6.QtCore import QRegularExpression, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QKeySequence, QPixmap, QRegularExpressionValidator, QShortcut, QUndoStack
@@ -22,7 +20,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -33,22 +30,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.model import DEFAULT_LABELS, EXTRA_COLORS, Label, hotkey_problem
+from annotator.core.model import DEFAULT_LABELS, EXTRA_COLORS, Label
 from annotator.store import Project
 from annotator.ui.attribute_schema import AttributeSchemaEditor
 from annotator.ui.label_commands import (
     AddLabelCommand,
     DeleteLabelCommand,
-    LabelCommand,
     UpdateLabelCommand,
     move_label_command,
     spans_phrase,
 )
+from annotator.ui.label_form import HEX_COLOR, LabelForm, buddy, error_line
 from annotator.ui.relation_label_editor import RelationLabelEditor
 
 # The eight Okabe-Ito colours, offered first in the colour dialog and to new labels.
 PALETTE: tuple[str, ...] = tuple(label.color for label in DEFAULT_LABELS) + EXTRA_COLORS
-HEX_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
 
 ColorChooser = Callable[[QColor, QWidget], "QColor | None"]
 
@@ -76,7 +72,7 @@ def swatch(color: str, size: int = 14) -> QIcon:
     return QIcon(pixmap)
 
 
-class LabelSchemaDialog(QDialog):
+class LabelSchemaDialog(LabelForm, QDialog):
     labelsChanged = Signal()
 
     def __init__(
@@ -129,11 +125,7 @@ class LabelSchemaDialog(QDialog):
         self.color_button = QPushButton("&Choose...")
         self.description_edit = QLineEdit()
         self.apply_button = QPushButton("&Apply")
-        self.error_label = QLabel()
-        self.error_label.setObjectName("labelError")
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020")
-        self.error_label.hide()
+        self.error_label = error_line("labelError")
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         self.close_button = self.buttons.button(QDialogButtonBox.StandardButton.Close)
         self.close_button.setAutoDefault(False)
@@ -149,10 +141,10 @@ class LabelSchemaDialog(QDialog):
         color_row.addWidget(self.color_edit)
         color_row.addWidget(self.color_button)
         form = QFormLayout()
-        form.addRow(self._buddy("Na&me:", self.name_edit), self.name_edit)
-        form.addRow(self._buddy("&Hotkey:", self.hotkey_edit), self.hotkey_edit)
-        form.addRow(self._buddy("C&olour:", self.color_edit), color_row)
-        form.addRow(self._buddy("Desc&ription:", self.description_edit), self.description_edit)
+        form.addRow(buddy("Na&me:", self.name_edit), self.name_edit)
+        form.addRow(buddy("&Hotkey:", self.hotkey_edit), self.hotkey_edit)
+        form.addRow(buddy("C&olour:", self.color_edit), color_row)
+        form.addRow(buddy("Desc&ription:", self.description_edit), self.description_edit)
         form.addRow("", self.apply_button)
 
         body = QHBoxLayout()
@@ -182,12 +174,6 @@ class LabelSchemaDialog(QDialog):
         for first, second in zip(order, order[1:]):
             QWidget.setTabOrder(first, second)
 
-    @staticmethod
-    def _buddy(text: str, widget: QWidget) -> QLabel:
-        label = QLabel(text)
-        label.setBuddy(widget)
-        return label
-
     def _connect(self) -> None:
         self.label_list.currentRowChanged.connect(self._row_changed)
         self.new_button.clicked.connect(self.start_new_label)
@@ -214,16 +200,6 @@ class LabelSchemaDialog(QDialog):
             shortcut.activated.connect(slot)
 
     # --------------------------------------------------------------- showing
-    def labels(self) -> list[Label]:
-        """The labels as the dialog shows them, in order."""
-        return list(self._labels)
-
-    def current_name(self) -> str | None:
-        return self._editing
-
-    def error_text(self) -> str:
-        return self.error_label.text() if not self.error_label.isHidden() else ""
-
     def _tab_changed(self) -> None:
         """Enter applies the form of the tab shown (the default button is set once the button is in the dialog)."""
         relations = self.tabs.currentWidget() is self.relation_labels
@@ -239,12 +215,12 @@ class LabelSchemaDialog(QDialog):
 
     def _stack_moved(self, _index: int) -> None:
         try:
-            self._refresh()
+            self.refresh()
             self.relation_labels.refresh()
         except sqlite3.ProgrammingError:
             pass  # the project was closed first (shutting down); a stack being destroyed clears itself
 
-    def _refresh(self) -> None:
+    def refresh(self) -> None:
         """Reload when the project's labels differ from what is shown, and say so."""
         if self.project.labels() != self._labels:
             self._reload()
@@ -302,11 +278,6 @@ class LabelSchemaDialog(QDialog):
         if HEX_COLOR.fullmatch(text):
             self.color_button.setIcon(swatch(text))
 
-    def _show_error(self, message: str | None) -> None:
-        self.error_label.setText(message or "")
-        self.error_label.setVisible(bool(message))
-
-    # ---------------------------------------------------------------- editing
     def start_new_label(self) -> None:
         """Clear the form for a new label with the next free palette colour."""
         self._editing = None
@@ -323,36 +294,20 @@ class LabelSchemaDialog(QDialog):
         self.name_edit.setFocus()
 
     def _form_label(self) -> Label | None:
-        color = self.color_edit.text().strip().lower()
-        if not HEX_COLOR.fullmatch(color):
-            self._show_error(f"colour {color!r} is not of the form #rrggbb")
+        checked = self._color_and_hotkey()
+        if checked is None:
             return None
-        hotkey = self.hotkey_edit.text().strip().lower()
-        problem = hotkey_problem(hotkey)
-        if problem:
-            self._show_error(problem)
-            return None
+        color, hotkey = checked
         return Label(self.name_edit.text().strip(), color, hotkey, self.description_edit.text().strip())
 
-    def apply(self) -> None:
-        """Add the new label or save the edits of the selected one (Enter)."""
-        fields = self._form_label()
-        if fields is None:
-            return
-        if self._editing is None:
-            order = max((label.order for label in self._labels), default=-1) + 1
-            self._push(AddLabelCommand(self.project, replace(fields, order=order)), select=fields.name)
-            return
-        old = self.project.label(self._editing)  # fresh: an import may have added labels meanwhile
-        if old is None:
-            self._show_error(f"label {self._editing!r} no longer exists")
-            self._reload()
-            return
-        new = replace(fields, order=old.order)
-        if new == old:
-            self._show_error(None)
-            return
-        self._push(UpdateLabelCommand(self.project, old, new), select=new.name)
+    def _stored(self, name: str) -> Label | None:
+        return self.project.label(name)
+
+    def _add_command(self, label: Label) -> AddLabelCommand:
+        return AddLabelCommand(self.project, label)
+
+    def _update_command(self, old: Label, new: Label) -> UpdateLabelCommand:
+        return UpdateLabelCommand(self.project, old, new)
 
     def pick_color(self) -> None:
         """Choose a colour; for an existing label the choice is applied at once."""
@@ -384,17 +339,6 @@ class LabelSchemaDialog(QDialog):
         if not self.confirm(question + " You can undo this."):
             return
         self._push(DeleteLabelCommand(self.project, name), select=None)
-
-    def _push(self, command: LabelCommand, *, select: str | None) -> None:
-        self._select_next = select
-        self.undo_stack.push(command)
-        if command.error:
-            self._select_next = None
-            self._show_error(command.error)
-            return
-        self._show_error(None)
-        self._refresh()
-        self.label_list.setFocus()
 
     def _ask(self, question: str) -> bool:
         answer = QMessageBox.question(self, "Delete label", question)

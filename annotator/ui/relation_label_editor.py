@@ -9,7 +9,6 @@ changes nothing and the reason is shown under the form.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 
 from PySide6.QtCore import QRegularExpression, Qt, Signal
 from PySide6.QtGui import QColor, QKeySequence, QRegularExpressionValidator, QShortcut, QUndoStack
@@ -25,16 +24,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from annotator.core.model import hotkey_problem
 from annotator.core.relations import RelationLabel
 from annotator.store import Project
 from annotator.ui.label_commands import (
     AddRelationLabelCommand,
     DeleteRelationLabelCommand,
-    LabelCommand,
     UpdateRelationLabelCommand,
     relations_phrase,
 )
+from annotator.ui.label_form import LabelForm, buddy, error_line
 from annotator.ui.spans_panel import swatch
 
 
@@ -60,7 +58,8 @@ class EndList(QListWidget):
                      if self.item(row).checkState() == Qt.CheckState.Checked)
 
 
-class RelationLabelEditor(QWidget):
+class RelationLabelEditor(LabelForm, QWidget):
+    kind = "relation label"
     relationLabelsChanged = Signal()
 
     def __init__(self, project: Project, undo_stack: QUndoStack, *, confirm: Callable[[str], bool],
@@ -95,11 +94,7 @@ class RelationLabelEditor(QWidget):
         self.children_list.setAccessibleName("Child labels")
         self.description_edit = QLineEdit()
         self.apply_button = QPushButton("&Apply")
-        self.error_label = QLabel()
-        self.error_label.setObjectName("relationLabelError")
-        self.error_label.setWordWrap(True)
-        self.error_label.setStyleSheet("color: #b00020")
-        self.error_label.hide()
+        self.error_label = error_line("relationLabelError")
 
         left = QVBoxLayout()
         left.addWidget(self.label_list)
@@ -113,14 +108,14 @@ class RelationLabelEditor(QWidget):
         ends = QHBoxLayout()
         for text, widget in (("Head (&from):", self.heads_list), ("Chi&ld (to):", self.children_list)):
             column = QVBoxLayout()
-            column.addWidget(_buddy(text, widget))
+            column.addWidget(buddy(text, widget))
             column.addWidget(widget)
             ends.addLayout(column)
         form = QFormLayout()
-        form.addRow(_buddy("Na&me:", self.name_edit), self.name_edit)
-        form.addRow(_buddy("Hot&key:", self.hotkey_edit), self.hotkey_edit)
-        form.addRow(_buddy("C&olour:", self.color_edit), color_row)
-        form.addRow(_buddy("Desc&ription:", self.description_edit), self.description_edit)
+        form.addRow(buddy("Na&me:", self.name_edit), self.name_edit)
+        form.addRow(buddy("Hot&key:", self.hotkey_edit), self.hotkey_edit)
+        form.addRow(buddy("C&olour:", self.color_edit), color_row)
+        form.addRow(buddy("Desc&ription:", self.description_edit), self.description_edit)
         form.addRow(ends)
         form.addRow(QLabel("No label ticked: an end may be any span."))
         form.addRow("", self.apply_button)
@@ -148,15 +143,6 @@ class RelationLabelEditor(QWidget):
         delete.activated.connect(self.delete_current)
 
     # --------------------------------------------------------------- showing
-    def labels(self) -> list[RelationLabel]:
-        return list(self._labels)
-
-    def current_name(self) -> str | None:
-        return self._editing
-
-    def error_text(self) -> str:
-        return self.error_label.text() if not self.error_label.isHidden() else ""
-
     def refresh(self) -> None:
         """Reload when the project's relation labels (or the span labels the rules offer) differ from what is shown."""
         if self.project.relation_labels() != self._labels or self._span_names() != self._shown_span_names:
@@ -217,11 +203,6 @@ class RelationLabelEditor(QWidget):
         self.apply_button.setText("&Apply" if self._editing is not None else "&Add relation label")
         self.delete_button.setEnabled(self._editing is not None)
 
-    def _show_error(self, message: str | None) -> None:
-        self.error_label.setText(message or "")
-        self.error_label.setVisible(bool(message))
-
-    # ---------------------------------------------------------------- editing
     def start_new_label(self) -> None:
         """Clear the form for a new relation label with the first colour no relation label uses."""
         used = {label.color.lower() for label in self._labels}
@@ -233,37 +214,21 @@ class RelationLabelEditor(QWidget):
         self.name_edit.setFocus()
 
     def _form_label(self) -> RelationLabel | None:
-        color = self.color_edit.text().strip().lower()
-        if not QColor.isValidColorName(color) or len(color) != 7:
-            self._show_error(f"colour {color!r} is not of the form #rrggbb")
+        checked = self._color_and_hotkey()
+        if checked is None:
             return None
-        hotkey = self.hotkey_edit.text().strip().lower()
-        problem = hotkey_problem(hotkey)
-        if problem:
-            self._show_error(problem)
-            return None
+        color, hotkey = checked
         return RelationLabel(self.name_edit.text().strip(), color, hotkey, self.description_edit.text().strip(),
                              0, self.heads_list.ticked(), self.children_list.ticked())
 
-    def apply(self) -> None:
-        """Add the new relation label or save the edits of the selected one (Enter)."""
-        fields = self._form_label()
-        if fields is None:
-            return
-        if self._editing is None:
-            order = max((label.order for label in self._labels), default=-1) + 1
-            self._push(AddRelationLabelCommand(self.project, replace(fields, order=order)), select=fields.name)
-            return
-        old = self.project.relation_label(self._editing)
-        if old is None:
-            self._show_error(f"relation label {self._editing!r} no longer exists")
-            self._reload()
-            return
-        new = replace(fields, order=old.order)
-        if new == old:
-            self._show_error(None)
-            return
-        self._push(UpdateRelationLabelCommand(self.project, old, new), select=new.name)
+    def _stored(self, name: str) -> RelationLabel | None:
+        return self.project.relation_label(name)
+
+    def _add_command(self, label: RelationLabel) -> AddRelationLabelCommand:
+        return AddRelationLabelCommand(self.project, label)
+
+    def _update_command(self, old: RelationLabel, new: RelationLabel) -> UpdateRelationLabelCommand:
+        return UpdateRelationLabelCommand(self.project, old, new)
 
     def pick_color(self) -> None:
         """Choose a colour; for an existing relation label the choice is applied at once."""
@@ -284,20 +249,3 @@ class RelationLabelEditor(QWidget):
                     if count else f"Delete relation label {name}? No relations use it.")
         if self.confirm(question + " You can undo this."):
             self._push(DeleteRelationLabelCommand(self.project, name, count), select=None)
-
-    def _push(self, command: LabelCommand, *, select: str | None) -> None:
-        self._select_next = select
-        self.undo_stack.push(command)
-        if command.error:
-            self._select_next = None
-            self._show_error(command.error)
-            return
-        self._show_error(None)
-        self.refresh()
-        self.label_list.setFocus()
-
-
-def _buddy(text: str, widget: QWidget) -> QLabel:
-    label = QLabel(text)
-    label.setBuddy(widget)
-    return label
