@@ -153,3 +153,32 @@ def test_a_value_changed_outside_review_mode_is_compared_when_review_mode_comes_
     window.attributes.set_value(mine.id, "certainty", "asserted")  # what the attribute editor does
     qtbot.keyClick(window.text_view, "r", CTRL)
     assert window.review.panel.disagreements == [] and (threat, threat + len(THREAT), "claim") in window.review.panel.agreed
+
+
+def test_accepting_a_relation_brings_its_end_spans_with_their_values(qtbot, tmp_path, settings):
+    """Gold lacks both ends of ana's relation: they come with ana's values (an agreed value must not be lost)."""
+    path = tmp_path / "relations.db"
+    with Project.open(path) as proj:
+        doc, _ = proj.add_document("Kim said the talks failed.", title="t")
+        for who in ("ana", "ben"):
+            claim = proj.add_span(doc, 9, 25, "claim", who)
+            proj.set_span_attribute(claim.id, "certainty", "hedged")
+            kim = proj.add_span(doc, 0, 3, "actor", who)
+            if who == "ana":
+                proj.add_relation(claim.id, kim.id, "claimed_by")
+            proj.set_status(doc, who, "done")
+    proj = Project.open(path)
+    try:
+        window = shown_window(qtbot, proj, "rita", settings, doc_id=1)
+        qtbot.keyClick(window.text_view, "r", CTRL)
+        panel = window.review.panel
+        assert panel.disagreements == [] and len(panel.relations) == 1
+        panel.list.setFocus()
+        qtbot.keyClick(panel.list, "1")  # ana's claimed_by, with its two ends
+        assert gold(path) == [(0, "actor", {}), (9, "claim", {"certainty": "hedged"})]
+        window.undo_stack.undo()
+        assert gold(path) == []
+        window.undo_stack.redo()
+        assert gold(path) == [(0, "actor", {}), (9, "claim", {"certainty": "hedged"})]
+    finally:
+        proj.close()

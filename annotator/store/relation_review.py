@@ -9,7 +9,8 @@ spans in gold: ``add_gold_relations`` adds the ends gold lacks in the same trans
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from annotator.core.changes import Changes, RelationRejection
 from annotator.core.model import GOLD_ANNOTATOR, Span
@@ -57,8 +58,8 @@ def _gold_span_ids(project: Project, doc_id: int, keys: Iterable[SpanKey]) -> di
     return found
 
 
-def add_gold_relations(project: Project, doc_id: int, keys: Sequence[RelationKey],
-                       reviewer: str) -> tuple[list[Span], list[Relation]]:
+def add_gold_relations(project: Project, doc_id: int, keys: Sequence[RelationKey], reviewer: str,
+                       values: Mapping[SpanKey, Mapping[str, Any]] | None = None) -> tuple[list[Span], list[Relation]]:
     """Accept relations into gold in one transaction, with the end spans gold lacks; returns what was created.
 
     Relations gold already has are skipped. A relation its label's rule refuses (the rule changed
@@ -70,7 +71,8 @@ def add_gold_relations(project: Project, doc_id: int, keys: Sequence[RelationKey
     ends = [end for head, child, _label in wanted for end in (head, child)]
     with project.transaction():
         ids = _gold_span_ids(project, doc_id, ends)
-        spans = review.add_gold_spans(project, doc_id, [end for end in dict.fromkeys(ends) if end not in ids], reviewer)
+        spans = review.add_gold_spans(project, doc_id, [end for end in dict.fromkeys(ends) if end not in ids], reviewer,
+                                      values)  # an end gold lacks comes with its attribute values
         ids.update({(s.start, s.end, s.label): s.id for s in spans})
         created = []
         for head, child, label in wanted:

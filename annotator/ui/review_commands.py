@@ -127,7 +127,10 @@ class GoldCommand(QUndoCommand):
             if unreject:
                 review.delete_rejections(project, unreject)
             rejected = [review.reject_region(project, self.doc_id, *reject, self.reviewer)] if reject else []
-            ends, linked = relation_review.add_gold_relations(project, self.doc_id, link, self.reviewer) if link else ([], [])
+            ends, linked = (relation_review.add_gold_relations(project, self.doc_id, link, self.reviewer, values)
+                            if link else ([], []))
+            self.values_added.update((s.id, values[(s.start, s.end, s.label)]) for s in ends
+                                     if values.get((s.start, s.end, s.label)))
             if relation_unreject:
                 relation_review.delete_relation_rejections(project, relation_unreject)
             relation_rejected = ([relation_review.reject_pair(project, self.doc_id, relation_reject, self.reviewer)]
@@ -234,10 +237,15 @@ class ResolveRelationCommand(GoldCommand):
     """
 
     def __init__(self, project: Project, notifier: ChangeNotifier, doc_id: int, pair: Pair,
-                 version: Iterable[RelationKey], reviewer: str, text: str) -> None:
+                 version: Iterable[RelationKey], reviewer: str, text: str,
+                 values: Mapping[SpanKey, AttrValues] | None = None) -> None:
         super().__init__(project, notifier, doc_id, reviewer, text)
         self.pair = pair
         self.version = sorted(set(version))
+        self.end_values = values or {}  # the accepted annotator's values of the end spans gold lacks
+
+    def plan_values(self) -> Mapping[SpanKey, AttrValues]:
+        return self.end_values
 
     def plan(self) -> tuple[list[Span], list[SpanKey]]:
         return [], []

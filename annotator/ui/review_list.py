@@ -92,10 +92,14 @@ class Comparison:
 
     def agreed_values(self, keys: Iterable[SpanKey]) -> dict[SpanKey, Values]:
         """The values the annotators agree on for agreed spans (read off the first annotator's copy)."""
+        return self.values_of(next(iter(self.spans_by_annotator), ""), keys)
+
+    def values_of(self, annotator: str, keys: Iterable[SpanKey]) -> dict[SpanKey, Values]:
+        """The attribute values ``annotator``'s spans ``keys`` hold (those with none left out)."""
         wanted = set(keys)
-        if not self.attributes or not wanted or not self.spans_by_annotator:
+        if not self.attributes or not wanted or annotator not in self.spans_by_annotator:
             return {}
-        rows = next(iter(self.spans_by_annotator.values()))
+        rows = self.spans_by_annotator[annotator]
         return {key: self.attributes[span_id]
                 for key, span_id in zip(zip(rows.starts, rows.ends, rows.column("label")), rows.ids)
                 if span_id in self.attributes and key in wanted}

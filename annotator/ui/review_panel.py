@@ -383,7 +383,9 @@ class ReviewPanel(QWidget):
             return
         if isinstance(d, RelationDisagreement):
             keys = d.version(names[index])
-            self._resolve_relation(d, keys, accept_relation_text(names[index], keys))
+            ends = [end for head, child, _label in keys for end in (head, child)]
+            values = self.comparison.values_of(names[index], ends) if self.comparison is not None else {}
+            self._resolve_relation(d, keys, accept_relation_text(names[index], keys), values)
             return
         version = version_of(d, names[index])
         self._resolve(d, version, accept_text(names[index], version),
@@ -396,11 +398,11 @@ class ReviewPanel(QWidget):
         elif d is not None and self.doc_id is not None:
             self._resolve(d, [], "Reject all versions")
 
-    def _resolve_relation(self, d: RelationDisagreement, version: tuple, text: str) -> None:
+    def _resolve_relation(self, d: RelationDisagreement, version: tuple, text: str, values: dict | None = None) -> None:
         if self.doc_id is None:
             return
         self.undo_stack.push(ResolveRelationCommand(
-            self.project, self.notifier, self.doc_id, d.pair, version, self.reviewer, text))
+            self.project, self.notifier, self.doc_id, d.pair, version, self.reviewer, text, values))
         self._start_review()
         self.next()
 
