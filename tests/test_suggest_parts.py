@@ -102,3 +102,26 @@ def test_the_window_shows_the_lines_in_view_first_then_the_rest(qtbot, tmp_path,
     window.close()
     assert suggestions.process is None and not process.alive
     project.close()
+
+
+@pytest.mark.gui
+def test_parts_of_a_document_no_longer_shown_are_dropped(qtbot, tmp_path, settings):  # noqa: F811
+    other_text = "\n".join(f"{n}: The minister said 40% of 2,000 soldiers left." for n in range(600))
+    project = Project.open(tmp_path / "two.db")
+    first, _ = project.add_document(TEXT, title="first")
+    second, _ = project.add_document(other_text, title="second")
+    set_enabled_sources(project, ["rules"])
+    window = shown_window(qtbot, project, "alice", settings)
+    suggestions = window.suggestions
+    with qtbot.waitSignal(suggestions.shown, timeout=10_000):
+        window.open_document(first)
+    qtbot.waitUntil(lambda: suggestions.rest_due and not suggestions.rest.isActive(), timeout=10_000)
+    deadline = time.monotonic() + 30
+    while not suggestions.process._inbox and time.monotonic() < deadline:  # no event loop: parts wait unread
+        time.sleep(0.01)
+    assert suggestions.process._inbox, "the child sent the first document's parts"
+    window.open_document(second)  # with parts of the first document still to be read
+    qtbot.waitUntil(lambda: not suggestions.busy(), timeout=60_000)
+    assert list(suggestions.overlay.suggestions) == suggest_text(other_text, rules())
+    window.close()
+    project.close()

@@ -309,6 +309,10 @@ class Suggestions(QObject):
                 self.window.statusBar().showMessage(f"Suggestions for the rest of the document failed: {message[2]}",
                                                     10000)
             elif message[0] == "ended":
+                if self.rest_due:
+                    self.window.statusBar().showMessage(
+                        f"The background process computing suggestions ended (exit code {message[1]}): the rest "
+                        "of this document's suggestions are not shown; open it again to retry.", 10000)
                 self._end_process()
                 self.rest_due = False
         if self.process is not None:
