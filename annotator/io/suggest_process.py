@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any
 
+from annotator.io.model_process import background, lower_priority
+
 
 @dataclass(frozen=True)
 class RestRequest:
@@ -40,14 +42,13 @@ class RestRequest:
 
 
 def _serve(conn: Connection) -> None:
-    from annotator.io.model_process import background
     from annotator.core.suggest.compute import suggest_parts
     from annotator.io.suggesting import load_rules
     from annotator.store import Project
     from annotator.store import suggestions as store
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the process group: the window decides
-    background()  # on a busy machine the window's process gets the processor first
+    background()
     built: dict[str, Any] = {}
     waiting: list[RestRequest | None] = []  # a request that came while another was being done
     while True:
@@ -94,6 +95,7 @@ class SuggestingProcess:
         self._conn, child_end = context.Pipe(duplex=True)
         self._process = context.Process(target=_serve, args=(child_end,), name="annotator-suggesting", daemon=True)
         self._process.start()
+        lower_priority(self._process.pid)
         child_end.close()  # the child holds its own copy: the pipe closes when the child ends
         self.closed = False
         self._inbox: deque[tuple] = deque()

@@ -37,6 +37,7 @@ class SuggestionOverlay(QObject):
         # paragraph (start, end, how it is laid out) -> label -> outlines from the paragraph's top: scrolling
         # paints the same paragraphs again and again (a dense one took 15-35 ms to outline each time)
         self._outlines: dict[tuple, dict[str, list[QRectF]]] = {}
+        self._painted: tuple[int, int] | None = None  # the code points the last paint showed
         view.extra_painters.append(self)
 
     def set_suggestions(self, suggestions: Sequence[Suggestion], current: int | None = None) -> None:
@@ -59,13 +60,9 @@ class SuggestionOverlay(QObject):
             self.view.viewport().update()
 
     def _on_screen(self, start: int, end: int) -> bool:
-        blocks = list(self.view.visible_blocks())
-        if not blocks:
-            return False
-        to_cp = self.view.offsets.to_codepoint
-        first = to_cp(blocks[0].position())
-        last = to_cp(blocks[-1].position() + blocks[-1].length() - 1)
-        return start <= last and end >= first
+        """Whether [start, end) meets the text the last paint showed (finding the blocks on screen
+        again took 2-5 ms per part; text scrolled into view since is painted with what is there)."""
+        return self._painted is not None and start <= self._painted[1] and end >= self._painted[0]
 
     def set_current(self, index: int | None) -> None:
         self.current = index
@@ -106,6 +103,10 @@ class SuggestionOverlay(QObject):
             painter.setPen(QPen(self._color(self.suggestions.label(current)), 2.5, Qt.PenStyle.DashLine))
             painter.drawRects(self._rects(paragraph, current))
         painter.restore()
+
+    def finish(self, _painter: QPainter, paragraphs: Sequence[Paragraph]) -> None:
+        """Once per paint, after every paragraph: remember what was on screen."""
+        self._painted = (paragraphs[0].start, paragraphs[-1].end) if paragraphs else None
 
     def _paragraph_outlines(self, paragraph: Paragraph) -> dict[str, list[QRectF]]:
         layout = paragraph.block.layout()
