@@ -37,7 +37,7 @@ class SuggestionOverlay(QObject):
         # paragraph (start, end, how it is laid out) -> label -> outlines from the paragraph's top: scrolling
         # paints the same paragraphs again and again (a dense one took 15-35 ms to outline each time)
         self._outlines: dict[tuple, dict[str, list[QRectF]]] = {}
-        self._painted: tuple[int, int] | None = None  # the code points the last paint showed
+        self.painted: tuple[int, int] | None = None  # the code points the last paint showed
         view.extra_painters.append(self)
 
     def set_suggestions(self, suggestions: Sequence[Suggestion], current: int | None = None) -> None:
@@ -62,7 +62,7 @@ class SuggestionOverlay(QObject):
     def _on_screen(self, start: int, end: int) -> bool:
         """Whether [start, end) meets the text the last paint showed (finding the blocks on screen
         again took 2-5 ms per part; text scrolled into view since is painted with what is there)."""
-        return self._painted is not None and start <= self._painted[1] and end >= self._painted[0]
+        return self.painted is not None and start <= self.painted[1] and end >= self.painted[0]
 
     def set_current(self, index: int | None) -> None:
         self.current = index
@@ -106,7 +106,7 @@ class SuggestionOverlay(QObject):
 
     def finish(self, _painter: QPainter, paragraphs: Sequence[Paragraph]) -> None:
         """Once per paint, after every paragraph: remember what was on screen."""
-        self._painted = (paragraphs[0].start, paragraphs[-1].end) if paragraphs else None
+        self.painted = (paragraphs[0].start, paragraphs[-1].end) if paragraphs else None
 
     def _paragraph_outlines(self, paragraph: Paragraph) -> dict[str, list[QRectF]]:
         layout = paragraph.block.layout()

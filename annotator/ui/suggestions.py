@@ -91,7 +91,7 @@ class _FirstPartJob(QRunnable):
         for start, end, part in suggest_parts(text, [first], rules if "rules" in sources else None,
                                               dictionary if "dictionary" in sources else None, model=places.model,
                                               rejected=places.rejected, existing=places.existing):
-            self.relay.part.emit(self.request, start, end, part, True, end - start == len(text))
+            self.relay.part.emit(self.request, start, end, part, True, not given["rest"])
 
     def _build(self) -> tuple[Any, Any]:
         given = self.inputs
@@ -239,6 +239,7 @@ class Suggestions(QObject):
         self.doc_id = doc_id
         self._cancel_rest()
         self.overlay.set_suggestions([])
+        self.overlay.painted = None  # what the open's first paint shows is the first part
         self.after_open.start()
 
     def _after_open(self) -> None:
@@ -261,9 +262,11 @@ class Suggestions(QObject):
             return
         project, view = window.project, window.text_view
         sources = store.enabled_sources(project)
-        first = first_part(view.text, view.offsets.to_codepoint(view.firstVisibleBlock().position()), FIRST_PART)
+        first = self.overlay.painted or first_part(  # the paragraphs the open's first paint showed, else a screenful
+            view.text, view.offsets.to_codepoint(view.firstVisibleBlock().position()), FIRST_PART)
         inputs = {
             "path": project.path, "text": view.text, "sources": sources, "first_part": first,
+            "rest": parts(view.text, first, FIRST_PART)[1:],  # the other lines, in parts, for the child
             "rules": self.rules, "dictionary": self.dictionary, "generation": self.generation,
             "places": store.document_places(project, doc_id, window.annotator, sources, first),
         }
@@ -283,10 +286,9 @@ class Suggestions(QObject):
                 self.window.statusBar().showMessage(f"Suggestions for the rest of the document: {exc}", 10000)
                 self.rest_due = False
                 return
-        pieces = parts(given["text"], given["first_part"], FIRST_PART)[1:]
         self.rest_due = True
         self.process.ask(RestRequest(self.request, str(given["path"]), self.doc_id, self.window.annotator,
-                                     tuple(given["sources"]), tuple(pieces), self.generation))
+                                     tuple(given["sources"]), tuple(given["rest"]), self.generation))
 
     def _cancel_rest(self) -> None:
         """The child drops the parts it was doing (another document, or this one changed)."""
