@@ -12,7 +12,7 @@ import json
 import re
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, Literal
 
@@ -39,7 +39,8 @@ from annotator.store.actors import ActorStore
 from annotator.store.attributes import AttributeStore
 from annotator.store.labels import LabelStore
 from annotator.store.relations import RelationStore, seed_relation_labels
-from annotator.store.rows import SPAN_COLUMNS, now, span_column_arrays, span_columns, span_from_row
+from annotator.store.span_reading import BackgroundSpanReader, read_spans
+from annotator.store.rows import SPAN_COLUMNS, now, span_from_row
 from annotator.store.schema import APPLICATION_ID, check_header, migrations, verify_read_only
 
 BUSY_TIMEOUT_S = 5.0
@@ -50,7 +51,6 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-_ID, _NOTE = Span._fields.index("id"), Span._fields.index("note")
 _QUOTED_TERM = re.compile(r'"(?:[^"]|"")*"')  # one term as quote_fts writes it
 
 
@@ -63,6 +63,7 @@ class Project(LabelStore, AttributeStore, RelationStore, ActorStore):
         self.conn = conn
         self._lengths: dict[int, int] = {}
         self._labels_read: tuple[int, list[Label]] | None = None  # (PRAGMA data_version, labels)
+        self._span_reader: BackgroundSpanReader | None = None  # made at the first spans_meanwhile
 
     # ----------------------------------------------------------------- opening
     @classmethod
@@ -151,6 +152,9 @@ class Project(LabelStore, AttributeStore, RelationStore, ActorStore):
         return self.conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] == 0
 
     def close(self) -> None:
+        if self._span_reader is not None:
+            self._span_reader.close()
+            self._span_reader = None
         self.conn.close()
 
     def __enter__(self) -> Project:
@@ -541,34 +545,19 @@ class Project(LabelStore, AttributeStore, RelationStore, ActorStore):
             return self.update_span(span_id, label=label), broken
 
     def spans(self, doc_id: int, annotator: str | Sequence[str] | None = None) -> SpanRows:
-        """Spans of a document in text order, for one annotator, several, or all.
+        """Spans of a document in text order, for one annotator, several, or all (``read_spans``)."""
+        return read_spans(self.conn, doc_id, annotator)
 
-        Read as one JSON array per column and kept as columns (see ``SpanRows``), all but the
-        notes from the index on (doc_id, annotator, start, ...) alone (0008_span_read). It gives
-        one annotator's rows sorted by start, so only ties are reordered; SQL's ORDER BY would
-        sort whole rows in a temporary B-tree.
-        """
-        known: dict[str, Any] = {"doc_id": doc_id}
-        where, params = "doc_id = ?", [doc_id]
-        if isinstance(annotator, str):
-            known["annotator"] = annotator
-            where, params = where + " AND annotator = ?", [*params, annotator]
-        elif annotator is not None:
-            names = list(annotator)
-            where, params = where + f" AND annotator IN ({','.join('?' * len(names))})", [*params, *names]
-        sql = f"SELECT {span_column_arrays({**known, 'note': None})} FROM spans WHERE {where}"
-        columns = span_columns(orjson.loads(self.conn.execute(sql, params).fetchone()[0]), {**known, "note": None})
-        notes = self._notes(where, params)
-        if notes:
-            columns[_NOTE] = [notes.get(span_id) for span_id in columns[_ID]]
-        return SpanRows.from_columns(columns)
-
-    def _notes(self, where: str, params: list[Any]) -> dict[int, str]:
-        """The notes of the spans ``where`` selects that have one (few): through the partial index of
-        noted spans (migration 0008_span_read), so the spans' other columns come from one index."""
-        sql = f"SELECT json_group_array(id), json_group_array(note) FROM spans WHERE {where} AND note IS NOT NULL"
-        ids, notes = self.conn.execute(sql, params).fetchone()
-        return dict(zip(orjson.loads(ids), orjson.loads(notes)))
+    def spans_meanwhile(self, doc_id: int, annotator: str | Sequence[str] | None = None) -> Callable[[], SpanRows]:
+        """Start reading ``spans(doc_id, annotator)`` on a second connection in a thread, while the
+        caller does other work that releases Python's lock (Qt taking a text); returns the function
+        that waits for them. Inside a transaction (its writes are not committed yet) they are read
+        on this connection, when asked for."""
+        if self.conn.in_transaction:
+            return lambda: self.spans(doc_id, annotator)
+        if self._span_reader is None:
+            self._span_reader = BackgroundSpanReader(self.path, BUSY_TIMEOUT_S)
+        return self._span_reader.start(doc_id, annotator)
 
     def span_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM spans").fetchone()[0]

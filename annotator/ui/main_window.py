@@ -307,10 +307,10 @@ class MainWindow(ViewSettings, QMainWindow):
         """Read the current document and all its spans into the text view and the spans list."""
         if self.doc_id is None:
             return
+        spans = self.project.spans_meanwhile(self.doc_id, self.annotator)  # read while Qt takes the text
         document = self.project.document(self.doc_id)  # text and meta (headings) in one read
         self.document = document
-        self.text_view.set_document(document.text, self.project.spans(self.doc_id, self.annotator), self.style,
-                                    headings=document.meta.get("headings") or ())
+        self.text_view.set_document(document.text, spans, self.style, headings=document.meta.get("headings") or ())
         self.spans_panel.model_.set_spans(document.text, self.text_view.spans())
         reviewing = getattr(self, "review", None) is not None and self.review.active
         self.spans_panel.set_annotator_column(reviewing)

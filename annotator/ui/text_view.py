@@ -72,11 +72,13 @@ class SpanTextView(QPlainTextEdit):
         self.set_dark(None)
 
     # ----------------------------------------------------------- content
-    def set_document(self, text: str, spans: Sequence[Span], style: StyleFunction | None = None,
-                     headings: Sequence[Sequence[int]] = ()) -> None:
+    def set_document(self, text: str, spans: Sequence[Span] | Callable[[], Sequence[Span]],
+                     style: StyleFunction | None = None, headings: Sequence[Sequence[int]] = ()) -> None:
         """Show ``text`` with every one of ``spans`` painted by ``style`` (label colours by default),
         and ``headings`` (``[start, end, level]`` in code points) as headings.
 
+        ``spans`` may be a function that gives them (``Project.spans_meanwhile``): it is called once
+        the text is in the widget, so the spans can be read while Qt takes the text.
         A ``SpanRows`` (as the store reads them) is taken, not copied: the view changes it, so do not keep it.
         """
         self.text = text
@@ -84,11 +86,16 @@ class SpanTextView(QPlainTextEdit):
         self.current_span_id = None
         self.decorations.hits, self.decorations.current_hit = [], None
         self.highlighter.headings = _valid_headings(headings, len(text))
-        self.highlighter.configure(self.offsets, spans, style or label_style({}))
+        later = spans if callable(spans) else None
+        self.highlighter.configure(self.offsets, [] if later else spans, style or label_style({}))
         self.decorations.invalidate()
         self.reading_layout.forget()
         with self.highlighter.detached():
             self.setPlainText(text)
+        if later is not None:  # nothing is painted before this returns: the first paint has every span
+            self.highlighter.configure(self.offsets, later(), self.highlighter.style)
+            self.decorations.invalidate()
+            self.reading_layout.forget()
 
     def set_spans(self, spans: Sequence[Span], style: StyleFunction | None = None) -> None:
         """Change which spans are shown and how (e.g. review mode), keeping the text."""
