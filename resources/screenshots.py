@@ -122,8 +122,11 @@ def main() -> int:
                 window.text_view.set_show_tags(True)
                 shoot(app, window, out / "label-tags.png")
                 window.text_view.set_show_tags(False)
+                switched_off = sources_off(window)  # a picture of reading, without the dashed suggestions
                 window.open_document(report_id)
                 shoot(app, window, out / "long-report.png")
+                for action in switched_off:
+                    action.setChecked(True)
                 window.open_document(doc_id)
                 window.review.set_active(True)  # ana, ben and cy marked the article done: three lanes
                 shoot(app, window, out / "review-three.png")
@@ -252,6 +255,15 @@ def shoot_actors(app: QApplication, folder: Path, out: Path) -> None:
     shoot(app, window, out / "actors.png")
     window.close()
     project.close()
+
+
+def sources_off(window) -> list:
+    """Switch every suggestion source off in Suggestions > Sources, as a reader would; the actions switched."""
+    actions = [action for name, action in window.suggestions.actions.items()
+               if name.startswith("source_") and action.isChecked()]
+    for action in actions:
+        action.setChecked(False)
+    return actions
 
 
 def shoot(app: QApplication, window, path: Path) -> None:
