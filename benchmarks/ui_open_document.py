@@ -223,6 +223,11 @@ def _phases(window, project, doc_id: int, small: int, app) -> list[tuple[str, fl
     steps = [step for step in steps if hasattr(step[1], step[2])]
     for name, owner, attribute in steps:
         setattr(owner, attribute, _timed(getattr(owner, attribute), name, spent))
+    if hasattr(project, "spans_meanwhile"):  # the spans are read in a thread while Qt takes the text
+        start_reading = project.spans_meanwhile
+        spent["read spans (waited for)"] = 0.0
+        project.spans_meanwhile = lambda *a: _timed(start_reading(*a), "read spans (waited for)", spent)
+        steps.append(("", project, "spans_meanwhile"))
     started = time.perf_counter()
     window.open_document(doc_id)
     opened = time.perf_counter()
