@@ -39,6 +39,7 @@ COMMANDS = [
     ["export", "{p}", "-f", "brat", "-o", "{out}"],
     ["merge", "{p}", "{other}"],
     ["agreement", "{p}"],
+    ["actors", "{p}"],
 ]
 
 
@@ -64,6 +65,23 @@ def test_a_project_from_a_newer_annotator_is_refused_by_every_command(runner, la
     assert "newer version of Annotator" in line
     assert labelled.read_bytes() == before
     assert not (tmp_path / "out").exists()
+    # Refused before anything was written: no SQLite side files left beside it either.
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith("work.db")) == ["work.db"]
+
+
+def test_a_refused_project_keeps_the_side_files_it_had(runner, labelled, tmp_path):
+    """A -wal that was there before (another program has the file open) is its, not ours to remove."""
+    writer = sqlite3.connect(labelled)
+    writer.execute("INSERT INTO _sqlite_migrations (migration_set, name, applied_at) VALUES ('annotator', '9999_future', 'x')")
+    writer.commit()  # stays in the -wal while the writer is open
+    wal = labelled.with_name("work.db-wal")
+    try:
+        assert wal.stat().st_size > 0
+        line = _one_clear_line(runner.invoke(main, ["stats", str(labelled)]))
+        assert "newer version of Annotator" in line
+        assert wal.exists() and labelled.with_name("work.db-shm").exists()
+    finally:
+        writer.close()
 
 
 @pytest.mark.parametrize("command", COMMANDS, ids=lambda c: " ".join(c[:3:2]))

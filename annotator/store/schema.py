@@ -415,14 +415,26 @@ def open_verified(path: Path, *, immutable: bool = False, check_seconds: float |
     return conn
 
 
+def readable_as_immutable(path: Path) -> bool:
+    """Whether no connection can be using ``path`` now: no -shm beside it and no -wal with content.
+
+    Such a file is read with no locks and no side files. Otherwise a read-only connection
+    shares the side files that are there (and, unable to checkpoint, leaves them).
+    """
+    wal = Path(f"{path}-wal")
+    return not Path(f"{path}-shm").exists() and not (wal.exists() and wal.stat().st_size > 0)
+
+
 def verify_read_only(path: Path) -> None:
     """``verify`` an existing file through a connection that cannot write.
 
     Closing a read-write connection would checkpoint a pending -wal into the
-    file: a file that is refused must keep its bytes.
+    file: a file that is refused must keep its bytes. A file nobody has open is read
+    as immutable: a read-only connection to a WAL file would create -wal and -shm
+    beside it and, unable to checkpoint, leave them there.
     """
     try:
-        conn = open_verified(path)
+        conn = open_verified(path, immutable=readable_as_immutable(path))
     except sqlite3.Error as exc:
         raise project_error(path, exc) from exc
     conn.close()
@@ -444,9 +456,8 @@ def full_check(path: Path, progress: Callable[[float], bool | None] | None = Non
     if not path.is_file():
         raise ProjectError(path, "no such project file")
     check_header(path)
-    wal = Path(f"{path}-wal")
     try:
-        conn = open_verified(path, immutable=not in_use and (not wal.exists() or wal.stat().st_size == 0))
+        conn = open_verified(path, immutable=not in_use and readable_as_immutable(path))
     except sqlite3.Error as exc:
         raise project_error(path, exc) from exc
     started = time.monotonic()
