@@ -207,6 +207,29 @@ def test_bad_jsonl_line_fails_the_whole_file(project, tmp_path, line, fragment):
     assert not report.ok and report.imported == [other]
 
 
+@pytest.mark.parametrize(("line", "message"), [
+    ('{"text": "broken"', "unexpected end of data at column 18, the end of the line"),
+    ('{"text": "🙂 é 北", x}', "unexpected character, expected a string key at column 19"),
+    ('{"text": "ok"}}', "unexpected content after document at column 15"),
+    ('  {"text": "ok", }', "trailing comma is not allowed at column 16"),
+    ('{"text": "ok",', "unexpected end of data at column 15, the end of the line"),
+])
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_a_bad_jsonl_line_names_the_column_where_it_goes_wrong(project, tmp_path, line, message, newline):
+    """Columns count code points from 1 on the line itself, never the start of the next line."""
+    path = tmp_path / "bad.jsonl"
+    path.write_bytes(f'{{"text": "good"}}{newline}{line}{newline}'.encode())
+    report = import_paths(project, [path])
+    assert_only_problem(report, path, 2, f"not valid JSON ({message})")
+
+
+def test_a_bad_json_document_names_its_line_and_column(project, tmp_path):
+    path = tmp_path / "bad.json"
+    path.write_text('[\n  {"text": "one"},\n  {"text": "two"\n', encoding="utf-8")
+    report = import_paths(project, [path])
+    assert_only_problem(report, path, 3, "not valid JSON (unexpected end of data at column 17, the end of the line)")
+
+
 def test_every_bad_line_is_reported(project, tmp_path):
     path = tmp_path / "bad.jsonl"
     path.write_text('{"text": "ok"}\n{oops\n{"no": "text"}\n', encoding="utf-8")

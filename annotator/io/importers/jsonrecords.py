@@ -33,7 +33,26 @@ from annotator.io.registry import register_importer
 
 
 def _parse_error(exc: orjson.JSONDecodeError) -> str:
-    return f"not valid JSON ({exc.msg} at column {exc.colno})"
+    return f"not valid JSON ({exc.msg} at column {_place(exc)[1]}{_AT_END if _past_content(exc) else ''})"
+
+
+_AT_END = ", the end of the line"
+
+
+def _past_content(exc: orjson.JSONDecodeError) -> bool:
+    """Whether the parser ran off the end (of data): orjson then points past the line's newline."""
+    return exc.pos >= len(exc.doc.rstrip())
+
+
+def _place(exc: orjson.JSONDecodeError) -> tuple[int, int]:
+    """(line, column) of the problem in the parsed text, 1-based, the column in code points.
+
+    Where the parser ran off the end, the place is just after the last thing written,
+    not the start of the (empty) line after the final newline.
+    """
+    pos = min(exc.pos, len(exc.doc.rstrip()))
+    line_start = exc.doc.rfind("\n", 0, pos) + 1
+    return exc.doc.count("\n", 0, pos) + 1, pos - line_start + 1
 
 
 def _record(obj: Any, source: SourceFile, line: int | None, fallback_title: str) -> Record | RecordError:
@@ -122,7 +141,7 @@ def _stream_problem(source: SourceFile, item: int, exc: Exception) -> RecordErro
     try:
         orjson.loads(source.path.read_bytes().removeprefix(UTF8_BOM))
     except orjson.JSONDecodeError as located:
-        return RecordError(_parse_error(located), located.lineno)
+        return RecordError(_parse_error(located), _place(located)[0])
     return RecordError(f"item {item}: not valid JSON ({str(exc).splitlines()[0] if str(exc) else exc!r})")
 
 
@@ -173,7 +192,7 @@ def _from_document(source: SourceFile) -> Iterator[Record | RecordError]:
         if exc.msg.startswith("unexpected content after document"):  # several values: one per line
             yield from _from_lines(source, enumerate(text.split("\n"), 1))
             return
-        raise RecordError(_parse_error(exc), exc.lineno) from exc
+        raise RecordError(_parse_error(exc), _place(exc)[0]) from exc
     stem = source.path.stem
     if isinstance(value, list):
         if not value:
