@@ -46,6 +46,33 @@ def test_figure_rule_does_not_cut_numbers_or_words():
     assert found("1,234,567 people") == [("1,234,567 people", "figure")]
 
 
+@pytest.mark.parametrize("text", [
+    "Read https://t.co/9XjveerZGF now.",
+    "The B-52H flew over.",
+    "See www.example.org/2024/report and http://x.kr/a/10,000 troops",
+    "F16s and 3G networks, v2.0b",
+])
+def test_figures_start_and_end_on_words_and_never_inside_a_url(text):
+    assert [t for t, label in found(text) if label == "figure"] == []
+
+
+def test_figures_beside_words_and_urls_are_still_found():
+    text = ("https://t.co/9XjveerZGF: 1.3 million soldiers, 10,000 troops (40%), $2 billion; "
+            "5 km from the B-52H base 👍🏽 and 3 missiles.")
+    assert [t for t, label in found(text) if label == "figure"] == [
+        "1.3 million soldiers", "10,000 troops", "40%", "$2 billion", "5 km", "3 missiles"]
+
+
+def test_a_regex_rule_on_the_url_itself_still_matches():
+    rules = [Rule("source", "regex", r"https?://\S+")]
+    assert found("Read https://t.co/9XjveerZGF now.", rules) == [("https://t.co/9XjveerZGF", "source")]
+
+
+def test_regex_rules_match_on_word_boundaries_like_phrases():
+    rules = [Rule("actor", "regex", r"Kim(?: Jong Un)?")]
+    assert found("Kim met Kimberley; Kim Jong Un's aide.", rules) == [("Kim", "actor"), ("Kim Jong Un", "actor")]
+
+
 def test_default_quote_rule_leaves_the_marks_out():
     threat = (SAMPLES / "korea-peninsula-threat.txt").read_text(encoding="utf-8")
     quotes = [t for t, label in found(threat) if label == "quote"]
