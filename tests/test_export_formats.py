@@ -248,6 +248,9 @@ def test_labelstudio_tasks(tricky, tmp_path):
         text = task["data"]["text"]
         for annotation in task["annotations"]:
             for result in annotation["result"]:
+                if result["type"] == "textarea":  # a span's note, sharing its region's id
+                    assert (result["from_name"], result["to_name"]) == ("note", "text")
+                    continue
                 assert (result["from_name"], result["to_name"], result["type"]) == ("label", "text", "labels")
                 value = result["value"]
                 assert text[value["start"] : value["end"]] == value["text"] and len(value["labels"]) == 1

@@ -90,7 +90,10 @@ def test_identical_spans_export_once_with_merged_notes(project, tmp_path):
     ]
     assert len(records["ben"]["spans"]) == 1
     tasks = json.loads(_export(project, tmp_path / "ls.json", format="labelstudio").read_text("utf-8"))
-    assert [len(a["result"]) for a in tasks[0]["annotations"]] == [4, 1]
+    regions = [[r for r in a["result"] if r["type"] == "labels"] for a in tasks[0]["annotations"]]
+    assert [len(found) for found in regions] == [4, 1]
+    notes = [r["value"]["text"] for r in tasks[0]["annotations"][0]["result"] if r["type"] == "textarea"]
+    assert notes == [["leader"], ["first\nsecond"]]  # per-region text areas, one per span
     doccano = read_jsonl(_export(project, tmp_path / "d.jsonl", format="doccano"))
     assert len(doccano[0]["label"]) == 4
 

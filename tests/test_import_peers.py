@@ -236,3 +236,102 @@ def test_label_studio_json_min_keeps_the_uid_its_converter_copies_from_data(proj
     assert import_paths(project, [path]).ok
     doc = next(project.iter_documents())
     assert (doc.uid, doc.title, doc.meta["source"]) == ("kim-1", "Summit", "wire")
+
+
+# ------------------------------------------------------------------ span notes and titles
+NOTE_TEXT = "Kim Jong Un met 文在寅 in Pyongyang 🇰🇵."
+
+
+def noted_project(tmp_path: Path) -> Project:
+    project = Project.open(tmp_path / "noted.db")
+    doc, _ = project.add_document(NOTE_TEXT, title="Summit", uid="kim-1", meta={"source": "wire"})
+    project.add_span(doc, *at(NOTE_TEXT, "Kim Jong Un"), "actor", "ana", note="leader 👍\nsecond line")
+    project.add_span(doc, *at(NOTE_TEXT, "文在寅"), "actor", "ana")
+    project.add_span(doc, *at(NOTE_TEXT, "Pyongyang"), "actor", "ana", note="the capital")
+    project.set_status(doc, "ana", "done")
+    return project
+
+
+def notes_of(project: Project) -> dict[str, str | None]:
+    doc = next(project.iter_documents())
+    return {doc.text[s.start:s.end]: s.note for s in project.spans(doc.id, "ana")}
+
+
+NOTES = {"Kim Jong Un": "leader 👍\nsecond line", "文在寅": None, "Pyongyang": "the capital"}
+
+
+def test_label_studio_carries_span_notes_as_per_region_textarea_results(tmp_path):
+    with noted_project(tmp_path) as project:
+        first = tmp_path / "first.json"
+        summary = export_project(project, ExportOptions(format="labelstudio"), first)
+    assert not any("note" in line for line in summary.lines() if "left out" in line or "not written" in line)
+    results = json.loads(first.read_text(encoding="utf-8"))[0]["annotations"][0]["result"]
+    regions = {r["id"]: r for r in results if r["type"] == "labels"}
+    notes = [r for r in results if r["type"] == "textarea"]
+    # Label Studio's <TextArea name="note" toName="text" perRegion="true">: the region's id, offsets and text list
+    kim, pyongyang = at(NOTE_TEXT, "Kim Jong Un"), at(NOTE_TEXT, "Pyongyang")
+    assert [(regions[r["id"]]["value"]["text"], r["from_name"], r["to_name"], r["value"]) for r in notes] == [
+        ("Kim Jong Un", "note", "text", {"start": kim[0], "end": kim[1], "text": ["leader 👍\nsecond line"]}),
+        ("Pyongyang", "note", "text", {"start": pyongyang[0], "end": pyongyang[1], "text": ["the capital"]}),
+    ]
+    with fresh(tmp_path, "back") as back:
+        report = import_paths(back, [first])
+        assert report.ok and not report.left_out, (report.failed, report.left_out)
+        assert notes_of(back) == NOTES
+        export_project(back, ExportOptions(format="labelstudio"), tmp_path / "second.json")
+    assert digest(tmp_path / "second.json") == digest(first)
+
+
+def test_label_studio_region_meta_text_is_read_as_the_note(project, tmp_path):
+    """Label Studio keeps a region's own "meta": {"text": [...]} (the region's meta field in its editor)."""
+    value = {"start": 0, "end": 3, "text": "Kim", "labels": ["actor"]}
+    task = {"id": 1, "data": {"text": "Kim met Moon."}, "annotations": [{"completed_by": 1, "result": [
+        {"id": "r1", "from_name": "label", "to_name": "text", "type": "labels", "value": value,
+         "meta": {"text": ["checked by the desk"]}}]}]}
+    path = tmp_path / "ls.json"
+    path.write_text(json.dumps([task]), encoding="utf-8")
+    assert import_paths(project, [path]).ok
+    doc = next(project.iter_documents())
+    assert [s.note for s in project.spans(doc.id)] == ["checked by the desk"]
+
+
+def test_doccano_round_trip_keeps_span_notes_and_the_title(tmp_path):
+    with noted_project(tmp_path) as project:
+        first = tmp_path / "first.jsonl"
+        export_project(project, ExportOptions(format="doccano"), first)
+    line = json.loads(first.read_text(encoding="utf-8"))
+    kim, pyongyang = at(NOTE_TEXT, "Kim Jong Un"), at(NOTE_TEXT, "Pyongyang")
+    assert line["notes"] == [[*kim, "actor", "leader 👍\nsecond line"], [*pyongyang, "actor", "the capital"]]
+    assert line["meta"] == {"title": "Summit", "source": "wire"}
+    with fresh(tmp_path, "back") as back:
+        report = import_paths(back, [first], offsets="codepoints")
+        assert report.ok, report.failed
+        doc = next(back.iter_documents())
+        assert (doc.title, doc.uid, doc.meta["source"]) == ("Summit", "kim-1", "wire")
+        assert "title" not in doc.meta  # it is the title again, not a meta key
+        assert notes_of(back) == NOTES
+        export_project(back, ExportOptions(format="doccano"), tmp_path / "second.jsonl")
+    again = json.loads((tmp_path / "second.jsonl").read_text(encoding="utf-8"))
+    assert (again["label"], again["notes"], again["meta"]["title"]) == (line["label"], line["notes"], "Summit")
+
+
+def test_doccano_notes_follow_utf16_offsets(tmp_path):
+    text = "🇰🇵 Kim met Moon."
+    with Project.open(tmp_path / "p.db") as project:
+        doc, _ = project.add_document(text, title="t")
+        project.add_span(doc, *at(text, "Moon"), "actor", "ana", note="south")
+        out = tmp_path / "u.jsonl"
+        export_project(project, ExportOptions(format="doccano", offsets="utf16"), out)
+    line = json.loads(out.read_text(encoding="utf-8"))
+    assert line["notes"] == [[*line["label"][0][:3], "south"]]
+    with fresh(tmp_path, "back") as back:
+        assert import_paths(back, [out], offsets="utf16").ok
+        doc = next(back.iter_documents())
+        assert [(text[s.start:s.end], s.note) for s in back.spans(doc.id)] == [("Moon", "south")]
+
+
+def test_formats_with_no_place_for_notes_say_they_left_them_out(tmp_path):
+    with noted_project(tmp_path) as project:
+        for fmt in ("conll", "hf"):
+            summary = export_project(project, ExportOptions(format=fmt), tmp_path / f"out.{fmt}")
+            assert any("notes of spans are not written" in line for line in summary.lines()), (fmt, summary.lines())

@@ -216,8 +216,11 @@ class ExportContext:
     attribute_defs: list[AttributeDef] = field(default_factory=list)  # the project's label attributes
 
     def attributes_left_out(self, record: ExportRecord, format_name: str) -> None:
-        """A format with no place for attributes says so in the summary (once), when the export holds some."""
-        for held, what in ((record.attributes, "attribute values"), (record.actors, "actor links (kb_id)")):
+        """A format with no place for attributes, actor links or notes says so in the summary (once), when the
+        export holds some."""
+        has_notes = any(span[3] for span in record.spans)
+        for held, what in ((record.attributes, "attribute values"), (record.actors, "actor links (kb_id)"),
+                           (has_notes, "notes")):
             note = f"{what} of spans are not written: {format_name} has no place for them"
             if held and note not in self.summary.notes:
                 self.summary.notes.append(note)

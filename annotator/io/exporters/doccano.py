@@ -6,7 +6,9 @@ outside the Basic Multilingual Plane), converted with ``core.offsets.Utf16Map``.
 The annotator goes in ``annotator``, the document's title and meta in ``meta``.
 No ``status`` key: doccano keeps unknown keys as metadata. Span attribute values go in
 ``"attrs": [[start, end, label, {NAME: VALUE}], ...]`` (the spans that have any), which doccano
-keeps as metadata and our importer reads back.
+keeps as metadata and our importer reads back; span notes likewise in
+``"notes": [[start, end, label, NOTE], ...]``. The title goes in ``meta.title``, where
+our importer finds it again.
 """
 
 from __future__ import annotations
@@ -54,6 +56,9 @@ class _DoccanoWriter(StreamWriter):
         self.context.actor_links_left_out(record, "doccano")
         if record.attributes:  # doccano has no span attributes; it keeps unknown keys as the example's metadata
             line["attrs"] = [[*triple, values] for triple, values in zip(labels, record.attributes) if values]
+        notes = [[*triple, span[3]] for triple, span in zip(labels, record.spans) if span[3]]
+        if notes:  # nor span notes (its comments belong to the example): the same way as attrs
+            line["notes"] = notes
         self.stream.write(orjson.dumps(line, option=orjson.OPT_APPEND_NEWLINE))
 
 

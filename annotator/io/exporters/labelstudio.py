@@ -4,6 +4,9 @@ Each task is ``{"id", "data": {"text", "uid", "title", "meta"}, "annotations": [
 {"email": ANNOTATOR}, "ground_truth", "result": [{"id", "from_name": "label", "to_name":
 "text", "type": "labels", "value": {"start", "end", "text", "labels": [L]}}]}]}``, for a
 labelling config ``<Labels name="label" toName="text">`` over ``<Text name="text" value="$text"/>``.
+A span's attribute values are per-region ``choices`` results and its note a per-region
+``textarea`` result (``<TextArea name="note" toName="text" perRegion="true"/>``), each with
+the span's region id.
 Label Studio matches ``completed_by`` to a member with that e-mail address.
 ``id`` is the task's number in the file (1, 2, ...): Label Studio's converters
 need one (KeyError 'id' without it) and its import replaces it with its own; the
@@ -33,6 +36,16 @@ def attribute_results(region: str, value: dict, attributes: dict) -> list[dict]:
             for name, held in attributes.items()]
 
 
+NOTE_CONTROL = "note"
+
+
+def note_result(region: str, value: dict, note: str) -> dict:
+    """A span's note as Label Studio's per-region text area (``<TextArea name="note" toName="text"
+    perRegion="true"/>``): a ``textarea`` result sharing the span's region id."""
+    return {"id": region, "from_name": NOTE_CONTROL, "to_name": "text", "type": "textarea",
+            "value": {"start": value["start"], "end": value["end"], "text": [note]}}
+
+
 class _LabelStudioWriter(StreamWriter):
     def __init__(self, output: Output, context: ExportContext) -> None:
         super().__init__(output, context)
@@ -47,12 +60,14 @@ class _LabelStudioWriter(StreamWriter):
         convert = utf16_map(record).to_utf16 if self.utf16 else int
         results = []
         self.context.actor_links_left_out(record, "Label Studio")
-        for n, (start, end, label, _note) in enumerate(record.spans, 1):
+        for n, (start, end, label, note) in enumerate(record.spans, 1):
             value = {"start": convert(start), "end": convert(end), "text": text[start:end], "labels": [label]}
             results.append(
                 {"id": f"s{n}", "from_name": "label", "to_name": "text", "type": "labels", "value": value}
             )
             results += attribute_results(f"s{n}", value, record.attributes_of(n - 1))
+            if note:
+                results.append(note_result(f"s{n}", value, note))
         results += [{"from_id": f"s{head + 1}", "to_id": f"s{child + 1}", "type": "relation", "direction": "right",
                      "labels": [label]} for head, child, label in record.relations]
         return results

@@ -197,20 +197,28 @@ def _doccano_or_spacy(obj: Obj) -> Record:
     else:
         record.leave_out(RELATIONS, len(relations))  # doccano's relations name entity objects' ids
         _triples(record, items, key)
-    _doccano_attributes(record, _list(obj, "attrs"))
+    _doccano_extras(record, _list(obj, "attrs"), "attrs", dict, "{name: value}")
+    _doccano_extras(record, _list(obj, "notes"), "notes", str, "note")
+    title = record.meta.get("title")
+    if not record.title and isinstance(title, str):  # our doccano export keeps the title in meta
+        record.title = record.meta.pop("title")
     return record
 
 
-def _doccano_attributes(record: Record, items: list[Any]) -> None:
-    """Our doccano export's ``"attrs": [[start, end, label, {NAME: VALUE}], ...]``, given to the spans they name."""
+def _doccano_extras(record: Record, items: list[Any], key: str, kind: type, shape: str) -> None:
+    """Our doccano export's ``"attrs": [[start, end, label, {NAME: VALUE}], ...]`` and ``"notes": [[start,
+    end, label, NOTE], ...]``, given to the spans they name."""
     by_key = {(span.start, span.end, span.label): span for span in record.spans}
     for n, item in enumerate(items, 1):
-        if not (isinstance(item, list) and len(item) == 4 and isinstance(item[3], dict)):
-            raise RecordError(f"attrs item {n}: each must be [start, end, label, {{name: value}}]")
+        if not (isinstance(item, list) and len(item) == 4 and isinstance(item[3], kind)):
+            raise RecordError(f"{key} item {n}: each must be [start, end, label, {shape}]")
         span = by_key.get((item[0], item[1], item[2]))
         if span is None:
-            raise RecordError(f"attrs item {n}: no span {item[0]}-{item[1]} {item[2]!r} in the record's labels")
-        span.attrs = item[3]
+            raise RecordError(f"{key} item {n}: no span {item[0]}-{item[1]} {item[2]!r} in the record's labels")
+        if key == "attrs":
+            span.attrs = item[3]
+        else:
+            span.note = item[3]
 
 
 def _label_studio_value(record: Record, n: int, value: Obj, annotator: str | None) -> int:
@@ -245,17 +253,20 @@ def _label_studio_task(obj: Obj) -> Record:
         by_id: dict[Any, int] = {}  # region id -> its (first) span, for this annotation's relations
         relations = []
         regions: dict[Any, list[RawSpan]] = {}
-        choices = []
+        choices, notes = [], []
         for result in _list(annotation, "result"):
             result = _dict(result, "result")
             value = result.get("value")
             if result.get("type") == "choices" and isinstance(value, dict) and "start" in value:
                 choices.append(result)  # a per-region choice: an attribute of the span with the same id
+            elif result.get("type") == "textarea" and isinstance(value, dict) and "start" in value:
+                notes.append(result)  # a per-region text area: the note of the span with the same id
             elif isinstance(value, dict) and "start" in value:
                 by_id.setdefault(result.get("id"), len(record.spans))
                 first = len(record.spans)
                 n = _label_studio_value(record, n, value, annotator)
                 regions.setdefault(result.get("id"), []).extend(record.spans[first:])
+                _label_studio_note(record.spans[first:], result.get("meta"), "meta.text")
             elif result.get("type") == "relation":
                 relations.append({**result, "labels": result.get("labels") or ["related"]})
             else:
@@ -263,7 +274,26 @@ def _label_studio_task(obj: Obj) -> Record:
         _id_relations(record, relations, by_id, "labels")
         for result in choices:
             _label_studio_choice(record, result, regions)
+        for result in notes:
+            spans = regions.get(result.get("id"))
+            if spans:
+                _label_studio_note(spans, result["value"], "textarea result")
+            else:
+                record.leave_out("Label Studio textarea results of no labelled region")
     return record
+
+
+def _label_studio_note(spans: list[RawSpan], holder: Any, what: str) -> None:
+    """A region's note: the ``text`` list of its per-region text area (or of the region's own ``meta``)."""
+    if not isinstance(holder, dict) or "text" not in holder:
+        return
+    texts = holder["text"]
+    texts = [texts] if isinstance(texts, str) else texts
+    if not (isinstance(texts, list) and all(isinstance(t, str) for t in texts)):
+        raise RecordError(f"{spans[0].name}: the {what}'s text must be a list of strings")
+    note = "\n".join(t for t in texts if t.strip())
+    for span in spans:
+        span.note = "\n".join(filter(None, (span.note, note))) or None
 
 
 def _label_studio_choice(record: Record, result: Obj, regions: dict[Any, list[RawSpan]]) -> None:
