@@ -72,12 +72,14 @@ class MainWindow(ViewSettings, QMainWindow):
         self._connect()
         self.reload_labels()
         self.damage_check = install_damage_check(self)
-        self.set_project(project)
         self.review = install_review(self)
         self.attributes = install_attributes(self)
         self.actors = install_actors(self)
         self.suggestions = install_suggestions(self)
         self.relations = install_relations(self)
+        # last: the first document is opened the way any later one is, so every part installed above
+        # (relations, attributes, actors, suggestions) shows it through its usual signals
+        self.set_project(project)
         self.resize(1280, 800)
         self.resizeDocks([self.documents_dock, self.spans_dock], [300, 400], Qt.Orientation.Horizontal)
         geometry = settings.value("window/geometry")

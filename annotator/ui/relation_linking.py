@@ -168,6 +168,8 @@ class RelationControls(QObject):
         self.view.viewport().update()
         if message:
             self.window.statusBar().showMessage(message, 4000)
+        else:  # the linking prompt ends with the linking
+            self.window.statusBar().clearMessage()
 
     def _step(self, from_span: Span, step: int) -> Span | None:
         """The next (or previous) span of the layer in text order, skipping the head."""
@@ -206,8 +208,11 @@ class RelationControls(QObject):
         if head is None or target is None:
             return
         self.cancel(message="")
-        if self.window.push(AddRelationCommand(self.window.project, self.window.notifier, head, target, label)):
+        command = AddRelationCommand(self.window.project, self.window.notifier, head, target, label)
+        if self.window.push(command):
             self.window.statusBar().showMessage(f"Linked: {label}.", 4000)
+        else:  # said where the analyst looks, in place of the linking prompt
+            self.window.statusBar().showMessage(f"Not linked: {command.error}", 8000)
 
     def pick(self) -> None:
         """Enter: link with the only label that fits, else a picker of those that fit."""

@@ -1,0 +1,45 @@
+"""Window defects a fresh-clone tester met, each driven as they met it: real project files, real keys."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from ui_fixtures import *  # noqa: F403
+from ui_fixtures import CTRL, point_of, press, read_relations, shown_window
+
+pytestmark = pytest.mark.gui
+
+
+def test_relations_of_the_document_opened_at_startup_are_shown(qtbot, ws_project, settings):
+    """Linked, closed, run again: the first document's arcs, Relations list and column are there."""
+    actor = ws_project.add_span(1, 0, 11, "actor", "alice")
+    quote = ws_project.add_span(1, 47, 73, "quote", "alice")
+    ws_project.add_relation(quote.id, actor.id, "said_by")
+    window = shown_window(qtbot, ws_project, "alice", settings)
+    assert window.doc_id == 1
+    controls = window.relations
+    assert [(r.head, r.child) for r in controls.painter.relations] == [(quote.id, actor.id)]
+    assert controls.model.rowCount() == 1
+    model = window.spans_panel.model_
+    assert model.data(model.index(model.row_of(quote.id), 4)) == "said_by → Alice Smith"
+
+
+def test_linking_spans_already_joined_says_why_in_the_status_bar_and_ends(qtbot, main_window):
+    window = main_window
+    actor = window.project.add_span(1, 0, 11, "actor", "alice")
+    quote = window.project.add_span(1, 47, 73, "quote", "alice")
+    window.project.add_relation(quote.id, actor.id, "said_by")
+    window.open_document(1)
+    window.text_view.setFocus()
+    qtbot.mouseClick(window.text_view.viewport(), Qt.MouseButton.LeftButton, pos=point_of(window, 50))
+    press(qtbot, window, "r")
+    assert window.relations.linking and window.relations.target.id == actor.id
+    press(qtbot, window, "s")
+    assert not window.relations.linking
+    message = window.statusBar().currentMessage()
+    assert "already joined" in message and "Link “" not in message
+    assert read_relations(window.project.path) == [(quote.id, actor.id, "said_by")]
+    box = error_dialog(window)  # noqa: F405
+    assert box is not None and "already joined" in box.text()
+    box.close()
