@@ -106,7 +106,7 @@ def test_a_list_whose_ids_have_gaps_navigates_in_order(qtbot, tmp_path, settings
         window = shown_window(qtbot, project, "alice", settings)
         assert window.documents.model.ids == [1, 40, 41]
         assert window.doc_id == 1
-        press(qtbot, window, Qt.Key.Key_PageDown)
+        press(qtbot, window, Qt.Key.Key_PageDown, Qt.KeyboardModifier.ControlModifier)
         assert window.doc_id == 40
         assert window.status_position.text() == "Document 2 of 3 · new"
         press(qtbot, window, Qt.Key.Key_Return, CTRL)

@@ -41,7 +41,7 @@ def test_an_undo_on_a_document_whose_row_is_not_read_yet_counts_once(qtbot, main
     press(qtbot, main_window, "1")
     select_with_keys(qtbot, main_window, 16, 3)
     press(qtbot, main_window, "2")
-    press(qtbot, main_window, Qt.Key.Key_PageDown)
+    press(qtbot, main_window, Qt.Key.Key_PageDown, CTRL)
     combo = main_window.documents.filter
     combo.setCurrentIndex(combo.findText("Unfinished"))
     combo.setCurrentIndex(combo.findText("All documents"))  # every row is read again when shown

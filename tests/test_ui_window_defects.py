@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from annotator.store import Project
 from ui_fixtures import *  # noqa: F403
 from ui_fixtures import CTRL, point_of, press, read_relations, shown_window
 
@@ -43,3 +44,32 @@ def test_linking_spans_already_joined_says_why_in_the_status_bar_and_ends(qtbot,
     box = error_dialog(window)  # noqa: F405
     assert box is not None and "already joined" in box.text()
     box.close()
+
+
+def test_page_down_and_up_scroll_the_text_and_ctrl_page_keys_change_document(qtbot, tmp_path, settings):
+    project = Project.open(tmp_path / "long.db")
+    long_text = "\n".join(f"Paragraph {n}: the committee met again and said nothing new." for n in range(400))
+    project.add_document(long_text, title="long")
+    project.add_document("The next one.", title="next")
+    try:
+        window = shown_window(qtbot, project, "alice", settings, doc_id=1)
+        bar = window.text_view.verticalScrollBar()
+        assert bar.value() == 0 and bar.maximum() > 0
+        press(qtbot, window, Qt.Key.Key_PageDown)
+        assert window.doc_id == 1  # a reading key: the same document, a page further
+        first_page = bar.value()
+        assert first_page > 0
+        press(qtbot, window, Qt.Key.Key_PageDown)
+        assert bar.value() > first_page
+        press(qtbot, window, Qt.Key.Key_PageUp)
+        press(qtbot, window, Qt.Key.Key_PageUp)
+        assert bar.value() == 0 and window.doc_id == 1
+        press(qtbot, window, Qt.Key.Key_PageDown, CTRL)
+        assert window.doc_id == 2
+        press(qtbot, window, Qt.Key.Key_PageUp, CTRL)
+        assert window.doc_id == 1
+        keys = window.actions_by_name["next_doc"].shortcuts()
+        assert [k.toString() for k in keys] == ["Alt+Right", "Ctrl+PgDown"]
+    finally:
+        window.close()
+        project.close()

@@ -23,12 +23,12 @@ def statuses(path) -> dict[int, str]:
 
 def test_next_previous_document_keys_do_not_change_status(qtbot, main_window):
     assert main_window.doc_id == 1
-    press(qtbot, main_window, Qt.Key.Key_PageDown)
+    press(qtbot, main_window, Qt.Key.Key_PageDown, CTRL)
     assert main_window.doc_id == 2
     press(qtbot, main_window, Qt.Key.Key_Right, Qt.KeyboardModifier.AltModifier)
     assert main_window.doc_id == 3
     assert main_window.status_position.text().startswith("Document 3 of 3")
-    press(qtbot, main_window, Qt.Key.Key_PageUp)
+    press(qtbot, main_window, Qt.Key.Key_PageUp, CTRL)
     press(qtbot, main_window, Qt.Key.Key_Left, Qt.KeyboardModifier.AltModifier)
     assert main_window.doc_id == 1
     assert statuses(main_window.project.path) == {}  # opening documents marks nothing

@@ -59,7 +59,7 @@ def test_marking_done_under_unfinished_drops_it_from_the_list(qtbot, main_window
 
 def test_marking_done_in_the_middle_of_a_filtered_list_goes_to_the_next(qtbot, main_window):
     choose_filter(qtbot, main_window, "Unfinished")
-    press(qtbot, main_window, Qt.Key.Key_PageDown)
+    press(qtbot, main_window, Qt.Key.Key_PageDown, CTRL)
     assert main_window.doc_id == 2
     press(qtbot, main_window, Qt.Key.Key_Return, CTRL)
     assert main_window.documents.model.ids == [1, 3]
@@ -75,8 +75,8 @@ def test_undo_and_redo_of_mark_done_bring_its_document_back(qtbot, main_window):
     assert status(main_window, 1) == "new"
     assert main_window.doc_id == 1 and main_window.text_view.text == FIRST
     assert main_window.documents.model.ids == [1, 2, 3] and selected_document(main_window) == 1
-    press(qtbot, main_window, Qt.Key.Key_PageDown)
-    press(qtbot, main_window, Qt.Key.Key_PageDown)
+    press(qtbot, main_window, Qt.Key.Key_PageDown, CTRL)
+    press(qtbot, main_window, Qt.Key.Key_PageDown, CTRL)
     assert main_window.doc_id == 3
     press(qtbot, main_window, Qt.Key.Key_Z, CTRL | SHIFT)
     assert status(main_window, 1) == "done"

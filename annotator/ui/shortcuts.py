@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayo
 KEY_NOTES: tuple[tuple[str, str], ...] = (
     ("Select text", "Shift+arrows, or drag, double-click, Shift+click"),
     ("Select exact characters (no snapping to words)", "Alt+Shift+arrows, or hold Alt while dragging"),
+    ("Scroll the text a page down / up", "PgDown / PgUp"),
     ("Review dock: take annotator N's version", "1-9"),
     ("Review dock: reject every version", "X"),
     ("Attribute editor: pick the n-th choice, or a choice by its hotkey; clear; next attribute",
