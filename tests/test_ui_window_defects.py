@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QLabel, QPushButton
 
 from annotator.store import Project
+from annotator.ui.main_window import MainWindow
+from annotator.ui.text_view import MEASURE
 from ui_fixtures import *  # noqa: F403
 from ui_fixtures import CTRL, point_of, press, read_relations, shown_window
 
@@ -20,7 +23,7 @@ def test_relations_of_the_document_opened_at_startup_are_shown(qtbot, ws_project
     window = shown_window(qtbot, ws_project, "alice", settings)
     assert window.doc_id == 1
     controls = window.relations
-    assert [(r.head, r.child) for r in controls.painter.relations] == [(quote.id, actor.id)]
+    assert [(r.head, r.child) for r in controls.painter.relations.values()] == [(quote.id, actor.id)]
     assert controls.model.rowCount() == 1
     model = window.spans_panel.model_
     assert model.data(model.index(model.row_of(quote.id), 4)) == "said_by → Alice Smith"
@@ -70,6 +73,57 @@ def test_page_down_and_up_scroll_the_text_and_ctrl_page_keys_change_document(qtb
         assert window.doc_id == 1
         keys = window.actions_by_name["next_doc"].shortcuts()
         assert [k.toString() for k in keys] == ["Alt+Right", "Ctrl+PgDown"]
+    finally:
+        window.close()
+        project.close()
+
+
+def test_attributes_panel_drops_the_previous_labels_widgets(qtbot, main_window):
+    """Quote, then claim, then actor: only the actor's line is left, no stale captions or buttons."""
+    window = main_window
+    project = window.project
+    assert {d.label for d in project.attribute_defs()} >= {"quote", "claim"}
+    project.add_span(1, 0, 11, "actor", "alice")
+    project.add_span(1, 16, 34, "claim", "alice")
+    project.add_span(1, 47, 73, "quote", "alice")
+    window.open_document(1)
+    editor = window.attributes.editor
+    view = window.text_view.viewport()
+
+    def shown(kind):
+        QApplication.processEvents()  # shows the widgets a layout was given (deferred deletes stay pending)
+        return [w for w in editor.findChildren(kind) if w.isVisibleTo(editor)]
+
+    qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=point_of(window, 50))
+    assert [b.text() for b in shown(QPushButton)] == ["1 direct (d)", "2 reported (r)"]
+    qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=point_of(window, 20))
+    assert {b.text().split(" ")[1] for b in shown(QPushButton)} == {"asserted", "hedged", "disputed"}
+    assert "form" not in [label.text() for label in shown(QLabel)]
+    qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=point_of(window, 2))
+    assert shown(QPushButton) == []
+    assert [label.text() for label in shown(QLabel)] == ["actor has no attributes (Labels > Edit labels adds some)."]
+
+
+def test_comfortable_lines_fit_the_pane_when_a_long_document_opens(qtbot, tmp_path, settings):
+    """A window sized before it is shown (as a saved geometry does) lays the text out at the measure."""
+    project = Project.open(tmp_path / "report.db")
+    paragraph = "the committee met again and said nothing new to anyone at all. " * 6
+    project.add_document("\n".join(f"Paragraph {n}: {paragraph}" for n in range(60)), title="report")
+    window = MainWindow(project, "alice", settings)
+    try:
+        qtbot.addWidget(window)
+        window.resize(1500, 950)
+        window.show()
+        qtbot.waitExposed(window)
+        view = window.text_view
+        assert view.measure == MEASURE and view.viewportMargins().left() > 0
+        assert view.horizontalScrollBar().maximum() == 0
+        assert view.document().size().width() <= view.viewport().width()
+        wide = view.width()
+        window.resize(1100, 800)  # and again after a resize
+        qtbot.waitUntil(lambda: view.width() < wide)
+        assert view.horizontalScrollBar().maximum() == 0
+        assert view.document().size().width() <= view.viewport().width()
     finally:
         window.close()
         project.close()

@@ -75,7 +75,8 @@ class AttributeEditor(QFrame):
     def _rebuild(self, label: str) -> None:
         for widget in self._names + self._editors:
             self._grid.removeWidget(widget)
-            widget.deleteLater()
+            widget.hide()  # at once: the deferred delete waits for the event loop, and until then the
+            widget.deleteLater()  # previous label's captions and buttons would be drawn (and clickable)
         self._names, self._editors = [], []
         if self.span_id is None:
             self._empty.setText("Select a span to see its attributes.")

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
 
-from PySide6.QtCore import QEvent, QPoint, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QSize, Qt, Signal
 from PySide6.QtGui import (QFont, QFontMetricsF, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette,
                            QResizeEvent, QTextBlock, QTextCursor, QTextDocument)
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
@@ -161,6 +161,10 @@ class SpanTextView(QPlainTextEdit):
             side = max(0, int(total - wanted) // 2)
         if side != margins.left():
             self.setViewportMargins(side, 0, side, 0)
+            # Qt lays the text out again only on a resize event of a new width, and the viewport's own
+            # (from these margins) may come with none: then lines keep the width before the margins,
+            # running past the pane's edge with a horizontal scroll bar (a window sized before shown)
+            QPlainTextEdit.resizeEvent(self, QResizeEvent(self.size(), QSize()))
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802
         super().changeEvent(event)
