@@ -10,7 +10,7 @@ from annotator.store import Project
 from annotator.ui.main_window import MainWindow
 from annotator.ui.text_view import MEASURE
 from ui_fixtures import *  # noqa: F403
-from ui_fixtures import CTRL, point_of, press, read_relations, shown_window
+from ui_fixtures import CTRL, point_of, press, read_relations, select_with_keys, shown_window
 
 pytestmark = pytest.mark.gui
 
@@ -127,3 +127,21 @@ def test_comfortable_lines_fit_the_pane_when_a_long_document_opens(qtbot, tmp_pa
     finally:
         window.close()
         project.close()
+
+
+def test_a_nested_span_keeps_its_paragraphs_line_height(qtbot, main_window):
+    """Labelling a name inside a labelled quote draws its underline in room every line already has."""
+    window = main_window
+    view = window.text_view
+    block = view.document().findBlockByNumber(1)  # They said: "the budget is 40 million".
+    select_with_keys(qtbot, window, 47, 26)  # the quote
+    press(qtbot, window, "3")
+    layout = block.layout()
+    before = (view.blockBoundingRect(block).height(), [layout.lineAt(n).y() for n in range(layout.lineCount())])
+    assert view.decorations.slots(block) == 0
+    select_with_keys(qtbot, window, 62, 10, alt=True)  # "40 million", inside the quote
+    press(qtbot, window, "4")
+    assert [(s.label, s.end) for s in view.spans()] == [("quote", 72), ("figure", 72)]
+    assert view.decorations.slots(block) == 1  # an underline below the quote's background
+    after = (view.blockBoundingRect(block).height(), [layout.lineAt(n).y() for n in range(layout.lineCount())])
+    assert after == before

@@ -30,6 +30,7 @@ from annotator.ui.reading_layout import ReadingLayout, Spacing
 from annotator.ui.theme import tint
 
 MEASURE = 80  # characters per line, at most (0: the whole width)
+RESERVED_BARS = 1  # nesting levels every line has room for (deeper nesting makes room in its paragraph)
 
 _ARROWS = {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Home, Qt.Key.Key_End}
 
@@ -134,7 +135,10 @@ class SpanTextView(QPlainTextEdit):
     def spacing(self, block: QTextBlock) -> Spacing:
         """Room around a paragraph's lines: tags above, leading and bar slots below, a gap after."""
         line, tag = self._metrics
-        slots = sum(painter.slots(block) for painter in self.extra_painters) + self.decorations.slots(block)
+        # every paragraph has room for RESERVED_BARS underline levels: labelling a span inside another
+        # (a name in a quote) draws its bar there instead of spreading the whole paragraph's lines
+        slots = (sum(painter.slots(block) for painter in self.extra_painters)
+                 + max(self.decorations.slots(block), RESERVED_BARS))
         arcs = sum(painter.above(block) for painter in self.extra_painters if hasattr(painter, "above"))
         above = (tag if self.decorations.show_tags else 0.0) + arcs
         lines: frozenset[int] = frozenset()
