@@ -145,3 +145,22 @@ def test_a_nested_span_keeps_its_paragraphs_line_height(qtbot, main_window):
     assert view.decorations.slots(block) == 1  # an underline below the quote's background
     after = (view.blockBoundingRect(block).height(), [layout.lineAt(n).y() for n in range(layout.lineCount())])
     assert after == before
+
+
+def test_entering_review_mode_does_not_grow_the_window_past_the_screen(qtbot, ws_project, settings):
+    for who, label in (("ana", "quote"), ("ben", "claim")):
+        ws_project.add_span(1, 48, 72, label, who)
+        ws_project.add_span(1, 0, 11, "actor", who)
+        ws_project.set_status(1, who, "done")
+    window = shown_window(qtbot, ws_project, "rita", settings, doc_id=1)
+    screen = window.screen().availableGeometry()
+    window.resize(min(1500, screen.width()), screen.height())
+    qtbot.waitUntil(lambda: window.height() == screen.height())
+    press(qtbot, window, Qt.Key.Key_R, CTRL)
+    assert window.review.active
+    qtbot.waitUntil(window.review.panel.isVisible)  # the dock is raised on the next turn of the event loop
+    qtbot.wait(50)  # and a grown minimum would resize the window then
+    assert window.height() == screen.height()
+    assert window.minimumSizeHint().height() <= screen.height()
+    panel = window.review.panel
+    assert panel.minimumSizeHint().height() > window.review.dock.minimumSizeHint().height()  # it scrolls instead

@@ -292,7 +292,7 @@ class ActorControls(QObject):
         self.names = ActorNames(self)
         window.spans_panel.model_.actor_text = self.names
         self.panel = ActorsPanel(self)
-        self.dock = window.add_dock("Actors", self.panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.dock = window.add_dock("Actors", self.panel, Qt.DockWidgetArea.RightDockWidgetArea, scroll=True)
         window.tabifyDockWidget(window.details_dock, self.dock)
         window.details_dock.raise_()
         self._add_to_panels_menu()

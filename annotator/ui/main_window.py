@@ -24,6 +24,7 @@ from annotator.ui.commands import (AddSpanCommand, ChangeNotifier, DeleteSpanCom
                                    SetStatusCommand, note_command, relabel_command)
 from annotator.ui.damage_check import install_damage_check
 from annotator.ui.details_panel import DetailsPanel
+from annotator.ui.dock_scroll import ScrollingPanel
 from annotator.ui.document_list import DocumentListPanel
 from annotator.ui.find_bar import FindBar
 from annotator.ui.highlighter import label_style
@@ -131,11 +132,12 @@ class MainWindow(ViewSettings, QMainWindow):
         for widget in (self.status_project, self.status_annotator, self.status_saved, self.status_position):
             self.statusBar().addPermanentWidget(widget)
 
-    def add_dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        """Add a panel as a dock (review mode adds its own the same way)."""
+    def add_dock(self, title: str, widget: QWidget, area: Qt.DockWidgetArea, *, scroll: bool = False) -> QDockWidget:
+        """Add a panel as a dock (review mode adds its own the same way); ``scroll``: a tall panel (a form)
+        scrolls when its column is short, instead of growing the window past the screen."""
         dock = QDockWidget(title, self)
         dock.setObjectName(f"{title.lower()}Dock")
-        dock.setWidget(widget)
+        dock.setWidget(ScrollingPanel(widget) if scroll else widget)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable | QDockWidget.DockWidgetFeature.DockWidgetFloatable
                          | QDockWidget.DockWidgetFeature.DockWidgetClosable)  # View > Panels brings it back
         self.addDockWidget(area, dock)

@@ -240,7 +240,7 @@ class ReviewMode(QObject):
         self.panel.annotatorsChanged.connect(self._update_lanes)
         self.panel.annotatorsChanged.connect(self._refill_list)
         self.panel.reviewStatusChanged.connect(lambda doc_id, _status: window.documents.refresh(doc_id))
-        self.dock = window.add_dock("Review", self.panel, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.dock = window.add_dock("Review", self.panel, Qt.DockWidgetArea.RightDockWidgetArea, scroll=True)
         window.tabifyDockWidget(window.spans_dock, self.dock)  # a tall list beside the gold spans
         QTimer.singleShot(0, self.dock.raise_)  # raising works once the tab exists on screen
         self.overlay = LaneOverlay(window.text_view)
