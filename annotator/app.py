@@ -57,20 +57,16 @@ def choose_annotator(settings: QSettings, ask: AskName = ask_name_dialog) -> str
         default = ""
 
 
-def open_start_project(project_path: Path | None, files: list[Path], annotator: str) -> tuple[Project, str]:
+def open_start_project(project_path: Path | None, annotator: str) -> tuple[Project, str]:
     """The project to show (the given one, or the default one seeded with the samples on first run),
     and a message for the status bar ("" when there is nothing to say)."""
-    from annotator.io.importing import import_paths, import_samples
+    from annotator.io.importing import import_samples
 
     path = project_path or paths.default_project_path()
     project = Project.open(path)
     message = ""
     if project_path is None and project.document_count() == 0:
         message = import_samples(project)
-    if files:
-        report = import_paths(project, files, annotator=annotator)
-        for problem in report.failed:
-            print(f"annotator: {problem}", file=sys.stderr)
     return project, message
 
 
@@ -79,15 +75,17 @@ def start_window(project_path: Path | None, files: list[Path], annotator: str,
     """The main window on the start project, or None after telling the user why it cannot be opened
     (damaged, foreign, newer, or busy: another program holds its write lock)."""
     from annotator.ui.main_window import MainWindow
-    from annotator.ui.project_files import OPEN_ERRORS, open_error_reason
+    from annotator.ui.project_files import OPEN_ERRORS, import_paths, open_error_reason
 
     path = project_path or paths.default_project_path()
     project = None
     try:
-        project, message = open_start_project(project_path, files, annotator)
+        project, message = open_start_project(project_path, annotator)
         window = MainWindow(project, annotator, settings)  # checks the project before showing it
         if message:
             window.statusBar().showMessage(message, 15000)
+        if files:  # as File > Import does: progress, then its summary (successes and failures) in the window
+            import_paths(window, files)
         return window
     except OPEN_ERRORS as exc:
         if project is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from annotator import paths
 from annotator.app import choose_annotator, default_user, open_start_project, run, start_window
@@ -36,11 +36,11 @@ def test_cancelled_name_prompt_stops(settings):
 def test_default_project_is_seeded_with_samples_once(tmp_path, monkeypatch):
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     assert paths.default_project_path().is_relative_to(tmp_path)
-    project, message = open_start_project(None, [], "alice")
+    project, message = open_start_project(None, "alice")
     with project:
         assert project.document_count() == len(list(SAMPLE_DOCS.glob("*.txt")))
         assert message.startswith("Opened the sample documents (2 imported")
-    project, message = open_start_project(None, [], "alice")
+    project, message = open_start_project(None, "alice")
     with project:  # second launch: nothing imported again, nothing to say
         assert project.document_count() == len(list(SAMPLE_DOCS.glob("*.txt")))
         assert message == ""
@@ -56,14 +56,27 @@ def test_missing_samples_are_said_in_the_status_bar(qtbot, tmp_path, monkeypatch
     window.project.close()
 
 
-def test_files_given_on_the_command_line_are_imported(tmp_path):
+def test_files_given_on_the_command_line_are_imported_and_the_window_says_how_it_went(qtbot, tmp_path, settings):
     doc = tmp_path / "note.txt"
     doc.write_text("A short note about Paris.\r\nSecond line.\r\n", encoding="utf-8")
-    project, message = open_start_project(tmp_path / "p.db", [doc], "alice")
-    with project:
-        assert message == ""
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"text": "fine"}\n{"text": "broken"\n', encoding="utf-8")
+    window = start_window(tmp_path / "p.db", [doc, bad], "alice", settings)
+    qtbot.addWidget(window)
+    try:
+        project = window.project
         assert project.document_count() == 1
         assert "\r" not in project.document_text(project.document_ids()[0])
+        assert window.doc_id == project.document_ids()[0]  # the imported note is shown
+        box = window.findChild(QMessageBox, "importSummary")  # what File > Import shows, in the window
+        assert box is not None and box.isVisible()
+        assert box.windowTitle() == "Import finished with problems"
+        assert "Imported 1 file: 1 new document" in box.text() and "1 file failed" in box.text()
+        assert "note.txt" in box.informativeText() and "bad.jsonl: not valid JSON" in box.informativeText()
+        assert f"{bad}:2" in box.detailedText()  # the failure names its file and line
+        box.close()
+    finally:
+        window.project.close()
 
 
 def test_run_shows_the_window_on_a_project(qtbot, tmp_path, settings):
