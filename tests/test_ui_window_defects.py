@@ -49,33 +49,36 @@ def test_linking_spans_already_joined_says_why_in_the_status_bar_and_ends(qtbot,
     box.close()
 
 
-def test_page_down_and_up_scroll_the_text_and_ctrl_page_keys_change_document(qtbot, tmp_path, settings):
-    project = Project.open(tmp_path / "long.db")
-    long_text = "\n".join(f"Paragraph {n}: the committee met again and said nothing new." for n in range(400))
-    project.add_document(long_text, title="long")
+@pytest.fixture
+def long_report(tmp_path):
+    """A project whose first document is a long report of long paragraphs (pages of them), then a short one."""
+    project = Project.open(tmp_path / "report.db")
+    paragraph = "the committee met again and said nothing new to anyone at all. " * 6
+    project.add_document("\n".join(f"Paragraph {n}: {paragraph}" for n in range(200)), title="report")
     project.add_document("The next one.", title="next")
-    try:
-        window = shown_window(qtbot, project, "alice", settings, doc_id=1)
-        bar = window.text_view.verticalScrollBar()
-        assert bar.value() == 0 and bar.maximum() > 0
-        press(qtbot, window, Qt.Key.Key_PageDown)
-        assert window.doc_id == 1  # a reading key: the same document, a page further
-        first_page = bar.value()
-        assert first_page > 0
-        press(qtbot, window, Qt.Key.Key_PageDown)
-        assert bar.value() > first_page
-        press(qtbot, window, Qt.Key.Key_PageUp)
-        press(qtbot, window, Qt.Key.Key_PageUp)
-        assert bar.value() == 0 and window.doc_id == 1
-        press(qtbot, window, Qt.Key.Key_PageDown, CTRL)
-        assert window.doc_id == 2
-        press(qtbot, window, Qt.Key.Key_PageUp, CTRL)
-        assert window.doc_id == 1
-        keys = window.actions_by_name["next_doc"].shortcuts()
-        assert [k.toString() for k in keys] == ["Alt+Right", "Ctrl+PgDown"]
-    finally:
-        window.close()
-        project.close()
+    yield project
+    project.close()
+
+
+def test_page_down_and_up_scroll_the_text_and_ctrl_page_keys_change_document(qtbot, long_report, settings):
+    window = shown_window(qtbot, long_report, "alice", settings, doc_id=1)
+    bar = window.text_view.verticalScrollBar()
+    assert bar.value() == 0 and bar.maximum() > 0
+    press(qtbot, window, Qt.Key.Key_PageDown)
+    assert window.doc_id == 1  # a reading key: the same document, a page further
+    first_page = bar.value()
+    assert first_page > 0
+    press(qtbot, window, Qt.Key.Key_PageDown)
+    assert bar.value() > first_page
+    press(qtbot, window, Qt.Key.Key_PageUp)
+    press(qtbot, window, Qt.Key.Key_PageUp)
+    assert bar.value() == 0 and window.doc_id == 1
+    press(qtbot, window, Qt.Key.Key_PageDown, CTRL)
+    assert window.doc_id == 2
+    press(qtbot, window, Qt.Key.Key_PageUp, CTRL)
+    assert window.doc_id == 1
+    keys = window.actions_by_name["next_doc"].shortcuts()
+    assert [k.toString() for k in keys] == ["Alt+Right", "Ctrl+PgDown"]
 
 
 def test_attributes_panel_drops_the_previous_labels_widgets(qtbot, main_window):
@@ -104,29 +107,22 @@ def test_attributes_panel_drops_the_previous_labels_widgets(qtbot, main_window):
     assert [label.text() for label in shown(QLabel)] == ["actor has no attributes (Labels > Edit labels adds some)."]
 
 
-def test_comfortable_lines_fit_the_pane_when_a_long_document_opens(qtbot, tmp_path, settings):
+def test_comfortable_lines_fit_the_pane_when_a_long_document_opens(qtbot, long_report, settings):
     """A window sized before it is shown (as a saved geometry does) lays the text out at the measure."""
-    project = Project.open(tmp_path / "report.db")
-    paragraph = "the committee met again and said nothing new to anyone at all. " * 6
-    project.add_document("\n".join(f"Paragraph {n}: {paragraph}" for n in range(60)), title="report")
-    window = MainWindow(project, "alice", settings)
-    try:
-        qtbot.addWidget(window)
-        window.resize(1500, 950)
-        window.show()
-        qtbot.waitExposed(window)
-        view = window.text_view
-        assert view.measure == MEASURE and view.viewportMargins().left() > 0
-        assert view.horizontalScrollBar().maximum() == 0
-        assert view.document().size().width() <= view.viewport().width()
-        wide = view.width()
-        window.resize(1100, 800)  # and again after a resize
-        qtbot.waitUntil(lambda: view.width() < wide)
-        assert view.horizontalScrollBar().maximum() == 0
-        assert view.document().size().width() <= view.viewport().width()
-    finally:
-        window.close()
-        project.close()
+    window = MainWindow(long_report, "alice", settings)
+    qtbot.addWidget(window)
+    window.resize(1500, 950)
+    window.show()
+    qtbot.waitExposed(window)
+    view = window.text_view
+    assert view.measure == MEASURE and view.viewportMargins().left() > 0
+    assert view.horizontalScrollBar().maximum() == 0
+    assert view.document().size().width() <= view.viewport().width()
+    wide = view.width()
+    window.resize(1100, 800)  # and again after a resize
+    qtbot.waitUntil(lambda: view.width() < wide)
+    assert view.horizontalScrollBar().maximum() == 0
+    assert view.document().size().width() <= view.viewport().width()
 
 
 def test_a_nested_span_keeps_its_paragraphs_line_height(qtbot, main_window):
