@@ -228,6 +228,12 @@ class ReviewMode(QObject):
         for name in ("next_disagreement", "previous_disagreement", "accept_agreed"):
             self.actions[name].setEnabled(on)
 
+    def _raise_dock(self) -> None:
+        """Show the review tab, as tall as its panel wants where the column has room (it scrolls where not)."""
+        if self.dock is not None:
+            self.dock.raise_()
+            self.window.resizeDocks([self.dock], [self.panel.sizeHint().height()], Qt.Orientation.Vertical)
+
     def _enter(self) -> None:
         window = self.window
         self.reviewer = window.annotator
@@ -242,7 +248,7 @@ class ReviewMode(QObject):
         self.panel.reviewStatusChanged.connect(lambda doc_id, _status: window.documents.refresh(doc_id))
         self.dock = window.add_dock("Review", self.panel, Qt.DockWidgetArea.RightDockWidgetArea, scroll=True)
         window.tabifyDockWidget(window.spans_dock, self.dock)  # a tall list beside the gold spans
-        QTimer.singleShot(0, self.dock.raise_)  # raising works once the tab exists on screen
+        QTimer.singleShot(0, self._raise_dock)  # raising works once the tab exists on screen
         self.overlay = LaneOverlay(window.text_view)
         self.relation_highlight = RelationHighlight(window.text_view, window.relations.painter)
         window.documents.set_review_columns(True)

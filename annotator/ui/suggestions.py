@@ -148,7 +148,7 @@ class Suggestions(QObject):
         self.poll = QTimer(self, interval=POLL_MS)
         self.poll.timeout.connect(self._poll_training)
         self.panel = SuggestionsPanel(self)
-        self.dock = window.add_dock("Suggestions", self.panel, window.dockWidgetArea(window.spans_dock))
+        self.dock = window.add_dock("Suggestions", self.panel, window.dockWidgetArea(window.spans_dock), scroll=True)
         window.tabifyDockWidget(window.details_dock, self.dock)
         window.details_dock.raise_()
         self.menu = self._menu()
