@@ -60,7 +60,8 @@ class RelationControls(QObject):
         notifier.spanRemoved.connect(lambda _span: self.reload())
         notifier.spanUpdated.connect(lambda _old, _new: self.reload())
         notifier.changed.connect(lambda _changes: self.reload())
-        window.spans_panel.model_.modelReset.connect(self.reload)
+        # (after a reset of the spans list its cells are read afresh anyway: no change notice for them)
+        window.spans_panel.model_.modelReset.connect(lambda: self.reload(notify_cells=False))
         self.view.spanClicked.connect(self._clicked)
         self.mouse = RelationDrag(self)
 
@@ -75,13 +76,13 @@ class RelationControls(QObject):
         return action
 
     # ----------------------------------------------------------- reading
-    def reload(self) -> None:
+    def reload(self, *, notify_cells: bool = True) -> None:
         """The shown document's relations between shown spans: arcs, the dock list, the spans list's
         column. One query brings each relation with its ends' offsets (no span looked up per relation)."""
         with _collector_paused():  # ~20,000 tuples, no cycle: collections of the window's heap cost ~30 ms
-            self._reload()
+            self._reload(notify_cells)
 
-    def _reload(self) -> None:
+    def _reload(self, notify_cells: bool) -> None:
         window = self.window
         found = []
         if window.doc_id is not None:
@@ -94,14 +95,19 @@ class RelationControls(QObject):
                                    [(head[0], child[0]) for _relation, head, child in found])
         self.model.set_relations(self.view, relations, [head[0] for _relation, head, _child in found],
                                  self.painter.color)  # in text order of the heads
-        self._fill_span_column(found)
+        self._fill_span_column(found, notify_cells)
 
-    def _fill_span_column(self, found: list[tuple[Relation, tuple[int, int], tuple[int, int]]]) -> None:
+    def _fill_span_column(self, found: list[tuple[Relation, tuple[int, int], tuple[int, int]]],
+                          notify_cells: bool) -> None:
         """The spans list's Relations column (its words made only for the rows the list shows)."""
         self.column = RelationColumn(self.view)
         for relation, head, child in found:
             self.column.add(relation, head, child)
-        self.window.spans_panel.model_.set_relation_text(self.column)
+        model = self.window.spans_panel.model_
+        if notify_cells:
+            model.set_relation_text(self.column)
+        else:
+            model.relation_text = self.column
 
     def _added(self, relation: Relation) -> None:
         """One relation linked (or brought back): its arc, its row in the dock, its ends' rows in the spans
