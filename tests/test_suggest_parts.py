@@ -85,15 +85,21 @@ def test_the_child_process_sends_the_rest_part_by_part(tmp_path):
     project.close()
 
 
+def window_showing(qtbot, project: Project, settings, doc_id: int):  # noqa: F811
+    """The window with the rules on, once the suggestions in view of ``doc_id`` are shown."""
+    set_enabled_sources(project, ["rules"])
+    window = shown_window(qtbot, project, "alice", settings)
+    with qtbot.waitSignal(window.suggestions.shown, timeout=10_000):
+        window.open_document(doc_id)
+    return window
+
+
 @pytest.mark.gui
 def test_the_window_shows_the_lines_in_view_first_then_the_rest(qtbot, tmp_path, settings):  # noqa: F811
     project = Project.open(tmp_path / "long.db")
     doc_id, _ = project.add_document(TEXT, title="long")
-    set_enabled_sources(project, ["rules"])
-    window = shown_window(qtbot, project, "alice", settings)
+    window = window_showing(qtbot, project, settings, doc_id)
     suggestions = window.suggestions
-    with qtbot.waitSignal(suggestions.shown, timeout=10_000):
-        window.open_document(doc_id)
     in_view = len(suggestions.overlay.suggestions)
     assert 0 < in_view < len(suggest_text(TEXT, rules()))
     assert suggestions.busy()  # the rest is on its way from the child process
@@ -113,11 +119,8 @@ def test_parts_of_a_document_no_longer_shown_are_dropped(qtbot, tmp_path, settin
     project = Project.open(tmp_path / "two.db")
     first, _ = project.add_document(TEXT, title="first")
     second, _ = project.add_document(other_text, title="second")
-    set_enabled_sources(project, ["rules"])
-    window = shown_window(qtbot, project, "alice", settings)
+    window = window_showing(qtbot, project, settings, first)
     suggestions = window.suggestions
-    with qtbot.waitSignal(suggestions.shown, timeout=10_000):
-        window.open_document(first)
     qtbot.waitUntil(lambda: suggestions.rest_due and not suggestions.rest.isActive(), timeout=10_000)
     deadline = time.monotonic() + 30
     while not suggestions.process._inbox and time.monotonic() < deadline:  # no event loop: parts wait unread
