@@ -120,3 +120,23 @@ def test_import_is_documented_in_help(run):
     result = run("import", "--help")
     assert result.exit_code == 0
     assert "--offsets [codepoints|utf16]" in result.stdout and "--annotator" in result.stdout
+
+
+def test_our_brat_export_imports_back_without_skipping_its_config(run, tmp_path):
+    """brat's annotation.conf (and visual.conf, tools.conf, kb_shortcuts.conf) belong to a brat folder: not
+    'of unknown type'."""
+    source = tmp_path / "p.db"
+    with Project.open(source) as proj:
+        doc, _ = proj.add_document("Kim met Moon in Seoul.", title="summit")
+        proj.add_span(doc, 0, 3, "actor", "ana")
+    out = tmp_path / "brat"
+    assert run("export", source, "-f", "brat", "-o", out).exit_code == 0
+    assert (out / "annotation.conf").is_file()
+    for extra in ("visual.conf", "tools.conf", "kb_shortcuts.conf"):
+        (out / extra).write_text("[labels]\n", encoding="utf-8")
+    result = run("import", tmp_path / "back.db", out, "--annotator", "ana")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == ["Imported 1 document (1 span) from 1 file"]
+    (out / "notes.conf").write_text("x", encoding="utf-8")  # any other .conf is still of unknown type
+    result = run("import", tmp_path / "again.db", out, "--annotator", "ana")
+    assert "1 file of unknown type skipped" in result.stdout

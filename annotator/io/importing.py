@@ -173,6 +173,7 @@ def _plan(paths: Sequence[Path], report: ImportReport, project_path: Path) -> li
     jobs: dict[Path, _Job] = {}
     # The project file and its WAL files may sit in an imported folder.
     own_files = database_files(project_path)
+    format_files = {name for importer in registry.values() for name in getattr(importer, "folder_files", ())}
     for given in map(Path, paths):
         if given.is_dir():
             found = sorted(
@@ -190,7 +191,7 @@ def _plan(paths: Sequence[Path], report: ImportReport, project_path: Path) -> li
                 if explicit:
                     known = ", ".join(importable_suffixes())
                     report.failed.append(ImportProblem(path, None, f"unknown file type {path.suffix or '(none)'!r}; known: {known}"))
-                else:
+                elif path.name not in format_files:
                     report.skipped += 1
                 continue
             job = _job(path, importer)

@@ -106,6 +106,9 @@ class SourceFile:
 class Importer(Protocol):
     name: str
     suffixes: tuple[str, ...]
+    # Optional: names of files in the format's own folders that hold no document (brat's
+    # annotation.conf); a folder import passes them by, not counting them as of unknown type.
+    folder_files: tuple[str, ...]
 
     def read(self, source: SourceFile) -> Iterator[Record | RecordError]: ...
 

@@ -194,6 +194,8 @@ def _attribute(n_line: int, fields: list[str]) -> tuple[int, str, str, str | boo
 class BratImporter:
     name = "brat"
     suffixes = (".ann",)
+    # brat's configuration, read by brat's server beside the documents (our export writes annotation.conf)
+    folder_files = ("annotation.conf", "visual.conf", "tools.conf", "kb_shortcuts.conf")
 
     def read(self, source: SourceFile) -> Iterator[Record | RecordError]:
         txt = source.companion or source.path.with_suffix(".txt")
