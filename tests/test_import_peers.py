@@ -10,6 +10,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from annotator.cli import main
 from annotator.core.text import LINE_BREAKS
 from annotator.io.exporting import ExportOptions, export_project, parse_split
@@ -335,3 +337,20 @@ def test_formats_with_no_place_for_notes_say_they_left_them_out(tmp_path):
         for fmt in ("conll", "hf"):
             summary = export_project(project, ExportOptions(format=fmt), tmp_path / f"out.{fmt}")
             assert any("notes of spans are not written" in line for line in summary.lines()), (fmt, summary.lines())
+
+
+def test_spacy_keeps_span_notes_in_user_data_beside_the_documented_keys(tmp_path):
+    spacy = pytest.importorskip("spacy")
+    from spacy.tokens import DocBin
+
+    with noted_project(tmp_path) as project:
+        export_project(project, ExportOptions(format="spacy"), tmp_path / "sp")
+    nlp = spacy.blank("en")
+    (doc,) = [doc for shard in sorted((tmp_path / "sp").glob("*.spacy"))
+              for doc in DocBin().from_disk(shard).get_docs(nlp.vocab)]
+    # README: doc.user_data holds id (the uid), title, annotator and status, and notes
+    assert {k: doc.user_data[k] for k in ("id", "title", "annotator", "status")} == {
+        "id": "kim-1", "title": "Summit", "annotator": "ana", "status": "done"}
+    spans = {(s.start_char, s.end_char, s.label_) for s in doc.spans["annotator"]}
+    notes = {doc.text[s:e]: note for s, e, label, note in doc.user_data["notes"] if (s, e, label) in spans}
+    assert notes == {k: v for k, v in NOTES.items() if v}

@@ -28,6 +28,7 @@ the longest (in tokens) wins, ties go to the earlier start, then the label name
 keeps the document uid, title, annotator and status, and the record's relations as
 ``doc.user_data["relations"]``: ``[{"head": {"start", "end", "label"}, "child": {...},
 "label"}]`` where start/end are token indexes of the Doc (``doc[start:end]``).
+Span notes are ``doc.user_data["notes"]``: ``[[start_char, end_char, label, note], ...]``.
 A span linked to an actor has its ``kb_id`` as ``Span.kb_id_`` (the external id, else the
 actor's project id ``annotator:...``), in ``doc.spans`` and ``doc.ents`` alike.
 """
@@ -188,6 +189,10 @@ class _SpacyWriter:
         if by_span:  # [start_char, end_char, label, {name: value}] of each span that has values
             doc.user_data["attrs"] = [[span.start_char, span.end_char, span.label_, by_span[s.source]]
                                       for span, s in zip(spans, aligned.spans) if by_span.get(s.source)]
+        notes = [[span.start_char, span.end_char, span.label_, s.source[3]] for span, s in zip(spans, aligned.spans)
+                 if s.source[3]]
+        if notes:  # [start_char, end_char, label, note] of each span that has a note
+            doc.user_data["notes"] = notes
         kept, dropped = non_overlapping([(s.start, s.end, s.label_) for s in spans])
         for i in dropped:
             self.context.report(record, aligned.spans[i].source, OVERLAP_ENTS)
