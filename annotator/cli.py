@@ -95,7 +95,8 @@ def gui(project: Path | None, files: tuple[Path, ...]) -> None:
 @reports_errors
 def stats(project: Path, as_json: bool) -> None:
     """Documents, each annotator's documents per status (new: not started), spans per label and per annotator,
-    and spans per attribute value."""
+    spans per attribute value, and the actor list (how many entries; --json: each with its mentions,
+    as `annotator actors` lists them)."""
     with open_project(project) as proj:
         data = proj.stats()
     if as_json:
@@ -254,8 +255,10 @@ def merge(project: Path, sources: tuple[Path, ...], renames: tuple[str, ...], an
     """Bring colleagues' work in from SOURCES: their project files or native JSONL exports.
 
     PROJECT is created if missing (e.g. a reviewer's fresh project). Documents are matched by their text;
-    spans, relations, notes, timestamps and statuses come along (a relation that cannot come is counted
-    with the reason); merging the same source twice changes nothing. A colleague's
+    spans, relations, attribute values, notes, timestamps and statuses come along (a relation or value
+    that cannot come is counted with the reason). A project file's actor list comes too: entries
+    matched by external id, then project id, then name; span links follow; clashes are reported as
+    conflicts. Merging the same source twice changes nothing. A colleague's
     project file is only read, never changed. Each source is merged whole or
     not at all. The gold layer cannot be renamed, nor anyone renamed to gold.
     """
@@ -430,7 +433,8 @@ class _Progress:
 @click.option("--format", "-f", "format_", default="jsonl", show_default=True, metavar="FORMAT",
               help="jsonl (native), spacy, conll, hf, doccano, brat or labelstudio.")
 @click.option("-o", "--output", type=click.Path(path_type=Path),
-              help="Output file (folder for brat); '-' for stdout. Without it, line formats go to stdout.")
+              help="Output file; for brat and spacy a folder (-o required for them, and with --split). '-' or "
+                   "no -o: the line formats (jsonl, conll, hf, doccano, labelstudio) go to stdout.")
 @click.option("--annotator", "annotators", multiple=True, metavar="NAME", help="Only this annotator (repeatable).")
 @click.option("--status", "statuses", multiple=True, type=click.Choice(["new", "in_progress", "done", "skipped"]),
               help="Only records with this status (repeatable).")

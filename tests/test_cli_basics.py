@@ -62,3 +62,44 @@ def test_every_command_is_in_the_readme_reference():
     reference = readme.split("## Command-line reference", 1)[1]
     missing = [name for name in main.commands if f"annotator {name} " not in reference]
     assert missing == []
+
+
+def _readme_section(heading: str) -> str:
+    from pathlib import Path
+
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    return readme.split(f"\n{heading}\n", 1)[1].split("\n### ", 1)[0].split("\n## ", 1)[0]
+
+
+def test_the_readme_names_every_key_of_agreement_json(runner, tmp_path):
+    path = tmp_path / "p.db"
+    with Project.open(path) as proj:
+        doc_id, _ = proj.add_document("Kim met Trump.")
+        for name in ("ana", "ben"):
+            proj.add_span(doc_id, 0, 3, "actor", name)
+            proj.set_status(doc_id, name, "done")
+    data = json.loads(runner.invoke(main, ["agreement", str(path), "--json"]).output)
+    section = _readme_section("### Agreement")
+    assert [key for key in [*data, *data["pairs"][0]] if f"`{key}`" not in section] == []
+    assert "attribute agreement" in section
+
+
+def _help(runner, command: str) -> str:
+    return " ".join(runner.invoke(main, [command, "--help"], terminal_width=200).output.split())
+
+
+def test_help_says_what_merge_and_stats_bring(runner):
+    merge = _help(runner, "merge")
+    assert "attribute values" in merge and "actor list" in merge
+    assert "actor" in _help(runner, "stats")
+
+
+def test_export_help_names_the_formats_that_write_a_folder(runner):
+    from annotator.io.exporting import get_exporter
+
+    text = _help(runner, "export")
+    option = text.split("-o, --output PATH", 1)[1].split(" --annotator", 1)[0]
+    folders = [name for name in ("jsonl", "spacy", "conll", "hf", "doccano", "brat", "labelstudio")
+               if get_exporter(name).layout == "folder"]
+    assert folders == ["spacy", "brat"] or folders == ["brat", "spacy"]
+    assert all(name in option for name in folders) and "required" in option, option
