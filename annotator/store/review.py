@@ -82,6 +82,29 @@ def spans_marker(project: Project, doc_id: int, annotators: Sequence[str]) -> tu
 # executemany. Ids are taken under the write lock as the next free ones, which is what SQLite would
 # give (``id`` is the rowid), so the created spans are known without reading them back.
 SpanKey = tuple[int, int, str]  # (start, end, label) in code points
+# Review compares and carries a span's actor link as if it were one more attribute value: the linked
+# entry's name under this name (a link two annotators gave differently is an attribute disagreement,
+# accepting a version takes its links into gold, undo puts them back). Never written as an attribute.
+ACTOR_LINK = "actor link"
+
+
+def review_values(project: Project, doc_id: int, annotator: str) -> dict[int, AttrValues]:
+    """Span id -> attribute values and actor link (``ACTOR_LINK``) of one annotator's spans in a document."""
+    values = project.document_attributes(doc_id, annotator)
+    for span_id, name in project.conn.execute(
+            "SELECT l.span_id, a.name FROM spans s JOIN span_actors l ON l.span_id = s.id JOIN actors a"
+            " ON a.id = l.actor_id WHERE s.doc_id = ? AND s.annotator = ?", [doc_id, annotator]):
+        values[span_id] = {**values.get(span_id, {}), ACTOR_LINK: name}
+    return values
+
+
+def held_values(project: Project, span_ids: Iterable[int]) -> dict[int, AttrValues]:
+    """Span id -> attribute values and actor link (``ACTOR_LINK``) of some spans (what undo puts back)."""
+    span_ids = list(span_ids)
+    values = project.spans_attributes(span_ids)
+    for span_id, name in project.span_actor_names(span_ids).items():
+        values[span_id] = {**values.get(span_id, {}), ACTOR_LINK: name}
+    return values
 
 
 def _check_spans(project: Project, doc_id: int, keys: Iterable[SpanKey]) -> None:
@@ -138,7 +161,12 @@ def add_gold_spans(project: Project, doc_id: int, spans: Sequence[SpanKey], revi
 
 
 def _write_span_values(project: Project, values: Mapping[int, AttrValues], spans: Iterable[Span]) -> None:
-    """Write attribute values of spans (id -> values), each distinct (label, values) checked once."""
+    """Write attribute values of spans (id -> values), each distinct (label, values) checked once, and
+    the actor links among them (``ACTOR_LINK``: the entry's name)."""
+    links = {span_id: held[ACTOR_LINK] for span_id, held in values.items() if ACTOR_LINK in held}
+    if links:
+        values = {span_id: {n: v for n, v in held.items() if n != ACTOR_LINK} for span_id, held in values.items()}
+        _write_links(project, links)
     label_of = {s.id: s.label for s in spans}
     checked: set[tuple[str, bytes]] = set()
     for span_id, held in values.items():
@@ -147,6 +175,18 @@ def _write_span_values(project: Project, values: Mapping[int, AttrValues], spans
             project.check_attributes(key[0], held)
             checked.add(key)
     project._write_values((span_id, name, value) for span_id, held in values.items() for name, value in held.items())
+
+
+def _write_links(project: Project, links: Mapping[int, str]) -> None:
+    """Link spans (id -> entry name) inside the caller's transaction; an entry gone since refuses the step."""
+    entries: dict[str, int] = {}
+    for span_id, name in links.items():
+        if name not in entries:
+            actor = project.actor_named(name)
+            if actor is None:
+                raise ValueError(f"the actor {name!r} is no longer in the list (renamed or deleted)")
+            entries[name] = actor.id
+        project._write_link(span_id, entries[name])
 
 
 def _insert_spans(project: Project, spans: Sequence[Span]) -> None:

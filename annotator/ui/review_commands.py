@@ -46,8 +46,8 @@ class GoldCommand(QUndoCommand):
         self.reviewer = reviewer
         self.error: str | None = None
         self.changes = Changes()
-        # Attribute values of the spans added and of those removed, by id (an added span may get a removed
-        # one's id): redo puts back the first, undo the second.
+        # Attribute values and actor links (review.ACTOR_LINK) of the spans added and of those removed, by id
+        # (an added span may get a removed one's id): redo puts back the first, undo the second.
         self.values_added: dict[int, AttrValues] = {}
         self.values_removed: dict[int, AttrValues] = {}
         self._planned = False
@@ -119,7 +119,7 @@ class GoldCommand(QUndoCommand):
             # the relations that go with a removed gold span are in the change set too: undo brings them back
             unlink = list({r.id: r for r in [*unlink, *project.relations_of_spans(s.id for s in remove)]}.values())
             relation_review.delete_relations(project, unlink)
-            self.values_removed = project.spans_attributes(s.id for s in remove) if remove else {}
+            self.values_removed = review.held_values(project, (s.id for s in remove)) if remove else {}
             removed = review.delete_spans(project, [s.id for s in remove]) if remove else []
             values = self.plan_values()
             added = review.add_gold_spans(project, self.doc_id, add, self.reviewer, values) if add else []
@@ -169,7 +169,7 @@ class ResolveRegionCommand(GoldCommand):
         wanted = set(self.version)
         remove = [s for s in present if (s.start, s.end, s.label) not in wanted]
         if self.version_values is not None:
-            held = self.project.spans_attributes(s.id for s in present)
+            held = review.held_values(self.project, (s.id for s in present))
             remove += [s for s in present if (s.start, s.end, s.label) in wanted
                        and held.get(s.id, {}) != self.version_values.get((s.start, s.end, s.label), {})]
         kept = {(s.start, s.end, s.label) for s in present if s not in remove}

@@ -130,7 +130,7 @@ class ComparisonCache:
             read = review.spans_by_annotator(project, doc_id, [name for name in names if name not in shown])
             by = {name: shown[name] if name in shown else read[name] for name in names}
             attributes = {span: values for name in names if len(names) >= 2  # the compared layers' values only
-                          for span, values in project.document_attributes(doc_id, name).items()}
+                          for span, values in review.review_values(project, doc_id, name).items()}
             disagreements, agreed = compare_on_demand(by, attributes) if len(names) >= 2 else ([], [])
             found = (marker, Comparison(by, disagreements, agreed, attributes))
             self.computed += 1
