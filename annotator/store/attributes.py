@@ -30,6 +30,7 @@ class HeldAttributes:
 
     defs: tuple[AttributeDef, ...] = ()
     values: tuple[tuple[int, str, str], ...] = ()  # (span id, name, JSON value)
+    links: tuple[tuple[int, int, str], ...] = ()  # the spans' actor links: (span id, actor id, mention key)
 
 
 def _def_from_row(row: Sequence[Any]) -> AttributeDef:
@@ -128,11 +129,16 @@ class AttributeStore:
 
     def hold_attributes(self, label: str, span_ids: Iterable[int]) -> HeldAttributes:
         """What deleting ``label`` with the spans ``span_ids`` takes away: its definitions and every
-        value those spans hold (as stored, including values kept from an earlier label), for undo."""
+        value those spans hold (as stored, including values kept from an earlier label), and their actor
+        links, for undo."""
+        span_ids = list(span_ids)
         values = self.conn.execute(
             "SELECT span_id, name, value FROM span_attrs WHERE span_id IN (SELECT value FROM json_each(?))"
             " ORDER BY span_id, name", [orjson.dumps(list(span_ids)).decode()]).fetchall()
-        return HeldAttributes(tuple(self.attribute_defs(label)), tuple(values))
+        links = self.conn.execute(
+            "SELECT span_id, actor_id, mention_key FROM span_actors WHERE span_id IN (SELECT value FROM json_each(?))",
+            [orjson.dumps(list(span_ids)).decode()]).fetchall()
+        return HeldAttributes(tuple(self.attribute_defs(label)), tuple(values), tuple(links))
 
     def _drop_attribute_defs(self, label: str) -> None:
         self.conn.execute("DELETE FROM attribute_defs WHERE label = ?", [label])
@@ -141,6 +147,10 @@ class AttributeStore:
         """Put back what ``hold_attributes`` held (the spans are back already)."""
         self._insert_attribute_defs(held.defs)
         self.conn.executemany("INSERT OR REPLACE INTO span_attrs (span_id, name, value) VALUES (?, ?, ?)", held.values)
+        # an entry deleted since leaves its span unlinked, as deleting the entry does
+        self.conn.executemany("INSERT OR REPLACE INTO span_actors (span_id, actor_id, mention_key) SELECT ?, ?, ?"
+                              " WHERE EXISTS (SELECT 1 FROM actors WHERE id = ?)",
+                              [(*link, link[1]) for link in held.links])
 
     def _values_of(self, label: str, name: str) -> dict[int, Any]:
         return {span_id: orjson.loads(value) for span_id, value in self.conn.execute(

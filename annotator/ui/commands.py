@@ -141,13 +141,18 @@ class UpdateSpanCommand(EditCommand):
         self.unlink = unlink  # a relabel that deletes the relations it breaks (the user was asked)
         self.unlinked: list[Relation] = []
         self.after: Span | None = None
+        self.actor_id: int | None = None  # the actor link a relabel took away (undo brings it back)
 
     def _do(self) -> None:
         self.project.expect_span(self.before)
-        if self.unlink and self.label is not None:
-            self.after, self.unlinked = self.project.relabel_span_unlinking(self.before.id, self.label)
-        else:
-            self.after = self.project.update_span(self.before.id, label=self.label, note=self.note)
+        with self.project.transaction():
+            if self.label is not None and self.label != self.before.label:
+                # a link says who an actor span is: it does not outlive the label (README, Actors)
+                self.actor_id = self.project.link_span(self.before.id, None)
+            if self.unlink and self.label is not None:
+                self.after, self.unlinked = self.project.relabel_span_unlinking(self.before.id, self.label)
+            else:
+                self.after = self.project.update_span(self.before.id, label=self.label, note=self.note)
         self.notifier.spanUpdated.emit(self.before, self.after)
         if self.unlinked:
             self.notifier.relationsChanged.emit(self.before.doc_id)
@@ -158,6 +163,8 @@ class UpdateSpanCommand(EditCommand):
         with self.project.transaction():
             restored = self.project.update_span(self.before.id, label=self.before.label, note=self.before.note)
             self.project.restore_relations(self.unlinked)
+            if self.actor_id is not None:
+                self.project.link_span(self.before.id, self.actor_id)
         self.notifier.spanUpdated.emit(self.after, restored)
         if self.unlinked:
             self.notifier.relationsChanged.emit(self.before.doc_id)
