@@ -60,3 +60,23 @@ def test_closing_the_project_waits_for_a_read_nobody_waited_for(tmp_path):
     assert not _reading_threads()
     with Project.open(tmp_path / "p.db") as again:  # the file is whole and the reading connection let go
         assert len(again.spans(doc_id)) == 6
+
+
+def test_a_project_file_moved_while_open_still_gives_its_spans_and_is_not_made_again(tmp_path):
+    project = Project.open(tmp_path / "p.db")
+    try:
+        doc_id = _fill(project)
+        expected = list(project.spans(doc_id, "ana"))
+        (tmp_path / "p.db").rename(tmp_path / "moved.db")
+        assert list(project.spans_meanwhile(doc_id, "ana")()) == expected
+        assert not (tmp_path / "p.db").exists()
+    finally:
+        project.close()
+    assert not _reading_threads()
+
+
+def test_a_project_in_a_folder_with_uri_characters_is_read_meanwhile(tmp_path):
+    with Project.open(tmp_path / "a b#c%20d?é" / "p q.db") as project:
+        doc_id = _fill(project)
+        assert list(project.spans_meanwhile(doc_id)()) == list(project.spans(doc_id))
+        assert project._span_reader is not None and project._span_reader._conn is not None  # really the second one

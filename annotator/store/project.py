@@ -557,7 +557,17 @@ class Project(LabelStore, AttributeStore, RelationStore, ActorStore):
             return lambda: self.spans(doc_id, annotator)
         if self._span_reader is None:
             self._span_reader = BackgroundSpanReader(self.path, BUSY_TIMEOUT_S)
-        return self._span_reader.start(doc_id, annotator)
+        try:
+            wait = self._span_reader.start(doc_id, annotator)
+        except sqlite3.Error:  # no second connection (the file was moved or deleted): read them here
+            return lambda: self.spans(doc_id, annotator)
+
+        def spans() -> SpanRows:
+            try:
+                return wait()
+            except sqlite3.Error:  # the second connection failed: this one still reads the file
+                return self.spans(doc_id, annotator)
+        return spans
 
     def span_count(self) -> int:
         return self.conn.execute("SELECT count(*) FROM spans").fetchone()[0]

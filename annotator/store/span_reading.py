@@ -76,8 +76,9 @@ class BackgroundSpanReader:
         self._wait()
         if self._conn is None:
             # check_same_thread off: made here, used by the reading thread, closed here; never two at once
-            self._conn = sqlite3.connect(str(self._path), timeout=self._timeout, isolation_level=None,
-                                         check_same_thread=False)
+            # read-only by its URI: a project file moved or deleted meanwhile is not made again, empty
+            self._conn = sqlite3.connect(self._path.resolve().as_uri() + "?mode=ro", uri=True, timeout=self._timeout,
+                                         isolation_level=None, check_same_thread=False)
             self._conn.execute("PRAGMA trusted_schema=OFF")
             self._conn.execute("PRAGMA query_only=ON")
         conn, outcome = self._conn, {}
