@@ -183,3 +183,34 @@ def test_attribute_comparison_reads_span_rows_columns():
     by = {"ana": SpanRows([a]), "ben": SpanRows([b])}
     [d] = find_disagreements(by, {a.id: {"form": "direct"}, b.id: {"form": "reported"}})
     assert d.kind == "attribute" and d.spans == (a, b)
+
+
+def test_collector_paused_keeps_what_was_made_in_the_oldest_generation_and_frees_cycles_later():
+    """Inside, no collection; after, the collector runs again (only the outermost pause restarts it),
+    what was kept sits in the oldest generation untraversed, and a cycle made inside is still freed."""
+    import gc
+    import weakref
+
+    from annotator.core.disagreements import collector_paused
+
+    class Node:
+        pass
+
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():
+            kept = [(i, -i, "actor") for i in range(1000)]
+        assert not gc.isenabled()  # the inner pause leaves it to the outer one
+        cycle = Node()
+        cycle.self = cycle
+        gone = weakref.ref(cycle)
+        del cycle
+    assert gc.isenabled()
+    oldest = {id(o) for o in gc.get_objects(generation=2)}
+    assert id(kept) in oldest and id(kept[-1]) in oldest
+    assert gc.get_count()[0] < 50  # the young generation starts empty: nothing made inside is walked
+    assert gone() is not None  # a cycle waits for a full collection, as any old one does
+    gc.collect()
+    assert gone() is None
+    assert gc.get_freeze_count() == 0  # nothing stays frozen

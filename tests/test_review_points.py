@@ -269,6 +269,21 @@ def test_a_gold_undo_never_deletes_a_span_that_took_its_id(qtbot, window):  # no
     assert own_rows(path, "rita") == mine and gold_rows(path) == []
 
 
+def test_a_kept_comparison_is_compared_again_after_another_program_adds_a_compared_span(qtbot, window, review_project):  # noqa: F811
+    """The kept comparison's marker (data version, count, highest id) is taken from the rows it compared:
+    a span a colleague's merge adds through another connection makes entering review mode compare again."""
+    comparisons = window.review.comparisons
+    enter_review(qtbot, window)
+    press(qtbot, window, Qt.Key.Key_R, CTRL)
+    before = len(window.review.comparisons._items)
+    with sqlite3.connect(review_project.path) as conn:  # no change notice reaches the window: only the marker tells
+        conn.execute("INSERT INTO spans (doc_id, start, [end], label, annotator, origin, created)"
+                     " SELECT doc_id, 0, 3, label, annotator, origin, created FROM spans WHERE annotator = 'ben' LIMIT 1")
+    enter_review(qtbot, window)
+    assert before == 1 and comparisons.computed == 2, comparisons.computed
+    assert any(d.start == 0 for d in window.review.panel.disagreements)  # ben's new span is compared
+
+
 def test_review_mode_reuses_a_documents_comparison_until_a_compared_annotator_changes_it(qtbot, window):  # noqa: F811
     comparisons = window.review.comparisons
     enter_review(qtbot, window)

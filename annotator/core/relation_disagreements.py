@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from annotator.core.disagreements import _collector_paused
+from annotator.core.disagreements import collector_paused
 
 SpanKey = tuple[int, int, str]  # (start, end, span label), code points
 RelationKey = tuple[SpanKey, SpanKey, str]  # (head, child, relation label)
@@ -78,7 +78,7 @@ def compare_relations(
     relation everybody drew counts even on a pair where someone drew one more. The garbage
     collector waits meanwhile, as for the span comparison (thousands of short-lived tuples).
     """
-    with _collector_paused():
+    with collector_paused():
         return _compare(relations_by_annotator)
 
 

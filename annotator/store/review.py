@@ -73,7 +73,12 @@ def spans_marker(project: Project, doc_id: int, annotators: Sequence[str]) -> tu
     count, top = project.conn.execute(
         "SELECT count(*), coalesce(max(id), 0) FROM spans WHERE doc_id = ? AND annotator IN"
         " (SELECT value FROM json_each(?))", [doc_id, json.dumps(list(annotators))]).fetchone()
-    return project.conn.execute("PRAGMA data_version").fetchone()[0], count, top
+    return data_version(project), count, top
+
+
+def data_version(project: Project) -> int:
+    """SQLite's data version of the project file: changes when another connection has written to it."""
+    return project.conn.execute("PRAGMA data_version").fetchone()[0]
 
 
 # --------------------------------------------------------------------- gold

@@ -18,7 +18,7 @@ from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QObject, QPe
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QListView, QMenu
 
-from annotator.core.disagreements import _collector_paused
+from annotator.core.disagreements import collector_paused
 from annotator.core.model import LINK_KEY, Span
 from annotator.core.relations import Relation, RelationLabel
 from annotator.ui.commands import AddRelationCommand, DeleteRelationCommand
@@ -79,7 +79,7 @@ class RelationControls(QObject):
     def reload(self, *, notify_cells: bool = True) -> None:
         """The shown document's relations between shown spans: arcs, the dock list, the spans list's
         column. One query brings each relation with its ends' offsets (no span looked up per relation)."""
-        with _collector_paused():  # ~20,000 tuples, no cycle: collections of the window's heap cost ~30 ms
+        with collector_paused():  # ~20,000 tuples, no cycle: collections of the window's heap cost ~30 ms
             self._reload(notify_cells)
 
     def _reload(self, notify_cells: bool) -> None:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
 from annotator.core.changes import Changes, Rejection
 from annotator.core.attributes import show_value
-from annotator.core.disagreements import (Disagreement, Disagreements, Values, _collector_paused, attribute_differences,
+from annotator.core.disagreements import (Disagreement, Disagreements, Values, collector_paused, attribute_differences,
                                           compare_on_demand)
 from annotator.core.intervals import BUCKET, IntervalIndex
 from annotator.core.model import GOLD_ANNOTATOR, Span
@@ -123,21 +123,33 @@ class ComparisonCache:
             ) -> Comparison:
         """The comparison of ``names`` in a document; ``shown``: layers of it the caller holds as they are
         stored (the window's own layer when review mode is switched on), taken instead of read again."""
-        key, marker = (id(project), doc_id, tuple(names)), review.spans_marker(project, doc_id, names)
+        key = (id(project), doc_id, tuple(names))
         found = self._items.pop(key, None)
-        if found is None or found[0] != marker:
-            shown = shown or {}
-            read = review.spans_by_annotator(project, doc_id, [name for name in names if name not in shown])
-            by = {name: shown[name] if name in shown else read[name] for name in names}
-            attributes = {span: values for name in names if len(names) >= 2  # the compared layers' values only
-                          for span, values in review.review_values(project, doc_id, name).items()}
-            disagreements, agreed = compare_on_demand(by, attributes) if len(names) >= 2 else ([], [])
-            found = (marker, Comparison(by, disagreements, agreed, attributes))
+        if found is not None and found[0] != review.spans_marker(project, doc_id, names):
+            found = None
+        if found is None:
+            with collector_paused():  # reading and comparing 36,000 spans: one pause, no collection between
+                found = self._compute(project, doc_id, names, shown or {})
             self.computed += 1
         self._items[key] = found  # the most recent last
         while len(self._items) > self.KEEP:
             del self._items[next(iter(self._items))]
         return found[1]
+
+
+    @staticmethod
+    def _compute(project: Project, doc_id: int, names: list[str], shown: Mapping[str, SpanRows]
+                 ) -> tuple[tuple, Comparison]:
+        """(marker, comparison) of ``names`` read afresh: the marker from the rows in hand (the same as
+        ``review.spans_marker``: data version, count, highest id), not from a query of its own."""
+        version = review.data_version(project)  # before reading: a write meanwhile makes the marker stale, not wrong
+        read = review.spans_by_annotator(project, doc_id, [name for name in names if name not in shown])
+        by = {name: shown[name] if name in shown else read[name] for name in names}
+        attributes = {span: values for name in names if len(names) >= 2  # the compared layers' values only
+                      for span, values in review.review_values(project, doc_id, name).items()}
+        disagreements, agreed = compare_on_demand(by, attributes) if len(names) >= 2 else ([], [])
+        marker = (version, sum(map(len, by.values())), max((max(rows.ids, default=0) for rows in by.values()), default=0))
+        return marker, Comparison(by, disagreements, agreed, attributes)
 
 
 def extents(disagreements: Sequence[Disagreement]) -> tuple[list[int], list[int]]:
@@ -162,7 +174,7 @@ class Decisions:
         self._starts, self._ends = extents(disagreements)  # regions are disjoint and in text order
         self.rejected: dict[int, Rejection] = {r.id: r for r in rejected}
         self.marks: list[str] = []
-        with _collector_paused():  # 16,000 keys of gold made: no collection of the window's heap meanwhile
+        with collector_paused():  # 16,000 keys of gold made: no collection of the window's heap meanwhile
             self.gold_keys = span_keys(gold)  # before the index takes the rows (it moves long spans out of them)
             self.gold = IntervalIndex(gold)
             self.remark_all()
@@ -223,7 +235,7 @@ class Decisions:
         gold_added = [s for s in changes.added if s.doc_id == doc_id and s.annotator == GOLD_ANNOTATOR]
         gold_removed = [s for s in changes.removed if s.doc_id == doc_id and s.annotator == GOLD_ANNOTATOR]
         if len(gold_added) + len(gold_removed) > WHOLE_PASS:  # index the layer afresh: one sort, not n inserts
-            with _collector_paused():
+            with collector_paused():
                 gone = {s.id for s in gold_removed}
                 kept = [s for s in self.gold.all() if s.id not in gone]
                 self.gold = IntervalIndex(SpanRows([*kept, *gold_added]))
