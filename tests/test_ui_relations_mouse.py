@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextCursor
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu
 
@@ -80,3 +81,31 @@ def test_a_plain_drag_still_selects_text(qtbot, spans):
     QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, point_of(window, 60))
     assert window.text_view.selection() is not None
     assert picker() is None and not window.relations.linking and read_relations(window.project.path) == []
+
+
+def test_the_text_stays_still_while_dragging_and_the_drop_links_the_span_aimed_at(qtbot, spans):
+    """Points are taken before the press: a drag that moved the lines would drop on another span."""
+    window, alice, bob, quote = spans
+    view, viewport = window.text_view, window.text_view.viewport()
+    cursor = QTextCursor(view.document())
+
+    def line_y(offset: int) -> int:
+        cursor.setPosition(view.offsets.to_utf16(offset))
+        return view.cursorRect(cursor).y()
+
+    before = (line_y(2), line_y(50))
+    press, middle, drop = point_of(window, 50), point_of(window, 30), point_of(window, 2)
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, CTRL, press)
+    QTest.mouseMove(viewport, middle)
+    QApplication.processEvents()
+    assert window.relations.linking
+    assert (line_y(2), line_y(50)) == before
+    QTest.mouseMove(viewport, drop)
+    QApplication.processEvents()
+    assert (line_y(2), line_y(50)) == before
+    assert window.relations.painter.pending == (quote.id, alice.id)
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, CTRL, drop)
+    menu = picker()
+    assert menu is not None and [action.text() for action in menu.actions()] == ["said_by\tS"]
+    qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(menu.actions()[0]).center())
+    assert read_relations(window.project.path) == [(quote.id, alice.id, "said_by")]

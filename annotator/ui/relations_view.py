@@ -117,18 +117,15 @@ class RelationPainter:
         return 0
 
     def lines_with_room(self, block: QTextBlock) -> frozenset[int]:
-        """The lines of ``block`` where an arc (or the pending link) ends: they get room above them."""
-        if not self._ends and self.pending is None:
+        """The lines of ``block`` where an arc ends: they get room above them. The pending link gets none:
+        lines that moved while linking would move the span under the pointer of a Ctrl+drag."""
+        if not self._ends:
             return _NO_LINES
         offsets, position = self.view.offsets, block.position()
         start = offsets.to_codepoint(position)
         end = offsets.to_codepoint(position + block.length() - 1)
         ends = {s for s, _id in self._ends[bisect.bisect_left(self._ends, (start, -1)):
                                            bisect.bisect_left(self._ends, (end, -1))]}
-        for span_id in self.pending or ():
-            span = self.view.span(span_id) if span_id is not None else None
-            if span is not None and start <= span.start < end:
-                ends.add(span.start)
         if not ends:
             return _NO_LINES
         layout = block.layout()
@@ -268,12 +265,24 @@ class RelationPainter:
         color = self.view.palette().text().color()
         pen = QPen(color, 1.6, Qt.PenStyle.DashLine)
         painter.setPen(pen)
+        roomy = self._has_room(head_id)  # else the arc keeps to the gap between lines (no room is made for it)
         if head.line_top == target.line_top:
-            painter.drawPath(_arc(head.point, target.point, head.line_top - 6 - 3 * STEP))
+            painter.drawPath(_arc(head.point, target.point, head.line_top - (6 + 3 * STEP if roomy else 3)))
         else:
             painter.drawPath(_via_gutter(head, target, self.view.viewport().width() - GUTTER - 6 * STEP))
         _arrowhead(painter, target.point, color)
-        self._label(painter, QPointF(head.point.x() + 24, head.line_top - 10), "link to...?", color)
+        if roomy:
+            self._label(painter, QPointF(head.point.x() + 24, head.line_top - 10), "link to...?", color)
+
+    def _has_room(self, span_id: int) -> bool:
+        """Whether the line where span ``span_id`` starts has arc room above it (an arc of a relation ends there)."""
+        span = self.view.span(span_id)
+        if span is None:
+            return False
+        position = self.view.offsets.to_utf16(span.start)
+        block = self.view.document().findBlock(position)
+        line = block.layout().lineForTextPosition(position - block.position()).lineNumber()
+        return line in self.lines_with_room(block)
 
     def _label(self, painter: QPainter, at: QPointF, text: str, color: QColor) -> None:
         metrics = QFontMetricsF(painter.font())
