@@ -10,6 +10,7 @@ none; an emptied line unlinks; ``Esc`` closes. Each link is one undo step.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QEvent, QObject, QStringListModel, Qt
@@ -21,6 +22,37 @@ from annotator.core.model import Span
 
 if TYPE_CHECKING:
     from annotator.ui.actors_panel import ActorControls
+
+
+ENTER_KEYS = (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+
+
+class EnterWithCompletion(QObject):
+    """Enter in a line whose completion list may be open: the row chosen in the list (if one is) goes
+    into the line, the list closes, then ``action`` runs once, as Enter does with the list closed.
+
+    Qt's own handling differs while the list is open: with no row chosen Enter does nothing (the
+    completer passes it to the line's ``event()``, past the line's event filters), and with a row
+    chosen the completer writes the row into the line after the line's ``returnPressed`` has run.
+    """
+
+    def __init__(self, edit: QLineEdit, action: Callable[[], None]) -> None:
+        super().__init__(edit)
+        self.edit, self.action = edit, action
+        self.popup = edit.completer().popup()  # made now: this filter is installed after the completer's, so runs first
+        self.popup.installEventFilter(self)
+        edit.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() != QEvent.Type.KeyPress or not isinstance(event, QKeyEvent) or event.key() not in ENTER_KEYS:
+            return False
+        if self.popup.isVisible():
+            chosen = self.popup.selectionModel().selectedIndexes()
+            self.popup.hide()
+            if chosen:
+                self.edit.setText(self.edit.completer().pathFromIndex(chosen[0]))
+        self.action()
+        return True
 
 
 class ActorLinkBar(QWidget):
@@ -53,8 +85,9 @@ class ActorLinkBar(QWidget):
         close.clicked.connect(self.close_bar)
         layout.addWidget(close)
         self.edit.textEdited.connect(self.complete)
-        self.completer.activated.connect(self._take_completion)
+        self.completer.activated.connect(self._take_completion)  # a row clicked in the list
         self.edit.installEventFilter(self)
+        EnterWithCompletion(self.edit, self.accept)
         self.hide()
 
     def open_for(self, span: Span) -> None:
@@ -87,7 +120,7 @@ class ActorLinkBar(QWidget):
             self.completer.complete()
 
     def _take_completion(self, name: str) -> None:
-        """A name picked from the completion list links at once (one Enter, not two)."""
+        """A name clicked in the completion list links at once."""
         if self.span is not None:
             self.edit.setText(name)
             self.accept()
@@ -116,15 +149,11 @@ class ActorLinkBar(QWidget):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if watched is self.edit and event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent) \
-                and event.key() in (Qt.Key.Key_Escape, Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                and event.key() in (Qt.Key.Key_Escape, *ENTER_KEYS):
             event.accept()  # the window's Esc (clear the span) and Enter must not take these keys from the bar
             return True
         if watched is self.edit and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
-            key = event.key()
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not self.completer.popup().isVisible():
-                self.accept()
-                return True
-            if key == Qt.Key.Key_Escape and not self.completer.popup().isVisible():
+            if event.key() == Qt.Key.Key_Escape and not self.completer.popup().isVisible():
                 self.close_bar()
                 return True
         return super().eventFilter(watched, event)

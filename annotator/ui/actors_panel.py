@@ -20,7 +20,7 @@ from annotator.core.model import Span
 from annotator.ui.actor_commands import (ActorNotifier, DeleteActorCommand, EditActorCommand, LinkActorCommand,
                                          MergeActorsCommand)
 from annotator.ui.actions import menu_action
-from annotator.ui.actor_link import ActorLinkBar
+from annotator.ui.actor_link import ActorLinkBar, EnterWithCompletion
 from annotator.ui.spans_panel import ACTOR_COLUMN
 
 if TYPE_CHECKING:
@@ -128,7 +128,7 @@ class ActorsPanel(QWidget):
         completer.setCompletionMode(QCompleter.CompletionMode.UnfilteredPopupCompletion)
         self.merge_into.setCompleter(completer)
         self.merge_into.textEdited.connect(self._complete_merge)
-        self.merge_into.returnPressed.connect(self.merge)
+        EnterWithCompletion(self.merge_into, self.merge)
         self.mentions = QListWidget()
         self.mentions.setObjectName("actorMentions")
         self.mentions.itemActivated.connect(self._open_mention)

@@ -1,0 +1,109 @@
+"""Second tester's actor defects, in the real window on real project files with real key events:
+Enter in the `@` bar with its completion list open, the Actors panel reading the list again after a
+merge, an import or a review accept that brings actors or links, a clean merge titled as clean, and the
+Actors panel's "Merge into" field emptied after a merge picked from its completion list."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from PySide6.QtCore import Qt
+
+from annotator.store import Project
+from ui_fixtures import *  # noqa: F403
+from ui_fixtures import FIRST, press, select_with_keys
+
+pytestmark = pytest.mark.gui
+
+
+def links(path) -> list[tuple]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute("SELECT s.start, s.[end], a.name FROM span_actors l JOIN spans s ON s.id = l.span_id"
+                            " JOIN actors a ON a.id = l.actor_id ORDER BY s.start").fetchall()
+
+
+def label_actor(qtbot, window, start, length):
+    select_with_keys(qtbot, window, start, length)
+    press(qtbot, window, "1")  # actor
+    span = next(s for s in window.text_view.spans() if s.start == start)
+    window.select_span(span.id)
+    return span
+
+
+def rows(panel) -> list[tuple]:
+    return [(r.actor.name, r.spans) for r in panel.model.rows]
+
+
+@pytest.fixture
+def colleague(tmp_path):
+    """ben's project file: the first document, "Bob Jones" marked and linked to his entry "Robert Jones"."""
+    ben = Project.open(tmp_path / "ben.db")
+    doc, _ = ben.add_document(FIRST, title="doc 1")
+    start = FIRST.index("Bob Jones")
+    ben.link_span(ben.add_span(doc, start, start + 9, "actor", "ben").id, ben.create_actor("Robert Jones").id)
+    ben.set_status(doc, "ben", "done")
+    ben.close()
+    return tmp_path / "ben.db"
+
+
+def test_enter_with_the_list_open_and_no_row_chosen_creates_the_typed_name(qtbot, main_window):
+    window = main_window
+    window.project.create_actor("Bob Jones")
+    label_actor(qtbot, window, 20, 5)  # "Jones" alone, a span of its own
+    press(qtbot, window, "@")
+    bar = window.actors.bar
+    qtbot.keyClicks(bar.edit, "Jones")  # replaces the selected text; the list offers "Bob Jones"
+    popup = bar.completer.popup()
+    assert bar.model.stringList() == ["Bob Jones"] and popup.isVisible()
+    qtbot.keyClick(popup, Qt.Key.Key_Return)  # the open list has the keyboard, as for a user
+    assert not bar.isVisible() and not popup.isVisible()
+    assert links(window.project.path) == [(20, 25, "Jones")]
+    assert window.undo_stack.undoText() == "Link span to new actor Jones"
+
+
+def test_enter_on_the_line_with_the_list_open_also_links(qtbot, main_window):
+    window = main_window
+    window.project.create_actor("Bob Jones")
+    label_actor(qtbot, window, 20, 5)
+    press(qtbot, window, "@")
+    bar = window.actors.bar
+    qtbot.keyClicks(bar.edit, "Jones")
+    assert bar.completer.popup().isVisible()
+    qtbot.keyClick(bar.edit, Qt.Key.Key_Enter)  # the keypad's Enter, delivered to the line
+    assert links(window.project.path) == [(20, 25, "Jones")] and not bar.isVisible()
+
+
+def test_enter_on_a_chosen_row_links_that_row(qtbot, main_window):
+    window = main_window
+    window.project.create_actor("Bob Jones")
+    label_actor(qtbot, window, 20, 5)
+    press(qtbot, window, "@")
+    bar = window.actors.bar
+    qtbot.keyClicks(bar.edit, "Jones")
+    popup = bar.completer.popup()
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert links(window.project.path) == [(20, 25, "Bob Jones")] and not bar.isVisible()
+    assert [a.name for a in window.project.actors()] == ["Bob Jones"]
+
+
+def test_merge_into_picked_from_the_list_empties_the_field(qtbot, main_window):
+    window = main_window
+    project = window.project
+    project.create_actor("Bob Jones")
+    small = project.create_actor("Jones")
+    window.actors.show_panel()
+    panel = window.actors.panel
+    panel.select(small.id)
+    panel.merge_into.setFocus()
+    qtbot.keyClicks(panel.merge_into, "Bo")
+    popup = panel.merge_into.completer().popup()
+    assert popup.isVisible()
+    qtbot.keyClick(popup, Qt.Key.Key_Down)
+    qtbot.keyClick(popup, Qt.Key.Key_Return)
+    assert [a.name for a in project.actors()] == ["Bob Jones"]
+    assert window.undo_stack.undoText() == "Merge actor Jones into Bob Jones"
+    assert panel.merge_into.text() == "" and not popup.isVisible()
+    qtbot.keyClick(panel.merge_into, Qt.Key.Key_Return)  # a second Enter on the empty field merges nothing
+    assert window.undo_stack.undoText() == "Merge actor Jones into Bob Jones" and window.undo_stack.index() == 1
