@@ -73,6 +73,9 @@ WORKSPACE_ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("cheat_sheet", "&Help", "&Keyboard shortcuts", ("F1",), "show_cheat_sheet"),
 )
 
+UNDO_KEYS: Keys = (QKeySequence.StandardKey.Undo,)
+REDO_KEYS: Keys = (QKeySequence.StandardKey.Redo, "Ctrl+Shift+Z")  # (Ctrl+Y is the platform's Redo here)
+
 MENU_ORDER = ["&File", "&Edit", "&Document", "&Labels", "A&nnotator", "&View", "&Help"]
 
 

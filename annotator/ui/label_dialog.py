@@ -3,7 +3,7 @@
 
 Every change is one undoable command (annotator.ui.label_commands) pushed on the
 window's undo stack. The dialog shows what the project holds: it reloads when the
-stack moves (undo/redo from the Edit menu included) and emits ``labelsChanged``
+stack moves (undo/redo by its own Ctrl+Z / Ctrl+Shift+Z keys included) and emits ``labelsChanged``
 whenever the labels it shows have changed.
 """
 
@@ -12,8 +12,9 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Sequence
 
-from PySide6.QtCore import QRegularExpression, Qt, Signal
-from PySide6.QtGui import QColor, QIcon, QKeySequence, QPixmap, QRegularExpressionValidator, QShortcut, QUndoStack
+from PySide6.QtCore import QEvent, QObject, QRegularExpression, Qt, Signal
+from PySide6.QtGui import (QColor, QIcon, QKeyEvent, QKeySequence, QPixmap, QRegularExpressionValidator, QShortcut,
+                           QUndoStack)
 from PySide6.QtWidgets import (
     QColorDialog,
     QDialog,
@@ -32,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from annotator.core.model import DEFAULT_LABELS, EXTRA_COLORS, Label
 from annotator.store import Project
+from annotator.ui.actions import REDO_KEYS, UNDO_KEYS, key_sequences
 from annotator.ui.attribute_schema import AttributeSchemaEditor
 from annotator.ui.label_commands import (
     AddLabelCommand,
@@ -198,6 +200,28 @@ class LabelSchemaDialog(LabelForm, QDialog):
                 Qt.ShortcutContext.WidgetShortcut if owner is self.label_list else Qt.ShortcutContext.WindowShortcut
             )
             shortcut.activated.connect(slot)
+        self._undo_keys()
+
+    def _undo_keys(self) -> None:
+        """The window's Undo/Redo keys work here too (the dialog is window-modal: the Edit menu is out of reach).
+        A text field with typing of its own to undo or redo keeps the key for that."""
+        for keys, slot in ((UNDO_KEYS, self.undo_stack.undo), (REDO_KEYS, self.undo_stack.redo)):
+            shortcut = QShortcut(self)
+            shortcut.setKeys(key_sequences(keys))
+            shortcut.setContext(Qt.ShortcutContext.WindowShortcut)
+            shortcut.activated.connect(slot)
+        for field in self.findChildren(QLineEdit):
+            field.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
+        if event.type() == QEvent.Type.ShortcutOverride and isinstance(watched, QLineEdit):
+            assert isinstance(event, QKeyEvent)
+            pressed = QKeySequence(event.keyCombination())
+            undo, redo = (pressed in key_sequences(keys) for keys in (UNDO_KEYS, REDO_KEYS))
+            if (undo and not watched.isUndoAvailable()) or (redo and not watched.isRedoAvailable()):
+                event.ignore()  # not the field's: the dialog's Undo/Redo shortcut takes it
+                return True
+        return super().eventFilter(watched, event)
 
     # --------------------------------------------------------------- showing
     def _tab_changed(self) -> None:

@@ -19,7 +19,8 @@ from annotator.core.tokens import snap_to_words, trim_whitespace
 from annotator.store import Project
 from annotator.ui import project_files
 from annotator.ui.annotator_dialog import ask_annotator
-from annotator.ui.actions import MENU_ORDER, WORKSPACE_ACTIONS, ActionSpec, build_actions, key_sequences
+from annotator.ui.actions import (MENU_ORDER, REDO_KEYS, UNDO_KEYS, WORKSPACE_ACTIONS, ActionSpec, build_actions,
+                                  key_sequences)
 from annotator.ui.commands import (AddSpanCommand, ChangeNotifier, DeleteSpanCommand, EditCommand,
                                    SetStatusCommand, note_command, relabel_command)
 from annotator.ui.damage_check import install_damage_check
@@ -151,9 +152,9 @@ class MainWindow(ViewSettings, QMainWindow):
         self.addToolBar(self.toolbar)
         edit = self.menus["&Edit"]
         self.undo_action = self.undo_group.createUndoAction(self, "&Undo")
-        self.undo_action.setShortcuts(key_sequences((QKeySequence.StandardKey.Undo,)))
+        self.undo_action.setShortcuts(key_sequences(UNDO_KEYS))
         self.redo_action = self.undo_group.createRedoAction(self, "&Redo")
-        self.redo_action.setShortcuts(key_sequences((QKeySequence.StandardKey.Redo, "Ctrl+Shift+Z")))
+        self.redo_action.setShortcuts(key_sequences(REDO_KEYS))
         for action in (self.undo_action, self.redo_action):
             edit.addAction(action)
             self.addAction(action)
