@@ -161,3 +161,15 @@ def test_dictionary_without_one_documents_votes():
     assert [(text[s.start:s.end], s.label) for s in elsewhere.find(text)] == [("Kim", "actor"), ("Seoul", "actor")]
     assert [(text[s.start:s.end], s.label) for s in dictionary.find(text)] == [("Kim Jong Un", "actor"),
                                                                               ("Seoul", "claim")]
+
+
+def test_web_addresses_are_found_wherever_one_kind_of_mark_is_missing_from_the_rest():
+    """Each mark ("://", "www.") is looked for once per place: a text with many addresses of one kind
+    and none of the other gives the same addresses as scanning every position."""
+    from annotator.core.suggest.rules import _URL, _urls
+
+    pieces = ["see https://t.co/9Xj.", "(http://a.example/x?y=1)", "ftp://files.example/p", "1.3 million",
+              "“quoted”", "B-52H", "👍🏽 東京"]
+    for kinds in (pieces, [p for p in pieces if "www" not in p] + ["www.example.org/a"] * 3, pieces[1:]):
+        text = " ".join(kinds[i % len(kinds)] for i in range(200))
+        assert _urls(text) == [m.span() for m in _URL.finditer(text)]

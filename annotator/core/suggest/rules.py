@@ -96,21 +96,34 @@ _URL = re.compile(r"\b(?:(?:https?|ftp)://|www\.)\S*[^\s.,;:!?)\]}'\"”’»]")
 
 def _urls(text: str) -> list[tuple[int, int]]:
     """Where the web addresses are. Found from their marks with str.find: a regex scan of every
-    position costs ~50 ms on 2 MB (a quarter of all the rules' work) where the finds cost ~2."""
+    position costs ~50 ms on 2 MB (a quarter of all the rules' work) where the finds cost ~2.
+    Each mark's next place is kept until the scan passes it: finding a mark that the rest of the
+    text lacks afresh at every address scanned to the end each time (~70 ms on 2 MB)."""
     urls: list[tuple[int, int]] = []
-    at = _next_url_mark(text, 0)
+    marks = _UrlMarks(text)
+    at = marks.next(0)
     while at != -1:
         starts = (at,) if text.startswith("www.", at) else (at - 5, at - 4, at - 3)  # https, http, ftp
         match = next((m for s in starts if s >= 0 and (m := _URL.match(text, s))), None)
         if match is not None and (not urls or match.start() >= urls[-1][1]):
             urls.append(match.span())
-        at = _next_url_mark(text, max(at + 1, match.end() if match else 0))
+        at = marks.next(max(at + 1, match.end() if match else 0))
     return urls
 
 
-def _next_url_mark(text: str, pos: int) -> int:
-    hits = [hit for hit in (text.find("://", pos), text.find("www.", pos)) if hit != -1]
-    return min(hits) if hits else -1
+class _UrlMarks:
+    """The next "://" or "www." at or after a position, each text.find run once per place found."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.places = {mark: -2 for mark in ("://", "www.")}  # -2: not looked for yet; -1: none left
+
+    def next(self, pos: int) -> int:
+        for mark, place in self.places.items():
+            if place == -2 or 0 <= place < pos:
+                self.places[mark] = self.text.find(mark, pos)
+        hits = [place for place in self.places.values() if place != -1]
+        return min(hits) if hits else -1
 
 
 def _outside_urls(found: list[Suggestion], text: str) -> list[Suggestion]:
