@@ -1,4 +1,4 @@
-"""The one definition of a word: tokens for export, agreement and the window's word snapping.
+"""The one definition of a word: tokens for export, agreement, the window's word snapping and Ctrl+arrow steps.
 
 All offsets are code points into the stored text, ``end`` exclusive. The rules:
 
@@ -58,6 +58,8 @@ _TOKEN = regex.compile(
 )
 _SPACE_AHEAD = regex.compile(_SPACE)
 _SPACE_BEHIND = regex.compile(_SPACE, regex.REVERSE)
+_NOT_SPACE_AHEAD = regex.compile(r"[^\s\x1c-\x1f]")
+_NOT_SPACE_BEHIND = regex.compile(r"[^\s\x1c-\x1f]", regex.REVERSE)
 
 
 class Token(NamedTuple):
@@ -148,6 +150,30 @@ def word_at(text: str, offset: int) -> tuple[int, int] | None:
         return None
     words = words_in(text, offset, offset + 1)
     return words[0] if words else None
+
+
+def next_word_start(text: str, offset: int) -> int:
+    """Where Ctrl+Right goes from ``offset``: the start of the next word (any non-whitespace token: ``U.S.``
+    and 👍🏽 are one step each), or the end of the text."""
+    lo, hi = _chunk(text, offset, offset)
+    later = [s for s, _e in token_bounds(text, lo, hi) if s > offset]
+    if later:
+        return later[0]
+    after = _NOT_SPACE_AHEAD.search(text, hi)
+    return after.start() if after else len(text)
+
+
+def previous_word_start(text: str, offset: int) -> int:
+    """Where Ctrl+Left goes from ``offset``: the start of the word it is in or after, or the start of the text."""
+    lo, hi = _chunk(text, offset, offset)
+    earlier = [s for s, _e in token_bounds(text, lo, hi) if s < offset]
+    if earlier:
+        return earlier[-1]
+    before = _NOT_SPACE_BEHIND.search(text, 0, lo)
+    if before is None:
+        return 0
+    lo, hi = _chunk(text, before.start(), before.end())
+    return token_bounds(text, lo, hi)[-1][0]
 
 
 def snap_to_words(text: str, start: int, end: int) -> tuple[int, int] | None:

@@ -16,14 +16,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 
 from PySide6.QtCore import QEvent, QPoint, QSize, Qt, Signal
-from PySide6.QtGui import (QFont, QFontMetricsF, QKeyEvent, QMouseEvent, QPainter, QPaintEvent, QPalette,
-                           QResizeEvent, QTextBlock, QTextCursor, QTextDocument)
+from PySide6.QtGui import (QFont, QFontMetricsF, QKeyEvent, QKeySequence, QMouseEvent, QPainter, QPaintEvent,
+                           QPalette, QResizeEvent, QTextBlock, QTextCursor, QTextDocument)
 from PySide6.QtWidgets import QPlainTextEdit, QToolTip, QWidget
 
 from annotator.core.model import Span
 from annotator.core.offsets import OffsetError, Utf16Map
 from annotator.core.span_rows import SpanRows
-from annotator.core.tokens import word_at
+from annotator.core.tokens import next_word_start, previous_word_start, word_at
 from annotator.ui.decorations import PITCH, Painter, Paragraph, SpanDecorations, tag_font
 from annotator.ui.highlighter import SpanHighlighter, StyleFunction, label_style
 from annotator.ui.reading_layout import ReadingLayout, Spacing
@@ -32,6 +32,13 @@ from annotator.ui.theme import tint
 MEASURE = 80  # characters per line, at most (0: the whole width)
 RESERVED_BARS = 1  # nesting levels every line has room for (deeper nesting makes room in its paragraph)
 
+_MOVE, _SELECT = QTextCursor.MoveMode.MoveAnchor, QTextCursor.MoveMode.KeepAnchor
+_WORD_KEYS = {
+    QKeySequence.StandardKey.MoveToNextWord: (next_word_start, _MOVE),
+    QKeySequence.StandardKey.MoveToPreviousWord: (previous_word_start, _MOVE),
+    QKeySequence.StandardKey.SelectNextWord: (next_word_start, _SELECT),
+    QKeySequence.StandardKey.SelectPreviousWord: (previous_word_start, _SELECT),
+}
 _ARROWS = {Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Home, Qt.Key.Key_End}
 
 
@@ -375,7 +382,18 @@ class SpanTextView(QPlainTextEdit):
             self.exact_selection = bool(mods & Qt.KeyboardModifier.AltModifier)
             if self.exact_selection:  # Alt+Shift+arrow: select exactly, as Shift+arrow would
                 event = QKeyEvent(event.type(), event.key(), mods & ~Qt.KeyboardModifier.AltModifier, event.text())
-        super().keyPressEvent(event)
+        if not self._step_word(event):
+            super().keyPressEvent(event)
+
+    def _step_word(self, event: QKeyEvent) -> bool:
+        """Ctrl+Right / Ctrl+Left (Shift: select) by the export's words, not Qt's: ``U.S.`` is one step."""
+        for key, (step, mode) in _WORD_KEYS.items():
+            if event.matches(key):
+                cursor = self.textCursor()
+                cursor.setPosition(self.offsets.to_utf16(step(self.text, self._to_cp(cursor.position()))), mode)
+                self.setTextCursor(cursor)
+                return True
+        return False
 
     def viewportEvent(self, event: QEvent) -> bool:  # noqa: N802
         if event.type() == QEvent.Type.ToolTip:
