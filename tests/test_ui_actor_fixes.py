@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import sqlite3
 
+import orjson
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 
 from annotator.store import Project
 from ui_fixtures import *  # noqa: F403
@@ -107,3 +109,61 @@ def test_merge_into_picked_from_the_list_empties_the_field(qtbot, main_window):
     assert panel.merge_into.text() == "" and not popup.isVisible()
     qtbot.keyClick(panel.merge_into, Qt.Key.Key_Return)  # a second Enter on the empty field merges nothing
     assert window.undo_stack.undoText() == "Merge actor Jones into Bob Jones" and window.undo_stack.index() == 1
+
+
+def test_the_open_panel_reads_the_list_after_a_merge_and_the_summary_is_clean(qtbot, main_window, colleague):
+    window = main_window
+    window.actors.show_panel()
+    panel = window.actors.panel
+    assert rows(panel) == []
+    window.review.merge_files([colleague])
+    assert rows(panel) == [("Robert Jones", 1)]
+    summary = window.review.summary
+    assert "actors: 1 added" in summary.informativeText()  # told, but nothing went wrong
+    assert summary.windowTitle() == "Merge finished" and summary.icon() == QMessageBox.Icon.Information
+    summary.close()
+
+
+def test_a_merge_with_a_problem_is_still_titled_so(qtbot, main_window, tmp_path):
+    ben = Project.open(tmp_path / "ben.db")
+    doc, _ = ben.add_document(FIRST, title="doc 1")
+    ben.add_span(doc, 0, 11, "actor", "gold")  # a gold span without a reviewer: the summary warns
+    ben.close()
+    main_window.review.merge_files([tmp_path / "ben.db"])
+    summary = main_window.review.summary
+    assert "have no reviewer" in summary.informativeText()
+    assert summary.windowTitle() == "Merge finished with problems" and summary.icon() == QMessageBox.Icon.Warning
+    summary.close()
+
+
+def test_the_open_panel_reads_the_list_after_an_import(qtbot, main_window, tmp_path):
+    from annotator.ui.project_files import import_paths
+
+    window = main_window
+    window.actors.show_panel()
+    panel = window.actors.panel
+    source = tmp_path / "new.jsonl"
+    source.write_bytes(orjson.dumps({"text": "Carol King spoke.", "annotator": "alice",
+                                     "spans": [{"start": 0, "end": 10, "label": "actor", "kb_id": "Q99"}]}) + b"\n")
+    import_paths(window, [source])
+    assert [r.actor.external_id for r in panel.model.rows] == ["Q99"]
+
+
+
+def test_the_open_panel_counts_the_links_review_accepts(qtbot, ws_project, settings):
+    from ui_fixtures import CTRL, shown_window
+
+    entry = ws_project.create_actor("Bob Jones")
+    start = FIRST.index("Bob Jones")
+    for who in ("ana", "ben"):  # both marked and linked him: an agreed span
+        ws_project.link_span(ws_project.add_span(1, start, start + 9, "actor", who).id, entry.id)
+        ws_project.set_status(1, who, "done")
+    window = shown_window(qtbot, ws_project, "rita", settings, doc_id=1)
+    qtbot.keyClick(window.text_view, "r", CTRL)  # Review > Review mode
+    window.actors.show_panel()
+    panel = window.actors.panel
+    assert rows(panel) == [("Bob Jones", 2)]
+    qtbot.keyClick(window.review.panel.list, "a")  # accept all agreed: gold's span comes with its link
+    assert rows(panel) == [("Bob Jones", 3)]
+    window.undo_stack.undo()
+    assert rows(panel) == [("Bob Jones", 2)]

@@ -129,7 +129,7 @@ def _merge_import_file(project: Project, source: Path, renames: Mapping[str, str
                 summary = merge_colleague(project, colleague, renames, progress)
         finally:
             os.close(lock)
-    summary.notes.append("spans from an import file get the time of the merge as their timestamps")
+    summary.info.append("spans from an import file get the time of the merge as their timestamps")
     return summary
 
 
@@ -199,5 +199,5 @@ def format_summary(summary: MergeSummary) -> list[str]:
         lines.append(f"  labels added: {', '.join(summary.labels_added)}")
     for reason, count in sorted(summary.skipped.items()):
         lines.append(f"  skipped {count} {reason}")
-    lines += [f"  note: {note}" for note in summary.notes]
+    lines += [f"  note: {note}" for note in summary.info + summary.notes]
     return lines

@@ -83,14 +83,14 @@ def _match(project: Any, theirs: Actor, outcome: _Outcome) -> Actor:
 
 
 def merge_actors(project: Any, conn: sqlite3.Connection, path: Any, docs: Mapping[int, tuple[int, int]],
-                 rename: Mapping[str, str]) -> list[str]:
+                 rename: Mapping[str, str]) -> tuple[list[str], list[str]]:
     """Merge the colleague's actor list and links (their connection ``conn``, documents mapped by ``docs``);
-    returns the summary's lines about it (nothing when their file has no actors)."""
+    returns the summary's lines about it: what was done, and the conflicts (nothing when their file has no actors)."""
     outcome = _Outcome()
     try:
         tables = {r[0] for r in conn.execute("SELECT name FROM main.sqlite_master WHERE type = 'table'")}
         if "actors" not in tables:
-            return []
+            return [], []
         mapping: dict[int, int] = {}
         for theirs in _their_actors(conn):
             if theirs.id < 0 or actor_problem(theirs):
@@ -103,10 +103,10 @@ def merge_actors(project: Any, conn: sqlite3.Connection, path: Any, docs: Mappin
         raise project_error(path, exc) from exc
     _link(project, links, docs, rename, mapping, outcome)
     if not (outcome.added or outcome.matched or outcome.skipped):
-        return []
-    lines = [f"actors: {outcome.added} added, {outcome.matched} matched to ours, {outcome.linked} spans linked"
-             + (f", {outcome.skipped} malformed entries skipped" if outcome.skipped else "")]
-    return lines + [f"actor conflict: {text}" for text in outcome.conflicts]
+        return [], []
+    done = [f"actors: {outcome.added} added, {outcome.matched} matched to ours, {outcome.linked} spans linked"]
+    problems = [f"actors: {outcome.skipped} malformed entries skipped"] if outcome.skipped else []
+    return done, problems + [f"actor conflict: {text}" for text in outcome.conflicts]
 
 
 def _link(project: Any, links: list[tuple], docs: Mapping[int, tuple[int, int]], rename: Mapping[str, str],

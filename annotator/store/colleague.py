@@ -251,7 +251,8 @@ class MergeSummary:
     relation_rejections_added: int = 0  # pairs where their reviewer rejected every relation
     attribute_values_added: int = 0  # values of their spans' attributes (refused ones are in skipped)
     skipped: dict[str, int] = field(default_factory=dict)  # reason -> count
-    notes: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the reviewer should look at (the dialog says "with problems")
+    info: list[str] = field(default_factory=list)  # what the merge did beyond the counts, nothing wrong
 
     def skip(self, reason: str, count: int = 1) -> None:
         self.skipped[reason] = self.skipped.get(reason, 0) + count
@@ -454,7 +455,9 @@ def merge_colleague(project: Project, colleague: ColleagueProject, rename: Mappi
         _merge_statuses(project, colleague, docs, rename, summary)
         _merge_rejections(project, colleague, docs, rename, summary)
         merge_relation_rejections(project, colleague, docs, rename, summary)
-        summary.notes += merge_actors(project, colleague.conn, colleague.path, docs, rename)
+        counts, conflicts = merge_actors(project, colleague.conn, colleague.path, docs, rename)
+        summary.info += counts
+        summary.notes += conflicts
         counter.add(counter.total - counter.done)  # spans skipped as malformed were never in a batch
     for reason, count in colleague.skipped.items():  # documents skipped while they streamed by
         summary.skip(reason, count)

@@ -314,7 +314,8 @@ class ActorControls(QObject):
         window.text_view.currentSpanChanged.connect(lambda _id: self.show_link())
         window.documentOpened.connect(lambda _doc: self.show_link())
         window.spans_panel.model_.modelReset.connect(lambda: self.names.forget(None))
-        window.notifier.changed.connect(lambda _changes: self.names.forget(None))
+        window.notifier.changed.connect(self._spans_changed)
+        window.notifier.projectChanged.connect(self._spans_changed)
         window.notifier.spanAdded.connect(lambda span: self.names.forget([span.id]))
 
     def _action(self) -> QAction:
@@ -369,6 +370,11 @@ class ActorControls(QObject):
     def _links_changed(self, span_ids: list[int] | None) -> None:
         self.names.forget(span_ids)
         self.show_link()
+
+    def _spans_changed(self, _changes: object = None) -> None:
+        """Many spans came or went at once (review, merge, import): their links and entries with them."""
+        self.names.forget(None)
+        self._actors_changed()
 
     def _actors_changed(self) -> None:
         if self.dock.isVisible():

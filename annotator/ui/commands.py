@@ -35,6 +35,7 @@ class ChangeNotifier(QObject):
     relationAdded = Signal(object)  # Relation: one linked (views add just its arc)
     relationRemoved = Signal(object)  # Relation: one unlinked
     changed = Signal(object)  # core.changes.Changes: a command's many spans at once (accept all agreed, its undo)
+    projectChanged = Signal()  # a merge or an import wrote outside the undo stack: views read what they show again
     statusChanged = Signal(int, str)  # doc_id, annotator
     saved = Signal()  # a change reached the project file
     failed = Signal(str)  # a change did not

@@ -49,7 +49,7 @@ def merge_summary_details(merged: list[MergeSummary], refused: list[tuple[Path, 
 
 def merge_summary_box(merged: list[MergeSummary], refused: list[tuple[Path, str]], parent: QWidget) -> QMessageBox:
     """The summary dialog (not yet open: ``open()`` it, the window stays usable behind it)."""
-    problems = bool(refused) or any(s.skipped or s.notes for s in merged)
+    problems = bool(refused) or any(s.skipped or s.notes for s in merged)  # s.info says what went right
     icon = QMessageBox.Icon.Warning if problems else QMessageBox.Icon.Information
     title = "Merge finished with problems" if problems else "Merge finished"
     box = QMessageBox(icon, title, merge_summary_text(merged, refused), QMessageBox.StandardButton.Ok, parent)

@@ -122,6 +122,7 @@ def import_paths(window: MainWindow, paths: list[Path]) -> None:
     report = import_with_progress(window.project, paths, window.own_annotator, window)
     if report is None:
         return
+    window.notifier.projectChanged.emit()
     window.documents.apply_filter()
     if window.doc_id is None and window.documents.model.ids:
         window.open_document(window.documents.model.ids[0])

@@ -184,6 +184,8 @@ class ReviewMode(QObject):
             newcomers = [n for n in review.annotators_with_done_documents(window.project) if n not in listed]
             self.panel.set_selected_annotators(ticked + newcomers)  # the reviewer's ticks stay
         self._refill_list(always=True)  # merged documents join the list
+        if merged:
+            window.notifier.projectChanged.emit()
         if merged or refused:
             self.summary = merge_summary_box(merged, refused, window)
             self.summary.open()
