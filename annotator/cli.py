@@ -13,6 +13,7 @@ from typing import Any, Callable
 import click
 
 from annotator import __version__
+from annotator.core.wording import counted
 from annotator.store import Project, ProjectError
 from annotator.store.errors import project_error
 
@@ -139,8 +140,8 @@ def actors(project: Path, as_json: bool) -> None:
     width = max(len(a["name"]) for a in listed)
     for actor in listed:
         aliases = f"  aka {'; '.join(actor['aliases'])}" if actor["aliases"] else ""
-        click.echo(f"{actor['name']:<{width}}  {actor['kb_id']:<22}  {_count(actor['spans'], 'span')} in "
-                   f"{_count(actor['documents'], 'document')}{aliases}")
+        click.echo(f"{actor['name']:<{width}}  {actor['kb_id']:<22}  {counted(actor['spans'], 'span')} in "
+                   f"{counted(actor['documents'], 'document')}{aliases}")
 
 
 class _CheckProgress:
@@ -187,13 +188,9 @@ def check(project: Path) -> None:
     took = time.monotonic() - started
     if problems:
         shown = "; ".join(problems[:5]) + (f"; and {len(problems) - 5} more" if len(problems) > 5 else "")
-        raise Failed(f"{project}: damaged: SQLite's integrity check found {_count(len(problems), 'problem')} "
+        raise Failed(f"{project}: damaged: SQLite's integrity check found {counted(len(problems), 'problem')} "
                      f"({shown}). Open a backup, or export what can still be read.")
     click.echo(f"{project}: no damage found (SQLite's full integrity check, {took:.1f} s)")
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 @main.command("import")
@@ -222,16 +219,16 @@ def import_(project: Path, paths: tuple[Path, ...], annotator: str | None, offse
         raise click.BadParameter(problem, param_hint="--annotator")
     with open_project(project, create=True) as proj:
         report = import_paths(proj, list(paths), annotator=annotator, offsets=offsets or "auto")
-    parts = [f"Imported {_count(report.documents_added, 'document')} ({_count(report.spans_added, 'span')})"
-             f" from {_count(len(report.imported), 'file')}"]
+    parts = [f"Imported {counted(report.documents_added, 'document')} ({counted(report.spans_added, 'span')})"
+             f" from {counted(len(report.imported), 'file')}"]
     if report.actors_added:
-        parts.append(f"{_count(report.actors_added, 'new actor')} for unknown kb_ids")
+        parts.append(f"{counted(report.actors_added, 'new actor')} for unknown kb_ids")
     if report.duplicates:
-        parts.append(_count(len(report.duplicates), "duplicate"))
+        parts.append(counted(len(report.duplicates), "duplicate"))
     if report.failed:
-        parts.append(f"{_count(len(report.failed_files), 'file')} failed")
+        parts.append(f"{counted(len(report.failed_files), 'file')} failed")
     if report.skipped:
-        parts.append(f"{_count(report.skipped, 'file')} of unknown type skipped")
+        parts.append(f"{counted(report.skipped, 'file')} of unknown type skipped")
     click.echo("; ".join(parts))
     for duplicate in report.duplicates:
         click.echo(f"Duplicate: {duplicate}")
@@ -293,7 +290,7 @@ def merge(project: Path, sources: tuple[Path, ...], renames: tuple[str, ...], an
             for line in format_summary(summary):
                 click.echo(line)
     if failed and len(sources) > 1:
-        click.echo(f"annotator: merged {len(sources) - len(failed)} of {_count(len(sources), 'source')};"
+        click.echo(f"annotator: merged {len(sources) - len(failed)} of {counted(len(sources), 'source')};"
                    f" not merged: {', '.join(map(str, failed))}", err=True)
     if failed:
         sys.exit(1)

@@ -8,6 +8,7 @@ import sys
 import pytest
 
 from annotator.cli import main
+from annotator.core.wording import counted
 from annotator.io.exporting import (
     ExportError,
     ExportOptions,
@@ -137,7 +138,7 @@ def test_split_by_document_is_deterministic_and_disjoint(runner, many, tmp_path)
     assert len(docs["train"]) > len(docs["dev"]) + len(docs["test"])  # ~80%: ratios hold on average
     assert sum(len(r) for r in parts.values()) == 60  # 40 ana + 20 ben records, each in its document's split
     for name in docs:  # the summary lists every split
-        assert f"split {name}: {len(docs[name])} documents, {len(parts[name])} records" in result.stderr
+        assert f"split {name}: {counted(len(docs[name]), 'document')}, {counted(len(parts[name]), 'record')}" in result.stderr
     first = {n: (tmp_path / f"data.{n}.jsonl").read_bytes() for n in docs}
     run(runner, many.path, "-o", out, "--split", "train=0.8,dev=0.1,test=0.1", "--seed", "7")
     assert first == {n: (tmp_path / f"data.{n}.jsonl").read_bytes() for n in docs}
@@ -182,7 +183,7 @@ def test_empty_split_is_written_with_a_warning(runner, project, tmp_path):
         path = tmp_path / f"small.{name}.jsonl"
         count = list(expected.values()).count(name)
         assert len(read_jsonl(path)) == count
-        assert f"split {name}: {count} documents, {count} records" in result.stderr
+        assert f"split {name}: {counted(count, 'document')}, {counted(count, 'record')}" in result.stderr
     for name in empty:
         assert f"warning: split {name!r} is empty: none of the 2 documents fell into it" in result.stderr
         assert (tmp_path / f"small.{name}.jsonl").read_bytes() == b""

@@ -185,7 +185,7 @@ def test_report_names_each_changed_span_and_strict_refuses(corpus, tmp_path, run
     report = tmp_path / "report.tsv"
     result = runner.invoke(main, ["export", str(db), "-f", "hf", "-o", str(tmp_path / "hf.jsonl"), "--report", str(report)])
     assert result.exit_code == 0, result.output
-    assert f"1 spans {TRIMMED}" in result.stderr and str(report) in result.stderr
+    assert f"1 span {TRIMMED}" in result.stderr and str(report) in result.stderr
     header, *lines = report.read_text(encoding="utf-8").splitlines()
     assert header.split("\t") == ["document", "annotator", "start", "end", "label", "text", "why"]
     assert len(lines) == 1

@@ -310,6 +310,6 @@ def test_a_deep_meta_stored_before_the_rule_no_longer_stops_the_export(tmp_path,
     out = tmp_path / f"out.{fmt}"
     result = run("export", path, "-f", fmt, "-o", out)
     assert result.exit_code == 0, result.output
-    assert "1 records with their document's meta left out ('meta' is nested more than 32 levels deep)" in result.output
+    assert "1 record with their document's meta left out ('meta' is nested more than 32 levels deep)" in result.output
     written = out.read_text(encoding="utf-8")
     assert "wire" in written and "Alice met Bob." in written

@@ -167,3 +167,14 @@ def test_the_open_panel_counts_the_links_review_accepts(qtbot, ws_project, setti
     assert rows(panel) == [("Bob Jones", 3)]
     window.undo_stack.undo()
     assert rows(panel) == [("Bob Jones", 2)]
+
+
+def test_counts_in_the_export_summary_agree_with_their_nouns():
+    from annotator.io.exporters._base import ExportSummary
+
+    summary = ExportSummary(documents=1, records=1, spans_in_records=1, relations_in_records=1)
+    summary.untouched_left_out = (1, 1)
+    text = "\n".join(summary.lines())
+    assert text.startswith("Exported 1 document, 1 record, 1 span.")
+    assert "  1 relation written" in text and "1 untouched record left out" in text and "1 document has no" in text
+    assert "Exported 2 documents" in ExportSummary(documents=2).lines()[0]

@@ -190,7 +190,7 @@ def test_untouched_choices_follow_the_format_and_reach_the_export(qtbot, dialog,
     assert offered == ["leave-out", "negative"]  # BIO cannot say "not annotated"
     dialog.destination.setText(str(tmp_path / "hf.jsonl"))
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)
-    assert "1 untouched records left out" in dialog.summary.text()
+    assert "1 untouched record left out" in dialog.summary.text()
     assert "Nobody" not in (tmp_path / "hf.jsonl").read_text(encoding="utf-8")
     choose_untouched(qtbot, dialog, "negative")
     qtbot.mouseClick(dialog.export_button, Qt.MouseButton.LeftButton)

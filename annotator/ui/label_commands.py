@@ -16,6 +16,7 @@ from PySide6.QtGui import QUndoCommand
 
 from annotator.core.model import Label, Span
 from annotator.core.relations import Relation, RelationLabel
+from annotator.core.wording import counted
 from annotator.store import Project
 from annotator.store.attributes import HeldAttributes
 from annotator.store.errors import ProjectError, error_message
@@ -128,11 +129,11 @@ def move_label_command(project: Project, name: str, step: int) -> ReorderLabelsC
 
 
 def spans_phrase(count: int) -> str:
-    return f"{count} span" if count == 1 else f"{count} spans"
+    return counted(count, "span")
 
 
 def relations_phrase(count: int) -> str:
-    return f"{count} relation" if count == 1 else f"{count} relations"
+    return counted(count, "relation")
 
 
 class DeleteLabelCommand(LabelCommand):

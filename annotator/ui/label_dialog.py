@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import DEFAULT_LABELS, EXTRA_COLORS, Label
+from annotator.core.wording import verb
 from annotator.store import Project
 from annotator.ui.actions import REDO_KEYS, UNDO_KEYS, key_sequences
 from annotator.ui.attribute_schema import AttributeSchemaEditor
@@ -357,7 +358,7 @@ class LabelSchemaDialog(LabelForm, QDialog):
         name = self._editing
         count = self.project.label_span_count(name)
         if count:
-            question = f"Delete label {name} and the {spans_phrase(count)} that use it?"
+            question = f"Delete label {name} and the {spans_phrase(count)} that {verb(count, 'uses', 'use')} it?"
         else:
             question = f"Delete label {name}? No spans use it."
         if not self.confirm(question + " You can undo this."):

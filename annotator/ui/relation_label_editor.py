@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.relations import RelationLabel
+from annotator.core.wording import verb
 from annotator.store import Project
 from annotator.ui.label_commands import (
     AddRelationLabelCommand,
@@ -245,7 +246,7 @@ class RelationLabelEditor(LabelForm, QWidget):
             return
         name = self._editing
         count = self.project.relation_count(name)
-        question = (f"Delete relation label {name} and the {relations_phrase(count)} that use it?"
+        question = (f"Delete relation label {name} and the {relations_phrase(count)} that {verb(count, 'uses', 'use')} it?"
                     if count else f"Delete relation label {name}? No relations use it.")
         if self.confirm(question + " You can undo this."):
             self._push(DeleteRelationLabelCommand(self.project, name, count), select=None)

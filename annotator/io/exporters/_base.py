@@ -22,6 +22,7 @@ import orjson
 from annotator.core.attributes import AttributeDef
 from annotator.core.model import MAX_META_CHARACTERS, MAX_META_DEPTH, meta_problem
 from annotator.core.tokens import Token, tokenize
+from annotator.core.wording import counted, verb
 
 
 class ExportError(ValueError):
@@ -104,22 +105,24 @@ class ExportSummary:
         if self.cancelled:
             return ["Export cancelled: nothing was written."]
         lines = [
-            f"Exported {self.documents} documents, {self.records} records, {self.spans_written} spans."
+            f"Exported {counted(self.documents, 'document')}, {counted(self.records, 'record')}, "
+            f"{counted(self.spans_written, 'span')}."
         ]
-        lines += [f"  split {name}: {docs} documents, {records} records" for name, (docs, records) in self.splits.items()]
+        lines += [f"  split {name}: {counted(docs, 'document')}, {counted(records, 'record')}" for name, (docs, records) in self.splits.items()]
         records, documents = self.untouched_left_out
         if records:
-            lines.append(f"  {records} untouched records left out (no span, not marked done; {documents} documents "
-                         "have no record at all): --untouched include or negative writes them")
-        lines += [f"  {count} spans {reason}" for reason, count in sorted(self.adjusted.items())]
-        lines += [f"  {count} records {reason}" for reason, count in sorted(self.records_adjusted.items())]
-        lines += [f"  {count} spans left out: {reason}" for reason, count in sorted(self.left_out.items())]
+            lines.append(f"  {counted(records, 'untouched record')} left out (no span, not marked done; "
+                         f"{counted(documents, 'document')} {verb(documents, 'has', 'have')} no record at all): "
+                         "--untouched include or negative writes them")
+        lines += [f"  {counted(count, 'span')} {reason}" for reason, count in sorted(self.adjusted.items())]
+        lines += [f"  {counted(count, 'record')} {reason}" for reason, count in sorted(self.records_adjusted.items())]
+        lines += [f"  {counted(count, 'span')} left out: {reason}" for reason, count in sorted(self.left_out.items())]
         written = self.relations_in_records - sum(self.relations_left_out.values())
         if written:
-            lines.append(f"  {written} relations written")
-        lines += [f"  {count} relations left out: {reason}" for reason, count in sorted(self.relations_left_out.items())]
+            lines.append(f"  {counted(written, 'relation')} written")
+        lines += [f"  {counted(count, 'relation')} left out: {reason}" for reason, count in sorted(self.relations_left_out.items())]
         if self.report:
-            lines.append(f"  {len(self.report)} spans not written exactly as stored: the report names each")
+            lines.append(f"  {counted(len(self.report), 'span')} not written exactly as stored: the report names each")
         lines += [f"  wrote {path}" for path in self.files]
         lines += [f"  note: {note}" for note in self.notes]
         lines += [f"warning: {warning}" for warning in self.warnings]
