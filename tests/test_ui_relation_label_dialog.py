@@ -151,7 +151,7 @@ def test_delete_asks_with_the_count_and_undo_restores_relations_with_their_ids(q
     dialog, editor = relation_tab(qtbot, linked, stack, confirm=questions)
     click_relation_label(qtbot, editor, "claimed_by")
     qtbot.keyClick(editor.label_list, Qt.Key.Key_Delete)
-    assert questions.asked == ["Delete relation label claimed_by and the 1 relation that use it? You can undo this."]
+    assert questions.asked == ["Delete relation label claimed_by and the 1 relation that uses it? You can undo this."]
     assert "claimed_by" not in [row[0] for row in file_relation_labels(linked)]
     assert file_relations(linked) == before[:1]
     assert stack.undoText() == "Delete relation label claimed_by (1 relation)"

@@ -171,7 +171,7 @@ def test_label_dialog_from_the_menu_rename_delete_and_window_undo(qtbot, main_wi
     seen: list[str] = []
     answer_message_box(seen, QMessageBox.StandardButton.Yes)
     qtbot.keyClick(labels, Qt.Key.Key_Delete)
-    assert seen == ["Delete label quote and the 1 span that use it? You can undo this."]
+    assert seen == ["Delete label quote and the 1 span that uses it? You can undo this."]
     assert [s[3] for s in read_spans(main_window.project.path)] == ["person"]
     assert "quote" not in main_window.palette.buttons
     qtbot.keyClick(labels, Qt.Key.Key_Escape)
