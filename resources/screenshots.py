@@ -72,31 +72,6 @@ def build(folder: Path) -> tuple[Project, int, int]:
     return project, doc_id, report_id
 
 
-# (head words, head label, relation, child words, child label, child's occurrence)
-LINKS = [
-    ("“We have never been stronger at sea,”", "quote", "said_by", "Smith", "actor", 1),
-    ("the northern fleet had grown to 42 ships, a figure that analysts", "quote", "said_by", "Alice Smith", "actor", 0),
-    ("42 ships", "figure", "supports", "Defence minister Alice Smith said on Tuesday that the northern fleet had "
-     "grown to 42 ships", "claim", 0),
-    ("12 fishing boats", "figure", "supports", "the claim that the fleet had grown by a third", "claim", 0),
-]
-
-
-def link_quotes(project: Project, doc_id: int, annotator: str = "ana") -> None:
-    """The sample article's quotes linked to their speakers, and figures to the claims they back."""
-    text = project.document(doc_id).text
-    by_place = {(s.start, s.end, s.label): s.id for s in project.spans(doc_id, annotator)}
-
-    def span_id(words: str, label: str, nth: int = 0) -> int:
-        start = -1
-        for _ in range(nth + 1):
-            start = text.index(words, start + 1)
-        return by_place[(start, start + len(words), label)]
-
-    project.add_relations((span_id(head, head_label), span_id(child, child_label, nth), relation)
-                          for head, head_label, relation, child, child_label, nth in LINKS)
-
-
 def main() -> int:
     out = Path(sys.argv[1])
     modes = sys.argv[2:] or ["light", "dark"]
@@ -132,26 +107,12 @@ def main() -> int:
                 shoot(app, window, out / "review-three.png")
                 window.review.set_active(False)
             window.close()
-        if "light" in modes:
-            from annotator.store.suggestions import set_enabled_sources
-
-            apply_theme("light")
-            link_quotes(project, doc_id)
-            set_enabled_sources(project, [])  # no suggestion outlines: the picture is about relations
-            settings = QSettings(str(Path(tmp) / "relations.ini"), QSettings.Format.IniFormat)
-            window = MainWindow(project, "ana", settings)
-            window.resize(1400, 820)
-            window.show()
-            window.open_document(doc_id)
-            window.relations.dock.show()
-            window.relations.dock.raise_()
-            shoot(app, window, out / "relations.png")
-            window.close()
         project.close()
         if "light" in modes:
             apply_theme("light")
             shoot_actors(app, Path(tmp), out)
             shoot_review_relations(app, Path(tmp), out)
+            shoot_relations(app, Path(tmp), out)
     return 0
 
 
@@ -191,6 +152,48 @@ def shoot_review_relations(app: QApplication, folder: Path, out: Path) -> None:
     panel.set_row(len(panel.disagreements))  # ana's relation alone: dashed, numbered 1
     shoot(app, window, out / "review-relations.png")
     window.review.set_active(False)
+    window.close()
+    project.close()
+
+
+# The sample article's quotes linked to their speaker, a claim to who made it, figures to the claims they back:
+# (head words, head label, relation, child words, child label).
+SAMPLE_LINKS = [
+    ("The Korean War seems very long ago, like ancient history,", "quote", "said_by", "Klingner", "actor"),
+    ("But the threat is still there. In fact, the North Korean threat has only grown.", "quote", "said_by",
+     "Klingner", "actor"),
+    ("North Korea also has a sophisticated cyber warfare operation", "claim", "claimed_by", "Bruce Klingner", "actor"),
+    ("it has developed a stockpile of nuclear warheads", "claim", "claimed_by", "Bruce Klingner", "actor"),
+    ("1.3 million soldiers", "figure", "supports", "one of the world’s largest militaries", "claim"),
+]
+
+
+def shoot_relations(app: QApplication, folder: Path, out: Path) -> None:
+    """The sample article (sample_docs/korea-peninsula-threat.txt) with its quotes linked to their speaker."""
+    from annotator.store.suggestions import set_enabled_sources
+    from annotator.ui.main_window import MainWindow
+
+    project = Project.open(folder / "relations.db")
+    set_enabled_sources(project, [])  # no suggestion outlines: the picture is about relations
+    text = (Path(__file__).resolve().parent.parent / "sample_docs" / "korea-peninsula-threat.txt").read_text("utf-8")
+    doc_id, _ = project.add_document(text, title="korea-peninsula-threat")
+    ids: dict[tuple[str, str], int] = {}
+
+    def span(words: str, label: str) -> int:
+        if (words, label) not in ids:
+            start = text.rindex(words) if words == "Klingner" else text.index(words)  # the speaker of the quotes
+            ids[words, label] = project.add_span(doc_id, start, start + len(words), label, "ana").id
+        return ids[words, label]
+
+    for head, head_label, relation, child, child_label in SAMPLE_LINKS:
+        project.add_relation(span(head, head_label), span(child, child_label), relation)
+    window = MainWindow(project, "ana", QSettings(str(folder / "relations.ini"), QSettings.Format.IniFormat))
+    window.resize(1400, 960)  # the whole article: its first claims and its closing quotes
+    window.show()
+    window.open_document(doc_id)
+    window.relations.dock.show()
+    window.relations.dock.raise_()
+    shoot(app, window, out / "relations.png")
     window.close()
     project.close()
 
