@@ -5,32 +5,28 @@ Actors panel's "Merge into" field emptied after a merge picked from its completi
 
 from __future__ import annotations
 
-import sqlite3
-
 import orjson
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox
 
 from annotator.store import Project
+from test_ui_actors import label_actor, links
 from ui_fixtures import *  # noqa: F403
-from ui_fixtures import FIRST, press, select_with_keys
+from ui_fixtures import FIRST, press
 
 pytestmark = pytest.mark.gui
 
 
-def links(path) -> list[tuple]:
-    with sqlite3.connect(path) as conn:
-        return conn.execute("SELECT s.start, s.[end], a.name FROM span_actors l JOIN spans s ON s.id = l.span_id"
-                            " JOIN actors a ON a.id = l.actor_id ORDER BY s.start").fetchall()
-
-
-def label_actor(qtbot, window, start, length):
-    select_with_keys(qtbot, window, start, length)
-    press(qtbot, window, "1")  # actor
-    span = next(s for s in window.text_view.spans() if s.start == start)
-    window.select_span(span.id)
-    return span
+def jones_typed(qtbot, window):
+    """The span "Jones" alone, `@`, and "Jones" typed: the open list offers the entry "Bob Jones"."""
+    window.project.create_actor("Bob Jones")
+    label_actor(qtbot, window, 20, 5)
+    press(qtbot, window, "@")
+    bar = window.actors.bar
+    qtbot.keyClicks(bar.edit, "Jones")  # replaces the selected text
+    assert bar.model.stringList() == ["Bob Jones"] and bar.completer.popup().isVisible()
+    return bar
 
 
 def rows(panel) -> list[tuple]:
@@ -51,13 +47,8 @@ def colleague(tmp_path):
 
 def test_enter_with_the_list_open_and_no_row_chosen_creates_the_typed_name(qtbot, main_window):
     window = main_window
-    window.project.create_actor("Bob Jones")
-    label_actor(qtbot, window, 20, 5)  # "Jones" alone, a span of its own
-    press(qtbot, window, "@")
-    bar = window.actors.bar
-    qtbot.keyClicks(bar.edit, "Jones")  # replaces the selected text; the list offers "Bob Jones"
+    bar = jones_typed(qtbot, window)
     popup = bar.completer.popup()
-    assert bar.model.stringList() == ["Bob Jones"] and popup.isVisible()
     qtbot.keyClick(popup, Qt.Key.Key_Return)  # the open list has the keyboard, as for a user
     assert not bar.isVisible() and not popup.isVisible()
     assert links(window.project.path) == [(20, 25, "Jones")]
@@ -66,23 +57,14 @@ def test_enter_with_the_list_open_and_no_row_chosen_creates_the_typed_name(qtbot
 
 def test_enter_on_the_line_with_the_list_open_also_links(qtbot, main_window):
     window = main_window
-    window.project.create_actor("Bob Jones")
-    label_actor(qtbot, window, 20, 5)
-    press(qtbot, window, "@")
-    bar = window.actors.bar
-    qtbot.keyClicks(bar.edit, "Jones")
-    assert bar.completer.popup().isVisible()
+    bar = jones_typed(qtbot, window)
     qtbot.keyClick(bar.edit, Qt.Key.Key_Enter)  # the keypad's Enter, delivered to the line
     assert links(window.project.path) == [(20, 25, "Jones")] and not bar.isVisible()
 
 
 def test_enter_on_a_chosen_row_links_that_row(qtbot, main_window):
     window = main_window
-    window.project.create_actor("Bob Jones")
-    label_actor(qtbot, window, 20, 5)
-    press(qtbot, window, "@")
-    bar = window.actors.bar
-    qtbot.keyClicks(bar.edit, "Jones")
+    bar = jones_typed(qtbot, window)
     popup = bar.completer.popup()
     qtbot.keyClick(popup, Qt.Key.Key_Down)
     qtbot.keyClick(popup, Qt.Key.Key_Return)
