@@ -16,14 +16,9 @@ from annotator.store import Project
 from annotator.ui.commands import ChangeNotifier
 from annotator.ui.main_window import MainWindow
 from annotator.ui.review_panel import ReviewPanel
-from ui_fixtures import CTRL, SAMPLE_DOCS, press, review_panel, select_with_keys, settings, shown_window  # noqa: F401
+from ui_fixtures import words_at as at, CTRL, SAMPLE_DOCS, press, review_panel, select_with_keys, settings, shown_window  # noqa: F401
 
 pytestmark = pytest.mark.gui
-
-
-def at(text: str, words: str) -> tuple[int, int]:
-    start = text.index(words)
-    return start, start + len(words)
 
 
 @pytest.fixture

@@ -14,18 +14,13 @@ import pytest
 
 from annotator.core.model import GOLD_ANNOTATOR
 from annotator.store import Project
-from ui_fixtures import CTRL, SAMPLE_DOCS, settings, shown_window  # noqa: F401
+from ui_fixtures import words_at as at, CTRL, SAMPLE_DOCS, settings, shown_window  # noqa: F401
 
 pytestmark = pytest.mark.gui
 
 KLINGNER = "Bruce Klingner"
 OFFICIALS = "U.S. officials"
 THREAT = "one of America’s gravest threats"
-
-
-def at(text: str, words: str) -> tuple[int, int]:
-    start = text.index(words)
-    return start, start + len(words)
 
 
 @pytest.fixture

@@ -14,17 +14,12 @@ import pytest
 
 from annotator.core.model import GOLD_ANNOTATOR
 from annotator.store import Project
-from ui_fixtures import CTRL, SAMPLE_DOCS, settings, shown_window  # noqa: F401
+from ui_fixtures import words_at as at, CTRL, SAMPLE_DOCS, settings, shown_window  # noqa: F401
 
 pytestmark = pytest.mark.gui
 
 THREAT = "one of America’s gravest threats"
 STOCKPILE = "it has developed a stockpile of nuclear warheads"
-
-
-def at(text: str, words: str) -> tuple[int, int]:
-    start = text.index(words)
-    return start, start + len(words)
 
 
 @pytest.fixture

@@ -26,6 +26,12 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 
+def words_at(text: str, words: str) -> tuple[int, int]:
+    """Where ``words`` first occur in ``text``: (start, end) in code points."""
+    start = text.index(words)
+    return start, start + len(words)
+
+
 @pytest.fixture
 def settings(tmp_path) -> QSettings:
     """Settings in an ini file of the test's own (never the user's)."""
