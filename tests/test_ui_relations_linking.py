@@ -7,7 +7,7 @@ from PySide6.QtCore import QPointF, Qt
 from PySide6.QtWidgets import QMenu
 
 from ui_fixtures import *  # noqa: F403
-from ui_fixtures import CTRL, point_of, press, read_relations
+from ui_fixtures import CTRL, alice_bob_quote, point_of, press, read_relations
 
 pytestmark = pytest.mark.gui
 
@@ -15,11 +15,7 @@ pytestmark = pytest.mark.gui
 @pytest.fixture
 def three_spans(qtbot, main_window):
     """Alice Smith, Bob Jones (actors) and the quote, in alice's layer; the quote selected."""
-    project = main_window.project
-    alice = project.add_span(1, 0, 11, "actor", "alice")
-    bob = project.add_span(1, 16, 25, "actor", "alice")
-    quote = project.add_span(1, 47, 73, "quote", "alice")
-    main_window.open_document(1)
+    alice, bob, quote = alice_bob_quote(main_window)
     main_window.text_view.setFocus()
     qtbot.mouseClick(main_window.text_view.viewport(), Qt.MouseButton.LeftButton, pos=point_of(main_window, 50))
     assert main_window.text_view.current_span_id == quote.id

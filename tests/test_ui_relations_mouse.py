@@ -9,7 +9,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QMenu
 
 from ui_fixtures import *  # noqa: F403
-from ui_fixtures import CTRL, point_of, read_relations
+from ui_fixtures import CTRL, alice_bob_quote, point_of, read_relations
 
 pytestmark = pytest.mark.gui
 
@@ -17,11 +17,7 @@ pytestmark = pytest.mark.gui
 @pytest.fixture
 def spans(qtbot, main_window):
     """Alice Smith, Bob Jones (actors) and the quote "the budget is 40 million", in alice's layer."""
-    project = main_window.project
-    alice = project.add_span(1, 0, 11, "actor", "alice")
-    bob = project.add_span(1, 16, 25, "actor", "alice")
-    quote = project.add_span(1, 47, 73, "quote", "alice")
-    main_window.open_document(1)
+    alice, bob, quote = alice_bob_quote(main_window)
     return main_window, alice, bob, quote
 
 

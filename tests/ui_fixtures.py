@@ -26,6 +26,17 @@ CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
 
 
+def alice_bob_quote(window: MainWindow) -> tuple:
+    """Alice Smith, Bob Jones (actors) and the quote "the budget is 40 million" in alice's layer of the
+    workspace document, which the window then opens: (alice, bob, quote)."""
+    project = window.project
+    alice = project.add_span(1, 0, 11, "actor", "alice")
+    bob = project.add_span(1, 16, 25, "actor", "alice")
+    quote = project.add_span(1, 47, 73, "quote", "alice")
+    window.open_document(1)
+    return alice, bob, quote
+
+
 def words_at(text: str, words: str) -> tuple[int, int]:
     """Where ``words`` first occur in ``text``: (start, end) in code points."""
     start = text.index(words)
