@@ -54,6 +54,19 @@ def test_add_relation_is_durable(linked):
     assert project.relations(doc, "ann") == [relation]
 
 
+
+def test_layer_relations_are_one_layers_in_id_order_as_relations_reads_them(linked):
+    """The window's columnar read gives what the row read gives, for one annotator's layer only."""
+    project, doc, actor, quote = linked
+    other_actor = project.add_span(doc, 36, 39, "actor", "bob")
+    other_quote = project.add_span(doc, 12, 23, "quote", "bob")
+    second_quote = project.add_span(doc, 40, 48, "quote", "ann")
+    first = project.add_relation(second_quote.id, actor.id, "said_by")
+    project.add_relation(other_quote.id, other_actor.id, "said_by")
+    second = project.add_relation(quote.id, actor.id, "said_by")
+    assert project.layer_relations(doc, "ann") == [first, second] == project.relations(doc, "ann")
+    assert project.layer_relations(doc, "nobody") == []
+
 @pytest.mark.parametrize("head, child, label, why", [
     ("actor", "quote", "said_by", "'said_by' goes from a 'quote' span, not from an 'actor' span"),
     ("quote", "quote", "said_by", "a relation joins two different spans"),

@@ -61,7 +61,9 @@ class RelationPainter:
         self.relations = {relation.id: relation for relation in relations}
         self.labels = {label.name: label for label in labels}
         self._starts = {relation.id: pair for relation, pair in zip(relations, starts)}
-        self._ends = sorted((start, relation.id) for relation, pair in zip(relations, starts) for start in pair)
+        ids = [relation.id for relation in relations]
+        # heads first: in text order already, one run for the sort to merge with the children's
+        self._ends = sorted([*zip((pair[0] for pair in starts), ids), *zip((pair[1] for pair in starts), ids)])
         self.view.viewport().update()  # the lines with arcs get their room as they are placed
 
     def add(self, relation: Relation, head_start: int, child_start: int) -> None:
