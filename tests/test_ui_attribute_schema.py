@@ -58,3 +58,21 @@ def test_add_change_refuse_delete_and_undo_an_attribute(qtbot, dialog):
     assert box.list.count() == 2
     dialog.undo_stack.undo()
     assert [d[1] for d in file_defs(path) if d[0] == "claim"] == ["certainty"]
+
+
+def test_an_attribute_may_not_be_called_actor_link_what_review_calls_a_link(qtbot, dialog):
+    """Review lists a span's actor link as 'actor link' among its attribute values; an attribute of that name
+    would read the same there, so the dialog (and the store under it) refuses the name and says why."""
+    from annotator.core.attributes import AttributeDef
+
+    path, box = dialog.project.path, dialog.attributes
+    dialog.label_list.setCurrentRow([label.name for label in dialog.labels()].index("actor"))
+    before = file_defs(path)
+    type_into(qtbot, box.name_edit, "Actor link")
+    box.kind_combo.setCurrentText("text")
+    qtbot.mouseClick(box.add_button, Qt.MouseButton.LeftButton)
+    assert "'Actor link' is what review calls a span's link to the actor list" in box.error.text()
+    assert not box.error.isHidden() and file_defs(path) == before and dialog.undo_stack.count() == 0
+    with pytest.raises(ValueError, match="give the attribute another name"):
+        dialog.project.define_attribute(AttributeDef("quote", "actor link", "yes-no"))
+    assert file_defs(path) == before

@@ -143,3 +143,31 @@ def test_accepting_a_relation_brings_its_ends_with_their_links_and_values(qtbot,
     assert gold(project.path) == []
     window.undo_stack.redo()
     assert gold(project.path) == ends
+
+
+def test_an_attribute_named_actor_link_is_its_own_attribute_beside_the_link(qtbot, project, settings):  # noqa: F811
+    """An actor attribute literally called 'actor link' (a text; new ones are refused, an older file may have
+    one) is compared and carried as an attribute, never mistaken for the link: ana wrote 'US government'
+    in it, ben linked the span to that entry."""
+    from annotator.core.attributes import AttributeDef
+
+    project._insert_attribute_defs([AttributeDef("actor", "actor link", "text")])  # a file from before the name was refused
+    text = project.document_text(1)
+    kim = "Kim Jong Un"
+    spans = {who: project.add_span(1, *at(text, kim), "actor", who) for who in ("ana", "ben")}
+    project.set_span_attribute(spans["ana"].id, "actor link", "US government")
+    project.link_span(spans["ben"].id, project.actor_named("US government").id)
+    window = shown_window(qtbot, project, "rita", settings, doc_id=1)
+    qtbot.keyClick(window.text_view, "r", CTRL)
+    panel = window.review.panel
+    panel.list.setFocus()
+    row = next(i for i, d in enumerate(panel.disagreements) if (d.start, d.end) == at(text, kim))
+    assert panel.disagreements[row].kinds == ("attribute",)  # the same words in both: not agreed
+    assert "actor link none/US government" in panel.row_text(row)  # the link, ana had none
+    assert "actor link US government/none" in panel.row_text(row)  # the attribute, ben had none
+    panel.set_row(row)
+    key(qtbot, window, "1")  # ana's: the attribute's value, no link
+    assert (kim, "actor", {"actor link": "US government"}, None) in gold(project.path)
+    panel.set_row(row)
+    key(qtbot, window, "2")  # ben's: the link, no attribute value
+    assert (kim, "actor", {}, "US government") in gold(project.path)

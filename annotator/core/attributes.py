@@ -13,6 +13,10 @@ from annotator.core.model import name_problem
 # The kinds an attribute can have, as stored and shown ("yes-no" is a check box, stored as true/false).
 ATTRIBUTE_KINDS = ("choice", "yes-no", "text", "number")
 MAX_TEXT_VALUE = 1000  # a free-text value is a short fact, not a note
+# Review compares and carries a span's actor link as one more attribute value, under this key: it holds
+# a NUL, which no attribute name may (``name_problem``), so no attribute's values can be taken for a link.
+ACTOR_LINK = "\x00actor link"
+ACTOR_LINK_TITLE = "actor link"  # how review shows the link; refused as a new attribute's name (no look-alike)
 
 
 @dataclass(frozen=True)
@@ -84,6 +88,11 @@ def value_problem(attribute: AttributeDef, value: Any) -> str | None:
     return None
 
 
+def shown_name(name: str) -> str:
+    """An attribute's name as review shows it (the actor link's key shown as ``ACTOR_LINK_TITLE``)."""
+    return ACTOR_LINK_TITLE if name == ACTOR_LINK else name
+
+
 def parse_value(attribute: AttributeDef, text: str) -> Any:
     """A value typed or read as text (a brat A line, a cell): "yes" -> True, "12" -> 12. Unchecked."""
     if attribute.kind == "yes-no":
@@ -103,6 +112,9 @@ def definition_problem(attribute: AttributeDef, others: Mapping[str, AttributeDe
     problem = name_problem(attribute.name, "attribute")
     if problem:
         return problem
+    if attribute.name.casefold() == ACTOR_LINK_TITLE:
+        return (f"{attribute.name!r} is what review calls a span's link to the actor list; "
+                "give the attribute another name")
     if attribute.kind not in ATTRIBUTE_KINDS:
         return f"attribute kind {attribute.kind!r} is not one of {', '.join(ATTRIBUTE_KINDS)}"
     if attribute.name in others:

@@ -15,6 +15,7 @@ from typing import Any
 import orjson
 
 from annotator.core.agreement_inputs import AgreementError, AgreementInputs, DocumentInput
+from annotator.core.attributes import ACTOR_LINK
 from annotator.core.changes import Changes, Rejection
 from annotator.core.model import GOLD_ANNOTATOR, Span
 from annotator.core.span_rows import SpanRows
@@ -88,9 +89,9 @@ def data_version(project: Project) -> int:
 # give (``id`` is the rowid), so the created spans are known without reading them back.
 SpanKey = tuple[int, int, str]  # (start, end, label) in code points
 # Review compares and carries a span's actor link as if it were one more attribute value: the linked
-# entry's name under this name (a link two annotators gave differently is an attribute disagreement,
-# accepting a version takes its links into gold, undo puts them back). Never written as an attribute.
-ACTOR_LINK = "actor link"
+# entry's name under ``ACTOR_LINK``, a key no attribute can have (a link two annotators gave differently is
+# an attribute disagreement, accepting a version takes its links into gold, undo puts them back).
+# Never written as an attribute.
 
 
 def review_values(project: Project, doc_id: int, annotator: str) -> dict[int, AttrValues]:

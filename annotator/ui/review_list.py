@@ -22,7 +22,7 @@ from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QPushButton, QSizePolicy, QWidget
 
 from annotator.core.changes import Changes, Rejection
-from annotator.core.attributes import show_value
+from annotator.core.attributes import show_value, shown_name
 from annotator.core.disagreements import (Disagreement, Disagreements, Values, collector_paused, attribute_differences,
                                           compare_on_demand)
 from annotator.core.intervals import BUCKET, IntervalIndex
@@ -63,7 +63,7 @@ def excerpt(text: str, start: int, end: int, limit: int = 40) -> str:
 
 def attribute_text(d: Disagreement, attributes: Mapping[int, Values]) -> str:
     differences = attribute_differences(d.spans, attributes)
-    said = ", ".join(f"{name} " + "/".join(show_value(v) or "none" for v in values) for name, values in differences.items())
+    said = ", ".join(f"{shown_name(name)} " + "/".join(show_value(v) or "none" for v in values) for name, values in differences.items())
     return "different attribute" + (f": {said}" if said else "")
 
 
@@ -78,7 +78,7 @@ def version_values(d: Disagreement, annotator: str, attributes: Mapping[int, Val
 
 def values_text(values: Values) -> str:
     """" [certainty hedged]" for a version button, or "" without values."""
-    return f" [{', '.join(f'{name} {show_value(v)}' for name, v in sorted(values.items()))}]" if values else ""
+    return f" [{', '.join(f'{shown_name(name)} {show_value(v)}' for name, v in sorted(values.items()))}]" if values else ""
 
 
 @dataclass
