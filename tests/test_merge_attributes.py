@@ -98,17 +98,55 @@ def test_a_jsonl_export_brings_its_attrs_checked_against_this_project(project, t
                                               (CLAIM[0], "claim", "certainty", "disputed")]
 
 
-def test_a_jsonl_value_outside_our_choices_refuses_the_file_naming_line_and_span(project, tmp_path):
+def _jsonl(path, *records) -> None:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+
+
+def test_a_jsonl_value_our_attributes_refuse_is_skipped_counted_and_named_with_file_and_line(project, tmp_path):
+    """As a project-file merge does: the span comes in without the value, the rest of the file comes in,
+    the summary counts the refused values and names file, line and span (a value outside the choices,
+    and one of an attribute this project's label does not have)."""
     source = tmp_path / "ben.jsonl"
-    good = {"text": "A first text.", "annotator": "ben", "status": "done", "spans": []}
-    bad = {"text": TEXT, "annotator": "ben", "status": "done", "spans": [
-        {"start": CLAIM[0], "end": CLAIM[1], "label": "claim", "attrs": {"certainty": "probably"}}]}
-    source.write_text(json.dumps(good) + "\n" + json.dumps(bad, ensure_ascii=False) + "\n", encoding="utf-8")
+    _jsonl(source, {"text": "A first text.", "annotator": "ben", "status": "done", "spans": []},
+           {"text": TEXT, "annotator": "ben", "status": "done", "spans": [
+               {"start": CLAIM[0], "end": CLAIM[1], "label": "claim", "attrs": {"certainty": "probably"}},
+               {"start": FIGURE[0], "end": FIGURE[1], "label": "figure", "attrs": {"kind": "percent", "unit": "%"}}]})
+    result = CliRunner().invoke(main, ["merge", str(project.path), str(source)])
+    assert result.exit_code == 0, result.output
+    assert f"  skipped 2 {REFUSED}" in result.output and "attribute values brought in: 1" in result.output
+    [choice] = [line for line in result.output.splitlines() if "'probably'" in line]
+    assert f"{source}:2: " in choice and f"({CLAIM[0]}-{CLAIM[1]} 'claim')" in choice
+    assert "is not one of the choices of claim attribute 'certainty' (asserted, hedged, disputed)" in choice
+    [unit] = [line for line in result.output.splitlines() if "'unit'" in line]
+    assert f"{source}:2: " in unit and "this project's figure has no attribute 'unit'" in unit
+    assert project.document_count() == 2
+    assert [(s.label, s.start) for s in project.spans(2, "ben")] == [("claim", CLAIM[0]), ("figure", FIGURE[0])]
+    assert values_in(project.path, "ben") == [(FIGURE[0], "figure", "kind", "percent")]
+
+
+def test_a_jsonl_merge_names_the_first_refused_values_and_counts_them_all(project, tmp_path):
+    source = tmp_path / "ben.jsonl"
+    records = [{"text": f"{n} {TEXT}", "annotator": "ben", "status": "done", "spans": [
+        {"start": CLAIM[0] + 2, "end": CLAIM[1] + 2, "label": "claim", "attrs": {"certainty": f"maybe {n}"}}]}
+        for n in range(1, 8)]
+    _jsonl(source, *records)
+    summary = merge_source(project, source)
+    assert summary.skipped == {REFUSED: 7} and summary.spans_added == {"ben": 7}
+    named = [note for note in summary.notes if "maybe" in note]
+    assert [note.split(": ")[0] for note in named] == [f"{source}:{n}" for n in range(1, 6)]  # the first five
+
+
+def test_a_jsonl_file_with_another_problem_merges_nothing_even_with_a_value_skipped(project, tmp_path):
+    source = tmp_path / "ben.jsonl"
+    _jsonl(source, {"text": TEXT, "annotator": "ben", "status": "done", "spans": [
+               {"start": CLAIM[0], "end": CLAIM[1], "label": "claim", "attrs": {"certainty": "probably"}}]},
+           {"text": "A second text.", "annotator": "ben", "spans": [{"start": 5, "end": 99, "label": "claim"}]})
     with pytest.raises(MergeError) as refused:
         merge_source(project, source)
-    message = str(refused.value)
-    assert "ben.jsonl" in message and "line 2" in message and "'probably'" in message and "claim" in message
-    assert project.document_count() == 0  # nothing half-merged
+    assert "ben.jsonl" in str(refused.value) and "line 2" in str(refused.value) and "outside the text" in str(refused.value)
+    result = CliRunner().invoke(main, ["merge", str(project.path), str(source)])
+    assert result.exit_code == 1 and "nothing merged from it" in result.output
+    assert project.document_count() == 0 and not project.spans(1, "ben")  # nothing half-merged
 
 
 def test_the_windows_merge_brings_the_values(qtbot, project, ben, tmp_path):

@@ -88,6 +88,11 @@ def value_problem(attribute: AttributeDef, value: Any) -> str | None:
     return None
 
 
+def undefined_problem(label: str, name: str, value: Any) -> str:
+    """Why a value of an attribute ``label`` does not have is refused (a merge names it so)."""
+    return f"this project's {label} has no attribute {name!r} (value {show_value(value)!r})"
+
+
 def shown_name(name: str) -> str:
     """An attribute's name as review shows it (the actor link's key shown as ``ACTOR_LINK_TITLE``)."""
     return ACTOR_LINK_TITLE if name == ACTOR_LINK else name

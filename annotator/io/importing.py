@@ -85,6 +85,8 @@ class ImportReport:
     cancelled: bool = False
     # per imported file: what its records hold that Annotator does not keep (relations, ...) -> how many
     left_out: dict[Path, Counter[str]] = field(default_factory=dict)
+    # attribute values left out of imported files, with why (only with ``skip_refused_values``)
+    refused_values: list[ImportProblem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -219,6 +221,7 @@ class _FileResult:
     problems: list[RecordError] = field(default_factory=list)
     records: int = 0
     left_out: Counter[str] = field(default_factory=Counter)
+    refused: list[RecordError] | None = None  # attribute values left out, when the caller skips them
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,7 +296,7 @@ def _prepared(
         source = source_name if record.line is None else f"{source_name}:{record.line}"
         prepared, errors = prepare(
             record, offsets=offsets, default_annotator=annotator, encoding=job.source.encoding, source=source,
-            attributes=attributes,
+            attributes=attributes, refused=result.refused,
         )
         result.left_out.update(record.left_out)  # after prepare: it counts attributes the project lacks
         result.problems += errors
@@ -302,8 +305,8 @@ def _prepared(
 
 
 def _import_file(project: Project, job: _Job, *, offsets: str, annotator: str, cancelled: Callable[[], bool] | None,
-                 lines_read: Callable[[int], None] | None = None) -> _FileResult:
-    result = _FileResult()
+                 lines_read: Callable[[int], None] | None = None, skip_refused_values: bool = False) -> _FileResult:
+    result = _FileResult(refused=[] if skip_refused_values else None)
     attributes: dict[str, dict[str, Any]] = {}
     for attribute in project.attribute_defs():
         attributes.setdefault(attribute.label, {})[attribute.name] = attribute
@@ -365,12 +368,15 @@ def import_paths(
     progress: Callable[[int, int, Path], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     lines_read: Callable[[int], None] | None = None,
+    skip_refused_values: bool = False,
 ) -> ImportReport:
     """Import files and folders (recursively); see the module docstring for the guarantees.
 
     ``progress(files done, files, path)`` hears of each file; inside a large line-based file
     (JSONL), ``lines_read(line)`` hears how far the reading got, and ``cancelled()`` is asked,
-    every ``CANCEL_CHECK_EVERY`` records.
+    every ``CANCEL_CHECK_EVERY`` records. ``skip_refused_values`` (a merge): an attribute value the
+    project's attributes refuse is left out (its span comes in) and listed in ``refused_values``,
+    instead of refusing its file.
     """
     if offsets not in OFFSET_MODES:
         raise ValueError(f"unknown offsets {offsets!r}; expected one of {', '.join(OFFSET_MODES)}")
@@ -388,7 +394,8 @@ def import_paths(
             report.cancelled, report.not_imported = True, [j.source.path for j in jobs[done:]]
             break
         try:
-            result = _import_file(project, job, offsets=offsets, annotator=name, cancelled=cancelled, lines_read=lines_read)
+            result = _import_file(project, job, offsets=offsets, annotator=name, cancelled=cancelled, lines_read=lines_read,
+                                  skip_refused_values=skip_refused_values)
         except _Cancelled:
             report.cancelled, report.not_imported = True, [j.source.path for j in jobs[done:]]
             break
@@ -412,6 +419,7 @@ def import_paths(
         report.duplicates += result.duplicates
         if result.left_out:
             report.left_out[path] = result.left_out
+        report.refused_values += [ImportProblem(path, e.line, e.message) for e in result.refused or ()]
     if progress is not None and jobs and not report.cancelled:
         progress(len(jobs), len(jobs), jobs[-1].source.path)
     return report

@@ -18,7 +18,10 @@ is one transaction and is not cancelled halfway.
 Every document text is checked by the one rule of ``core.text.text_problem``
 (in ``store.colleague``), whichever kind of file it came from. An import file whose records name no
 annotator is refused unless ``--annotator`` says whose work it is: filing it
-under the reviewer's login name would pass it off as the reviewer's.
+under the reviewer's login name would pass it off as the reviewer's. An attribute value this
+project's attributes refuse (outside the choices, of an attribute the label lacks here) is left out,
+its span merged, counted in the summary and named with its file and line, as a project file's merge
+does; any other problem of an import file refuses it whole.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ from annotator.io import leftovers
 from annotator.io.importing import import_paths, importable_suffixes
 from annotator.store import Project
 from annotator.store.colleague import MergeSummary, Progress, merge_colleague, read_colleague
+from annotator.store.colleague_attributes import refuse_value
 from annotator.store.schema import is_sqlite
 
 SCRATCH_PREFIX = "annotator-merge-"
@@ -111,7 +115,8 @@ def _merge_import_file(project: Project, source: Path, renames: Mapping[str, str
                 reading(0, lines)
             with Project.open(scratch_path) as scratch:
                 scratch.adopt_attribute_defs(project.attribute_defs())  # values checked against this project's
-                report = import_paths(scratch, [source], annotator=placeholder, lines_read=lines_read, cancelled=cancelled)
+                report = import_paths(scratch, [source], annotator=placeholder, lines_read=lines_read, cancelled=cancelled,
+                                      skip_refused_values=True)  # as a project file's merge does
                 unnamed = [] if annotator or report.cancelled else _unnamed_records(scratch, placeholder, source)
             if report.cancelled:
                 raise MergeCancelled(f"{source}: cancelled while it was read; nothing merged from it")
@@ -127,6 +132,8 @@ def _merge_import_file(project: Project, source: Path, renames: Mapping[str, str
             with read_colleague(scratch_path) as colleague:
                 colleague.path = source
                 summary = merge_colleague(project, colleague, renames, progress)
+            for problem in report.refused_values:
+                refuse_value(summary, str(problem))
         finally:
             os.close(lock)
     summary.info.append("spans from an import file get the time of the merge as their timestamps")

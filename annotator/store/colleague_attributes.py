@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from annotator.core.attributes import show_value, value_problem
+from annotator.core.attributes import undefined_problem, value_problem
 from annotator.core.model import recorded_annotator_problem
 from annotator.store.errors import project_error
 from annotator.store.project import Project
@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 
 NAMED_REFUSALS = 5  # refused values named one by one in the summary; the rest are counted
 NOT_MERGED = "attribute values of spans that were not merged"
+REFUSED = "attribute values this project's attributes refuse"
 KEPT_OURS = "attribute values that differ from the value the span already holds here (kept this project's)"
 
 
@@ -92,12 +93,16 @@ def _checked(defs: Mapping[tuple[str, str], Any], label: str, name: Any, raw: An
         return f"attribute {name!r} holds {raw[:40]!r}, which is not JSON", None
     attribute = defs.get((label, name))
     if attribute is None:
-        return f"this project's {label} has no attribute {name!r} (value {show_value(value)!r})", None
+        return undefined_problem(label, name, value), None
     return value_problem(attribute, value), value
 
 
 def _refuse(summary: MergeSummary, colleague: ColleagueProject, span: str, problem: str) -> None:
-    summary.skip("attribute values this project's attributes refuse")
-    refused = summary.skipped["attribute values this project's attributes refuse"]
-    if refused <= NAMED_REFUSALS:
-        summary.notes.append(f"{colleague.path}: {span}: {problem}")
+    refuse_value(summary, f"{colleague.path}: {span}: {problem}")
+
+
+def refuse_value(summary: MergeSummary, problem: str) -> None:
+    """Count a value this project's attributes refuse (left out, its span merged); name the first few."""
+    summary.skip(REFUSED)
+    if summary.skipped[REFUSED] <= NAMED_REFUSALS:
+        summary.notes.append(problem)

@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any, Callable
 
 from annotator.core.actors import kb_id_problem
-from annotator.core.attributes import AttributeDef, parse_value, value_problem
+from annotator.core.attributes import AttributeDef, parse_value, undefined_problem, value_problem
 from annotator.core.model import GOLD_ANNOTATOR, label_name_problem, meta_problem, recorded_annotator_problem
 from annotator.core.offsets import OffsetError, Utf16Map, first_astral
 from annotator.core.text import NewlineRemap, normalize_newlines, text_problem
@@ -99,10 +99,13 @@ def _check_span(span: RawSpan, offsets: _Offsets, text: str, hint: Callable[[], 
     return start, end
 
 
-def _attribute_values(span: RawSpan, attributes: AttributeSchema, where: str, record: Record) -> dict[str, Any]:
+def _attribute_values(span: RawSpan, attributes: AttributeSchema, where: str, record: Record,
+                      refused: list[RecordError] | None = None) -> dict[str, Any]:
     """The span's attribute values, each checked against its label's attribute (a value given as text,
     as brat and Label Studio give it, read by the attribute's kind); a problem names the span.
-    An attribute the project does not define for the label is left out and counted (``attributes``)."""
+    An attribute the project does not define for the label is left out and counted (``attributes``).
+    With ``refused`` (a merge), a value the attributes refuse, or of an attribute the label lacks, is
+    left out and its problem goes there: the span and the rest of the record stay."""
     if not isinstance(span.attrs, dict):
         raise RecordError(f"{where}: attrs must be an object of attribute names and values", span.line)
     defined = attributes.get(span.label, {})
@@ -110,13 +113,19 @@ def _attribute_values(span: RawSpan, attributes: AttributeSchema, where: str, re
     for name, value in span.attrs.items():
         attribute = defined.get(name) or _by_brat_name(defined, name)
         if attribute is None:
-            record.leave_out(UNDEFINED_ATTRIBUTES)
+            if refused is not None:
+                refused.append(RecordError(f"{where}: {undefined_problem(span.label, name, value)}", span.line))
+            else:
+                record.leave_out(UNDEFINED_ATTRIBUTES)
             continue
         if isinstance(value, str) and attribute.kind in ("yes-no", "number"):
             value = parse_value(attribute, value)
         elif isinstance(value, str) and attribute.kind == "choice" and value not in attribute.choices:
             value = _by_brat_name(dict(zip(attribute.choices, attribute.choices)), value) or value
         problem = value_problem(attribute, value)
+        if problem and refused is not None:
+            refused.append(RecordError(f"{where}: {problem}", span.line))
+            continue
         if problem:
             raise RecordError(f"{where}: {problem}", span.line)
         values[attribute.name] = value
@@ -143,6 +152,7 @@ def _spans(record: Record, text: str, offsets: str, record_annotator: str,
            attributes: AttributeSchema | None = None,
            span_attrs: dict[tuple[int, int, str, str], dict[str, Any]] | None = None,
            span_actors: dict[tuple[int, int, str, str], tuple[str, str | None]] | None = None,
+           refused: list[RecordError] | None = None,
            ) -> tuple[list[SpanRow], list[RecordError]]:
     converter = _Offsets(record.text, utf16=offsets == "utf16" and record.utf16_offsets)
     hint = functools.partial(_utf16_hint, record, offsets)
@@ -164,7 +174,8 @@ def _spans(record: Record, text: str, offsets: str, record_annotator: str,
             where = f"{record.where}{span.name} ({span.start}-{span.end} {span.label!r})"
             key = (start, end, span.label, span.annotator or record_annotator)
             if span.attrs is not None and span_attrs is not None:
-                span_attrs[key] = {**span_attrs.get(key, {}), **_attribute_values(span, attributes or {}, where, record)}
+                span_attrs[key] = {**span_attrs.get(key, {}), **_attribute_values(span, attributes or {}, where, record,
+                                                                                      refused)}
             if span.kb_id is not None and span_actors is not None:
                 span_actors[key] = _actor_link(span, where, span_actors.get(key))
         except RecordError as exc:
@@ -176,9 +187,10 @@ def _spans(record: Record, text: str, offsets: str, record_annotator: str,
 
 def prepare(
     record: Record, *, offsets: str, default_annotator: str, encoding: str, source: str,
-    attributes: AttributeSchema | None = None,
+    attributes: AttributeSchema | None = None, refused: list[RecordError] | None = None,
 ) -> tuple[QueuedDocument | None, list[RecordError]]:
-    """The canonical record, or the problems that keep it (and its file) out."""
+    """The canonical record, or the problems that keep it (and its file) out. ``refused``: see
+    ``_attribute_values`` (refused attribute values go there instead of keeping the record out)."""
     text = normalize_newlines(record.text)
     problem = text_problem(text) or meta_problem(record.meta)
     if not problem and record.annotator:
@@ -190,7 +202,7 @@ def prepare(
     span_attrs: dict[tuple[int, int, str, str], dict[str, Any]] = {}
     span_actors: dict[tuple[int, int, str, str], tuple[str, str | None]] = {}
     if record.spans:
-        spans, errors = _spans(record, text, offsets, record_annotator, attributes, span_attrs, span_actors)
+        spans, errors = _spans(record, text, offsets, record_annotator, attributes, span_attrs, span_actors, refused)
         if errors:
             return None, errors
     relations = [(spans[r.head][:4], spans[r.child][:4], r.label) for r in record.relations]
