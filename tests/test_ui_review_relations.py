@@ -147,8 +147,8 @@ def test_rejecting_a_span_region_takes_the_gold_relation_on_it_along_and_undo_br
     assert gold(panel.project.path) == before and panel.row_text(3).startswith("4. ✓ claimed_by")
 
 
-def test_relabelling_a_gold_end_with_the_normal_tools_updates_what_the_relation_row_says(qtbot, panel):
-    from annotator.ui.commands import relabel_command
+def test_editing_a_gold_end_with_the_normal_tools_updates_what_the_relation_row_says(qtbot, panel):
+    from annotator.ui.commands import DeleteSpanCommand, relabel_command
 
     panel.project.conn.execute("UPDATE relation_labels SET heads = '[]', children = '[]' WHERE name = 'claimed_by'")
     go_to_relations(qtbot, panel)
@@ -156,7 +156,12 @@ def test_relabelling_a_gold_end_with_the_normal_tools_updates_what_the_relation_
     assert panel.row_text(2).startswith("3. ✓ claimed_by")
     officials = next(s for s in panel.project.spans(1, GOLD_ANNOTATOR) if s.label == "actor")
     panel.undo_stack.push(relabel_command(panel.project, panel.notifier, officials, "quote"))
-    assert panel.row_text(2).startswith("3. ·")  # gold's relation now ends on a quote: not this pair
+    assert panel.row_text(2).startswith("3. ✓ claimed_by")  # gold's relation still joins those words
+    tip = panel.model.data(panel.model.index(2), Qt.ItemDataRole.ToolTipRole)
+    assert tip.endswith("gold: claimed_by: “one of America’s graves…” → “U.S. officials”")
+    officials = next(s for s in panel.project.spans(1, GOLD_ANNOTATOR) if s.label == "quote")
+    panel.undo_stack.push(DeleteSpanCommand(panel.project, panel.notifier, officials))
+    assert panel.row_text(2).startswith("3. ·")  # the end went, and its relation with it
     panel.undo_stack.undo()
     assert panel.row_text(2).startswith("3. ✓ claimed_by")
 
@@ -258,3 +263,95 @@ def test_the_windows_merge_brings_a_colleagues_relations_into_review_and_says_so
     assert panel.selected_annotators() == ["ana", "ben", "carl"]
     threat_pair = next(d for d in panel.relations.disagreements if d.pair[1] == (*at(text, THREAT), "claim"))
     assert threat_pair.annotators == ("ana", "carl") and threat_pair.missing == ("ben",)
+
+
+# ------------------------------------------- an end gold already has under another label
+@pytest.fixture
+def labels_differ(qtbot, tmp_path) -> ReviewPanel:
+    """ana: STOCKPILE is a claim, claimed_by "Bruce Klingner"; ben: STOCKPILE is a quote, said_by him.
+
+    One span row (STOCKPILE: different label) and two relation rows, one per annotator, on the same two
+    places; "Bruce Klingner" is an agreed span (not in gold until accepted)."""
+    proj = Project.open(tmp_path / "differ.db")
+    doc, _ = proj.add_document((SAMPLE_DOCS / "korea-peninsula-threat.txt").read_text(encoding="utf-8"), title="korea")
+    text = proj.document_text(doc)
+    for who, label, relation in (("ana", "claim", "claimed_by"), ("ben", "quote", "said_by")):
+        head = proj.add_span(doc, *at(text, STOCKPILE), label, who)
+        proj.add_relation(head.id, proj.add_span(doc, *at(text, "Bruce Klingner"), "actor", who).id, relation)
+        proj.set_status(doc, who, "done")
+    yield review_panel(qtbot, proj)
+    proj.close()
+
+
+def relation_row_of(panel: ReviewPanel, annotator: str) -> int:
+    """The list row of the relation disagreement only ``annotator`` drew."""
+    for row in range(panel.row_count()):
+        panel.set_row(row)
+        d = panel.current()
+        if not hasattr(d, "pair"):
+            continue
+        if d.annotators == (annotator,):
+            return row
+    raise AssertionError(f"no relation row of {annotator} alone")
+
+
+def span_row(panel: ReviewPanel) -> int:
+    return next(row for row in range(panel.row_count()) if panel.set_row(row) or not hasattr(panel.current(), "pair"))
+
+
+def gold_spans_at_stockpile(panel: ReviewPanel) -> list[str]:
+    start, end = at(panel.text, STOCKPILE)
+    return [label for s, e, label, _who in gold(panel.project.path)[0] if (s, e) == (start, end)]
+
+
+def test_a_relation_whose_end_gold_has_under_a_label_its_rule_refuses_is_refused_saying_why(qtbot, labels_differ):
+    panel, failures = labels_differ, []
+    panel.notifier.failed.connect(failures.append)
+    panel.set_row(span_row(panel))
+    key(qtbot, panel, "1")  # gold: STOCKPILE is ana's claim
+    row = relation_row_of(panel, "ben")
+    key(qtbot, panel, "2")  # ben's said_by needs a quote where gold has a claim
+    assert gold_spans_at_stockpile(panel) == ["claim"]  # no second span over the same words
+    assert gold(panel.project.path)[1] == []  # and no relation, nor its other end
+    assert len(gold(panel.project.path)[0]) == 1
+    [message] = failures
+    assert "gold has “it has developed a stockpile of nuclear…” as a 'claim' span" in message
+    assert "'said_by' goes from a 'quote' span, not from a 'claim' span" in message
+    assert "accept the span's version with a 'quote' there first" in message
+    assert panel.undo_stack.count() == 1 and panel.row() == row  # the reviewer stays on the refused row
+    assert panel.row_text(row).split()[1] == "·"
+
+    panel.set_row(span_row(panel))
+    key(qtbot, panel, "2")  # decide the span first: ben's quote replaces gold's claim
+    panel.set_row(relation_row_of(panel, "ben"))
+    key(qtbot, panel, "2")  # now ben's said_by goes in, onto gold's quote
+    assert gold_spans_at_stockpile(panel) == ["quote"] and [r[2] for r in gold(panel.project.path)[1]] == ["said_by"]
+    assert panel.undo_stack.count() == 3
+
+
+def test_a_relation_whose_rule_allows_gold_label_at_an_end_joins_gold_span_there_in_one_undo_step(qtbot, labels_differ):
+    from dataclasses import replace
+
+    panel = labels_differ
+    project = panel.project
+    project.update_relation_label("said_by", replace(project.relation_label("said_by"), heads=()))  # from any span
+    panel.set_row(span_row(panel))
+    key(qtbot, panel, "1")  # gold: STOCKPILE is ana's claim
+    row = relation_row_of(panel, "ben")
+    key(qtbot, panel, "2")  # ben's said_by, from gold's claim: the rule allows it
+    stockpile, klingner = at(panel.text, STOCKPILE), at(panel.text, "Bruce Klingner")
+    spans, relations = gold(project.path)
+    assert [s[:3] for s in spans] == [(*stockpile, "claim"), (*klingner, "actor")]  # one span over STOCKPILE
+    assert [r[:3] for r in relations] == [(stockpile[0], klingner[0], "said_by")]
+    assert panel.row_text(row).startswith(f"{row + 1}. ✓ said_by")  # decided, though gold's end is a claim
+    assert panel.undo_stack.count() == 2
+    panel.undo_stack.undo()  # one step: the relation and the end it brought (Klingner) go, the claim stays
+    assert [s[:3] for s in gold(project.path)[0]] == [(*stockpile, "claim")] and gold(project.path)[1] == []
+    assert panel.row_text(row).split()[1] == "·"
+    panel.undo_stack.redo()
+    assert gold(project.path) == (spans, relations)
+
+    panel.set_row(relation_row_of(panel, "ana"))
+    assert panel.row_text(panel.row()).split()[1] == "✓"  # the same two places: gold's said_by is what gold says there
+    key(qtbot, panel, "1")  # ana's claimed_by replaces gold's said_by between the two
+    assert [r[2] for r in gold(project.path)[1]] == ["claimed_by"] and len(gold(project.path)[0]) == 2

@@ -26,6 +26,7 @@ from annotator.core.disagreements import collector_paused
 SpanKey = tuple[int, int, str]  # (start, end, span label), code points
 RelationKey = tuple[SpanKey, SpanKey, str]  # (head, child, relation label)
 Pair = tuple[SpanKey, SpanKey]  # the two ends in text order: a relation's place, whichever way it points
+Place = tuple[tuple[int, int], tuple[int, int]]  # a pair's two (start, end), its span labels left out
 
 RELATION_KINDS = ("label", "direction", "missing")
 
@@ -33,6 +34,13 @@ RELATION_KINDS = ("label", "direction", "missing")
 def pair_of(key: RelationKey) -> Pair:
     head, child, _label = key
     return (head, child) if head <= child else (child, head)
+
+
+def place_of(pair: Pair) -> Place:
+    """Where a pair's two ends are, whatever their span labels: gold's relations between the spans there
+    are what gold says on every pair at that place (one end may be a claim in gold, a quote for ben)."""
+    first, second = sorted((start, end) for start, end, _label in pair)
+    return first, second
 
 
 @dataclass(frozen=True)

@@ -47,5 +47,11 @@ def text_problem(text: str) -> str | None:
     return None
 
 
+def excerpt(text: str, start: int, end: int, limit: int = 40) -> str:
+    """``text[start:end]`` on one line (runs of whitespace as one space), cut with "…" past ``limit``."""
+    words = " ".join(text[start:end].split())
+    return words if len(words) <= limit else words[: limit - 1] + "…"
+
+
 def sha256_text(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

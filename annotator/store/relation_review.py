@@ -3,19 +3,23 @@ and rejected relation pairs.
 
 A relation is known across layers by its ``RelationKey`` (its ends' ``(start, end, label)`` and
 its label, see ``core.relation_disagreements``). Accepting a relation into gold needs its two end
-spans in gold: ``add_gold_relations`` adds the ends gold lacks in the same transaction.
+spans in gold: ``add_gold_relations`` adds the ends gold lacks in the same transaction. An end whose
+words gold already holds under another span label is gold's span there (``on_gold_spans``), never a
+second span over the same words.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 from annotator.core.changes import Changes, RelationRejection
 from annotator.core.model import GOLD_ANNOTATOR, Span
 from annotator.core.relation_disagreements import Pair, RelationKey, SpanKey
-from annotator.core.relations import Relation
+from annotator.core.relations import Relation, RelationLabel, end_problem
+from annotator.core.text import excerpt
 from annotator.store.project import Project
 from annotator.store.rows import now
 
@@ -56,6 +60,42 @@ def _gold_span_ids(project: Project, doc_id: int, keys: Iterable[SpanKey]) -> di
         if row is not None:
             found[(start, end, label)] = row[0]
     return found
+
+
+def on_gold_spans(project: Project, doc_id: int, keys: Sequence[RelationKey]) -> list[RelationKey]:
+    """``keys`` with each end on the gold span over its words: an end gold has under another span label
+    becomes gold's span when the relation label's rule allows that label there (the relation joins
+    gold's spans); when it does not, ValueError says why and what to decide first. Ends gold has as
+    they are, or has nothing at, stay (``add_gold_relations`` brings the latter)."""
+    rules = {label.name: label for label in project.relation_labels()}
+    gold_labels: dict[tuple[int, int], list[str]] = {}
+    for start, end in {(s, e) for head, child, _label in keys for s, e, _l in (head, child)}:
+        gold_labels[(start, end)] = [label for (label,) in project.conn.execute(
+            "SELECT label FROM spans WHERE doc_id = ? AND annotator = ? AND start = ? AND [end] = ? ORDER BY id",
+            [doc_id, GOLD_ANNOTATOR, start, end])]
+    placed = []
+    for head, child, label in keys:
+        rule = rules.get(label, RelationLabel(label, ""))
+        heads_only, children_only = replace(rule, children=()), replace(rule, heads=())  # one end's rule each
+        placed.append((_gold_end(project, doc_id, head, gold_labels, rule, lambda lb: end_problem(heads_only, lb, "")),
+                       _gold_end(project, doc_id, child, gold_labels, rule, lambda lb: end_problem(children_only, "", lb)),
+                       label))
+    return placed
+
+
+def _gold_end(project: Project, doc_id: int, end: SpanKey, gold_labels: Mapping[tuple[int, int], list[str]],
+              rule: RelationLabel, problem: Callable[[str], str | None]) -> SpanKey:
+    """The gold span a relation end ``end`` lands on (``problem(label)``: why the rule refuses that label)."""
+    start, stop, label = end
+    there = gold_labels[(start, stop)]
+    if not there or label in there:
+        return end
+    allowed = [other for other in there if problem(other) is None]
+    if allowed:
+        return (start, stop, allowed[0])
+    words = excerpt(project.document_text(doc_id), start, stop)
+    raise ValueError(f"cannot accept this {rule.name}: gold has “{words}” as a {there[0]!r} span, and"
+                     f" {problem(there[0])}; accept the span's version with a {label!r} there first")
 
 
 def add_gold_relations(project: Project, doc_id: int, keys: Sequence[RelationKey], reviewer: str,

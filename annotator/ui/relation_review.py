@@ -3,8 +3,9 @@
 The review list shows the span disagreements first, then the relation disagreements (in text
 order of their first end): a relation's ends are spans, so resolving the spans first leaves
 the relations' ends in gold. ``RelationRows`` holds one document's relation comparison
-(``core.relation_disagreements``) and what gold says on each pair (its relations there, or a
-recorded rejection); it is re-read from the store once per change set that touches a relation,
+(``core.relation_disagreements``) and what gold says on each pair: its relations between the spans
+at the pair's place, whatever their span labels (an end gold holds as a claim where ben drew a
+quote), or a recorded rejection there; it is re-read from the store once per change set that touches a relation,
 never per relation. ``RelationHighlight`` draws the selected disagreement: both ends framed and
 each compared annotator's version as a dashed arc numbered with the annotator's key, beside
 gold's own arcs (drawn solid by the window's relation painter).
@@ -18,8 +19,8 @@ from typing import NamedTuple
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QPainter, QPen, QTextBlock
 
-from annotator.core.relation_disagreements import (Pair, RelationDisagreement, RelationKey, compare_relations,
-                                                   pair_of)
+from annotator.core.relation_disagreements import (Place, RelationDisagreement, RelationKey, compare_relations,
+                                                   pair_of, place_of)
 from annotator.core.relations import RelationLabel
 from annotator.store import Project, relation_review
 from annotator.ui.decorations import Paragraph
@@ -49,9 +50,9 @@ class RelationRows:
     def __init__(self) -> None:
         self.disagreements: list[RelationDisagreement] = []
         self.agreed: list[RelationKey] = []
-        self.gold: dict[Pair, list[RelationKey]] = {}
+        self.gold: dict[Place, list[RelationKey]] = {}  # gold's relations by the place of their ends
         self.gold_keys: set[RelationKey] = set()
-        self.rejected: set[Pair] = set()
+        self.rejected: set[Place] = set()
         self.marks: list[str] = []
 
     def __len__(self) -> int:
@@ -71,16 +72,16 @@ class RelationRows:
         self.gold, self.gold_keys, self.rejected = {}, set(), set()
         if doc_id is not None and (self.disagreements or self.agreed):
             for _relation, key in relation_review.gold_relations(project, doc_id):
-                self.gold.setdefault(pair_of(key), []).append(key)
+                self.gold.setdefault(place_of(pair_of(key)), []).append(key)
                 self.gold_keys.add(key)
-            self.rejected = {(r.first, r.second) for r in relation_review.relation_rejections(project, doc_id)}
+            self.rejected = {place_of((r.first, r.second)) for r in relation_review.relation_rejections(project, doc_id)}
         self.marks = [self._mark(d) for d in self.disagreements]
 
     def _mark(self, d: RelationDisagreement) -> str:
-        there = self.gold.get(d.pair)
+        there = self.gold.get(place_of(d.pair))
         if there:
             return "✓ " + ", ".join(dict.fromkeys(label for _h, _c, label in there))
-        return REJECTED if d.pair in self.rejected else UNDECIDED
+        return REJECTED if place_of(d.pair) in self.rejected else UNDECIDED
 
     def decided(self) -> int:
         return sum(mark != UNDECIDED for mark in self.marks)
@@ -100,7 +101,7 @@ class RelationRows:
         lines = [f"relation: {kind_text(d)}"]
         for name in annotators:
             lines.append(f"{name}: " + ("; ".join(relation_words(key, text) for key in d.version(name)) or "nothing"))
-        gold = self.gold.get(d.pair, [])
+        gold = self.gold.get(place_of(d.pair), [])
         lines.append("gold: " + ("; ".join(relation_words(key, text) for key in gold) if gold else
                                  {REJECTED: "every version rejected"}.get(mark, "not decided yet")))
         return "\n".join(lines)

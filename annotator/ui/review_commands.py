@@ -19,7 +19,7 @@ from PySide6.QtGui import QUndoCommand
 
 from annotator.core.changes import Changes, Rejection, RelationRejection
 from annotator.core.model import Span
-from annotator.core.relation_disagreements import Pair, RelationKey, pair_of
+from annotator.core.relation_disagreements import Pair, RelationKey, pair_of, place_of
 from annotator.core.relations import Relation
 from annotator.store import Project, relation_review, review
 from annotator.store.attributes import AttrValues
@@ -231,6 +231,9 @@ def _agreed_text(spans: int, relations: int) -> str:
 class ResolveRelationCommand(GoldCommand):
     """Make the gold layer's relations between the two spans of ``pair`` exactly ``version``.
 
+    The two spans are gold's at the pair's place (its ends' offsets): an end gold holds under another
+    span label is gold's span, if the relation label's rule allows that label, else the accept is
+    refused, saying why (``relation_review.on_gold_spans``); no second span over the same words.
     Accepting an annotator's relations brings the end spans gold lacks along (same step);
     an empty version (rejecting all, or accepting someone who drew nothing there) removes
     gold's relations on the pair and records the pair as rejected: decided, with nothing in gold.
@@ -251,15 +254,16 @@ class ResolveRelationCommand(GoldCommand):
         return [], []
 
     def plan_relations(self) -> tuple[list[Relation], list[RelationKey]]:
+        version = list(dict.fromkeys(relation_review.on_gold_spans(self.project, self.doc_id, self.version)))
         present = relation_review.gold_relations(self.project, self.doc_id)
-        wanted = set(self.version)
-        on_pair = [(relation, key) for relation, key in present if pair_of(key) == self.pair]
-        kept = {key for _relation, key in on_pair if key in wanted}
-        return [relation for relation, key in on_pair if key not in wanted], [k for k in self.version if k not in kept]
+        place = place_of(self.pair)
+        on_pair = [(relation, key) for relation, key in present if place_of(pair_of(key)) == place]
+        kept = {key for _relation, key in on_pair if key in version}
+        return [relation for relation, key in on_pair if key not in version], [k for k in version if k not in kept]
 
     def plan_relation_rejections(self) -> tuple[list[RelationRejection], Pair | None]:
         present = [r for r in relation_review.relation_rejections(self.project, self.doc_id)
-                   if (r.first, r.second) == self.pair]
+                   if place_of((r.first, r.second)) == place_of(self.pair)]
         if self.version:
             return present, None
         return ([], None) if present else ([], self.pair)

@@ -28,6 +28,7 @@ from annotator.core.disagreements import (Disagreement, Disagreements, Values, c
 from annotator.core.intervals import BUCKET, IntervalIndex
 from annotator.core.model import GOLD_ANNOTATOR, Span
 from annotator.core.span_rows import SpanRows
+from annotator.core.text import excerpt
 from annotator.store import Project, review
 from annotator.store.review import SpanKey
 
@@ -54,11 +55,6 @@ def kind_text(d: Disagreement, attributes: Mapping[int, Values] | None = None) -
     if "missing" in d.kinds:
         words.append("only " + ", ".join(d.annotators))
     return " · ".join(words)
-
-
-def excerpt(text: str, start: int, end: int, limit: int = 40) -> str:
-    words = " ".join(text[start:end].split())
-    return words if len(words) <= limit else words[: limit - 1] + "…"
 
 
 def attribute_text(d: Disagreement, attributes: Mapping[int, Values]) -> str:

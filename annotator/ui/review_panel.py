@@ -25,7 +25,7 @@ import itertools
 from collections.abc import Callable
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QUndoStack
+from PySide6.QtGui import QColor, QKeyEvent, QUndoCommand, QUndoStack
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -401,19 +401,32 @@ class ReviewPanel(QWidget):
     def _resolve_relation(self, d: RelationDisagreement, version: tuple, text: str, values: dict | None = None) -> None:
         if self.doc_id is None:
             return
-        self.undo_stack.push(ResolveRelationCommand(
+        self._push(ResolveRelationCommand(
             self.project, self.notifier, self.doc_id, d.pair, version, self.reviewer, text, values))
-        self._start_review()
-        self.next()
 
     def _resolve(self, d: Disagreement, version: list[tuple[int, int, str]], text: str,
                  values: dict | None = None) -> None:
         """Make gold say ``version`` in the region, with ``values`` (the version's attribute values)."""
         assert self.doc_id is not None
-        self.undo_stack.push(ResolveRegionCommand(
+        self._push(ResolveRegionCommand(
             self.project, self.notifier, self.doc_id, (d.start, d.end), version, self.reviewer, text, values))
-        self._start_review()
-        self.next()
+
+    def _push(self, command: QUndoCommand) -> None:
+        """Push a resolution and go on to the next row; a step the store refuses (the window says why)
+        leaves the reviewer on the row, to read why and decide otherwise."""
+        refused: list[str] = []
+
+        def note(reason: str) -> None:
+            refused.append(reason)
+
+        self.notifier.failed.connect(note)
+        try:
+            self.undo_stack.push(command)
+        finally:
+            self.notifier.failed.disconnect(note)
+        if not refused:
+            self._start_review()
+            self.next()
 
     def accept_agreed(self) -> None:
         if self.doc_id is None:
