@@ -4,6 +4,8 @@ rule files in spaCy's pattern shape, and bad rules named by id or line while the
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from annotator.core.suggest.dictionary import Dictionary
 from annotator.core.suggest.phrases import on_token_boundaries
@@ -152,6 +154,32 @@ def test_dictionary_prefers_the_longest_entry():
     text = "Kim Jong Un and Kim."
     assert [text[s.start:s.end] for s in dictionary.find(text)] == ["Kim Jong Un", "Kim"]
 
+
+
+def test_dictionary_falls_back_to_a_shorter_entry_when_the_longer_ends_inside_a_word():
+    dictionary = Dictionary.from_spans([("Kim", "actor"), ("Kim Jong", "actor")])
+    text = "Kim Jongil met Kim Jong."
+    assert [text[s.start:s.end] for s in dictionary.find(text)] == ["Kim", "Kim Jong"]
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(words=st.lists(st.sampled_from(["Kim", "Jong", "Un", "Seoul", "U.S.", "said", "’s", ",", "-", "👍", "首尔"]),
+                      max_size=25),
+       joins=st.lists(st.sampled_from([" ", "", " ", "\n"]), min_size=25, max_size=25),
+       entries=st.lists(st.lists(st.sampled_from(["Kim", "Jong", "Un", "Seoul", "U.S.", "’s", "Kim Jong", "Jong Un",
+                                                   "Kim Jong Un", "Un said", "Seoul,", "said"]), min_size=1,
+                                 max_size=3), max_size=8))
+def test_dictionary_keeps_the_leftmost_longest_of_the_entries_on_word_boundaries(words, joins, entries):
+    """Checking the word boundaries only of the occurrences that could be kept gives what checking all
+    of them and then keeping the leftmost, longest gives."""
+    text = "".join(word + join for word, join in zip(words, joins))
+    dictionary = Dictionary.from_spans([(" ".join(entry), "actor") for entry in entries])
+    expected, reach = [], -1
+    for start, end, _ in sorted(dictionary._matcher.find(text), key=lambda hit: (hit[0], -hit[1])):
+        if start >= reach:
+            expected.append((start, end))
+            reach = end
+    assert [(s.start, s.end) for s in dictionary.find(text)] == expected
 
 def test_dictionary_without_one_documents_votes():
     dictionary = Dictionary.from_spans([("Kim", "actor"), ("Kim Jong Un", "actor"), ("Seoul", "actor"),

@@ -241,3 +241,28 @@ def test_the_spans_list_takes_any_sequence_and_reads_cells_from_columns(qtbot):
     cells = [[model.data(model.index(row, column)) for column in range(4)] for row in range(model.rowCount())]
     assert cells == [["Kim", "actor", "ann", ""], ["😀", "figure", "ann", ""], ["北京", "actor", "ann", "the city"]]
     assert model.data(model.index(2, 0), Qt.ItemDataRole.UserRole) == 2 and model.row_of(3) == 1
+
+
+def test_the_times_a_span_was_made_and_changed_survive_delete_and_undo_in_the_window(qtbot, ws_project, settings):
+    """The window reads its spans without the times made and changed (it never shows them); a delete
+    and its undo still put back what the file held, and a relabel keeps the time made."""
+    import sqlite3
+
+    def times() -> list[tuple]:
+        with sqlite3.connect(ws_project.path) as conn:
+            return conn.execute("SELECT id, created, updated FROM spans ORDER BY id").fetchall()
+
+    span = ws_project.add_span(1, 0, 5, "actor", "alice")
+    with sqlite3.connect(ws_project.path) as conn:  # an old span: its times are not now
+        conn.execute("UPDATE spans SET created = '2020-01-02T03:04:05.000+00:00', updated = created")
+    before = times()
+    window = shown_window(qtbot, ws_project, "alice", settings, doc_id=1)
+    assert window.text_view.span(span.id).created == ""  # (as read for the window)
+    window.select_span(span.id)
+    press(qtbot, window, Qt.Key.Key_Delete)
+    assert times() == []
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert times() == before
+    window.select_span(span.id)
+    press(qtbot, window, "3")  # relabel as quote
+    assert times()[0][1] == before[0][1] and times()[0][2] > before[0][2]

@@ -263,8 +263,13 @@ def test_a_reviewer_who_annotated_is_compared_with_the_layer_just_edited(qtbot, 
     press(qtbot, window, Qt.Key.Key_R, CTRL)
     panel = window.review.panel
     stored = review.spans_by_annotator(review_project, 1, ["ana", "ben"])
-    assert panel.spans_by_annotator == stored
-    assert list(panel.disagreements) == compare(stored)[0]
+    def untimed(layers):  # (the window reads its layer without the times made and changed: it never shows them)
+        return {name: [span[:-2] for span in rows] for name, rows in layers.items()}
+
+    def places(disagreements):
+        return [(d.kinds, d.start, d.end, [span[:-2] for span in d.spans], d.missing) for d in disagreements]
+    assert untimed(panel.spans_by_annotator) == untimed(stored)
+    assert places(panel.disagreements) == places(compare(stored)[0])
     assert [d.kind for d in panel.disagreements] == ["label", "boundary", "missing"]
     press(qtbot, window, Qt.Key.Key_R, CTRL)
 

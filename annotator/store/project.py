@@ -544,29 +544,33 @@ class Project(LabelStore, AttributeStore, RelationStore, ActorStore):
                               [json.dumps([r.id for r in broken])])
             return self.update_span(span_id, label=label), broken
 
-    def spans(self, doc_id: int, annotator: str | Sequence[str] | None = None) -> SpanRows:
+    def spans(self, doc_id: int, annotator: str | Sequence[str] | None = None, *, timestamps: bool = True) -> SpanRows:
         """Spans of a document in text order, for one annotator, several, or all (``read_spans``)."""
-        return read_spans(self.conn, doc_id, annotator)
+        return read_spans(self.conn, doc_id, annotator, timestamps=timestamps)
 
-    def spans_meanwhile(self, doc_id: int, annotator: str | Sequence[str] | None = None) -> Callable[[], SpanRows]:
-        """Start reading ``spans(doc_id, annotator)`` on a second connection in a thread, while the
-        caller does other work that releases Python's lock (Qt taking a text); returns the function
-        that waits for them. Inside a transaction (its writes are not committed yet) they are read
-        on this connection, when asked for."""
+    def spans_meanwhile(self, doc_id: int, annotator: str | Sequence[str] | None = None, *,
+                        timestamps: bool = True) -> Callable[[], SpanRows]:
+        """Start reading ``spans(doc_id, annotator, timestamps=...)`` on a second connection in a thread,
+        while the caller does other work that releases Python's lock (Qt taking a text); returns the
+        function that waits for them. Inside a transaction (its writes are not committed yet) they are
+        read on this connection, when asked for."""
+        def here() -> SpanRows:
+            return self.spans(doc_id, annotator, timestamps=timestamps)
+
         if self.conn.in_transaction:
-            return lambda: self.spans(doc_id, annotator)
+            return here
         if self._span_reader is None:
             self._span_reader = BackgroundSpanReader(self.path, BUSY_TIMEOUT_S)
         try:
-            wait = self._span_reader.start(doc_id, annotator)
+            wait = self._span_reader.start(doc_id, annotator, timestamps=timestamps)
         except sqlite3.Error:  # no second connection (the file was moved or deleted): read them here
-            return lambda: self.spans(doc_id, annotator)
+            return here
 
         def spans() -> SpanRows:
             try:
                 return wait()
             except sqlite3.Error:  # the second connection failed: this one still reads the file
-                return self.spans(doc_id, annotator)
+                return here()
         return spans
 
     def span_count(self) -> int:

@@ -27,15 +27,20 @@ _ID, _NOTE = Span._fields.index("id"), Span._fields.index("note")
 Annotators = str | Sequence[str] | None
 
 
-def read_spans(conn: sqlite3.Connection, doc_id: int, annotator: Annotators = None) -> SpanRows:
+def read_spans(conn: sqlite3.Connection, doc_id: int, annotator: Annotators = None, *,
+               timestamps: bool = True) -> SpanRows:
     """Spans of a document in text order, for one annotator, several, or all.
 
     Read as one JSON array per column and kept as columns (see ``SpanRows``), all but the
     notes from the index on (doc_id, annotator, start, ...) alone (0008_span_read). It gives
     one annotator's rows sorted by start, so only ties are reordered; SQL's ORDER BY would
     sort whole rows in a temporary B-tree.
+
+    ``timestamps=False`` leaves ``created`` and ``updated`` empty: for the window, which shows
+    neither and reads a span from the file before any write (delete, undo) that keeps them.
+    They are two thirds of the bytes: 10,000 spans read in ~5 ms instead of ~15 ms.
     """
-    known: dict[str, Any] = {"doc_id": doc_id}
+    known: dict[str, Any] = {"doc_id": doc_id} if timestamps else {"doc_id": doc_id, "created": "", "updated": ""}
     where, params = "doc_id = ?", [doc_id]
     if isinstance(annotator, str):
         known["annotator"] = annotator
@@ -71,7 +76,7 @@ class BackgroundSpanReader:
         self._conn: sqlite3.Connection | None = None
         self._thread: threading.Thread | None = None
 
-    def start(self, doc_id: int, annotator: Annotators) -> Callable[[], SpanRows]:
+    def start(self, doc_id: int, annotator: Annotators, *, timestamps: bool = True) -> Callable[[], SpanRows]:
         """Begin reading; returns the function that waits for the spans (or raises the read's error)."""
         self._wait()
         if self._conn is None:
@@ -85,7 +90,7 @@ class BackgroundSpanReader:
 
         def read() -> None:
             try:
-                outcome["spans"] = read_spans(conn, doc_id, annotator)
+                outcome["spans"] = read_spans(conn, doc_id, annotator, timestamps=timestamps)
             except BaseException as exc:  # handed to the waiting caller
                 outcome["error"] = exc
 

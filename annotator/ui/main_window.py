@@ -312,7 +312,8 @@ class MainWindow(ViewSettings, QMainWindow):
         """Read the current document and all its spans into the text view and the spans list."""
         if self.doc_id is None:
             return
-        spans = self.project.spans_meanwhile(self.doc_id, self.annotator)  # read while Qt takes the text
+        # read while Qt takes the text; without the times made and changed, which the window does not show
+        spans = self.project.spans_meanwhile(self.doc_id, self.annotator, timestamps=False)
         document = self.project.document(self.doc_id)  # text and meta (headings) in one read
         self.document = document
         self.text_view.set_document(document.text, spans, self.style, headings=document.meta.get("headings") or ())

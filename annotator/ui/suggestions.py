@@ -1,10 +1,12 @@
-"""Suggestions in the window: computed off the UI thread, drawn dashed, stepped, accepted, rejected.
+"""Suggestions in the window: computed for the lines in view first, drawn dashed, stepped, accepted, rejected.
 
 For the document shown, the rules and the dictionary (``core.suggest.compute.suggest_text``,
-a pure function) run on a worker thread of this object's own pool; the result is applied
-only when the same document (and the same request) is still shown. The dictionary and the
-compiled rules are built on the worker too, with its own connection to the project file, and
-kept until an accept, a reject or a label changes them. The model's suggestions are the ones
+a pure function) run over the lines in view at once when both are built (a few milliseconds,
+before the window paints), else on a worker thread of this object's own pool that builds them
+first, with its own connection to the project file; a result is applied only when the same
+document (and the same request) is still shown. The built dictionary and compiled rules are
+kept until an accept, a reject or a label changes them. The rest of a long document comes part
+by part from a child process (``io.suggest_process``). The model's suggestions are the ones
 stored by its last training (``io.model_training``), which runs in a background process
 (``io.model_process.ModelTraining``) polled by a timer. Closing the window waits for the
 worker and ends the training process.
@@ -84,14 +86,9 @@ class _FirstPartJob(QRunnable):
         self.relay, self.request, self.inputs = relay, request, inputs
 
     def run(self) -> None:
-        given = self.inputs
-        sources, text, first = given["sources"], given["text"], given["first_part"]
         rules, dictionary = self._build()
-        places: store.Places = given["places"]
-        for start, end, part in suggest_parts(text, [first], rules if "rules" in sources else None,
-                                              dictionary if "dictionary" in sources else None, model=places.model,
-                                              rejected=places.rejected, existing=places.existing):
-            self.relay.part.emit(self.request, start, end, part, True, not given["rest"])
+        start, end, part = first_part_suggestions(self.inputs, rules, dictionary)
+        self.relay.part.emit(self.request, start, end, part, True, not self.inputs["has_rest"])
 
     def _build(self) -> tuple[Any, Any]:
         given = self.inputs
@@ -106,6 +103,24 @@ class _FirstPartJob(QRunnable):
                     dictionary = store.project_dictionary(project)
             self.relay.built.emit(given["generation"], rules, dictionary, problems)
         return rules, dictionary
+
+
+def first_part_suggestions(given: dict[str, Any], rules: Any, dictionary: Any) -> tuple[int, int, SuggestionColumns]:
+    """The suggestions of the lines in view (``given["first_part"]``) from the sources that are on."""
+    sources, places = given["sources"], given["places"]
+    found = suggest_parts(given["text"], [given["first_part"]], rules if "rules" in sources else None,
+                          dictionary if "dictionary" in sources else None, model=places.model,
+                          rejected=places.rejected, existing=places.existing)
+    return next(iter(found))
+
+
+def screenful(view: Any) -> int:
+    """About how many characters the text view shows at once (more than it does: lines are spaced), at least
+    ``FIRST_PART``."""
+    metrics, size = view.fontMetrics(), view.viewport().size()
+    lines = size.height() / max(1, metrics.lineSpacing())
+    per_line = size.width() / max(1, metrics.averageCharWidth())
+    return max(FIRST_PART, int(lines * min(per_line, view.measure or per_line)))  # (the measure caps a line)
 
 
 class Suggestions(QObject):
@@ -231,16 +246,25 @@ class Suggestions(QObject):
             self.panel.show_report(latest_report(self.project), model_problem())
 
     def document_opened(self, doc_id: int) -> None:
-        """Suggestions of the document just opened are computed once the window has painted it and
-        is idle (a zero timer runs after the paint the open posted): the worker shares the
-        interpreter, and started at once it made opening slower."""
+        """Suggestions of the document just opened. When the rules and dictionary are built, those of
+        the lines in view are computed now, before the window paints: its first paint shows them. (On
+        a worker thread, which shares the interpreter's lock, they took as long and cost a second
+        paint.) Otherwise the worker builds them once the window has painted the text and is idle."""
         self._same_project()
         self.request += 1
         self.doc_id = doc_id
         self._cancel_rest()
-        self.overlay.set_suggestions([])
-        self.overlay.painted = None  # what the open's first paint shows is the first part
-        self.after_open.start()
+        self.overlay.painted = None
+        if self._ready(store.enabled_sources(self.window.project)):
+            self.refresh()
+        else:
+            self.overlay.set_suggestions([])
+            self.after_open.start()
+
+    def _ready(self, sources: Sequence[str]) -> bool:
+        """Whether the rules and the dictionary that ``sources`` need are built."""
+        return (self.rules is not None or "rules" not in sources) and \
+            (self.dictionary is not None or "dictionary" not in sources)
 
     def _after_open(self) -> None:
         try:
@@ -262,17 +286,21 @@ class Suggestions(QObject):
             return
         project, view = window.project, window.text_view
         sources = store.enabled_sources(project)
-        first = self.overlay.painted or first_part(  # the paragraphs the open's first paint showed, else a screenful
-            view.text, view.offsets.to_codepoint(view.firstVisibleBlock().position()), FIRST_PART)
+        first = self.overlay.painted or first_part(  # the paragraphs the last paint showed, else a screenful
+            view.text, view.offsets.to_codepoint(view.firstVisibleBlock().position()), screenful(view))
         inputs = {
             "path": project.path, "text": view.text, "sources": sources, "first_part": first,
-            "rest": parts(view.text, first, FIRST_PART)[1:],  # the other lines, in parts, for the child
+            "has_rest": first[0] > 0 or first[1] + 1 < len(view.text),  # lines outside it, for the child
             "rules": self.rules, "dictionary": self.dictionary, "generation": self.generation,
             "places": store.document_places(project, doc_id, window.annotator, sources, first),
         }
         self.inputs = inputs
         self.first_due = True
-        self.pool.start(_FirstPartJob(self.relay, self.request, inputs))
+        if self._ready(sources):  # nothing to build: at once, on this thread
+            self._part_arrived(self.request, *first_part_suggestions(inputs, self.rules, self.dictionary), True,
+                               not inputs["has_rest"])
+        else:
+            self.pool.start(_FirstPartJob(self.relay, self.request, inputs))
 
     def _ask_rest(self) -> None:
         """The lines in view are shown: the child computes the rest of the text and sends it part by part."""
@@ -288,7 +316,8 @@ class Suggestions(QObject):
                 return
         self.rest_due = True
         self.process.ask(RestRequest(self.request, str(given["path"]), self.doc_id, self.window.annotator,
-                                     tuple(given["sources"]), tuple(given["rest"]), self.generation))
+                                     tuple(given["sources"]), tuple(parts(given["text"], given["first_part"], FIRST_PART)[1:]),
+                                     self.generation))
 
     def _cancel_rest(self) -> None:
         """The child drops the parts it was doing (another document, or this one changed)."""
@@ -370,9 +399,13 @@ class Suggestions(QObject):
         """Until the worker is idle (tests, benchmarks, closing)."""
         self.pool.waitForDone()
 
+    def in_view_due(self) -> bool:
+        """Whether the suggestions of the lines in view are still to come (tests, benchmarks)."""
+        return bool(self.after_open.isActive() or self.first_due)
+
     def busy(self) -> bool:
         """Whether suggestions of the document shown are still to come (tests, benchmarks)."""
-        return bool(self.after_open.isActive() or self.first_due or self.rest_due)
+        return self.in_view_due() or self.rest_due
 
     # ------------------------------------------------------------- keys
     @property

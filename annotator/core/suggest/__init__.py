@@ -42,14 +42,3 @@ def combine(groups: Iterable[Iterable[Suggestion]], *, rejected: Collection[Plac
             if key not in seen and key not in rejected and key not in existing:
                 seen[key] = suggestion
     return sorted(seen.values(), key=lambda s: (s.start, -s.end, s.label))
-
-
-def leftmost_longest(found: Iterable[Suggestion]) -> list[Suggestion]:
-    """Drop matches that overlap an earlier or longer one: "Kim Jong Un", not also "Kim"."""
-    kept: list[Suggestion] = []
-    end = -1
-    for suggestion in sorted(found, key=lambda s: (s.start, -s.end)):
-        if suggestion.start >= end:
-            kept.append(suggestion)
-            end = suggestion.end
-    return kept

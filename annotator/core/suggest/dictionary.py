@@ -13,7 +13,7 @@ import copy
 from collections import Counter
 from collections.abc import Iterable, Mapping
 
-from annotator.core.suggest import Suggestion, leftmost_longest
+from annotator.core.suggest import Suggestion
 from annotator.core.suggest.phrases import PhraseMatcher
 
 # A one-character text ("a", "1", "-") would be found everywhere.
@@ -71,6 +71,5 @@ class Dictionary:
     def find(self, text: str) -> list[Suggestion]:
         """Every entry where it appears on word boundaries; of overlapping ones the leftmost, longest."""
         entries = self._entries
-        found = [Suggestion(start, end, *entries[entry]) for start, end, (entry,) in self._matcher.find(text)
-                 if entry in entries]
-        return leftmost_longest(found)
+        return [Suggestion(start, end, *entries[entry])
+                for start, end, (entry,) in self._matcher.find_longest(text, lambda values: values[0] in entries)]

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Generic, TypeVar
 
 import ahocorasick
@@ -75,3 +75,20 @@ class PhraseMatcher(Generic[T]):
         on_boundaries = on_token_boundaries
         return [(last + 1 - length, last + 1, values) for last, (length, values) in self._automaton.iter(text)
                 if on_boundaries(text, last + 1 - length, last + 1)]
+
+    def find_longest(self, text: str, wanted: Callable[[list[T]], bool]) -> list[tuple[int, int, list[T]]]:
+        """What ``find`` gives (of the phrases whose values are ``wanted``), less those that overlap an earlier
+        or longer one: "Kim Jong Un", not also "Kim". Candidates are taken leftmost, longest first, and
+        only one that could be kept is checked against the word boundaries: in dense text most
+        occurrences overlap a kept one (a dictionary of 4,600 entries found ~2,000 in 5,000 characters)."""
+        if self._empty:
+            return []
+        candidates = sorted((last + 1 - length, -last - 1, values) for last, (length, values) in self._automaton.iter(text)
+                            if wanted(values))  # (no two share start and end: one phrase per text)
+        kept: list[tuple[int, int, list[T]]] = []
+        reach = -1
+        for start, negative_end, values in candidates:
+            if start >= reach and on_token_boundaries(text, start, -negative_end):
+                reach = -negative_end
+                kept.append((start, reach, values))
+        return kept
