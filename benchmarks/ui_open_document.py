@@ -226,7 +226,7 @@ def _phases(window, project, doc_id: int, small: int, app) -> list[tuple[str, fl
     if hasattr(project, "spans_meanwhile"):  # the spans are read in a thread while Qt takes the text
         start_reading = project.spans_meanwhile
         spent["read spans (waited for)"] = 0.0
-        project.spans_meanwhile = lambda *a: _timed(start_reading(*a), "read spans (waited for)", spent)
+        project.spans_meanwhile = lambda *a, **k: _timed(start_reading(*a, **k), "read spans (waited for)", spent)
         steps.append(("", project, "spans_meanwhile"))
     started = time.perf_counter()
     window.open_document(doc_id)

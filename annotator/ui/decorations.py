@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QTextBlock
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QTextBlock, QTextLine
 
 from annotator.core.intervals import stack_levels
 from annotator.core.model import Span
@@ -54,26 +54,45 @@ class Paragraph:
         self.end = view.offsets.to_codepoint(self.position + block.length() - 1)
         self.first_slots = first_slots  # each extra painter's first bar slot, then the view's own
         self.first_slot = first_slots[-1]  # the first bar slot of the painter painting now
+        self._lines: list[tuple[int, int, float, float, QTextLine]] | None = None  # read on first need
+        self._line_starts: list[int] = []
 
     def rects(self, start: int, end: int) -> list[QRectF]:
         """One rectangle per line the code-point range [start, end) covers (clipped to this paragraph)."""
+        return [QRectF(*piece) for piece in self.pieces(start, end)]
+
+    def pieces(self, start: int, end: int) -> list[tuple[float, float, float, float]]:
+        """``rects`` as (left, top, width, height), for a painter that makes rectangles of its own from them."""
         start, end = max(start, self.start), min(end, self.end)
         if start >= end:
             return []
         to_utf16 = self.view.offsets.to_utf16
         a, b = to_utf16(start) - self.position, to_utf16(end) - self.position
-        layout = self.block.layout()
-        found = []
-        first = layout.lineForTextPosition(a)  # from the range's first line, not from the paragraph's
-        for n in range(first.lineNumber() if first.isValid() else 0, layout.lineCount()):
-            line = layout.lineAt(n)
-            if line.textStart() >= b:
+        if self._lines is None:
+            self._read_lines()
+        lines, line_starts = self._lines, self._line_starts
+        found: list[tuple[float, float, float, float]] = []
+        for n in range(max(0, bisect.bisect_right(line_starts, a) - 1), len(lines)):  # from the range's first line
+            line_start, line_end, top, height, line = lines[n]
+            if line_start >= b:
                 break
-            lo, hi = max(a, line.textStart()), min(b, line.textStart() + line.textLength())
+            lo, hi = max(a, line_start), min(b, line_end)
             if lo < hi:
                 x1, x2 = line.cursorToX(lo)[0], line.cursorToX(hi)[0]
-                found.append(QRectF(min(x1, x2), self.top + line.y(), abs(x2 - x1), line.height()))
+                found.append((min(x1, x2), top, abs(x2 - x1), height))
         return found
+
+    def _read_lines(self) -> None:
+        """Each line's (start, end, top, height, QTextLine), asked of Qt once per paint: the painters ask for
+        hundreds of ranges (a screen of dense suggestions), and each asking Qt for the lines again took half
+        of the text view's painting."""
+        layout, top = self.block.layout(), self.top
+        self._lines = []
+        for n in range(layout.lineCount()):
+            line = layout.lineAt(n)
+            start = line.textStart()
+            self._lines.append((start, start + line.textLength(), top + line.y(), line.height(), line))
+        self._line_starts = [line[0] for line in self._lines]
 
     def bar(self, rect: QRectF, slot: int) -> QRectF:
         """The bar in ``slot`` (counted from this painter's first) under a line's rectangle."""

@@ -127,8 +127,9 @@ class SuggestionOverlay(QObject):
     def _rects(self, paragraph: Paragraph, index: int) -> list[QRectF]:
         """The outline of suggestion ``index`` on each line, from the paragraph's top."""
         top = paragraph.top
-        return [rect.adjusted(-1, -top, 1, -top - 1)
-                for rect in paragraph.rects(self.suggestions.starts[index], self.suggestions.ends[index])]
+        return [QRectF(left - 1, line_top - top, width + 2, height - 1)
+                for left, line_top, width, height in paragraph.pieces(self.suggestions.starts[index],
+                                                                      self.suggestions.ends[index])]
 
     def _color(self, label: str) -> QColor:
         return QColor(self.colors.get(label, "#666666")).darker(130)

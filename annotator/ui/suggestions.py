@@ -71,7 +71,8 @@ class _Relay(QObject):
     arrived = Signal()  # the child's reader thread has a message for the window
 
 
-FIRST_PART = 4_000  # characters from the top of the view computed (and shown) first: a screenful at 80 a line
+PART_SIZE = 4_000  # characters in each part of the rest of a document (the child computes them)
+MIN_FIRST_PART = 1_000  # characters from the top of the view computed (and shown) first, at least
 COUNT_EVERY = 0.25  # seconds between updates of the panel's count while parts arrive
 REST_AFTER_MS = 150  # the rest of a long document is asked for once the window has shown what is in view
 APPLY_BUDGET = 0.008  # seconds of applying the child's parts per turn of the event loop
@@ -115,12 +116,13 @@ def first_part_suggestions(given: dict[str, Any], rules: Any, dictionary: Any) -
 
 
 def screenful(view: Any) -> int:
-    """About how many characters the text view shows at once (more than it does: lines are spaced), at least
-    ``FIRST_PART``."""
+    """About how many characters the text view shows at once (a little more than it does: its lines are
+    spaced). The first part is this, to the end of its last line: on a 552 x 696 view, 2,700 characters,
+    where a fixed 4,000 computed twice what the screen showed."""
     metrics, size = view.fontMetrics(), view.viewport().size()
     lines = size.height() / max(1, metrics.lineSpacing())
     per_line = size.width() / max(1, metrics.averageCharWidth())
-    return max(FIRST_PART, int(lines * min(per_line, view.measure or per_line)))  # (the measure caps a line)
+    return max(MIN_FIRST_PART, int(lines * min(per_line, view.measure or per_line)))  # (the measure caps a line)
 
 
 class Suggestions(QObject):
@@ -316,7 +318,7 @@ class Suggestions(QObject):
                 return
         self.rest_due = True
         self.process.ask(RestRequest(self.request, str(given["path"]), self.doc_id, self.window.annotator,
-                                     tuple(given["sources"]), tuple(parts(given["text"], given["first_part"], FIRST_PART)[1:]),
+                                     tuple(given["sources"]), tuple(parts(given["text"], given["first_part"], PART_SIZE)[1:]),
                                      self.generation))
 
     def _cancel_rest(self) -> None:
