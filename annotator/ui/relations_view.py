@@ -58,10 +58,10 @@ class RelationPainter:
     def set_relations(self, relations: Sequence[Relation], labels: Sequence[RelationLabel],
                       starts: Sequence[tuple[int, int]]) -> None:
         """Show these relations (``starts``: the start offsets of each one's head and child)."""
-        self.relations = {relation.id: relation for relation in relations}
-        self.labels = {label.name: label for label in labels}
-        self._starts = {relation.id: pair for relation, pair in zip(relations, starts)}
         ids = [relation.id for relation in relations]
+        self.relations = dict(zip(ids, relations))
+        self.labels = {label.name: label for label in labels}
+        self._starts = dict(zip(ids, starts))
         # heads first: in text order already, one run for the sort to merge with the children's
         self._ends = sorted([*zip((pair[0] for pair in starts), ids), *zip((pair[1] for pair in starts), ids)])
         self.view.viewport().update()  # the lines with arcs get their room as they are placed
