@@ -20,10 +20,11 @@ shown, in both cases. Runs alternate between the two, and the medians are compar
 "Until idle" runs the event loop until the posted events, deferred deletes and zero-interval timers
 the open scheduled are done (``ui_common.until_idle``), on both sides.
 
-Suggestions (rules and the project's dictionary, on for a new project) are computed on a worker
-thread for every document opened, and that worker shares the interpreter with the window. The text
-with emoji is measured with them on (as a new project has them) and off (Suggestions > Sources),
-each against its own alternating baseline; both are judged.
+Suggestions (rules and the project's dictionary, on for a new project): those of the lines on
+screen are computed by the opening itself once the rules and dictionary are built (the first paint
+shows them), the rest later in a child process. The text with emoji is measured with them on (as a
+new project has them) and off (Suggestions > Sources), each against its own alternating baseline;
+both are judged.
 
 Usage: python benchmarks/ui_open_document.py [--scale 0.25] [--repeat 21] [--suggestions both|on|off]
 """
