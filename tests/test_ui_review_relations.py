@@ -87,87 +87,95 @@ def key(qtbot, panel: ReviewPanel, k) -> None:
     qtbot.keyClick(panel.list, k)
 
 
-def go_to_relations(qtbot, panel: ReviewPanel) -> None:
-    for _ in range(len(panel.disagreements)):
-        key(qtbot, panel, "n")
+# The list in text order: ana's relation (its first end "U.S. officials" opens the article), ben's CYBER,
+# ben's relation from CYBER (after the span row of its first end), ben's "Klingner" (its second end).
+ANA_RELATION, BEN_RELATION = 0, 2
 
 
-def test_relation_disagreements_follow_the_span_disagreements_in_the_same_list(qtbot, panel):
+def test_relation_disagreements_sit_among_the_span_disagreements_in_text_order(qtbot, panel):
     assert [d.kind for d in panel.disagreements] == ["missing", "missing"]  # ben's CYBER and "Klingner"
     assert [(d.kind, d.annotators) for d in panel.relations.disagreements] == [
         ("missing", ("ana",)), ("missing", ("ben",))]
     assert panel.model.rowCount() == 4 and panel.count_label.text() == "0 of 4 decided"
-    assert panel.row_text(2) == "3. ·  relation claimed_by: only ana — “U.S. officials” ↔ “one of America’s …”"
-    go_to_relations(qtbot, panel)
-    assert panel.row() == 2 and panel.current() is panel.relations.disagreements[0]
+    assert [panel.row_text(row) for row in range(4)] == [
+        "1. ·  relation claimed_by: only ana — “U.S. officials” ↔ “one of America’s …”",
+        "2. ·  only ben — “a sophisticated cyber warfare operation”",
+        "3. ·  relation claimed_by: only ben — “a sophisticated c…” ↔ “Klingner”",
+        "4. ·  only ben — “Klingner”"]
+    assert panel.row() == 0 and panel.current() is panel.relations.disagreements[0]
+    seen = [panel.current()]
+    for _ in range(4):
+        key(qtbot, panel, "n")
+        seen.append(panel.current())
+    assert seen == [panel.relations.disagreements[0], panel.disagreements[0], panel.relations.disagreements[1],
+                    panel.disagreements[1], panel.disagreements[1]]  # N stops at the last row
+    key(qtbot, panel, "p")
+    assert panel.current() is panel.relations.disagreements[1]
+    panel.set_row(ANA_RELATION)
     assert [b.full_text for b in panel.version_buttons] == [
         "1  ana — claimed_by: “one of Americ…” → “U.S. officials”", "2  ben — no relation"]
-    tip = panel.model.data(panel.model.index(2), Qt.ItemDataRole.ToolTipRole)
+    tip = panel.model.data(panel.model.index(ANA_RELATION), Qt.ItemDataRole.ToolTipRole)
     assert "ana: claimed_by" in tip and "ben: nothing" in tip and "gold: not decided yet" in tip
+    tip = panel.model.data(panel.model.index(3), Qt.ItemDataRole.ToolTipRole)
+    assert tip.startswith("only ben, characters 617–625")  # a span row's own details, not a relation's
     assert "Accept all agreed (5)" in panel.agreed_button.full_text  # 4 agreed spans + 1 agreed relation
 
 
 def test_accepting_a_relation_brings_its_ends_into_gold_in_one_undoable_step(qtbot, panel):
     text, path = panel.text, panel.project.path
-    go_to_relations(qtbot, panel)
-    key(qtbot, panel, "1")  # ana's claimed_by
+    key(qtbot, panel, "1")  # ana's claimed_by, the first row
     threat, officials = at(text, THREAT), at(text, "U.S. officials")
     spans, relations = gold(path)
     assert spans == [(*officials, "actor", "rita"), (*threat, "claim", "rita")]
     assert [r[:3] for r in relations] == [(threat[0], officials[0], "claimed_by")]
-    assert panel.undo_stack.count() == 1 and panel.row() == 3
-    assert panel.row_text(2).startswith("3. ✓ claimed_by") and panel.count_label.text() == "1 of 4 decided"
+    assert panel.undo_stack.count() == 1 and panel.row() == 1
+    assert panel.row_text(0).startswith("1. ✓ claimed_by") and panel.count_label.text() == "1 of 4 decided"
     panel.undo_stack.undo()
-    assert gold(path) == ([], []) and panel.row_text(2).startswith("3. ·")
+    assert gold(path) == ([], []) and panel.row_text(0).startswith("1. ·")
     panel.undo_stack.redo()
     assert gold(path) == (spans, relations)  # the same relation id comes back
 
 
 def test_accepting_a_relation_whose_ends_are_disputed_marks_those_span_rows_too(qtbot, panel):
-    go_to_relations(qtbot, panel)
-    key(qtbot, panel, "n")
+    panel.set_row(BEN_RELATION)
     key(qtbot, panel, "2")  # ben's CYBER claimed_by "Klingner"
     spans, relations = gold(panel.project.path)
     assert [s[2] for s in spans] == ["claim", "actor"] and [r[2] for r in relations] == ["claimed_by"]
-    assert panel.row_text(0).startswith("1. ✓ claim") and panel.row_text(1).startswith("2. ✓ actor")
-    assert panel.count_label.text() == "3 of 4 decided"
+    assert panel.row_text(1).startswith("2. ✓ claim") and panel.row_text(3).startswith("4. ✓ actor")
+    assert panel.row_text(2).startswith("3. ✓ claimed_by") and panel.count_label.text() == "3 of 4 decided"
 
 
 def test_rejecting_a_span_region_takes_the_gold_relation_on_it_along_and_undo_brings_both_back(qtbot, panel):
-    go_to_relations(qtbot, panel)
-    key(qtbot, panel, "n")
-    key(qtbot, panel, "2")  # gold: CYBER claimed_by "Klingner"
+    panel.set_row(BEN_RELATION)
+    key(qtbot, panel, "2")  # gold: CYBER claimed_by "Klingner"; the next row is "Klingner"'s span row
     before = gold(panel.project.path)
-    panel.set_row(1)  # the span disagreement over "Klingner"
     key(qtbot, panel, "x")
     spans, relations = gold(panel.project.path)
     assert [s[2] for s in spans] == ["claim"] and relations == []
-    assert panel.row_text(3).startswith("4. ·")  # gold no longer has the relation
+    assert panel.row_text(2).startswith("3. ·")  # gold no longer has the relation
     panel.undo_stack.undo()
-    assert gold(panel.project.path) == before and panel.row_text(3).startswith("4. ✓ claimed_by")
+    assert gold(panel.project.path) == before and panel.row_text(2).startswith("3. ✓ claimed_by")
 
 
 def test_editing_a_gold_end_with_the_normal_tools_updates_what_the_relation_row_says(qtbot, panel):
     from annotator.ui.commands import DeleteSpanCommand, relabel_command
 
     panel.project.conn.execute("UPDATE relation_labels SET heads = '[]', children = '[]' WHERE name = 'claimed_by'")
-    go_to_relations(qtbot, panel)
     key(qtbot, panel, "1")
-    assert panel.row_text(2).startswith("3. ✓ claimed_by")
+    assert panel.row_text(0).startswith("1. ✓ claimed_by")
     officials = next(s for s in panel.project.spans(1, GOLD_ANNOTATOR) if s.label == "actor")
     panel.undo_stack.push(relabel_command(panel.project, panel.notifier, officials, "quote"))
-    assert panel.row_text(2).startswith("3. ✓ claimed_by")  # gold's relation still joins those words
-    tip = panel.model.data(panel.model.index(2), Qt.ItemDataRole.ToolTipRole)
+    assert panel.row_text(0).startswith("1. ✓ claimed_by")  # gold's relation still joins those words
+    tip = panel.model.data(panel.model.index(0), Qt.ItemDataRole.ToolTipRole)
     assert tip.endswith("gold: claimed_by: “one of America’s graves…” → “U.S. officials”")
     officials = next(s for s in panel.project.spans(1, GOLD_ANNOTATOR) if s.label == "quote")
     panel.undo_stack.push(DeleteSpanCommand(panel.project, panel.notifier, officials))
-    assert panel.row_text(2).startswith("3. ·")  # the end went, and its relation with it
+    assert panel.row_text(0).startswith("1. ·")  # the end went, and its relation with it
     panel.undo_stack.undo()
-    assert panel.row_text(2).startswith("3. ✓ claimed_by")
+    assert panel.row_text(0).startswith("1. ✓ claimed_by")
 
 
 def test_x_rejects_a_relation_pair_decided_durable_and_undoable(qtbot, panel):
-    go_to_relations(qtbot, panel)
     key(qtbot, panel, "1")
     key(qtbot, panel, "p")
     key(qtbot, panel, "x")  # after all: no relation between THREAT and "U.S. officials" in gold
@@ -176,7 +184,7 @@ def test_x_rejects_a_relation_pair_decided_durable_and_undoable(qtbot, panel):
     assert relations == [] and len(spans) == 2  # the ends stay: they are spans gold accepted
     threat, officials = at(panel.text, THREAT), at(panel.text, "U.S. officials")
     assert rejected_pairs(path) == [(officials[0], threat[0], "rita")]  # the pair, first end in text order
-    assert panel.row_text(2).startswith("3. ✗ rejected  relation") and panel.count_label.text() == "1 of 4 decided"
+    assert panel.row_text(0).startswith("1. ✗ rejected  relation") and panel.count_label.text() == "1 of 4 decided"
     key(qtbot, panel, "p")
     key(qtbot, panel, "x")  # rejected already: no second step
     assert panel.undo_stack.count() == 2
@@ -186,11 +194,11 @@ def test_x_rejects_a_relation_pair_decided_durable_and_undoable(qtbot, panel):
         reopened = ReviewPanel(again, stack, notifier, "rita")
         qtbot.addWidget(reopened)
         reopened.set_document(1)
-        assert reopened.row_text(2).startswith("3. ✗ rejected  relation")
+        assert reopened.row_text(0).startswith("1. ✗ rejected  relation")
 
     panel.undo_stack.undo()
     assert rejected_pairs(path) == [] and [r[2] for r in gold(path)[1]] == ["claimed_by"]
-    assert panel.row_text(2).startswith("3. ✓ claimed_by")
+    assert panel.row_text(0).startswith("1. ✓ claimed_by")
 
 
 def test_accept_all_agreed_takes_the_agreed_relation_with_the_agreed_spans_in_one_step(qtbot, panel):
@@ -212,8 +220,7 @@ def test_a_relation_the_rules_now_refuse_is_refused_with_the_reason(qtbot, panel
     failures = []
     panel.notifier.failed.connect(failures.append)
     panel.project.conn.execute("UPDATE relation_labels SET heads = '[\"quote\"]' WHERE name = 'claimed_by'")
-    go_to_relations(qtbot, panel)
-    key(qtbot, panel, "1")
+    key(qtbot, panel, "1")  # ana's claimed_by, the first row
     assert gold(panel.project.path) == ([], [])  # nothing half-written: not even the ends
     assert "claimed_by" in failures[0] and "'quote'" in failures[0]
     assert panel.undo_stack.count() == 0
@@ -225,11 +232,12 @@ def test_the_window_frames_the_selected_relation_and_resolves_it_by_keys(qtbot, 
     press(qtbot, window, Qt.Key.Key_R, CTRL)
     panel = window.review.panel
     highlight = window.review.relation_highlight
-    assert highlight.current is None and window.review.overlay.region is not None
-    for _ in range(2):
-        press(qtbot, window, "n")
-    assert highlight.current is panel.relations.disagreements[0]
+    assert highlight.current is panel.relations.disagreements[0]  # the first row: ana's relation
     assert window.review.overlay.region is None  # the relation's two ends are framed, not all between them
+    press(qtbot, window, "n")
+    assert highlight.current is None and window.review.overlay.region is not None  # ben's CYBER span row
+    press(qtbot, window, "p")
+    assert highlight.current is panel.relations.disagreements[0] and window.review.overlay.region is None
     window.text_view.viewport().repaint()
     assert len(highlight.framed()) >= 2
     qtbot.keyClick(panel.list, "1")
@@ -355,3 +363,23 @@ def test_a_relation_whose_rule_allows_gold_label_at_an_end_joins_gold_span_there
     assert panel.row_text(panel.row()).split()[1] == "✓"  # the same two places: gold's said_by is what gold says there
     key(qtbot, panel, "1")  # ana's claimed_by replaces gold's said_by between the two
     assert [r[2] for r in gold(project.path)[1]] == ["claimed_by"] and len(gold(project.path)[0]) == 2
+
+
+def test_row_order_puts_each_relation_after_the_span_rows_starting_at_or_before_it():
+    from annotator.ui.review_list import RowOrder
+
+    order = RowOrder([5, 10, 10, 20], [0, 10, 10, 25])
+    shown = [order.at(row) for row in range(8)]
+    assert shown == [(True, 0), (False, 0), (False, 1), (False, 2), (True, 1), (True, 2), (False, 3), (True, 3)]
+    assert [order.span_row(i) for i in range(4)] == [1, 2, 3, 6] and order.relation_rows == [0, 4, 5, 7]
+    assert [RowOrder([], [3, 4]).at(row) for row in range(2)] == [(True, 0), (True, 1)]
+    assert [RowOrder([1, 2], []).span_row(i) for i in range(2)] == [0, 1]
+
+
+def test_a_decided_span_row_is_repainted_where_it_sits_among_the_relation_rows(qtbot, panel):
+    repainted: list[tuple[int, int]] = []
+    panel.model.dataChanged.connect(lambda first, last, _roles=(): repainted.append((first.row(), last.row())))
+    panel.set_row(3)  # ben's "Klingner", the last row (span disagreement 1)
+    key(qtbot, panel, "2")
+    assert panel.row_text(3).startswith("4. ✓ actor")
+    assert any(first <= 3 <= last for first, last in repainted)

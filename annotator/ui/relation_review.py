@@ -1,8 +1,8 @@
 """Relations in review mode: their disagreements as rows of the review list, and the selected one drawn.
 
-The review list shows the span disagreements first, then the relation disagreements (in text
-order of their first end): a relation's ends are spans, so resolving the spans first leaves
-the relations' ends in gold. ``RelationRows`` holds one document's relation comparison
+The review list shows the relation disagreements among the span disagreements, in text order of
+their first end (``review_list.RowOrder``): after the span rows starting at or before it, so a
+disputed end there is decided first and the relation lands on gold's span. ``RelationRows`` holds one document's relation comparison
 (``core.relation_disagreements``) and what gold says on each pair: its relations between the spans
 at the pair's place, whatever their span labels (an end gold holds as a claim where ben drew a
 quote), or a recorded rejection there; it is re-read from the store once per change set that touches a relation,

@@ -78,7 +78,7 @@ class ReviewPanel(QWidget):
         self.disagreements: list[Disagreement] = []
         self.agreed: list[tuple[int, int, str]] = []  # what every compared annotator marked alike (values too)
         self.comparison: Comparison | None = None
-        self.relations = RelationRows()  # relation disagreements: listed after the span disagreements
+        self.relations = RelationRows()  # relation disagreements: listed among the span disagreements, in text order
         self._build()
         self._shortcuts()
         self.load_annotators()
@@ -285,7 +285,7 @@ class ReviewPanel(QWidget):
             self.reload()
             self.set_row(min(row, self.row_count() - 1))
             return
-        self.model.rows_changed(self.decisions.apply(changes, self.doc_id))
+        self.model.span_rows_changed(self.decisions.apply(changes, self.doc_id))
         # a gold end relabelled (or gone) changes what gold says on a pair, as a relation change does
         if changes.relations_changed(self.doc_id) or changes.spans_of(self.doc_id, GOLD_ANNOTATOR):
             self._relations_changed(self.doc_id)
@@ -296,8 +296,7 @@ class ReviewPanel(QWidget):
         if doc_id != self.doc_id or not len(self.relations):
             return
         self.relations.refresh(self.project, doc_id)
-        first = len(self.disagreements)
-        self.model.rows_changed(list(range(first, first + len(self.relations))))
+        self.model.relation_rows_changed()
         self._show_counts()
 
     def _show_counts(self) -> None:
@@ -326,15 +325,11 @@ class ReviewPanel(QWidget):
         self.list.setCurrentIndex(self.model.index(row) if row >= 0 else self.model.index(-1))
 
     def row_count(self) -> int:
-        """Rows of the list: the span disagreements, then the relation disagreements."""
+        """Rows of the list: the span and relation disagreements, in text order."""
         return len(self.disagreements) + len(self.relations)
 
     def current(self) -> Disagreement | RelationDisagreement | None:
-        row = self.row()
-        if 0 <= row < len(self.disagreements):
-            return self.disagreements[row]
-        at = row - len(self.disagreements)
-        return self.relations.disagreements[at] if 0 <= at < len(self.relations) else None
+        return self.model.shown(self.row())
 
     def next(self) -> None:
         if self.row_count():
