@@ -337,7 +337,8 @@ class DisagreementModel(QStringListModel):
 
     def span_rows_changed(self, indexes: list[int] | None) -> None:
         """Repaint the rows of these span disagreements (None: all rows) with their new marks."""
-        self._repaint(None if indexes is None else [self.order.span_row(i) for i in indexes])
+        self._repaint(None if indexes is None else  # the first and last are all a repaint needs
+                      [self.order.span_row(min(indexes)), self.order.span_row(max(indexes))] if indexes else [])
 
     def relation_rows_changed(self) -> None:
         """Repaint every relation disagreement's row (gold's relations or rejected pairs changed)."""
