@@ -1,5 +1,7 @@
 """Code point <-> UTF-16 mapping and newline normalization: the offset rule, proven."""
 
+import sys
+
 import pytest
 
 from annotator.core.offsets import OffsetError, Utf16Map, codepoint_to_utf16, first_astral, utf16_to_codepoint
@@ -91,3 +93,14 @@ def test_astral_characters_are_found_among_bytes_that_look_like_surrogates(text)
     assert mapping.utf16_length == utf16_units(text)
     for offset in range(len(text) + 1):
         assert mapping.to_utf16(offset) == utf16_units(text[:offset])
+
+
+@pytest.mark.parametrize("text", [*SAMPLES.values(), LONG_MIX, "😀", "😀😀", "a😀", "😀a", "𠀋Ø😀\n" * 40],
+                         ids=[*SAMPLES.keys(), "mix", "one", "two", "after", "before", "lines"])
+def test_in_utf16_units_is_the_text_as_utf16_code_units(text):
+    """Each astral character becomes its two surrogates (what Qt holds), every other character stays,
+    and the str is stored 2 bytes a character, so PySide copies it instead of converting each one."""
+    units = Utf16Map(text).in_utf16_units(text)
+    assert [ord(c) for c in units] == list(memoryview(text.encode("utf-16-le")).cast("H"))
+    assert units.encode("utf-16-le", "surrogatepass").decode("utf-16-le") == text
+    assert sys.getsizeof(units) <= sys.getsizeof("\u0100" * len(units))  # (at most 2 bytes a character)

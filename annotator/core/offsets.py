@@ -39,6 +39,24 @@ class Utf16Map:
     def utf16_length(self) -> int:
         return self._length + len(self._astral)
 
+    def in_utf16_units(self, text: str) -> str:
+        """``text`` (the text this map is of) with each astral character written as its two surrogates.
+
+        A str of 2-byte characters, which PySide copies into a QString as it is; a str holding an
+        astral character (4 bytes per character) it converts one character at a time:
+        ``setPlainText`` of 2 MB with an emoji every 4 KB took 24 ms that way and 6 ms this way,
+        plus ~2 ms to make this str. Qt reads the same text from either.
+        """
+        if not self._astral:
+            return text
+        pieces, previous = [], 0
+        for offset in self._astral:  # (each slice between two is stored as narrowly as its characters allow)
+            code = ord(text[offset]) - 0x10000
+            pieces += (text[previous:offset], chr(0xD800 + (code >> 10)) + chr(0xDC00 + (code & 0x3FF)))
+            previous = offset + 1
+        pieces.append(text[previous:])
+        return "".join(pieces)
+
     def to_utf16(self, offset: int) -> int:
         """Code-point offset -> UTF-16 position."""
         if not 0 <= offset <= self._length:
