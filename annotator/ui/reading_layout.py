@@ -39,8 +39,19 @@ class ReadingLayout(QPlainTextDocumentLayout):
         # block number -> ((line count, spacing, last line's y and height), height): a paragraph whose
         # lines are where they were put is not walked again (Qt asks for its rectangle often)
         self._placed: dict[int, tuple[tuple[int, Spacing, float, float], float]] = {}
+        self.in_paint: dict[int, QRectF] | None = None  # block number -> its rectangle, while the view paints
 
     def blockBoundingRect(self, block: QTextBlock) -> QRectF:  # noqa: N802 (Qt's name)
+        painting = self.in_paint
+        if painting is None:
+            return self._bounding_rect(block)
+        number = block.blockNumber()  # a paint asks ~6 times per paragraph on screen (Qt, the painters): once here
+        found = painting.get(number)
+        if found is None:
+            found = painting[number] = self._bounding_rect(block)
+        return QRectF(found)
+
+    def _bounding_rect(self, block: QTextBlock) -> QRectF:
         rect = super().blockBoundingRect(block)  # lays the paragraph out if it is not
         layout = block.layout()
         count = layout.lineCount()

@@ -49,6 +49,7 @@ class SpanTextView(QPlainTextEdit):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._spacing_in_paint: dict[int, Spacing] | None = None  # block number -> its room, during a paint
         self.setReadOnly(True)
         self.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse
                                      | Qt.TextInteractionFlag.TextSelectableByKeyboard)
@@ -141,6 +142,16 @@ class SpanTextView(QPlainTextEdit):
     # ----------------------------------------------------------- reading
     def spacing(self, block: QTextBlock) -> Spacing:
         """Room around a paragraph's lines: tags above, leading and bar slots below, a gap after."""
+        painting = self._spacing_in_paint
+        if painting is None:
+            return self._spacing(block)
+        number = block.blockNumber()  # a paint asks ~6 times per paragraph on screen (Qt, the painters): once here
+        found = painting.get(number)
+        if found is None:
+            found = painting[number] = self._spacing(block)
+        return found
+
+    def _spacing(self, block: QTextBlock) -> Spacing:
         line, tag = self._metrics
         # every paragraph has room for RESERVED_BARS underline levels: labelling a span inside another
         # (a name in a quote) draws its bar there instead of spreading the whole paragraph's lines
@@ -234,6 +245,14 @@ class SpanTextView(QPlainTextEdit):
             block = block.next()
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802
+        # nothing a paint does changes the room a paragraph needs, nor where it is: each is worked out once
+        self._spacing_in_paint, self.reading_layout.in_paint = {}, {}
+        try:
+            self._paint(event)
+        finally:
+            self._spacing_in_paint = self.reading_layout.in_paint = None
+
+    def _paint(self, event: QPaintEvent) -> None:
         blocks = list(self.visible_blocks())
         self.highlighter.format_blocks(blocks)  # before Qt draws them
         super().paintEvent(event)
