@@ -56,7 +56,8 @@ def test_add_relation_is_durable(linked):
 
 
 def test_layer_relations_are_one_layers_in_id_order_as_relations_reads_them(linked):
-    """The window's columnar read gives what the row read gives, for one annotator's layer only."""
+    """The window's columnar read gives what the row read gives (but the time made, which the window never
+    shows), for one annotator's layer only, in id order."""
     project, doc, actor, quote = linked
     other_actor = project.add_span(doc, 36, 39, "actor", "bob")
     other_quote = project.add_span(doc, 12, 23, "quote", "bob")
@@ -64,7 +65,8 @@ def test_layer_relations_are_one_layers_in_id_order_as_relations_reads_them(link
     first = project.add_relation(second_quote.id, actor.id, "said_by")
     project.add_relation(other_quote.id, other_actor.id, "said_by")
     second = project.add_relation(quote.id, actor.id, "said_by")
-    assert project.layer_relations(doc, "ann") == [first, second] == project.relations(doc, "ann")
+    assert project.layer_relations(doc, "ann") == [r._replace(created="") for r in project.relations(doc, "ann")]
+    assert [r.id for r in project.layer_relations(doc, "ann")] == [first.id, second.id]
     assert project.layer_relations(doc, "nobody") == []
 
 @pytest.mark.parametrize("head, child, label, why", [

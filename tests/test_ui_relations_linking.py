@@ -85,6 +85,23 @@ def test_deleting_a_relation_from_the_dock_and_selecting_scrolls(qtbot, three_sp
     assert read_relations(window.project.path) == []
 
 
+def test_undoing_a_relation_deleted_in_the_dock_keeps_the_time_it_was_made(qtbot, three_spans):
+    """The window reads relations without the time made (it never shows it); the delete reads it from the file."""
+    import sqlite3
+
+    window, alice, bob, quote = three_spans
+    made = window.project.add_relation(quote.id, alice.id, "said_by")
+    with sqlite3.connect(window.project.path) as conn:
+        conn.execute("UPDATE relations SET created = '2020-01-02T03:04:05.000+00:00'")
+    window.relations.reload()
+    controls = window.relations
+    assert controls.model.relations[0].created == ""  # (as read for the window)
+    controls.list.setCurrentIndex(controls.model.index(0))
+    qtbot.keyClick(controls.list, Qt.Key.Key_Delete)
+    window.undo_stack.undo()
+    assert window.project.relation(made.id).created == "2020-01-02T03:04:05.000+00:00"
+
+
 def test_far_end_marker_names_the_other_end(qtbot, main_window):
     """A quote linked to an actor several screens up: the arc ends in a marker whose tooltip names the actor."""
     project = main_window.project
