@@ -161,3 +161,21 @@ def test_the_windows_merge_brings_the_values(qtbot, project, ben, tmp_path):
         window.review.summary.informativeText() + window.review.summary.text()
     window.review.summary.close()
     assert len(values_in(project.path, "ben")) == 2
+
+
+def test_the_windows_merge_of_a_jsonl_file_says_which_value_it_left_out(qtbot, project, tmp_path):
+    from PySide6.QtCore import QSettings
+
+    from ui_fixtures import shown_window
+
+    source = tmp_path / "ben.jsonl"
+    _jsonl(source, {"text": TEXT, "annotator": "ben", "status": "done", "spans": [
+        {"start": CLAIM[0], "end": CLAIM[1], "label": "claim", "attrs": {"certainty": "probably"}}]})
+    window = shown_window(qtbot, project, "rita", QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
+    lines = window.review.merge_files([source])
+    assert f"  skipped 1 {REFUSED}" in lines
+    box = window.review.summary
+    shown = box.text() + box.informativeText() + box.detailedText()
+    box.close()
+    assert f"{source}:1: " in shown and "'probably' is not one of the choices" in shown
+    assert [s.label for s in project.spans(1, "ben")] == ["claim"]
