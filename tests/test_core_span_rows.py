@@ -91,6 +91,20 @@ def test_a_copy_shares_its_lists_until_either_side_changes_and_neither_sees_the_
             assert list(untouched) == spans
 
 
+def test_a_copy_shares_the_id_lookup_and_each_side_keeps_its_own_right_after_a_change():
+    spans = [Span(1, 1, 0, 4, "actor", "a"), Span(2, 1, 2, 9, "claim", "a"), Span(3, 1, 5, 6, "quote", "a")]
+    for built_by in ("original", "copy"):
+        original = SpanRows(spans)
+        copy = original.copy()
+        (original if built_by == "original" else copy).row_of(2)
+        assert copy.starts_by_id() is original.starts_by_id()  # built once for both
+        copy.add(Span(9, 1, 1, 3, "figure", "a"))
+        original.pop(0)
+        assert [copy.row_of(i) for i in (1, 9, 2, 3)] == [0, 1, 2, 3]
+        assert [original.row_of(i) for i in (1, 9, 2, 3)] == [None, None, 0, 1]
+        assert copy.starts_by_id() == {1: 0, 9: 1, 2: 2, 3: 5} and original.starts_by_id() == {2: 2, 3: 5}
+
+
 def test_rows_can_be_taken_out_at_once_and_a_replacement_may_not_move():
     spans = [Span(i, 1, i * 3, i * 3 + (50 if i % 3 == 0 else 2), "actor", "a") for i in range(12)]
     rows = SpanRows(spans)

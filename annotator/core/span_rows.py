@@ -36,12 +36,14 @@ class SpanRows(Sequence[Span]):
     Ids are taken to be unique, as the store's are (``has_id`` and ``row_of`` rely on it).
     """
 
-    __slots__ = ("_columns", "_starts_by_id", "_shared")
+    __slots__ = ("_columns", "_starts", "_shared")
 
     def __init__(self, spans: Iterable[Span] = ()) -> None:
         ordered = sorted(spans, key=text_order)
         self._columns: list[list[Any]] = [list(column) for column in zip(*ordered)] or [[] for _ in FIELDS]
-        self._starts_by_id: dict[int, int] | None = None  # made when first needed, then kept up to date
+        # [each span's start by id, or None]: made when first needed, then kept up to date; the box is shared
+        # with copies until either side changes, so the copies a window keeps of one layer build it once
+        self._starts: list[dict[int, int] | None] = [None]
         self._shared = False  # the lists are shared with a copy: copied before the first change
 
     @classmethod
@@ -50,7 +52,7 @@ class SpanRows(Sequence[Span]):
         if len(columns) != len(FIELDS) or len({len(column) for column in columns}) > 1:
             raise ValueError(f"expected {len(FIELDS)} columns of equal length")
         rows = cls.__new__(cls)
-        rows._columns, rows._starts_by_id, rows._shared = list(columns), None, False
+        rows._columns, rows._starts, rows._shared = list(columns), [None], False
         rows._put_in_text_order()
         return rows
 
@@ -74,7 +76,7 @@ class SpanRows(Sequence[Span]):
     def copy(self) -> SpanRows:
         """The same rows, sharing the lists until either side changes (see the module's docstring)."""
         rows = SpanRows.__new__(SpanRows)
-        rows._columns, rows._starts_by_id = list(self._columns), None
+        rows._columns, rows._starts = list(self._columns), self._starts
         rows._shared = self._shared = True
         return rows
 
@@ -82,6 +84,7 @@ class SpanRows(Sequence[Span]):
         """Copy lists shared with a copy, before changing them."""
         if self._shared:
             self._columns = [column.copy() for column in self._columns]
+            self._starts = [None if self._starts[0] is None else dict(self._starts[0])]
             self._shared = False
 
     __copy__ = copy
@@ -123,9 +126,10 @@ class SpanRows(Sequence[Span]):
     def starts_by_id(self) -> dict[int, int]:
         """Each span's start by id (read only): made on first use (~0.5 ms for 10,000), so opening does not
         pay for it, then kept up to date."""
-        if self._starts_by_id is None:
-            self._starts_by_id = dict(zip(self.ids, self.starts))
-        return self._starts_by_id
+        found = self._starts[0]
+        if found is None:
+            found = self._starts[0] = dict(zip(self.ids, self.starts))
+        return found
 
     def has_id(self, span_id: int) -> bool:
         return span_id in self.starts_by_id()
@@ -155,8 +159,8 @@ class SpanRows(Sequence[Span]):
         self._own()
         for column, value in zip(self._columns, span):
             column.insert(row, value)
-        if self._starts_by_id is not None:
-            self._starts_by_id[span.id] = span.start
+        if self._starts[0] is not None:
+            self._starts[0][span.id] = span.start
 
     def add(self, span: Span) -> int:
         """Insert in text order; returns the row."""
@@ -169,8 +173,8 @@ class SpanRows(Sequence[Span]):
         self._own()
         for column in self._columns:
             del column[row]
-        if self._starts_by_id is not None:
-            del self._starts_by_id[span.id]
+        if self._starts[0] is not None:
+            del self._starts[0][span.id]
         return span
 
     def pop_rows(self, chosen: Sequence[bool]) -> list[Span]:
@@ -180,7 +184,7 @@ class SpanRows(Sequence[Span]):
         taken = [self[row] for row in itertools.compress(range(len(self)), chosen)]
         kept = [not flag for flag in chosen]
         self._columns = [list(itertools.compress(column, kept)) for column in self._columns]
-        self._starts_by_id, self._shared = None, False  # new lists
+        self._starts, self._shared = [None], False  # new lists
         return taken
 
     def replace(self, row: int, span: Span) -> None:
@@ -188,9 +192,9 @@ class SpanRows(Sequence[Span]):
         if span.start != self.starts[row]:
             raise ValueError(f"span {span.id} starts at {span.start}, not at row {row}'s {self.starts[row]}")
         self._own()
-        if self._starts_by_id is not None:
-            del self._starts_by_id[self.ids[row]]
-            self._starts_by_id[span.id] = span.start
+        if self._starts[0] is not None:
+            del self._starts[0][self.ids[row]]
+            self._starts[0][span.id] = span.start
         for column, value in zip(self._columns, span):
             column[row] = value
 
@@ -221,7 +225,7 @@ def merge_rows(parts: Sequence[SpanRows]) -> SpanRows:
     """
     columns = [list(itertools.chain.from_iterable(part._columns[field] for part in parts)) for field in range(len(FIELDS))]
     merged = SpanRows.__new__(SpanRows)
-    merged._starts_by_id, merged._shared = None, False
+    merged._starts, merged._shared = [None], False
     if len(columns[_ID]) < 2:
         merged._columns = columns
         return merged

@@ -18,7 +18,7 @@ from operator import itemgetter
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QAbstractListModel, QEvent, QModelIndex, QObject, QPersistentModelIndex, QPoint, Qt
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtGui import QAction, QColor, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QHeaderView, QMenu, QTableView
 
 from annotator.core.disagreements import collector_paused
@@ -376,10 +376,14 @@ class RelationListModel(QAbstractListModel):
         self.starts: list[int] = []  # each one's head's start: the rows are in text order of the heads
         self.view: Any = None
         self.color: Any = None
+        self._texts: dict[int, str] = {}
+        self._colors: dict[str, QColor] = {}
 
     def set_relations(self, view: Any, relations: list[Relation], starts: list[int], color: Any) -> None:
         self.beginResetModel()
         self.view, self.relations, self.starts, self.color = view, relations, starts, color
+        self._texts: dict[int, str] = {}  # relation id -> its row's words, made when first shown
+        self._colors: dict[str, QColor] = {}  # relation label -> its rows' colour
         self.endResetModel()
 
     def insert(self, relation: Relation, head_start: int) -> None:
@@ -403,18 +407,28 @@ class RelationListModel(QAbstractListModel):
         return 0 if parent.isValid() else len(self.relations)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if role not in _LIST_ROLES:  # (a view asks each cell for ten roles as it paints it)
+            return None
         relation = self.relation(index)
         if relation is None:
             return None
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            head, child = self.view.span(relation.head), self.view.span(relation.child)
-            return (f"{_short(self.view.text, head)} ({head.label})  —{relation.label}→  "
-                    f"{_short(self.view.text, child)} ({child.label})")
         if role == Qt.ItemDataRole.ForegroundRole:
-            return self.color(relation).darker(130)
+            color = self._colors.get(relation.label)
+            if color is None:
+                color = self._colors[relation.label] = self.color(relation).darker(130)
+            return color
         if role == Qt.ItemDataRole.UserRole:
             return relation
-        return None
+        text = self._texts.get(relation.id)
+        if text is None:
+            head, child = self.view.span(relation.head), self.view.span(relation.child)
+            text = self._texts[relation.id] = (f"{_short(self.view.text, head)} ({head.label})  —{relation.label}→  "
+                                               f"{_short(self.view.text, child)} ({child.label})")
+        return text
+
+
+_LIST_ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.ForegroundRole,
+                         Qt.ItemDataRole.UserRole})
 
 
 def _short(text: str, span: Span | None) -> str:
