@@ -60,9 +60,11 @@ def annotators_with_done_documents(project: Project) -> list[str]:
     ]
 
 
-def spans_by_annotator(project: Project, doc_id: int, annotators: Sequence[str]) -> dict[str, SpanRows]:
-    """The spans of each named annotator in a document, in text order (input of find_disagreements)."""
-    return {name: project.spans(doc_id, name) for name in annotators}  # each read in index order: no sort
+def spans_by_annotator(project: Project, doc_id: int, annotators: Sequence[str], *,
+                       timestamps: bool = True) -> dict[str, SpanRows]:
+    """The spans of each named annotator in a document, in text order (input of find_disagreements);
+    ``timestamps=False``: without the times made and changed (see ``read_spans``)."""
+    return {name: project.spans(doc_id, name, timestamps=timestamps) for name in annotators}  # index order: no sort
 
 
 def spans_marker(project: Project, doc_id: int, annotators: Sequence[str]) -> tuple[int, int, int]:
@@ -97,6 +99,8 @@ SpanKey = tuple[int, int, str]  # (start, end, label) in code points
 def review_values(project: Project, doc_id: int, annotator: str) -> dict[int, AttrValues]:
     """Span id -> attribute values and actor link (``ACTOR_LINK``) of one annotator's spans in a document."""
     values = project.document_attributes(doc_id, annotator)
+    if project.conn.execute("SELECT NOT EXISTS (SELECT 1 FROM span_actors)").fetchone()[0]:
+        return values  # (no link in the project: the query below still visits each of the layer's spans)
     for span_id, name in project.conn.execute(
             "SELECT l.span_id, a.name FROM spans s JOIN span_actors l ON l.span_id = s.id JOIN actors a"
             " ON a.id = l.actor_id WHERE s.doc_id = ? AND s.annotator = ?", [doc_id, annotator]):

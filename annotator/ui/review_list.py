@@ -140,7 +140,8 @@ class ComparisonCache:
         """(marker, comparison) of ``names`` read afresh: the marker from the rows in hand (the same as
         ``review.spans_marker``: data version, count, highest id), not from a query of its own."""
         version = review.data_version(project)  # before reading: a write meanwhile makes the marker stale, not wrong
-        read = review.spans_by_annotator(project, doc_id, [name for name in names if name not in shown])
+        # (as the window's own layer is read: without the times made and changed, which review never shows)
+        read = review.spans_by_annotator(project, doc_id, [name for name in names if name not in shown], timestamps=False)
         by = {name: shown[name] if name in shown else read[name] for name in names}
         attributes = {span: values for name in names if len(names) >= 2  # the compared layers' values only
                       for span, values in review.review_values(project, doc_id, name).items()}
