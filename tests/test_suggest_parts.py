@@ -113,13 +113,20 @@ def test_the_window_shows_the_lines_in_view_first_then_the_rest(qtbot, tmp_path,
     project.close()
 
 
-@pytest.mark.gui
-def test_parts_of_a_document_no_longer_shown_are_dropped(qtbot, tmp_path, settings):  # noqa: F811
-    other_text = "\n".join(f"{n}: The minister said 40% of 2,000 soldiers left." for n in range(600))
+OTHER_TEXT = "\n".join(f"{n}: The minister said 40% of 2,000 soldiers left." for n in range(600))
+
+
+def second_document(qtbot, tmp_path, settings):  # noqa: F811
+    """A project of TEXT and OTHER_TEXT, the window showing the first with its suggestions in view."""
     project = Project.open(tmp_path / "two.db")
     first, _ = project.add_document(TEXT, title="first")
-    second, _ = project.add_document(other_text, title="second")
-    window = window_showing(qtbot, project, settings, first)
+    second, _ = project.add_document(OTHER_TEXT, title="second")
+    return project, window_showing(qtbot, project, settings, first), second
+
+
+@pytest.mark.gui
+def test_parts_of_a_document_no_longer_shown_are_dropped(qtbot, tmp_path, settings):  # noqa: F811
+    project, window, second = second_document(qtbot, tmp_path, settings)
     suggestions = window.suggestions
     qtbot.waitUntil(lambda: suggestions.rest_due and not suggestions.rest.isActive(), timeout=10_000)
     deadline = time.monotonic() + 30
@@ -128,7 +135,7 @@ def test_parts_of_a_document_no_longer_shown_are_dropped(qtbot, tmp_path, settin
     assert suggestions.process._inbox, "the child sent the first document's parts"
     window.open_document(second)  # with parts of the first document still to be read
     qtbot.waitUntil(lambda: not suggestions.busy(), timeout=60_000)
-    assert list(suggestions.overlay.suggestions) == suggest_text(other_text, rules())
+    assert list(suggestions.overlay.suggestions) == suggest_text(OTHER_TEXT, rules())
     window.close()
     project.close()
 
@@ -137,20 +144,16 @@ def test_parts_of_a_document_no_longer_shown_are_dropped(qtbot, tmp_path, settin
 def test_once_built_the_lines_in_view_are_shown_with_the_opening_itself(qtbot, tmp_path, settings):  # noqa: F811
     """The rules are built for the first document; the next one's suggestions in view are there when
     open_document returns (its first paint shows them), and they are what the whole text gives there."""
-    other_text = "\n".join(f"{n}: The minister said 40% of 2,000 soldiers left." for n in range(600))
-    project = Project.open(tmp_path / "two.db")
-    first, _ = project.add_document(TEXT, title="first")
-    second, _ = project.add_document(other_text, title="second")
-    window = window_showing(qtbot, project, settings, first)
+    project, window, second = second_document(qtbot, tmp_path, settings)
     suggestions = window.suggestions
     window.open_document(second)  # no event-loop turn from here to the asserts
     shown = list(suggestions.overlay.suggestions)
     assert shown and not suggestions.first_due and not suggestions.after_open.isActive()
-    assert shown == [s for s in suggest_text(other_text, rules()) if s.end <= shown[-1].end]
+    assert shown == [s for s in suggest_text(OTHER_TEXT, rules()) if s.end <= shown[-1].end]
     window.text_view.viewport().repaint()
     start, end = suggestions.overlay.painted
-    assert start == 0 and shown[-1].end >= other_text.rfind("\n", 0, end)  # the screen is covered
+    assert start == 0 and shown[-1].end >= OTHER_TEXT.rfind("\n", 0, end)  # the screen is covered
     qtbot.waitUntil(lambda: not suggestions.busy(), timeout=60_000)
-    assert list(suggestions.overlay.suggestions) == suggest_text(other_text, rules())
+    assert list(suggestions.overlay.suggestions) == suggest_text(OTHER_TEXT, rules())
     window.close()
     project.close()

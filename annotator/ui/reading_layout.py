@@ -14,7 +14,7 @@ for label tags, below each line for underline bars and review lanes, after the p
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QTextBlock, QTextDocument
@@ -30,6 +30,21 @@ class Spacing(NamedTuple):
     line_room: float = 0.0  # above them (relation arcs: only lines where an arc ends need room for it)
 
 
+T = TypeVar("T")
+
+
+def once_per_paint(memo: dict[int, T] | None, block: QTextBlock, work_out: Callable[[QTextBlock], T]) -> T:
+    """``work_out(block)``, kept in ``memo`` (by block number) while the view paints (``memo`` is then a
+    dict): a paint asks ~6 times per paragraph on screen (Qt, each painter), nothing it does changes the answer."""
+    if memo is None:
+        return work_out(block)
+    number = block.blockNumber()
+    found = memo.get(number)
+    if found is None:
+        found = memo[number] = work_out(block)
+    return found
+
+
 class ReadingLayout(QPlainTextDocumentLayout):
     def __init__(self, document: QTextDocument, view: QWidget, spacing: Callable[[QTextBlock], Spacing]) -> None:
         super().__init__(document)
@@ -42,14 +57,7 @@ class ReadingLayout(QPlainTextDocumentLayout):
         self.in_paint: dict[int, QRectF] | None = None  # block number -> its rectangle, while the view paints
 
     def blockBoundingRect(self, block: QTextBlock) -> QRectF:  # noqa: N802 (Qt's name)
-        painting = self.in_paint
-        if painting is None:
-            return self._bounding_rect(block)
-        number = block.blockNumber()  # a paint asks ~6 times per paragraph on screen (Qt, the painters): once here
-        found = painting.get(number)
-        if found is None:
-            found = painting[number] = self._bounding_rect(block)
-        return QRectF(found)
+        return QRectF(once_per_paint(self.in_paint, block, self._bounding_rect))
 
     def _bounding_rect(self, block: QTextBlock) -> QRectF:
         rect = super().blockBoundingRect(block)  # lays the paragraph out if it is not

@@ -26,7 +26,7 @@ from annotator.core.span_rows import SpanRows
 from annotator.core.tokens import next_word_start, previous_word_start, word_at
 from annotator.ui.decorations import PITCH, Painter, Paragraph, SpanDecorations, tag_font
 from annotator.ui.highlighter import SpanHighlighter, StyleFunction, label_style
-from annotator.ui.reading_layout import ReadingLayout, Spacing
+from annotator.ui.reading_layout import ReadingLayout, Spacing, once_per_paint
 from annotator.ui.theme import tint
 
 MEASURE = 80  # characters per line, at most (0: the whole width)
@@ -142,14 +142,7 @@ class SpanTextView(QPlainTextEdit):
     # ----------------------------------------------------------- reading
     def spacing(self, block: QTextBlock) -> Spacing:
         """Room around a paragraph's lines: tags above, leading and bar slots below, a gap after."""
-        painting = self._spacing_in_paint
-        if painting is None:
-            return self._spacing(block)
-        number = block.blockNumber()  # a paint asks ~6 times per paragraph on screen (Qt, the painters): once here
-        found = painting.get(number)
-        if found is None:
-            found = painting[number] = self._spacing(block)
-        return found
+        return once_per_paint(self._spacing_in_paint, block, self._spacing)
 
     def _spacing(self, block: QTextBlock) -> Spacing:
         line, tag = self._metrics
