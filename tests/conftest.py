@@ -3,6 +3,10 @@ import sys
 
 # Every test runs without a display; set before Qt is imported anywhere.
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Background children (suggestions, training) at the suite's own priority: lowered, they got almost
+# no processor on a busy CI machine and the tests waiting for them took ten times longer.
+# tests/test_child_priority.py checks the lowered default.
+os.environ["ANNOTATOR_CHILD_PRIORITY"] = "normal"
 
 import pytest
 

@@ -69,9 +69,17 @@ def background() -> None:
         os.environ[name] = "1"
 
 
+# "normal" keeps background children at their owner's priority (the test suite and CI set it: on a
+# machine busy with other work a lowered child got almost no processor, and tests waiting for it 10x longer).
+CHILD_PRIORITY = "ANNOTATOR_CHILD_PRIORITY"
+
+
 def lower_priority(pid: int | None) -> None:
     """Make a child just started background work (its start-up, which imports the window's modules
-    again, included): on a busy machine the window's process gets the processor first."""
+    again, included): on a busy machine the window's process gets the processor first.
+    Unless ANNOTATOR_CHILD_PRIORITY is "normal": the child keeps the caller's priority."""
+    if os.environ.get(CHILD_PRIORITY, "").strip().lower() == "normal":
+        return
     if pid is not None and hasattr(os, "setpriority"):
         try:
             os.setpriority(os.PRIO_PROCESS, pid, min(19, os.getpriority(os.PRIO_PROCESS, 0) + 10))
