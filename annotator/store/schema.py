@@ -16,8 +16,8 @@ from pathlib import Path
 
 from annotator.store.attributes import AttributeStore
 from annotator.store.database import Database, Migrations
-from annotator.store.errors import (SQLITE_INTERRUPT, CorruptProjectError, NewerSchemaError, NotAProjectError,
-                                   ProjectError, project_error, sqlite_code)
+from annotator.store.errors import (SQLITE_INTERRUPT, SQLITE_NOTADB, CorruptProjectError, NewerSchemaError,
+                                   NotAProjectError, ProjectError, project_error, sqlite_code)
 
 MIGRATION_SET = "annotator"
 # Written to PRAGMA application_id so a foreign SQLite file is told apart at once ("ANNO").
@@ -247,9 +247,25 @@ CHECK_ADVICE = "run `annotator check {path}` for a full integrity check"
 
 
 def is_sqlite(path: Path) -> bool:
-    """Whether the file starts with SQLite's header (read-only: opens nothing as a database)."""
-    with path.open("rb") as fh:
-        return fh.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+    """Whether the file starts with SQLite's header (read-only; creates no side file where none are).
+
+    A file some connection has open (a project the window holds, opened again by a worker or
+    checked for damage) is read by SQLite itself, never with ``open()``: closing any descriptor of
+    a file drops every POSIX lock this process holds on it, SQLite's own included, and another
+    process closing its connection (the suggestion child) then took the project for unused and
+    deleted its -wal and -shm under the window ("disk I/O error"; SQLite's "How To Corrupt", 2.2).
+    """
+    if readable_as_immutable(path):  # nobody has it open: no lock to drop, and SQLite would leave side files
+        with path.open("rb") as fh:
+            return fh.read(len(SQLITE_MAGIC)) == SQLITE_MAGIC
+    conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True, isolation_level=None)
+    try:
+        conn.execute("PRAGMA schema_version")  # reads the header (and no schema)
+        return True
+    except sqlite3.DatabaseError as exc:
+        return sqlite_code(exc) != SQLITE_NOTADB  # another error is for the caller's own connection to report
+    finally:
+        conn.close()
 
 
 def database_files(path: Path, *, resolve: bool = True) -> set[Path]:
