@@ -290,7 +290,7 @@ def merge(project: Path, sources: tuple[Path, ...], renames: tuple[str, ...], an
             for line in format_summary(summary):
                 click.echo(line)
     if failed and len(sources) > 1:
-        click.echo(f"annotator: merged {len(sources) - len(failed)} of {counted(len(sources), 'source')};"
+        click.echo(f"annotator: merged {len(sources) - len(failed):,} of {counted(len(sources), 'source')};"
                    f" not merged: {', '.join(map(str, failed))}", err=True)
     if failed:
         sys.exit(1)
@@ -499,7 +499,7 @@ def export(project: Path, format_: str, output: Path | None, annotators: tuple[s
             progress.close()
     if report is not None and not summary.cancelled:
         write_report(report, summary.report)
-        summary.notes.append(f"report of {len(summary.report)} spans: {report}")
+        summary.notes.append(f"report of {counted(len(summary.report), 'span')}: {report}")
     elif summary.report:
         summary.notes.append("--report FILE names each span not written exactly, and why")
     for line in summary.lines():

@@ -145,7 +145,7 @@ def test_merge_brings_a_colleagues_actor_list_and_reports_conflicts(tmp_path):
     assert "actors: 2 added, 1 matched to ours, 3 spans linked" in text_lines
     assert "'Kim Jong-un' is 'Kim Jong Un' in their file (same external id)" in text_lines
     assert "theirs comes in as Park (Q2)" in text_lines
-    assert "1 spans we link to another actor than theirs: ours kept" in text_lines
+    assert "1 span we link to another actor than theirs: ours kept" in text_lines  # not "1 spans"
     matched = ours.actor(ours_kju.id)
     assert matched.aliases == ("Kim Jong Un", "KJU") and matched.note == "leader"
     assert ours.actor_named("Moon Jae-in").uid == moon.uid  # added with its project id

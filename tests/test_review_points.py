@@ -127,7 +127,7 @@ def test_merging_shows_a_summary_dialog_per_source_with_what_was_refused(qtbot, 
     assert box.text().startswith("Merged 1 source: 1 span added, 0 new documents.")
     assert "1 source refused" in box.text()
     details = box.informativeText()
-    assert "carl.db: 0 documents added, 1 matched, 1 spans added" in details
+    assert "carl.db: 0 documents added, 1 matched, 1 span added" in details  # not "1 spans"
     assert "spans added for carl: 1" in details
     assert "Refused:\n  broken.db: " in details
     assert window.statusBar().currentMessage() == ""  # not a status-bar line that vanishes

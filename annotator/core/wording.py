@@ -1,11 +1,13 @@
-"""Counts in messages: "1 span", "2 spans" (summaries, prompts and the CLI say a count one way)."""
+"""Counts in messages: "1 span", "2 spans", "16,000 spans": every summary, prompt, undo text and the CLI
+say a count through ``counted`` (never "1 spans" or "span(s)")."""
 
 from __future__ import annotations
 
 
 def counted(n: int, noun: str, plural: str | None = None) -> str:
-    """``n`` and ``noun``, the noun in the plural (``plural``, else ``noun`` + "s") unless ``n`` is 1."""
-    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+    """``n`` (thousands grouped: "16,000") and ``noun``, the noun in the plural (``plural``, else
+    ``noun`` + "s") unless ``n`` is 1: ``counted(1, "entry", "entries")`` is "1 entry"."""
+    return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
 
 def verb(n: int, singular: str, plural: str) -> str:

@@ -20,6 +20,7 @@ from typing import Any
 
 from annotator import paths
 from annotator.core.model import annotator_name_problem
+from annotator.core.wording import counted
 from annotator.io.importers._common import Importer, Record, RecordError, SourceFile
 from annotator.io.importers._prepare import OFFSET_MODES, AmbiguousOffsets, AttributeSchema, prepare
 from annotator.io import importers as importer_package
@@ -204,7 +205,7 @@ def _plan(paths: Sequence[Path], report: ImportReport, project_path: Path) -> li
 # ---------------------------------------------------------------- importing
 class _FileFailed(Exception):
     def __init__(self, problems: list[RecordError]) -> None:
-        super().__init__(f"{len(problems)} problems")
+        super().__init__(counted(len(problems), "problem"))
         self.problems = problems
 
 

@@ -33,6 +33,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from annotator.core.model import annotator_name_problem
+from annotator.core.wording import counted
 from annotator.io import leftovers
 from annotator.io.importing import import_paths, importable_suffixes
 from annotator.store import Project
@@ -183,8 +184,8 @@ def _where(line: int | None) -> str:
 def format_summary(summary: MergeSummary) -> list[str]:
     """Readable lines for the CLI and the GUI."""
     lines = [
-        f"{summary.source}: {summary.documents_added} documents added, {summary.documents_matched} matched, "
-        f"{summary.spans_total} spans added, {summary.spans_present} already present"
+        f"{summary.source}: {counted(summary.documents_added, 'document')} added, {summary.documents_matched:,} matched, "
+        f"{counted(summary.spans_total, 'span')} added, {summary.spans_present:,} already present"
     ]
     for name, count in sorted(summary.spans_added.items()):
         lines.append(f"  spans added for {name}: {count}")

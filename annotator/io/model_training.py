@@ -29,6 +29,7 @@ from typing import Any
 
 from annotator.core.suggest import Suggestion
 from annotator.core.suggest.evaluate import Tally
+from annotator.core.wording import counted
 from annotator.store.project import Project
 from annotator.store.rows import now
 from annotator.store.suggestions import human_annotators, store_suggestions
@@ -211,7 +212,7 @@ def train_project(project: Project, report: Report, *, epochs: int = 12, seed: i
     nlp = None
     for step, size in enumerate(sizes):
         def tick(share: float, step: int = step) -> None:
-            report(f"training on {size} documents", (step + share) / (len(sizes) + 1))
+            report(f"training on {counted(size, 'document')}", (step + share) / (len(sizes) + 1))
 
         nlp = train_pipeline(train[:size], labels, epochs=epochs, seed=seed, lang=lang, tick=tick)
         measured = _measure(nlp, test, labels)

@@ -11,6 +11,7 @@ from annotator.core.suggest import Suggestion
 from annotator.core.suggest.compute import suggest_text
 from annotator.core.suggest.evaluate import Tally
 from annotator.core.suggest.rules import CompiledRules, Rule, compile_rules
+from annotator.core.wording import counted
 from annotator.io.model_process import ModelTraining, TrainingEvent
 from annotator.io.model_training import (
     MIN_DOCUMENTS,
@@ -123,8 +124,8 @@ def suggest_into_layer(project: Project, layer: str, documents: str, sources: Se
     with progress_bar(len(doc_ids), "Suggesting") as bar:
         found = suggest_documents(project, doc_ids, sources, rules, bar.update, model)
     written = write_layer(project, name, found)
-    return (f"Suggested {written} span{'' if written == 1 else 's'} in {len(doc_ids)} document"
-            f"{'' if len(doc_ids) == 1 else 's'} into layer {name} (sources: {', '.join(sources)})")
+    return (f"Suggested {counted(written, 'span')} in {counted(len(doc_ids), 'document')} into layer {name} "
+            f"(sources: {', '.join(sources)})")
 
 
 def reference_records(project: Project) -> dict[int, list[str]]:

@@ -19,6 +19,7 @@ from typing import Any
 import orjson
 
 from annotator.core.actors import Actor, actor_key, actor_name, actor_problem, aliases_taking, is_project_id
+from annotator.core.wording import counted
 from annotator.store.errors import project_error
 
 
@@ -104,8 +105,8 @@ def merge_actors(project: Any, conn: sqlite3.Connection, path: Any, docs: Mappin
     _link(project, links, docs, rename, mapping, outcome)
     if not (outcome.added or outcome.matched or outcome.skipped):
         return [], []
-    done = [f"actors: {outcome.added} added, {outcome.matched} matched to ours, {outcome.linked} spans linked"]
-    problems = [f"actors: {outcome.skipped} malformed entries skipped"] if outcome.skipped else []
+    done = [f"actors: {outcome.added} added, {outcome.matched} matched to ours, {counted(outcome.linked, 'span')} linked"]
+    problems = [f"actors: {counted(outcome.skipped, 'malformed entry', 'malformed entries')} skipped"] if outcome.skipped else []
     return done, problems + [f"actor conflict: {text}" for text in outcome.conflicts]
 
 
@@ -128,4 +129,4 @@ def _link(project: Any, links: list[tuple], docs: Mapping[int, tuple[int, int]],
             project._write_link(row[0], mapping[actor_id])
             outcome.linked += 1
     if kept:
-        outcome.conflicts.append(f"{kept} spans we link to another actor than theirs: ours kept")
+        outcome.conflicts.append(f"{counted(kept, 'span')} we link to another actor than theirs: ours kept")

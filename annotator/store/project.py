@@ -33,6 +33,7 @@ from annotator.core.actors import actor_summary
 from annotator.core.relations import Relation
 from annotator.core.span_rows import SpanRows
 from annotator.core.text import sha256_text, text_problem
+from annotator.core.wording import counted
 from annotator.store.database import Database
 from annotator.store.errors import NotAProjectError, ProjectError, is_busy, not_writable, project_error
 from annotator.store.actors import ActorStore
@@ -528,7 +529,7 @@ class Project(LabelStore, AttributeStore, RelationStore, ActorStore):
                 self._check_span(span.doc_id, span.start, span.end, label)
                 broken = self.relations_broken_by(span, label)
                 if broken:
-                    raise ValueError(f"relabelling the span as {label!r} would break {len(broken)} relation(s): "
+                    raise ValueError(f"relabelling the span as {label!r} would break {counted(len(broken), 'relation')}: "
                                      f"{broken[0][1]}")
                 self.conn.execute("UPDATE spans SET label = ?, updated = ? WHERE id = ?", [label, now(), span_id])
             if note is not Project._UNCHANGED:

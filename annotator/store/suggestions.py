@@ -29,6 +29,7 @@ from annotator.core.suggest import SOURCES, Place, Suggestion
 from annotator.core.suggest.compute import SUGGESTED, origin_for, suggest_text
 from annotator.core.suggest.dictionary import Dictionary
 from annotator.core.suggest.rules import CompiledRules
+from annotator.core.wording import counted
 from annotator.store.project import Project
 from annotator.store.rows import now
 
@@ -280,7 +281,7 @@ def check_layer_name(project: Project, name: str) -> str:
         "SELECT count(*) FROM spans WHERE annotator = ? AND coalesce(origin, 'manual') NOT LIKE ?",
         [name, SUGGESTED + ":%"]).fetchone()[0]
     if own:
-        raise ValueError(f"{name} has {own} spans of their own work; give the suggester another name with --as")
+        raise ValueError(f"{name} has {counted(own, 'span')} of their own work; give the suggester another name with --as")
     return name
 
 

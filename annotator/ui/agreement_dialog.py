@@ -27,6 +27,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from annotator.core.wording import counted
+
 _LOW, _MID, _HIGH = QColor("#d55e00"), QColor("#f7f7f7"), QColor("#0072b2")
 _EMPTY = QColor("#e0e0e0")
 
@@ -205,7 +207,7 @@ def attribute_rows(report: dict[str, Any]) -> list[list[Any]]:
 def summary_text(report: dict[str, Any]) -> str:
     alpha = report.get("krippendorff_alpha")
     return (
-        f"{len(report['annotators'])} annotators · {report['documents']} documents · "
+        f"{counted(len(report['annotators']), 'annotator')} · {counted(report['documents'], 'document')} · "
         f"Krippendorff's α = {format_score(alpha)}"
     )
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
+from annotator.core.wording import counted
 from annotator.store import ProjectError
 from annotator.store.schema import full_check
 
@@ -64,7 +65,7 @@ def install_damage_check(window: QWidget) -> DamageCheck:
         name = Path(path).name
         window.statusBar().showMessage(f"{name} is damaged: run annotator check {name}")
         show_error(window, "Project file damaged",
-                   f"{name} is damaged: SQLite's check found {len(problems)} problem(s), "
+                   f"{name} is damaged: SQLite's check found {counted(len(problems), 'problem')}, "
                    f"first: {problems[0]}",
                    "What is saved stays saved where SQLite can still read it. Export or copy your work, "
                    f"run 'annotator check {path}' for the full check, and restore from a backup.")

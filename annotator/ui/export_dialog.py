@@ -38,6 +38,7 @@ from PySide6.QtWidgets import (
 )
 
 from annotator.core.model import DOC_STATUSES, GOLD_ANNOTATOR
+from annotator.core.wording import counted
 from annotator.io.exporters._base import INCLUDE, LEAVE_OUT, NEGATIVE, OPTION_HELP, write_report
 from annotator.io.exporting import ExportError, ExportOptions, export_project, parse_split, preview_text
 from annotator.io.registry import exporters
@@ -330,7 +331,7 @@ class ExportDialog(QDialog):
             except OSError as exc:
                 self._show([f"Report not saved: {exc}"], error=True)
                 return
-            self.summary.setText(f"{self.summary.text()}\n  report of {len(self._report)} spans: {chosen}")
+            self.summary.setText(f"{self.summary.text()}\n  report of {counted(len(self._report), 'span')}: {chosen}")
 
     def _set_running(self, running: bool) -> None:
         self._running = running

@@ -14,6 +14,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QFileDialog, QMessageBox, QProgressDialog, QWidget
 
+from annotator.core.wording import counted, verb
 from annotator.io.importing import ImportReport, import_paths, importable_suffixes
 from annotator.store import Project
 from annotator.store.errors import ProjectError
@@ -66,7 +67,7 @@ class ImportProgress:
         if done < total:
             self.dialog.setLabelText(f"Importing {path.name} ({done + 1} of {total})")
         else:
-            self.dialog.setLabelText(f"Imported {total} files")
+            self.dialog.setLabelText(f"Imported {counted(total, 'file')}")
         QApplication.processEvents()
         if self.hook is not None:
             self.hook(self.dialog, done, total, path)
@@ -83,10 +84,6 @@ class ImportProgress:
 
 
 # ------------------------------------------------------------------- summary
-def _files(count: int) -> str:
-    return "1 file" if count == 1 else f"{count} files"
-
-
 def _listed(lines: list[str]) -> list[str]:
     shown = lines[:MAX_LISTED]
     if len(lines) > MAX_LISTED:
@@ -102,26 +99,23 @@ def summary_title(report: ImportReport) -> str:
 
 def summary_text(report: ImportReport) -> str:
     """One paragraph a user reads first: what came in, what did not."""
-    docs = "1 new document" if report.documents_added == 1 else f"{report.documents_added} new documents"
-    spans = "1 span" if report.spans_added == 1 else f"{report.spans_added} spans"
-    parts = [f"Imported {_files(len(report.imported))}: {docs}, {spans}."]
+    docs, spans = counted(report.documents_added, "new document"), counted(report.spans_added, "span")
+    parts = [f"Imported {counted(len(report.imported), 'file')}: {docs}, {spans}."]
     if report.actors_added:
-        parts.append(f"{report.actors_added} new actor entr{'y' if report.actors_added == 1 else 'ies'} "
+        parts.append(f"{counted(report.actors_added, 'new actor entry', 'new actor entries')} "
                      "for links (kb_id) the project did not know.")
     if report.duplicates:
         count = len(report.duplicates)
-        parts.append(
-            "1 document was already in the project and was not added again." if count == 1
-            else f"{count} documents were already in the project and were not added again."
-        )
+        were = verb(count, "was", "were")
+        parts.append(f"{counted(count, 'document')} {were} already in the project and {were} not added again.")
     if report.failed:
-        parts.append(f"{_files(len(report.failed_files))} failed and imported nothing.")
+        parts.append(f"{counted(len(report.failed_files), 'file')} failed and imported nothing.")
     if report.cancelled:
-        parts.append(f"Cancelled: {_files(len(report.not_imported))} not imported.")
+        parts.append(f"Cancelled: {counted(len(report.not_imported), 'file')} not imported.")
     if report.skipped:
-        parts.append(f"Skipped {_files(report.skipped)} of an unknown type.")
+        parts.append(f"Skipped {counted(report.skipped, 'file')} of an unknown type.")
     if report.left_out:
-        parts.append(f"{_files(len(report.left_out))} held things Annotator does not keep (listed below).")
+        parts.append(f"{counted(len(report.left_out), 'file')} held things Annotator does not keep (listed below).")
     return " ".join(parts)
 
 

@@ -13,12 +13,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from annotator.core.wording import counted
 from annotator.io.merge import format_summary
 from annotator.store.colleague import MergeSummary
-
-
-def _count(n: int, word: str) -> str:
-    return f"1 {word}" if n == 1 else f"{n:,} {word}s"
 
 
 def merge_summary_text(merged: list[MergeSummary], refused: list[tuple[Path, str]]) -> str:
@@ -26,16 +23,16 @@ def merge_summary_text(merged: list[MergeSummary], refused: list[tuple[Path, str
     documents = sum(s.documents_added for s in merged)
     present = sum(s.spans_present for s in merged)
     relations = sum(sum(s.relations_added.values()) for s in merged)
-    parts = [f"Merged {_count(len(merged), 'source')}: {_count(spans, 'span')}"
-             + (f" and {_count(relations, 'relation')}" if relations else "")
-             + f" added, {_count(documents, 'new document')}."] if merged else []
+    parts = [f"Merged {counted(len(merged), 'source')}: {counted(spans, 'span')}"
+             + (f" and {counted(relations, 'relation')}" if relations else "")
+             + f" added, {counted(documents, 'new document')}."] if merged else []
     if present:
-        parts.append(f"{_count(present, 'span')} already present (not added again).")
+        parts.append(f"{counted(present, 'span')} already present (not added again).")
     if any(s.skipped for s in merged):
         # documents, spans or relations: the lines below name each with its reason
         parts.append(f"Left out: {sum(sum(s.skipped.values()) for s in merged):,} (see below for what and why).")
     if refused:
-        parts.append(f"{_count(len(refused), 'source')} refused: nothing merged from "
+        parts.append(f"{counted(len(refused), 'source')} refused: nothing merged from "
                      + ("it." if len(refused) == 1 else "them."))
     return " ".join(parts)
 

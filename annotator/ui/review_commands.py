@@ -20,6 +20,7 @@ from PySide6.QtGui import QUndoCommand
 from annotator.core.changes import Changes, Rejection, RelationRejection
 from annotator.core.model import Span
 from annotator.core.relation_disagreements import Pair, RelationKey, pair_of, place_of
+from annotator.core.wording import counted
 from annotator.core.relations import Relation
 from annotator.store import Project, relation_review, review
 from annotator.store.attributes import AttrValues
@@ -222,9 +223,9 @@ class AcceptAgreedCommand(GoldCommand):
 
 
 def _agreed_text(spans: int, relations: int) -> str:
-    said = [f"{spans} agreed span" + ("" if spans == 1 else "s")] if spans or not relations else []
+    said = [counted(spans, "agreed span")] if spans or not relations else []
     if relations:
-        said.append(f"{relations} agreed relation" + ("" if relations == 1 else "s"))
+        said.append(counted(relations, "agreed relation"))
     return "Accept " + " and ".join(said)
 
 

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 
 from annotator.core.changes import Changes
 from annotator.core.suggest import Suggestion
+from annotator.core.wording import counted
 from annotator.store import Project
 from annotator.store import suggestions as store
 from annotator.ui.commands import ChangeNotifier, EditCommand
@@ -61,5 +62,5 @@ def reject_command(project: Project, notifier: ChangeNotifier, doc_id: int, sugg
 def accept_all_command(project: Project, notifier: ChangeNotifier, doc_id: int, suggestions: Sequence[Suggestion],
                        label: str, annotator: str) -> SuggestionCommand:
     wanted = [s for s in suggestions if s.label == label]
-    return SuggestionCommand(project, notifier, f"Accept {len(wanted)} suggested {label} spans", doc_id, annotator,
+    return SuggestionCommand(project, notifier, f"Accept {counted(len(wanted), f'suggested {label} span')}", doc_id, annotator,
                              lambda: store.accept_all(project, doc_id, wanted, label, annotator))

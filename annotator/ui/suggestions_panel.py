@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QCheckBox, QHBoxLayout, QHeaderView, QLabel, QPus
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from annotator.core.suggest import SOURCES
+from annotator.core.wording import counted
 
 if TYPE_CHECKING:
     from annotator.ui.suggestions import Suggestions
@@ -123,9 +124,9 @@ class SuggestionsPanel(QWidget):
 
     def show_count(self, count: int, *, computing: bool = False) -> None:
         if computing:
-            self.count.setText(f"{count:,} suggestions so far (the rest of the document is being read)")
+            self.count.setText(f"{counted(count, 'suggestion')} so far (the rest of the document is being read)")
             return
-        self.count.setText(f"{count:,} suggestion{'s' if count != 1 else ''} in this document" if count
+        self.count.setText(f"{counted(count, 'suggestion')} in this document" if count
                            else "No suggestions in this document")
 
     def show_message(self, text: str) -> None:
@@ -138,7 +139,7 @@ class SuggestionsPanel(QWidget):
             scores = report["held_out_scores"]
             rows = [*scores["by_label"].items(), ("(all)", scores["all"])]
             self.show_message(f"Model of {report['created'][:16].replace('T', ' ')}: trained on "
-                              f"{report['trained_on']} documents, measured on {report['held_out']} held out.")
+                              f"{counted(report['trained_on'], 'document')}, measured on {report['held_out']:,} held out.")
         elif problem:
             self.show_message(problem)
         else:
