@@ -151,7 +151,7 @@ def test_merge_of_a_colleague_file_with_deep_meta_skips_that_document_and_goes_o
     other = write_jsonl(tmp_path / "next.jsonl", {"annotator": "cy", "status": "done", "text": "Next source."})
     result = run("merge", tmp_path / "p.db", colleague, other)
     assert result.exit_code == 0, result.output
-    assert "skipped 1 documents whose meta" in result.stdout
+    assert "skipped 1 document whose meta" in result.stdout
     assert stored_texts(tmp_path / "p.db") == ["Next source."]
     assert run("export", tmp_path / "p.db", "-f", "jsonl", "-o", tmp_path / "out.jsonl").exit_code == 0
 
@@ -243,7 +243,7 @@ def test_injected_labels_from_a_colleague_file_are_skipped_and_named_in_the_summ
     colleague = _colleague_with(tmp_path, label="B-x\nO")
     result = run("merge", tmp_path / "p.db", colleague)
     assert result.exit_code == 0, result.output
-    assert "skipped 1 spans whose label or annotator breaks the name rules" in result.stdout
+    assert "skipped 1 span whose label or annotator breaks the name rules" in result.stdout
     with Project.open(tmp_path / "p.db") as project:
         assert "B-x\nO" not in [lb.name for lb in project.labels()] and project.span_count() == 0
 
@@ -284,7 +284,7 @@ def test_records_naming_a_look_alike_of_gold_are_refused_at_import_and_merge(tmp
     assert run("merge", tmp_path / "q.db", path).exit_code == 1
     colleague = _colleague_with(tmp_path, annotator=name)
     merged = run("merge", tmp_path / "r.db", colleague)
-    assert "skipped 1 spans whose label or annotator breaks the name rules" in merged.stdout
+    assert "skipped 1 span whose label or annotator breaks the name rules" in merged.stdout
     with Project.open(tmp_path / "r.db") as project:
         assert project.span_count() == 0
 

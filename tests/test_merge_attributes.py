@@ -52,7 +52,7 @@ def test_a_colleagues_project_brings_his_values_and_refuses_one_outside_our_choi
     assert summary.spans_added == {"ben": 3}  # the quote itself comes in, without the refused value
     lines = format_summary(summary)
     assert "  attribute values brought in: 2" in lines
-    assert f"  skipped 1 {REFUSED}" in lines
+    assert "  skipped 1 attribute value this project's attributes refuse" in lines
     [note] = [line for line in lines if "paraphrase" in line]
     assert str(ben) in note and "document 'talks', quote span 0-3 by ben" in note
     assert "'paraphrase' is not one of the choices of quote attribute 'form' (direct, reported)" in note
@@ -173,7 +173,7 @@ def test_the_windows_merge_of_a_jsonl_file_says_which_value_it_left_out(qtbot, p
         {"start": CLAIM[0], "end": CLAIM[1], "label": "claim", "attrs": {"certainty": "probably"}}]})
     window = shown_window(qtbot, project, "rita", QSettings(str(tmp_path / "s.ini"), QSettings.Format.IniFormat))
     lines = window.review.merge_files([source])
-    assert f"  skipped 1 {REFUSED}" in lines
+    assert "  skipped 1 attribute value this project's attributes refuse" in lines
     box = window.review.summary
     shown = box.text() + box.informativeText() + box.detailedText()
     box.close()

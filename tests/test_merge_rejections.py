@@ -36,7 +36,7 @@ def test_merge_brings_rejected_regions_once_and_refuses_bad_ones(tmp_path):
     result = runner.invoke(main, ["merge", str(target), str(source), "--rename", "carla=carla.r"])
     assert result.exit_code == 0, result.output
     assert "rejected regions brought in: 2" in result.output
-    assert "skipped 1 rejected regions outside their document's text" in result.output
+    assert "skipped 1 rejected region outside their document's text" in result.output
     again = runner.invoke(main, ["merge", str(target), str(source), "--rename", "carla=carla.r"])
     assert "rejected regions brought in" not in again.output  # merging twice adds nothing
     with Project.open(target) as rita:

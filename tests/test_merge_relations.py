@@ -95,7 +95,7 @@ def test_relations_that_cannot_come_are_counted_with_their_reasons(project, ben)
         "relations whose end is not among the colleague's spans": 1,
         "relations this project's rules refuse ('said_by' goes from a 'quote' span, not from a 'claim' span)": 1}
     lines = format_summary(summary)
-    assert "  skipped 1 relations whose end is not among the colleague's spans" in lines
+    assert "  skipped 1 relation whose end is not among the colleague's spans" in lines
 
 
 def test_annotator_merge_of_a_colleagues_jsonl_export_brings_the_relations(tmp_path, ben):

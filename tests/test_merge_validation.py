@@ -65,7 +65,7 @@ def test_the_cli_prints_why_a_document_was_skipped(tmp_path, ben):
     raw(ben, ("INSERT INTO documents (uid, sha256, text) VALUES ('nul', 'x', ?)", ["a\x00b"]))
     result = cli("merge", tmp_path / "mine.db", ben)
     assert result.exit_code == 0, result.output
-    assert "skipped 1 documents (the text contains NUL characters), with their spans" in result.output
+    assert "skipped 1 document (the text contains NUL characters), with their spans" in result.output
 
 
 # ------------------------------------------------------------ the gold name

@@ -62,10 +62,10 @@ def test_a_full_disk_names_the_project_and_every_source_gets_its_line(small_disk
     after = write_jsonl(tmp_path / "after.jsonl", 1, words=2)
     merged = cli("merge", small_disk / "team.db", small, big, after)
     assert merged.returncode == 1
-    assert "small.jsonl: 1 documents added" in merged.stdout  # the summary of what went in
+    assert "small.jsonl: 1 document added" in merged.stdout  # the summary of what went in
     lines = merged.stderr.strip().splitlines()
     assert any("big.jsonl" in line and "team.db" in line and "disk is full" in line for line in lines), lines
-    assert "merged 2 of 3 sources" in merged.stderr.lower() or "after.jsonl: 1 documents added" in merged.stdout
+    assert "merged 2 of 3 sources" in merged.stderr.lower() or "after.jsonl: 1 document added" in merged.stdout
     with Project.open(small_disk / "team.db", create=False) as proj:
         assert proj.document_count() in (1, 2)  # the big source went in whole or not at all: not at all
     for path in small_disk.iterdir():

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from annotator.cli import main
-from annotator.core.wording import counted, verb
+from annotator.core.wording import counted, counted_things, verb
 from annotator.io.merge import merge_source
 from annotator.store import Project
 from annotator.ui.import_dialog import import_with_progress
@@ -25,6 +25,19 @@ def test_counted_says_one_thing_and_many_things_with_grouped_thousands():
     assert counted(16_000, "agreed span") == "16,000 agreed spans"
     assert counted(1, "entry", "entries") == "1 entry" and counted(3, "entry", "entries") == "3 entries"
     assert verb(1, "was", "were") == "was" and verb(2, "was", "were") == "were"
+
+
+@pytest.mark.parametrize(("phrase", "one"), [
+    ("documents (the text contains NUL characters), with their spans",
+     "1 document (the text contains NUL characters), with their spans"),
+    ("spans whose label or annotator breaks the name rules", "1 span whose label or annotator breaks the name rules"),
+    ("statuses that are malformed or of skipped documents", "1 status that is malformed or of skipped documents"),
+    ("rejected relation pairs that are malformed", "1 rejected relation pair that is malformed"),
+    ("attribute values this project's attributes refuse", "1 attribute value this project's attributes refuse"),
+])
+def test_a_left_out_reason_counts_its_leading_noun(phrase, one):
+    assert counted_things(1, phrase) == one
+    assert counted_things(2_500, phrase) == f"2,500 {phrase}"
 
 
 def colleague_with(path, spans: int, documents: int):

@@ -10,6 +10,20 @@ def counted(n: int, noun: str, plural: str | None = None) -> str:
     return f"{n:,} {noun if n == 1 else plural or noun + 's'}"
 
 
+def counted_things(n: int, phrase: str) -> str:
+    """``n`` and a phrase that starts with its things' plural noun (a reason something was left out:
+    "spans whose label ...", "rejected relation pairs that ..."); for 1 that noun, the phrase's first
+    word ending in s, is made singular, and its "that are" "that is": "1 span whose label ...",
+    "1 status that is malformed"."""
+    if n == 1:
+        words = phrase.split(" ")
+        for i, word in enumerate(words):
+            if word.endswith("s"):
+                words[i] = word[:-2] if word.endswith("uses") else word[:-1]
+                return "1 " + " ".join(words).replace(" that are ", " that is ", 1)
+    return f"{n:,} {phrase}"
+
+
 def verb(n: int, singular: str, plural: str) -> str:
     """The verb that agrees with ``n`` things: ``verb(1, "uses", "use")``."""
     return singular if n == 1 else plural

@@ -336,7 +336,7 @@ def _problems(path: Path, errors: list[RecordError]) -> list[ImportProblem]:
     errors = _first_ambiguity_only(errors)
     shown = [ImportProblem(path, e.line, e.message, isinstance(e, AmbiguousOffsets)) for e in errors[:MAX_PROBLEMS_PER_FILE]]
     if len(errors) > MAX_PROBLEMS_PER_FILE:
-        shown.append(ImportProblem(path, None, f"... and {len(errors) - MAX_PROBLEMS_PER_FILE} more problems"))
+        shown.append(ImportProblem(path, None, f"... and {counted(len(errors) - MAX_PROBLEMS_PER_FILE, 'more problem')}"))
     return shown
 
 
@@ -345,7 +345,7 @@ def _first_ambiguity_only(errors: list[RecordError]) -> list[RecordError]:
     ambiguous = [e for e in errors if isinstance(e, AmbiguousOffsets)]
     if len(ambiguous) < 2:
         return errors
-    first, more = ambiguous[0], f" ({len(ambiguous) - 1} more records like this)"
+    first, more = ambiguous[0], f" ({counted(len(ambiguous) - 1, 'more record')} like this)"
     kept: list[RecordError] = []
     for error in errors:
         if error is first:

@@ -33,7 +33,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 from annotator.core.model import annotator_name_problem
-from annotator.core.wording import counted
+from annotator.core.wording import counted, counted_things
 from annotator.io import leftovers
 from annotator.io.importing import import_paths, importable_suffixes
 from annotator.store import Project
@@ -206,6 +206,6 @@ def format_summary(summary: MergeSummary) -> list[str]:
     if summary.labels_added:
         lines.append(f"  labels added: {', '.join(summary.labels_added)}")
     for reason, count in sorted(summary.skipped.items()):
-        lines.append(f"  skipped {count} {reason}")
+        lines.append(f"  skipped {counted_things(count, reason)}")
     lines += [f"  note: {note}" for note in summary.info + summary.notes]
     return lines
