@@ -12,6 +12,7 @@ import re
 import secrets
 import unicodedata
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from annotator.core.model import MAX_NAME_LENGTH, name_key, name_problem
 
@@ -24,9 +25,9 @@ BRAT_WIKIDATA = "Wikidata"  # brat's normalization database name for a QID (``Wi
 BRAT_EXTERNAL = "External"  # for an external id with no database name of its own
 
 
-@dataclass(frozen=True)
-class Actor:
-    """One entry of the actor list."""
+class Actor(NamedTuple):
+    """One entry of the actor list. (A tuple, made in C: the Actors panel reads 50,000 of them at once, and
+    a frozen dataclass each cost ~1.5 us more.)"""
 
     id: int
     uid: str  # stable project id, ``annotator:<12 hex>``
@@ -45,8 +46,7 @@ class Actor:
         return (self.name, *self.aliases)
 
 
-@dataclass(frozen=True)
-class ActorCount:
+class ActorCount(NamedTuple):
     """An entry with how many spans and documents mention it."""
 
     actor: Actor

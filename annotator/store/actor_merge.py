@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import sqlite3
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import orjson
@@ -77,7 +77,7 @@ def _match(project: Any, theirs: Actor, outcome: _Outcome) -> Actor:
     external_id = ours.external_id
     if external_id is None and theirs.external_id and project.actor_by_kb_id(theirs.external_id) is None:
         external_id = theirs.external_id
-    completed = replace(ours, aliases=tuple(aliases), external_id=external_id, note=ours.note or theirs.note)
+    completed = ours._replace(aliases=tuple(aliases), external_id=external_id, note=ours.note or theirs.note)
     if completed != ours:
         project.update_actor(completed)
     return completed

@@ -8,10 +8,12 @@ and goes with its span (ON DELETE CASCADE).
 
 from __future__ import annotations
 
+import itertools
+import operator
 import sqlite3
 from collections.abc import Iterable, Mapping, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import orjson
@@ -21,6 +23,7 @@ from annotator.core.actors import (Actor, ActorCount, ActorMerge, actor_key, act
 from annotator.store.rows import now
 
 _COLUMNS = "id, uid, name, aliases, external_id, note"
+_UNMENTIONED = (0, 0)  # spans, documents
 # The highest code point: ``key < prefix || _TOP`` ends a prefix range (keys compare as UTF-8 bytes).
 _TOP = "\U0010ffff"
 COMPLETIONS = 12  # entries a completion list shows
@@ -56,7 +59,20 @@ class ActorStore:
 
     # ------------------------------------------------------------------ reading
     def actors(self) -> list[Actor]:
-        return [_actor(r) for r in self.conn.execute(f"SELECT {_COLUMNS} FROM actors ORDER BY name_key")]
+        """Every entry, by name key. Read in the table's own order as one JSON array per column and sorted
+        here: walking the name index fetched each row apart (50,000 entries: ~300 ms, against ~60 ms)."""
+        raw = self.conn.execute(
+            "SELECT json_array(json_group_array(id), json_group_array(uid), json_group_array(name),"
+            " json_group_array(json(aliases)), json_group_array(external_id), json_group_array(note),"
+            " json_group_array(name_key)) FROM actors").fetchone()[0]
+        columns = orjson.loads(raw)
+        keys = columns.pop()
+        if len(keys) > 1:  # (each column put in name-key order by one itemgetter, in C)
+            gather = operator.itemgetter(*sorted(range(len(keys)), key=keys.__getitem__))
+            columns = [list(gather(column)) for column in columns]
+        ids, uids, names, aliases, external_ids, notes = columns
+        rows = zip(ids, uids, names, map(tuple, aliases), [x or None for x in external_ids], [x or None for x in notes])
+        return list(map(tuple.__new__, itertools.repeat(Actor), rows))
 
     def actor(self, actor_id: int) -> Actor:
         row = self.conn.execute(f"SELECT {_COLUMNS} FROM actors WHERE id = ?", [actor_id]).fetchone()
@@ -94,7 +110,9 @@ class ActorStore:
             actors = [_actor(r) for r in self.conn.execute(
                 f"SELECT {_COLUMNS} FROM actors WHERE id IN (SELECT value FROM json_each(?)) ORDER BY name_key", params
                 or [orjson.dumps(list(actor_ids)).decode()])]
-        return [ActorCount(actor, *counts.get(actor.id, (0, 0))) for actor in actors]
+        found = [counts.get(actor.id, _UNMENTIONED) for actor in actors]
+        return list(map(tuple.__new__, itertools.repeat(ActorCount),
+                        zip(actors, map(operator.itemgetter(0), found), map(operator.itemgetter(1), found))))
 
     def actor_ids_matching(self, prefix: str) -> set[int]:
         """Entries with a name or alias (or a later word of one) starting with ``prefix``: one index range scan."""
@@ -184,7 +202,7 @@ class ActorStore:
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [actor.uid, actor.name, actor_key(actor.name), orjson.dumps(list(actor.aliases)).decode(),
              actor.external_id, actor.note, stamp, stamp])
-        actor = replace(actor, id=int(cursor.lastrowid))
+        actor = actor._replace(id=int(cursor.lastrowid))
         self._write_keys(actor)
         return actor
 
@@ -192,7 +210,7 @@ class ActorStore:
         """Replace entry ``actor.id``'s name, aliases, external id and note; returns it as it was (for undo)."""
         with self.transaction():
             before = self.actor(actor.id)
-            actor = replace(actor, uid=before.uid, name=actor_name(actor.name),
+            actor = actor._replace(uid=before.uid, name=actor_name(actor.name),
                             aliases=tuple(actor_name(a) for a in actor.aliases),
                             external_id=actor.external_id or None, note=actor.note or None)
             self._check_actor(actor)
