@@ -245,7 +245,8 @@ def test_the_spans_list_takes_any_sequence_and_reads_cells_from_columns(qtbot):
 
 def test_the_times_a_span_was_made_and_changed_survive_delete_and_undo_in_the_window(qtbot, ws_project, settings):
     """The window reads its spans without the times made and changed (it never shows them); a delete
-    and its undo still put back what the file held, and a relabel keeps the time made."""
+    and its undo still put back what the file held, a relabel keeps the time made, and its undo the time
+    changed."""
     import sqlite3
 
     def times() -> list[tuple]:
@@ -266,3 +267,5 @@ def test_the_times_a_span_was_made_and_changed_survive_delete_and_undo_in_the_wi
     window.select_span(span.id)
     press(qtbot, window, "3")  # relabel as quote
     assert times()[0][1] == before[0][1] and times()[0][2] > before[0][2]
+    press(qtbot, window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)  # the relabel undone: its time too
+    assert times() == before

@@ -521,8 +521,11 @@ class Project(LabelStore, AttributeStore, RelationStore, ActorStore):
 
     _UNCHANGED: Any = object()
 
-    def update_span(self, span_id: int, *, label: str | None = None, note: Any = _UNCHANGED) -> Span:
-        """Relabel a span and/or set its note (None clears it)."""
+    def update_span(self, span_id: int, *, label: str | None = None, note: Any = _UNCHANGED,
+                    updated: str | None = None) -> Span:
+        """Relabel a span and/or set its note (None clears it); ``updated``: the time to record as its last
+        change instead of now (an undo puts back the time the span had)."""
+        stamp = updated if updated is not None else now()
         with self.transaction():
             span = self.span(span_id)
             if label is not None and label != span.label:
@@ -531,9 +534,9 @@ class Project(LabelStore, AttributeStore, RelationStore, ActorStore):
                 if broken:
                     raise ValueError(f"relabelling the span as {label!r} would break {counted(len(broken), 'relation')}: "
                                      f"{broken[0][1]}")
-                self.conn.execute("UPDATE spans SET label = ?, updated = ? WHERE id = ?", [label, now(), span_id])
+                self.conn.execute("UPDATE spans SET label = ?, updated = ? WHERE id = ?", [label, stamp, span_id])
             if note is not Project._UNCHANGED:
-                self.conn.execute("UPDATE spans SET note = ?, updated = ? WHERE id = ?", [note or None, now(), span_id])
+                self.conn.execute("UPDATE spans SET note = ?, updated = ? WHERE id = ?", [note or None, stamp, span_id])
             return self.span(span_id)
 
     def relabel_span_unlinking(self, span_id: int, label: str) -> tuple[Span, list[Relation]]:

@@ -143,10 +143,12 @@ class UpdateSpanCommand(EditCommand):
         self.unlinked: list[Relation] = []
         self.after: Span | None = None
         self.actor_id: int | None = None  # the actor link a relabel took away (undo brings it back)
+        self.stored: Span | None = None  # the span as the file held it (the window's copy has no times)
 
     def _do(self) -> None:
         self.project.expect_span(self.before)
         with self.project.transaction():
+            self.stored = self.project.span(self.before.id)
             if self.label is not None and self.label != self.before.label:
                 # a link says who an actor span is: it does not outlive the label (README, Actors)
                 self.actor_id = self.project.link_span(self.before.id, None)
@@ -162,7 +164,8 @@ class UpdateSpanCommand(EditCommand):
         assert self.after is not None
         self.project.expect_span(self.after)
         with self.project.transaction():
-            restored = self.project.update_span(self.before.id, label=self.before.label, note=self.before.note)
+            restored = self.project.update_span(self.before.id, label=self.before.label, note=self.before.note,
+                                                updated=self.stored.updated if self.stored is not None else None)
             self.project.restore_relations(self.unlinked)
             if self.actor_id is not None:
                 self.project.link_span(self.before.id, self.actor_id)
