@@ -141,6 +141,28 @@ def test_the_dictionary_suggests_what_was_labelled_elsewhere(qtbot, tmp_path, se
     project.close()
 
 
+
+def test_labelling_a_word_suggests_its_other_places_in_this_document_once_the_analyst_pauses(
+        qtbot, tmp_path, settings):  # noqa: F811
+    """The dictionary learns from a label for the document shown too: the word's other place on screen is
+    suggested once the analyst pauses, and undoing the label takes that suggestion away again."""
+    text = "Ukraine said no on Monday.\nOn Friday Ukraine said yes."
+    project = Project.open(tmp_path / "learn.db")
+    project.add_document(text, title="talks")
+    window = shown_window(qtbot, project, "alice", settings)
+    wait_for_suggestions(qtbot, window)
+    window.suggestions.relearn.setInterval(50)  # (a second in use)
+    later = (text.rindex("Ukraine"), text.rindex("Ukraine") + 7, "actor")
+    assert later not in shown(window)
+    window.text_view.select_range(0, 7)
+    press(qtbot, window, "1")  # the first "Ukraine" as an actor
+    qtbot.waitUntil(lambda: later in shown(window), timeout=10_000)
+    press(qtbot, window, Qt.Key.Key_Z, CTRL)
+    qtbot.waitUntil(lambda: later not in shown(window), timeout=10_000)
+    window.close()
+    project.close()
+
+
 def test_training_from_the_window_runs_in_another_process_while_the_window_keeps_ticking(
         qtbot, tmp_path, settings):  # noqa: F811
     """Training runs in a child process, and meanwhile a 10 ms heartbeat on the window's event loop keeps

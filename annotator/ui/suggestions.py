@@ -75,6 +75,7 @@ PART_SIZE = 4_000  # characters in each part of the rest of a document (the chil
 MIN_FIRST_PART = 1_000  # characters from the top of the view computed (and shown) first, at least
 COUNT_EVERY = 0.25  # seconds between updates of the panel's count while parts arrive
 REST_AFTER_MS = 150  # the rest of a long document is asked for once the window has shown what is in view
+RELEARN_AFTER_MS = 1000  # after the last label change, the document shown is computed again with what it taught
 APPLY_BUDGET = 0.008  # seconds of applying the child's parts per turn of the event loop
 
 
@@ -162,6 +163,8 @@ class Suggestions(QObject):
         self.counted = 0.0  # when the panel's count was last updated
         self.after_open = QTimer(self, singleShot=True, interval=0)  # the opened document is painted first
         self.after_open.timeout.connect(self._after_open)
+        self.relearn = QTimer(self, singleShot=True, interval=RELEARN_AFTER_MS)  # labels changed: compute again
+        self.relearn.timeout.connect(self._after_open)
         self.poll = QTimer(self, interval=POLL_MS)
         self.poll.timeout.connect(self._poll_training)
         self.panel = SuggestionsPanel(self)
@@ -256,6 +259,7 @@ class Suggestions(QObject):
         self.request += 1
         self.doc_id = doc_id
         self._cancel_rest()
+        self.relearn.stop()
         self.overlay.painted = None
         if self._ready(store.enabled_sources(self.window.project)):
             self.refresh()
@@ -282,6 +286,7 @@ class Suggestions(QObject):
         self.doc_id = doc_id
         self._cancel_rest()
         self.after_open.stop()
+        self.relearn.stop()
         self.first_due = False
         if doc_id is None:
             self.overlay.set_suggestions([])
@@ -389,7 +394,12 @@ class Suggestions(QObject):
             self.complete.emit()
 
     def _labels_changed(self, *_args: object) -> None:
-        self._forget_built()  # what is labelled feeds the dictionary: rebuilt on the next document
+        """What is labelled feeds the dictionary: it is built again, and the document shown computed
+        again with it once the analyst pauses (its lines in view and the child's rest alike: they
+        disagreed, the rest knowing a label the lines in view did not)."""
+        self._forget_built()
+        if self.window.doc_id is not None and store.enabled_sources(self.window.project):
+            self.relearn.start()
 
     def _forget_built(self, *, rules: bool = False) -> None:
         """The dictionary (and the rules) are built again for the next request, here and in the child."""
@@ -472,7 +482,10 @@ class Suggestions(QObject):
     def _changes(self, changes: Changes) -> None:
         """One change set: what is labelled or rejected feeds the dictionary; suggestions a command used
         (or its undo gave back) leave (or rejoin) the list shown."""
-        self._forget_built()
+        if changes.added or changes.removed:
+            self._labels_changed()
+        else:
+            self._forget_built()
         if changes.used or changes.offered:
             self.suggestions_changed((changes.used or changes.offered)[0].doc_id,
                                      [used.suggestion for used in changes.used],
