@@ -394,9 +394,9 @@ class Suggestions(QObject):
             self.complete.emit()
 
     def _labels_changed(self, *_args: object) -> None:
-        """What is labelled feeds the dictionary: it is built again, and the document shown computed
-        again with it once the analyst pauses (its lines in view and the child's rest alike: they
-        disagreed, the rest knowing a label the lines in view did not)."""
+        """One span labelled, relabelled or deleted (or its undo) feeds the dictionary: it is built again,
+        and the document shown computed again with it once the analyst pauses (its lines in view and the
+        child's rest alike: they disagreed, the rest knowing a label the lines in view did not)."""
         self._forget_built()
         if self.window.doc_id is not None and store.enabled_sources(self.window.project):
             self.relearn.start()
@@ -482,10 +482,7 @@ class Suggestions(QObject):
     def _changes(self, changes: Changes) -> None:
         """One change set: what is labelled or rejected feeds the dictionary; suggestions a command used
         (or its undo gave back) leave (or rejoin) the list shown."""
-        if changes.added or changes.removed:
-            self._labels_changed()
-        else:
-            self._forget_built()
+        self._forget_built()  # (many spans at once, review or accept-all: the next document shows what they taught)
         if changes.used or changes.offered:
             self.suggestions_changed((changes.used or changes.offered)[0].doc_id,
                                      [used.suggestion for used in changes.used],
