@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from annotator.cli import main
-from annotator.core.wording import counted, counted_things, verb
+from annotator.core.wording import counted, counted_things, verb, with_article
 from annotator.io.merge import merge_source
 from annotator.store import Project
 from annotator.ui.import_dialog import import_with_progress
@@ -103,3 +103,10 @@ def test_the_import_dialogs_summary_agrees_with_its_counts(qtbot, project, tmp_p
     import_with_progress(project, again, "ann", parent, show_summary=boxes.append)
     assert (("1 document was already in the project and was not added again." if copies == 1
              else "2 documents were already in the project and were not added again.") in boxes[1].text())
+
+
+def test_with_article_says_an_before_a_vowel_also_after_a_quote_mark():
+    assert with_article("actor span") == "an actor span"
+    assert with_article("'actor'") == "an 'actor'"
+    assert with_article("'quote' or 'claim'") == "a 'quote' or 'claim'"
+    assert with_article("figure") == "a figure"

@@ -12,6 +12,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, NamedTuple
 
+from annotator.core.wording import with_article
+
 
 class Relation(NamedTuple):
     id: int
@@ -50,16 +52,14 @@ def _names(labels: tuple[str, ...]) -> str:
     return " or ".join(repr(name) for name in labels)
 
 
-def _a(words: str) -> str:
-    return ("an " if words.lstrip("'").lower()[:1] in tuple("aeiou") else "a ") + words
-
-
 def end_problem(label: RelationLabel, head_label: str, child_label: str) -> str | None:
     """Why a ``label`` relation may not go from a ``head_label`` span to a ``child_label`` span, or None."""
     if label.heads and head_label not in label.heads:
-        return f"{label.name!r} goes from {_a(_names(label.heads))} span, not from {_a(repr(head_label))} span"
+        return (f"{label.name!r} goes from {with_article(_names(label.heads))} span, "
+                f"not from {with_article(repr(head_label))} span")
     if label.children and child_label not in label.children:
-        return f"{label.name!r} goes to {_a(_names(label.children))} span, not to {_a(repr(child_label))} span"
+        return (f"{label.name!r} goes to {with_article(_names(label.children))} span, "
+                f"not to {with_article(repr(child_label))} span")
     return None
 
 

@@ -1,5 +1,6 @@
-"""Counts in messages: "1 span", "2 spans", "16,000 spans": every summary, prompt, undo text and the CLI
-say a count through ``counted`` (never "1 spans" or "span(s)")."""
+"""Counts and articles in messages: "1 span", "2 spans", "16,000 spans": every summary, prompt, undo text and
+the CLI say a count through ``counted`` (never "1 spans" or "span(s)"), and "a"/"an" before a word through
+``with_article`` (never "a actor")."""
 
 from __future__ import annotations
 
@@ -27,3 +28,9 @@ def counted_things(n: int, phrase: str) -> str:
 def verb(n: int, singular: str, plural: str) -> str:
     """The verb that agrees with ``n`` things: ``verb(1, "uses", "use")``."""
     return singular if n == 1 else plural
+
+
+def with_article(words: str) -> str:
+    """``words`` after "a", or "an" when they start with a vowel (after any quote mark): "an actor span",
+    "an 'actor' span", "a 'quote' span". By spelling: label names are short lowercase words."""
+    return ("an " if words.lstrip("'\"“‘").lower()[:1] in tuple("aeiou") else "a ") + words

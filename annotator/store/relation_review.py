@@ -20,6 +20,7 @@ from annotator.core.model import GOLD_ANNOTATOR, Span
 from annotator.core.relation_disagreements import Pair, RelationKey, SpanKey
 from annotator.core.relations import Relation, RelationLabel, end_problem
 from annotator.core.text import excerpt
+from annotator.core.wording import with_article
 from annotator.store.project import Project
 from annotator.store.rows import now
 
@@ -94,8 +95,9 @@ def _gold_end(project: Project, doc_id: int, end: SpanKey, gold_labels: Mapping[
     if allowed:
         return (start, stop, allowed[0])
     words = excerpt(project.document_text(doc_id), start, stop)
-    raise ValueError(f"cannot accept this {rule.name}: gold has “{words}” as a {there[0]!r} span, and"
-                     f" {problem(there[0])}; accept the span's version with a {label!r} there first")
+    raise ValueError(f"cannot accept this {rule.name}: gold has “{words}” as {with_article(repr(there[0]))} span,"
+                     f" and {problem(there[0])}; accept the span's version with {with_article(repr(label))} there"
+                     " first")
 
 
 def add_gold_relations(project: Project, doc_id: int, keys: Sequence[RelationKey], reviewer: str,
