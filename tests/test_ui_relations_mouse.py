@@ -65,8 +65,23 @@ def test_a_drag_between_spans_no_label_fits_says_why(qtbot, spans):
     window, alice, bob, quote = spans
     ctrl_drag(window, 2, 18)  # actor -> actor
     assert picker() is None and read_relations(window.project.path) == []
-    assert window.statusBar().currentMessage() == "No relation label goes from a actor span to a actor span."
+    assert window.statusBar().currentMessage() == "No relation label goes from an actor span to an actor span."
     assert not window.relations.linking
+
+
+def test_a_drag_onto_spans_already_linked_says_so_without_a_box(qtbot, spans):
+    window, alice, bob, quote = spans
+    window.project.add_relation(quote.id, alice.id, "said_by")
+    window.relations.reload()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    ctrl_drag(window, 50, 2)
+    menu = picker()
+    qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=menu.actionGeometry(menu.actions()[0]).center())
+    assert error_dialog(window) is None  # noqa: F405
+    assert read_relations(window.project.path) == [(quote.id, alice.id, "said_by")]
+    assert window.statusBar().currentMessage() == "Not linked: these two spans are already joined by 'said_by'."
+    assert window.status_saved.text() == "✓ All changes saved" and not window.relations.linking
 
 
 def test_a_plain_drag_still_selects_text(qtbot, spans):

@@ -5,8 +5,9 @@ nearest following span of the layer becomes the other end, shown by a dashed arc
 move it, a relation label's hotkey links with that label, ``Enter`` links with the only label
 the two ends allow (or opens a picker when several do), ``Esc`` cancels. Mouse: the span's context
 menu has **Link to...**; then click the other span and pick the label.
-Each link is one ``AddRelationCommand``; the dock lists every relation of the document and
-selecting one scrolls to it; ``Delete`` in the dock deletes the selected relation.
+Each link is one ``AddRelationCommand``; a label the rule refuses is only said in the status bar (nothing
+written, the linking goes on). The dock lists every relation of the document and
+selecting one scrolls to it; ``Delete``/``Backspace`` in the dock delete the selected relation.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import QHeaderView, QMenu, QTableView
 from annotator.core.disagreements import collector_paused
 from annotator.core.model import LINK_KEY, Span
 from annotator.core.relations import Relation, RelationLabel
+from annotator.core.wording import with_article
 from annotator.ui.commands import AddRelationCommand, DeleteRelationCommand
 from annotator.ui.relation_drag import RelationDrag
 from annotator.ui.relations_view import RelationPainter
@@ -223,11 +225,15 @@ class RelationControls(QObject):
         head, target = head or self.head, target or self.target
         if head is None or target is None:
             return
+        problem = self.window.project.relation_problem(head.id, target.id, label)
+        if problem:  # refused before anything is written: said where the analyst looks, linking goes on
+            self.window.statusBar().showMessage(f"Not linked: {problem}.", 8000)
+            return
         self.cancel(message="")
         command = AddRelationCommand(self.window.project, self.window.notifier, head, target, label)
         if self.window.push(command):
             self.window.statusBar().showMessage(f"Linked: {label}.", 4000)
-        else:  # said where the analyst looks, in place of the linking prompt
+        else:  # a failure on disk (push showed it): said where the analyst looks too
             self.window.statusBar().showMessage(f"Not linked: {command.error}", 8000)
 
     def pick(self) -> None:
@@ -243,7 +249,8 @@ class RelationControls(QObject):
     def _nothing_fits(self) -> str:
         if self.head is None or self.target is None:
             return "No other span to link to."
-        return f"No relation label goes from a {self.head.label} span to a {self.target.label} span."
+        return (f"No relation label goes from {with_article(self.head.label)} span "
+                f"to {with_article(self.target.label)} span.")
 
     def show_picker(self, allowed: list[RelationLabel], at: QPoint, *, cancel_on_close: bool = False) -> QMenu:
         """A menu of the relation labels that fit the two ends (their keys shown); with ``cancel_on_close``
@@ -296,10 +303,7 @@ class RelationControls(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802
         if watched is self.list:
-            if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-                self.delete_selected()
-                return True
-            return False
+            return self._list_key(event)
         if event.type() not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) or not self.linking:
             return False
         assert isinstance(event, QKeyEvent)
@@ -310,6 +314,21 @@ class RelationControls(QObject):
             event.accept()  # the key comes to the view as a key press, not as a window shortcut
             return True
         action()
+        return True
+
+    def _list_key(self, event: QEvent) -> bool:
+        """Delete/Backspace in the dock delete the selected relation. The window's "delete span" shortcut
+        (the same keys) would take them first and delete the relation's head span, the current span:
+        the override is accepted so the key comes to the list as a key press."""
+        if event.type() not in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress):
+            return False
+        assert isinstance(event, QKeyEvent)
+        if event.key() not in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) or event.modifiers():
+            return False
+        if event.type() == QEvent.Type.ShortcutOverride:
+            event.accept()
+        else:
+            self.delete_selected()
         return True
 
     def _key_action(self, event: QKeyEvent):  # noqa: ANN202 (a bound method or a lambda)
