@@ -11,6 +11,12 @@ without tokens (--no-tokens) is timed too, for information.
 Case 2, spaCy memory: 20,000 documents of about 4 KB with 480,000 spans exported to spaCy.
 Goal: peak RSS of the exporting process under 400 MB (one DocBin for the corpus took 10 GiB).
 
+Case 3, span edges inside tokens: one report of about 2 MB with 10,000 spans exported to each
+token format (jsonl, conll, hf, spacy), once with every span on token boundaries, once with 20
+spans ending inside a token and once with 5,000 such spans (each token holding an edge is split
+there). Goal: each in-token export within 2x of the all-on-boundaries export of the same format
+(it took minutes when every piece of the text was checked against every span edge).
+
 Every measured run is a child process of this script (same interpreter, same project file),
 timed inside the child, so interpreter start-up is left out of both sides; the fixtures are
 built in children too (Linux keeps a process's peak RSS across fork and exec). The ratio is
@@ -38,6 +44,8 @@ from pathlib import Path
 TIME_RATIO_GOAL = 1.5
 JSONL_RSS_GOAL_MB = 200
 SPACY_RSS_GOAL_MB = 400
+IN_TOKEN_RATIO_GOAL = 2.0
+TOKEN_FORMATS = ("jsonl", "conll", "hf", "spacy")
 WORDS = (
     "the of and to in a is that for on with as by at from government minister said analysts report "
     "alliance security talks economy growth percent million billion sanctions treaty border missile "
@@ -53,11 +61,14 @@ CASES = {  # name: (documents at scale 1, words per document, spans per document
 
 
 # ------------------------------------------------------------------ fixture
-def build_project(path: Path, documents: int, words_per_doc: int, spans_per_doc: int, seed: int = 1) -> None:
+def build_project(path: Path, documents: int, words_per_doc: int, spans_per_doc: int, in_token: int = 0,
+                  seed: int = 1) -> None:
     """A project of generated paragraphs and spans, written with executemany in one transaction.
 
     Spans run from a word token to a word token of the project's tokenizer (as the window's
-    snapping makes them), so every exporter and the floor agree on the tokens."""
+    snapping makes them), so every exporter and the floor agree on the tokens; except the first
+    ``in_token`` spans of each document, which end one character before the end of their last
+    token (as an Alt-selection, snapping off or an import make them)."""
     from annotator.core.text import sha256_text
     from annotator.core.tokens import tokenize
     from annotator.store import Project
@@ -80,7 +91,9 @@ def build_project(path: Path, documents: int, words_per_doc: int, spans_per_doc:
                 while key is None or key in taken:
                     first = rng.randrange(len(tokens) - 3)
                     last = first + rng.randrange(3)
-                    key = (tokens[first].start, tokens[last].end, rng.choice(LABELS), annotator)
+                    end = tokens[last].end - (n < in_token)  # inside a token of 2+ characters
+                    if end > tokens[last].start:
+                        key = (tokens[first].start, end, rng.choice(LABELS), annotator)
                 taken.add(key)
                 note = "check" if n % 50 == 0 else None
                 span_rows.append((doc_id, *key, "manual", note, "", ""))
@@ -152,6 +165,7 @@ JOBS = {
     "ours": export_with("jsonl"),
     "ours-no-tokens": export_with("jsonl", tokens=False),
     "spacy": export_with("spacy"),
+    **{f"edges-{name}": export_with(name) for name in TOKEN_FORMATS},
 }
 
 
@@ -178,7 +192,8 @@ def build(case: str, path: Path, scale: float) -> int:
     documents, words, spans = CASES[case]
     documents = max(100, int(documents * scale))
     start = time.perf_counter()
-    subprocess.run([sys.executable, __file__, "--build", str(path), str(documents), str(words), str(spans)], check=True)
+    subprocess.run([sys.executable, __file__, "--build", str(path), str(documents), str(words), str(spans), "0"],
+                   check=True)
     print(f"{case} fixture: {documents} documents of ~{words} words, {documents * spans} spans "
           f"({time.perf_counter() - start:.1f} s)")
     return documents
@@ -236,21 +251,59 @@ def spacy_case(tmp: Path, scale: float) -> bool:
     return peak < SPACY_RSS_GOAL_MB
 
 
+def edges_case(tmp: Path, scale: float, repeat: int) -> bool:
+    words, spans = max(2_000, int(320_000 * scale)), max(200, int(10_000 * scale))  # ~2 MB at scale 1
+    variants = {"on boundaries": 0, "20 in-token edges": 20, f"{spans // 2:,} in-token edges": spans // 2}
+    projects = {}
+    for n, (variant, in_token) in enumerate(variants.items()):
+        projects[variant] = tmp / f"edges-{n}.db"
+        subprocess.run([sys.executable, __file__, "--build", str(projects[variant]), "1", str(words), str(spans),
+                        str(in_token)], check=True)
+    size_mb = len(_document_text(projects["on boundaries"]).encode()) / 1e6
+    print(f"edges fixture: one document of {size_mb:.2f} MB, {spans:,} spans")
+    ok = True
+    for name in TOKEN_FORMATS:
+        times: dict[str, list[float]] = {variant: [] for variant in variants}
+        for _ in range(repeat):  # alternate the sides so load on the machine hits both alike
+            for variant, project in projects.items():
+                times[variant].append(run_child(f"edges-{name}", project, tmp / f"edges.{name}")[1])
+        median = {variant: statistics.median(values) for variant, values in times.items()}
+        base = median["on boundaries"]
+        line = [f"  {name}: on boundaries {base:.2f} CPU s"]
+        for variant in list(variants)[1:]:
+            ratio = median[variant] / base
+            ok &= ratio <= IN_TOKEN_RATIO_GOAL
+            line.append(f"{variant} {median[variant]:.2f} s (x{ratio:.2f}, goal <= {IN_TOKEN_RATIO_GOAL}: "
+                        f"{verdict(ratio <= IN_TOKEN_RATIO_GOAL)})")
+        print("; ".join(line))
+    return ok
+
+
+def _document_text(project: Path) -> str:
+    import sqlite3
+
+    conn = sqlite3.connect(project)
+    try:
+        return conn.execute("SELECT text FROM documents").fetchone()[0]
+    finally:
+        conn.close()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the full size (default 1.0)")
     parser.add_argument("--repeat", type=int, default=3, help="alternate runs of each side (default 3)")
-    parser.add_argument("--case", choices=["jsonl", "spacy", "all"], default="all")
+    parser.add_argument("--case", choices=["jsonl", "spacy", "edges", "all"], default="all")
     parser.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
-    parser.add_argument("--build", nargs=4, help=argparse.SUPPRESS)
+    parser.add_argument("--build", nargs=5, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         child(*args.child)
         return 0
     if args.build:
         sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-        path, documents, words, spans = args.build
-        build_project(Path(path), int(documents), int(words), int(spans))
+        path, documents, words, spans, in_token = args.build
+        build_project(Path(path), int(documents), int(words), int(spans), int(in_token))
         return 0
     ok = True
     with tempfile.TemporaryDirectory(prefix="annotator-export-bench-") as tmp:
@@ -258,6 +311,8 @@ def main() -> int:
             ok &= jsonl_case(Path(tmp), args.scale, args.repeat)
         if args.case in ("spacy", "all"):
             ok &= spacy_case(Path(tmp), args.scale)
+        if args.case in ("edges", "all"):
+            ok &= edges_case(Path(tmp), args.scale, args.repeat)
     print(f"overall: {verdict(ok)}")
     return 0 if ok else 1
 
