@@ -7,10 +7,10 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from annotator.core.tokens import _TOKEN, Token, tokenize
+from annotator.core.tokens import _TOKEN, Token, split_tokens, tokenize
 
 PIECES = ["Kim", "U.S.", "Trump’s", "Russia-North", "don't", "1,300.5", "J.", "t.co/9XjveerZGF", " ", " ", "  ",
-          "\t", "\r\n", "\n\n", "\u00a0", "\u2028", "東京", "タワー", "北京市", "👍🏽", "👨\u200d👩\u200d👧", "🇰🇷",
+          "\t", "\r\n", "\n\n", "\u00a0", "\u2028", "\x1c", "\x85", " \t ", "\u3000", "東京", "タワー", "北京市", "👍🏽", "👨\u200d👩\u200d👧", "🇰🇷",
           "e\u0301", "हिन्दी", ".", ",", "(", "—", "..."]
 
 
@@ -60,7 +60,9 @@ def test_cuts_give_the_reference_tokens(data):
     offsets = st.integers(0, len(text))
     starts = data.draw(st.sets(offsets, max_size=12))
     ends = data.draw(st.sets(offsets, max_size=12))
-    assert tokenize(text, starts, ends) == reference_tokenize(text, starts, ends)
+    expected = reference_tokenize(text, starts, ends)
+    assert tokenize(text, starts, ends) == expected
+    assert split_tokens(text, tokenize(text), starts, ends) == expected
 
 
 @settings(max_examples=100, deadline=None)
@@ -68,7 +70,9 @@ def test_cuts_give_the_reference_tokens(data):
 def test_a_cut_at_every_position(text):
     every = set(range(len(text) + 1))
     for starts, ends in ((every, set()), (set(), every), (every, every), (set(range(0, len(text), 2)), set(range(1, len(text), 3)))):
-        assert tokenize(text, starts, ends) == reference_tokenize(text, starts, ends)
+        expected = reference_tokenize(text, starts, ends)
+        assert tokenize(text, starts, ends) == expected
+        assert split_tokens(text, tokenize(text), starts, ends) == expected
 
 
 def test_cuts_may_come_as_lists_in_any_order():

@@ -26,8 +26,9 @@ All offsets are code points into the stored text, ``end`` exclusive. The rules:
 
 from __future__ import annotations
 
+import bisect
 import unicodedata
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Container, Iterable, Iterator
 from typing import NamedTuple
 
 import regex
@@ -70,25 +71,44 @@ class Token(NamedTuple):
     ws: bool  # followed by one space (U+0020) that belongs to no token
 
 
-def _pieces(text: str, cuts: Collection[int]) -> Iterator[tuple[int, int]]:
-    """Token and whitespace-run offsets in text order, split at every cut strictly inside one."""
+def _piece_spans(text: str) -> Iterator[tuple[int, int]]:
+    """Token and whitespace-run offsets in text order."""
     done = 0
     for match in _TOKEN.finditer(text):
         start, end = match.span()
         if start > done:
-            yield from _cut(done, start, cuts)
-        yield from _cut(start, end, cuts)
+            yield done, start
+        yield start, end
         done = end
     if done < len(text):
-        yield from _cut(done, len(text), cuts)
+        yield done, len(text)
 
 
-def _cut(start: int, end: int, cuts: Collection[int]) -> Iterator[tuple[int, int]]:
-    if cuts and end - start > 1:
-        for cut in sorted(c for c in cuts if start < c < end):
-            yield start, cut
-            start = cut
-    yield start, end
+def _cut(pieces: Iterable[tuple[int, int]], cuts: list[int]) -> Iterator[tuple[int, int]]:
+    """``pieces`` (in text order) split at every cut (``cuts`` sorted) strictly inside one: one pass."""
+    at = 0
+    for start, end in pieces:
+        at = bisect.bisect_right(cuts, start, at)
+        while at < len(cuts) and cuts[at] < end:
+            yield start, cuts[at]
+            start = cuts[at]
+            at += 1
+        yield start, end
+
+
+def _fold(text: str, pieces: Iterable[tuple[int, int]], starts: Container[int], ends: Container[int],
+          tokens: list[Token]) -> None:
+    """Append the pieces to ``tokens`` as tokens, a space after a token folded into its ``ws`` (see tokenize)."""
+    for start, end in pieces:
+        if text[start] == " " and tokens:
+            last = tokens[-1]
+            if (not last.ws and last.end == start and not text[last.start].isspace()
+                    and start not in starts and start + 1 not in ends):
+                tokens[-1] = last._replace(ws=True)
+                start += 1
+                if start == end:
+                    continue
+        tokens.append(Token(len(tokens), text[start:end], start, end, False))
 
 
 def tokenize(text: str, starts: Collection[int] = (), ends: Collection[int] = ()) -> list[Token]:
@@ -99,19 +119,66 @@ def tokenize(text: str, starts: Collection[int] = (), ends: Collection[int] = ()
     where a span starts on it or ends just after it. Without them (the usual case,
     snapped spans) this is the document's plain tokenization.
     """
-    cuts = set(starts) | set(ends) if starts or ends else ()
+    starts, ends = set(starts), set(ends)
     tokens: list[Token] = []
-    for start, end in _pieces(text, cuts):
-        if text[start].isspace() and text[start] == " " and tokens:
-            last = tokens[-1]
-            if (not last.ws and last.end == start and not text[last.start].isspace()
-                    and start not in starts and start + 1 not in ends):
-                tokens[-1] = last._replace(ws=True)
-                start += 1
-                if start == end:
-                    continue
-        tokens.append(Token(len(tokens), text[start:end], start, end, False))
+    _fold(text, _cut(_piece_spans(text), sorted(starts | ends)), starts, ends, tokens)
     return tokens
+
+
+def split_tokens(text: str, tokens: list[Token], starts: Collection[int], ends: Collection[int]) -> list[Token]:
+    """``tokenize(text, starts, ends)`` from ``tokens == tokenize(text)``, redoing only the stretches an edge touches.
+
+    A stretch is a token that is not whitespace with the whitespace after it (up to the next
+    such token): folding a space never reaches back past one, so stretches are independent.
+    """
+    starts, ends = set(starts), set(ends)
+    cuts = sorted(starts | ends)
+    if not cuts:
+        return list(tokens)
+    token_starts = [t.start for t in tokens]
+    result: list[Token] = []
+    done = 0  # tokens[:done] are in result
+    for first, stop in _touched_stretches(text, tokens, token_starts, cuts):
+        _copy(tokens, done, first, result)
+        stretch_end = token_starts[stop] if stop < len(tokens) else len(text)
+        _fold(text, _cut(_stretch_pieces(text, tokens[first], stretch_end), cuts), starts, ends, result)
+        done = stop
+    _copy(tokens, done, len(tokens), result)
+    return result
+
+
+def _touched_stretches(text: str, tokens: list[Token], token_starts: list[int],
+                       cuts: list[int]) -> list[tuple[int, int]]:
+    """(first, stop) token indexes of each stretch holding a cut c with stretch start < c <= stretch end, in order."""
+    stretches: list[tuple[int, int]] = []
+    for cut in cuts:
+        first = bisect.bisect_left(token_starts, cut) - 1  # the last token starting before the cut
+        if first < 0 or (stretches and first < stretches[-1][1]):
+            continue
+        while first > 0 and text[token_starts[first]].isspace():
+            first -= 1
+        stop = first + 1
+        while stop < len(tokens) and text[token_starts[stop]].isspace():
+            stop += 1
+        if not stretches or stretches[-1][0] != first:
+            stretches.append((first, stop))
+    return stretches
+
+
+def _stretch_pieces(text: str, token: Token, end: int) -> list[tuple[int, int]]:
+    """The pieces (before cutting and folding) of the stretch from ``token`` to ``end``."""
+    if text[token.start].isspace():  # whitespace at the start of the text
+        return [(token.start, end)]
+    return [(token.start, token.end), (token.end, end)] if end > token.end else [(token.start, token.end)]
+
+
+def _copy(tokens: list[Token], first: int, stop: int, result: list[Token]) -> None:
+    """Append tokens[first:stop] to ``result``, their ids renumbered to follow it."""
+    shift = len(result) - first
+    if shift == 0:
+        result.extend(tokens[first:stop])
+    else:
+        result.extend(Token(t.id + shift, t.text, t.start, t.end, t.ws) for t in tokens[first:stop])
 
 
 def token_bounds(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from annotator.core.tokens import Token, tokenize, trim_whitespace
+from annotator.core.tokens import Token, split_tokens, trim_whitespace
 from annotator.io.exporters._base import ONLY_WHITESPACE, ExportContext, ExportRecord
 
 TRIMMED = "trimmed: whitespace at its edges"
@@ -60,7 +60,7 @@ def on_tokens(record: ExportRecord, kept: list[tuple[int, int, tuple[int, int, s
     split = not (starts <= index_of_start.keys() and ends <= index_of_end.keys())
     tokens = record.document.tokens
     if split:
-        tokens = tokenize(record.document.text, starts, ends)
+        tokens = split_tokens(record.document.text, tokens, starts, ends)
         index_of_start = {t.start: t.id for t in tokens}
         index_of_end = {t.end: t.id for t in tokens}
     spans = [AlignedSpan(index_of_start[s], index_of_end[e] + 1, span[2], s, e, span) for s, e, span in kept]
