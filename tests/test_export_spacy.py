@@ -137,3 +137,42 @@ def test_an_empty_split_is_a_folder_with_one_empty_shard(tmp_path):
     assert spacy_docs(tmp_path / "d.none.spacy", spacy.blank("en").vocab) == []
     assert len(spacy_docs(tmp_path / "d.all.spacy", spacy.blank("en").vocab)) == 2
     assert any("split 'none' is empty" in warning for warning in summary.warnings)
+
+
+def test_relations_within_a_part_of_a_long_document_are_kept(tmp_path, monkeypatch):
+    project = Project.open(tmp_path / "p.db")
+    text = "Kim said: “We go.”\nMoon said: “No.”\nKim said: “Wait”"
+    doc_id, _ = project.add_document(text)
+
+    def span(word, label, after=0):
+        start = text.index(word, after)
+        return project.add_span(doc_id, start, start + len(word), label, "ana")
+
+    kim, go = span("Kim", "actor"), span("We go.", "quote")
+    moon, no = span("Moon", "actor"), span("No.", "quote")
+    wait = span("Wait", "quote")
+    project.add_relation(go.id, kim.id, "said_by")  # both ends in part 0
+    project.add_relation(no.id, moon.id, "said_by")  # both ends in part 1
+    project.add_relation(wait.id, kim.id, "said_by")  # head in part 2, child in part 0
+    small = spacy.blank("en")
+    small.max_length = 20
+    monkeypatch.setattr(spacy_docbin, "blank_pipeline", lambda lang: small)
+    out = tmp_path / "o.spacy"
+    summary = export_project(project, ExportOptions(format="spacy"), out)
+    project.close()
+    from spacy.tokens import DocBin
+
+    docs = [doc for shard in sorted(out.glob("*.spacy"))
+            for doc in DocBin(store_user_data=True).from_disk(shard).get_docs(spacy.blank("en").vocab)]
+    assert [doc.user_data["parts"] for doc in docs] == [3, 3, 3]
+
+    def relations(doc):
+        return [(doc[r["head"]["start"]:r["head"]["end"]].text, r["head"]["label"],
+                 doc[r["child"]["start"]:r["child"]["end"]].text, r["child"]["label"], r["label"])
+                for r in doc.user_data.get("relations", [])]
+
+    assert relations(docs[0]) == [("We go.", "quote", "Kim", "actor", "said_by")]
+    assert relations(docs[1]) == [("No.", "quote", "Moon", "actor", "said_by")]
+    assert relations(docs[2]) == []
+    assert summary.relations_left_out == {spacy_docbin.RELATION_ACROSS_PARTS: 1}
+    assert {"  2 relations written", f"  1 relation left out: {spacy_docbin.RELATION_ACROSS_PARTS}"} <= set(summary.lines())

@@ -54,6 +54,7 @@ from annotator.io.exporters._base import (
 from annotator.io.registry import register_exporter
 
 OVERLAP_ENTS = "in doc.spans but not doc.ents: overlaps a longer span (longest wins, ties to the earlier start)"
+RELATION_ACROSS_PARTS = "its ends fall in different parts of a document longer than spaCy's max_length"
 ACROSS_CUT = "crosses the cut of a document longer than spaCy's max_length (no line break or space outside a span)"
 SHARD_TOKENS = 250_000  # tokens per shard file: a few tens of MB while it is built, whatever the corpus size
 SHARD_NAME = "shard-{:05d}.spacy"
@@ -108,24 +109,30 @@ def _cut(text: str, covered: list[list[int]], starts: list[int], low: int, high:
 
 
 def pieces(record: ExportRecord, limit: int, context: ExportContext) -> list[tuple[ExportRecord, int]]:
-    """The record cut into records of at most ``limit`` characters, each with its offset in the text."""
+    """The record cut into records of at most ``limit`` characters, each with its offset in the text and
+    the relations whose two ends fall in it (the others are counted as left out)."""
     document, text = record.document, record.document.text
     bounds = [0, *cut_points(text, record.spans, limit), len(text)]
-    parts, kept = [], set()
+    parts, part_of = [], {}  # record span index -> (part number, index among the part's spans)
+    by_span, linked = record.attributes_by_span(), record.actors_by_span()
     for low, high in zip(bounds, bounds[1:]):
-        spans = [span for span in record.spans if low <= span[0] and span[1] <= high]
-        kept.update(spans)
+        chosen = [n for n, span in enumerate(record.spans) if low <= span[0] and span[1] <= high]
+        part_of.update((n, (len(parts), i)) for i, n in enumerate(chosen))
+        spans = [record.spans[n] for n in chosen]
         piece = ExportDocument(document.id, document.uid, document.title, text[low:high], document.meta_json)
         shifted = [(s - low, e - low, label, note) for s, e, label, note in spans]
-        by_span = record.attributes_by_span()
         attributes = [by_span.get(span, {}) for span in spans] if by_span else None
-        linked = record.actors_by_span()
         actors = [linked.get(span) for span in spans] if linked else None
         parts.append((ExportRecord(piece, record.annotator, record.status, shifted, record.untouched,
                                     attributes=attributes, actors=actors), low))
-    for span in record.spans:
-        if span not in kept:
+    for n, span in enumerate(record.spans):
+        if n not in part_of:
             context.report(record, span, ACROSS_CUT, left_out=True)
+    for head, child, label in record.relations:
+        if head in part_of and child in part_of and part_of[head][0] == part_of[child][0]:
+            parts[part_of[head][0]][0].relations.append((part_of[head][1], part_of[child][1], label))
+        else:
+            context.summary.relations_left_out[RELATION_ACROSS_PARTS] += 1
     return parts
 
 
@@ -162,8 +169,6 @@ class _SpacyWriter:
             self._write_doc(record, {})
             return
         parts = pieces(record, limit, self.context)
-        if record.relations:
-            self.context.summary.relations_left_out["of documents longer than spaCy's max_length"] += len(record.relations)
         self.context.summary.records_adjusted[
             f"longer than spaCy's max_length ({limit:,} characters) written as several docs, cut at line breaks "
             "outside spans (doc.user_data: part, parts, offset)"
