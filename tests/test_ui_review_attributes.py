@@ -115,6 +115,14 @@ def test_accepting_a_version_takes_its_values_into_gold_and_undo_brings_back_the
     assert gold(project.path) == [(threat, "claim", {"certainty": "asserted"})]
 
 
+def reviewing(qtbot, proj: Project, settings):  # noqa: F811
+    """The window as rita on document 1, review mode on (Ctrl+R), focus in the review list."""
+    window = shown_window(qtbot, proj, "rita", settings, doc_id=1)
+    qtbot.keyClick(window.text_view, "r", CTRL)
+    window.review.panel.list.setFocus()
+    return window, window.review.panel
+
+
 def test_the_comparison_survives_reopening_and_equal_values_agree(qtbot, tmp_path, settings):
     """Values read from the file: after ben changes his mind (another program), the span is agreed."""
     path = tmp_path / "review.db"
@@ -125,11 +133,8 @@ def test_the_comparison_survives_reopening_and_equal_values_agree(qtbot, tmp_pat
             proj.set_status(doc, who, "done")
     proj = Project.open(path)
     try:
-        window = shown_window(qtbot, proj, "rita", settings, doc_id=1)
-        qtbot.keyClick(window.text_view, "r", CTRL)
-        panel = window.review.panel
+        window, panel = reviewing(qtbot, proj, settings)
         assert panel.disagreements == [] and panel.agreed == [(9, 25, "claim")]
-        panel.list.setFocus()
         qtbot.keyClick(panel.list, "a")
         assert gold(path) == [(9, "claim", {"certainty": "disputed"})]
     finally:
@@ -164,11 +169,8 @@ def test_accepting_a_relation_brings_its_end_spans_with_their_values(qtbot, tmp_
             proj.set_status(doc, who, "done")
     proj = Project.open(path)
     try:
-        window = shown_window(qtbot, proj, "rita", settings, doc_id=1)
-        qtbot.keyClick(window.text_view, "r", CTRL)
-        panel = window.review.panel
+        window, panel = reviewing(qtbot, proj, settings)
         assert panel.disagreements == [] and len(panel.relations) == 1
-        panel.list.setFocus()
         qtbot.keyClick(panel.list, "1")  # ana's claimed_by, with its two ends
         assert gold(path) == [(0, "actor", {}), (9, "claim", {"certainty": "hedged"})]
         window.undo_stack.undo()
