@@ -10,7 +10,7 @@ import pytest
 
 from annotator.core.suggest import Suggestion
 from annotator.core.suggest.columns import SuggestionColumns
-from annotator.core.suggest.compute import first_part, parts, suggest_parts, suggest_text
+from annotator.core.suggest.compute import first_part, has_rest, parts, suggest_parts, suggest_text
 from annotator.core.suggest.rules import DEFAULT_RULES, compile_rules
 from annotator.io.suggest_process import RestRequest, SuggestingProcess
 from annotator.store import Project
@@ -81,6 +81,14 @@ def test_the_child_process_sends_the_rest_part_by_part(tmp_path):
     assert list(shown) == expected
     project.close()
 
+
+
+@pytest.mark.parametrize("text", ["", "a", "a\n", "\n", "ab\ncd", "ab\ncd\n", "ab\n\ncd\ne", "\n\nab"])
+def test_has_rest_says_whether_parts_has_more_than_the_first(text):
+    for offset in range(len(text) + 1):
+        for size in range(1, 5):
+            first = first_part(text, offset, size)
+            assert has_rest(text, first) == (len(parts(text, first, size)) > 1), (text, offset, size)
 
 def window_showing(qtbot, project: Project, settings, doc_id: int):  # noqa: F811
     """The window with the rules on, once the suggestions in view of ``doc_id`` are shown."""

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import QMenu
 from annotator.core.changes import Changes
 from annotator.core.suggest import SOURCES, Suggestion
 from annotator.core.suggest.columns import SuggestionColumns
-from annotator.core.suggest.compute import first_part, parts, suggest_parts
+from annotator.core.suggest.compute import first_part, has_rest, parts, suggest_parts
 from annotator.io.model_process import ModelTraining
 from annotator.io.suggest_process import RestRequest, SuggestingProcess
 from annotator.io.model_training import MIN_DOCUMENTS, documents_by_uncertainty, latest_report
@@ -261,8 +261,9 @@ class Suggestions(QObject):
         self._cancel_rest()
         self.relearn.stop()
         self.overlay.painted = None
-        if self._ready(store.enabled_sources(self.window.project)):
-            self.refresh()
+        sources = store.enabled_sources(self.window.project)
+        if self._ready(sources):
+            self.refresh(sources=sources)
         else:
             self.overlay.set_suggestions([])
             self.after_open.start()
@@ -278,7 +279,7 @@ class Suggestions(QObject):
         except sqlite3.ProgrammingError:  # the project file was closed before the window got here: nothing to show
             self.first_due = False
 
-    def refresh(self, doc_id: int | None = None) -> None:
+    def refresh(self, doc_id: int | None = None, *, sources: Sequence[str] | None = None) -> None:
         """Compute the suggestions of the document shown on the worker; they appear when ready."""
         window = self.window
         doc_id = window.doc_id if doc_id is None else doc_id
@@ -292,12 +293,12 @@ class Suggestions(QObject):
             self.overlay.set_suggestions([])
             return
         project, view = window.project, window.text_view
-        sources = store.enabled_sources(project)
+        sources = store.enabled_sources(project) if sources is None else sources  # (the caller may have read them)
         first = self.overlay.painted or first_part(  # the paragraphs the last paint showed, else a screenful
             view.text, view.offsets.to_codepoint(view.firstVisibleBlock().position()), screenful(view))
         inputs = {
             "path": project.path, "text": view.text, "sources": sources, "first_part": first,
-            "has_rest": first[0] > 0 or first[1] + 1 < len(view.text),  # lines outside it, for the child
+            "has_rest": has_rest(view.text, first),  # lines outside it, for the child
             "rules": self.rules, "dictionary": self.dictionary, "generation": self.generation,
             "places": store.document_places(project, doc_id, window.annotator, sources, first),
         }

@@ -85,6 +85,11 @@ def parts(text: str, first: tuple[int, int], size: int) -> list[tuple[int, int]]
     return found
 
 
+def has_rest(text: str, first: tuple[int, int]) -> bool:
+    """Whether ``parts(text, first, size)`` has parts after ``first`` (lines outside it), without making them."""
+    return first[0] > 0 or first[1] + 1 < len(text)
+
+
 def first_part(text: str, offset: int, size: int) -> tuple[int, int]:
     """Whole lines from the one at ``offset`` on, about ``size`` characters."""
     start = text.rfind("\n", 0, offset) + 1
